@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef GW_CRYPTO_H
+#define GW_CRYPTO_H
+
+/*
+ * Crypto engines behind one small interface. An engine turns an SA's keys
+ * into a session once (at SA install), then works on bursts of contiguous
+ * buffers. Engines verify the ICV themselves, in constant time.
+ */
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+enum gw_cipher {
+	GW_CIPHER_NULL = 0,	/* RFC 2410 */
+	GW_CIPHER_AES_CBC,	/* RFC 3602, 128/192/256 */
+	GW_CIPHER_AES_GCM16,	/* RFC 4106, 128/256, 4-byte salt after the key */
+	GW_CIPHER_CHACHA20_POLY1305,	/* RFC 7634, 4-byte salt after the key */
+	GW_CIPHER_3DES_CBC,	/* legacy */
+	GW_CIPHER_DES_CBC,	/* legacy */
+	GW_CIPHER_MAX
+};
+
+enum gw_auth {
+	GW_AUTH_NONE = 0,	/* only with an AEAD cipher */
+	GW_AUTH_HMAC_MD5_96,
+	GW_AUTH_HMAC_SHA1_96,
+	GW_AUTH_HMAC_SHA256_128,	/* RFC 4868 */
+	GW_AUTH_HMAC_SHA384_192,
+	GW_AUTH_HMAC_SHA512_256,
+	GW_AUTH_MAX
+};
+
+#define GW_CRYPTO_MAX_KEY 64	/* cipher key incl. salt; HMAC keys up to 64 */
+#define GW_CRYPTO_MAX_ICV 32
+#define GW_CRYPTO_MAX_IV 16
+
+/* Names as in the configuration ("aes-128-gcm", "hmac-sha1-96"): 0 / -EINVAL. */
+int gw_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len);
+int gw_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len);
+const char *gw_cipher_name(enum gw_cipher cipher, unsigned int key_len);
+const char *gw_auth_name(enum gw_auth auth);
+
+/* Wire sizes for ESP. */
+unsigned int gw_cipher_iv_len(enum gw_cipher cipher);	/* IV on the wire */
+unsigned int gw_cipher_block_len(enum gw_cipher cipher);	/* padding alignment (>= 4) */
+unsigned int gw_cipher_salt_len(enum gw_cipher cipher);	/* 4 for GCM/ChaCha, else 0 */
+unsigned int gw_icv_len(enum gw_cipher cipher, enum gw_auth auth);
+bool gw_cipher_is_aead(enum gw_cipher cipher);
+
+struct gw_crypto_params {
+	enum gw_cipher cipher;
+	enum gw_auth auth;
+	uint8_t cipher_key[GW_CRYPTO_MAX_KEY];	/* key || salt for AEAD */
+	unsigned int cipher_key_len;		/* incl. salt */
+	uint8_t auth_key[GW_CRYPTO_MAX_KEY];
+	unsigned int auth_key_len;
+	bool encrypt;				/* direction of the session */
+};
+
+/*
+ * One operation on a contiguous buffer. ESP layout (RFC 4303):
+ *   aad: for AEAD, SPI||SEQ (8 bytes) or SPI||ESN-hi||SEQ-lo (12 bytes);
+ *        for cipher+HMAC the authenticated data is [auth_start, auth_start+auth_len)
+ *        and the ESN high bits, if any, are in esn_hi (appended to the MAC input
+ *        as RFC 4303 section 2.2.1 says).
+ *   iv:  the IV as on the wire (8 bytes for GCM/ChaCha: nonce = salt||iv).
+ *   cipher region [cipher_start, cipher_start+cipher_len) is en/decrypted in place.
+ *   icv: where the ICV is written (encrypt) or read and compared (decrypt).
+ */
+struct gw_crypto_op {
+	uint8_t *buf;
+	uint32_t cipher_start;
+	uint32_t cipher_len;
+	uint32_t auth_start;		/* cipher+HMAC only */
+	uint32_t auth_len;
+	const uint8_t *iv;
+	const uint8_t *aad;		/* AEAD only */
+	uint32_t aad_len;
+	uint32_t esn_hi;		/* network order; used when has_esn */
+	bool has_esn;
+	uint8_t *icv;
+	int status;			/* out: 0, -EBADMSG (ICV mismatch), -EINVAL */
+};
+
+struct gw_crypto_session;	/* opaque, engine-specific */
+
+struct gw_crypto_engine {
+	const char *name;		/* "ipsecmb", "openssl" */
+	/* Probe: can the engine run here? Called once. 0 or -ENOTSUP. */
+	int (*probe)(void);
+	/* Per-lcore set-up (e.g. a private IPsec-MB copy); called on that lcore. */
+	int (*lcore_init)(unsigned int lcore_id);
+	bool (*supports)(enum gw_cipher cipher, unsigned int key_len, enum gw_auth auth);
+	struct gw_crypto_session *(*session_create)(const struct gw_crypto_params *p);
+	void (*session_destroy)(struct gw_crypto_session *s);	/* wipes keys */
+	/* Process n ops; each op->status set. Returns the count of ops with status 0. */
+	unsigned int (*process)(struct gw_crypto_session *s, struct gw_crypto_op *ops,
+				unsigned int n);
+};
+
+/* Registered engines by name: "ipsecmb" (default) and "openssl". */
+const struct gw_crypto_engine *gw_crypto_engine_get(const char *name);
+
+#endif /* GW_CRYPTO_H */

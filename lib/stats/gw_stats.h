@@ -59,7 +59,10 @@
 	X(SA_EXPIRED, "SA hard lifetime reached") \
 	X(SEQ_EXHAUSTED, "outbound sequence number space exhausted") \
 	X(CRYPTO_ERROR, "crypto engine reported an error") \
-	X(FRAG_NEEDED, "DF set and larger than tunnel MTU (ICMP sent)")
+	X(FRAG_NEEDED, "DF set and larger than tunnel MTU (ICMP sent)") \
+	/* exception path */ \
+	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
+	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP")
 
 enum gw_drop {
 #define GW_DROP_ENUM(name, help) GW_DROP_##name,

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gdoigw: gdoigw [EAL args] -- [app args]
+ *
+ * Loads and validates the configuration before EAL starts (so --check needs
+ * no DPDK and a bad file never half-starts the appliance), adds the devices it
+ * names to the EAL arguments, then runs the control loop on the main lcore
+ * while the workers poll.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "gw_build.h"
+#include "gw_conf.h"
+#include "gw_dp.h"
+#include "gw_log.h"
+#include "gw_stats.h"
+#include "eal_args.h"
+
+struct app_args {
+	const char *conf_path;
+	bool check_only;
+	unsigned int exit_when_idle_ms;	/* 0 = run until a signal */
+	const char *stats_file;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig __rte_unused)
+{
+	stop_requested = 1;
+}
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [EAL args] -- [options]\n"
+		"       %s [options]            (embedded EAL default: no hugepages, no PCI)\n"
+		"options:\n"
+		"  -c, --config FILE        configuration (default %s)\n"
+		"      --check              validate the configuration and exit (0 valid, 1 not)\n"
+		"      --exit-when-idle MS  exit once no packet arrived for MS milliseconds\n"
+		"      --stats-file FILE    write the counters as JSON on exit\n"
+		"  -h, --help               this text\n"
+		"  -v, --version            print the version\n", prog, prog, GW_DEFAULT_CONF);
+}
+
+/* Returns 0 to continue, 1 to exit 0 (help/version), -1 to exit 1. */
+static int
+parse_app_args(int argc, char **argv, struct app_args *a)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "exit-when-idle", required_argument, NULL, 'i' },
+		{ "stats-file", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			a->conf_path = optarg;
+			break;
+		case 'k':
+			a->check_only = true;
+			break;
+		case 'i':
+			errno = 0;
+			a->exit_when_idle_ms = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || a->exit_when_idle_ms == 0) {
+				fprintf(stderr, "gdoigw: --exit-when-idle: '%s' is not a "
+					"positive number of milliseconds\n", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			a->stats_file = optarg;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 1;
+		case 'v':
+			printf("gdoigw %s\n", GW_VERSION);
+			return 1;
+		default:
+			usage(stderr, argv[0]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gdoigw: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr, argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static struct gw_config *
+load_config(const char *path)
+{
+	struct gw_conf_error err;
+	struct gw_config *conf;
+	char msg[1024];
+
+	conf = gw_conf_load(path, &err);
+	if (conf == NULL) {
+		gw_conf_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+	}
+	return conf;
+}
+
+static void
+run_control_loop(struct gw_dp *dp, const struct app_args *a)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t idle_tsc = (uint64_t)a->exit_when_idle_ms * hz / 1000;
+	uint64_t last_rx_total = 0, last_rx_change = rte_rdtsc(), last_check = 0;
+
+	while (!stop_requested) {
+		unsigned int work = gw_dp_control_poll(dp);
+
+		uint64_t now = rte_rdtsc();
+
+		/* Summing every lcore's counters is not free: look every 10 ms. */
+		if (idle_tsc != 0 && now - last_check > hz / 100) {
+			uint64_t rx_total = gw_dp_rx_total(dp);
+
+			last_check = now;
+
+			if (rx_total != last_rx_total) {
+				last_rx_total = rx_total;
+				last_rx_change = now;
+			} else if (now - last_rx_change > idle_tsc) {
+				GW_LOG(general, INFO, "idle for %u ms, exiting",
+				       a->exit_when_idle_ms);
+				break;
+			}
+		}
+		if (work == 0)
+			usleep(100);	/* the control thread shares a core: do not spin */
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app_args a = { .conf_path = NULL };
+	struct gw_stats_snapshot snap;
+	struct gw_config *conf;
+	struct eal_argv eal;
+	struct gw_dp *dp;
+	int app_argc, eal_given, rc;
+	char **app_argv;
+
+	eal_given = eal_args_split(argc, argv, &app_argc, &app_argv);
+	rc = parse_app_args(app_argc, app_argv, &a);
+	if (rc != 0)
+		return rc > 0 ? 0 : 1;
+	/* Run from the tree: config/default.conf; from elsewhere: the source tree's. */
+	if (a.conf_path == NULL)
+		a.conf_path = access(GW_DEFAULT_CONF, R_OK) == 0 ? GW_DEFAULT_CONF :
+			GW_SOURCE_ROOT "/" GW_DEFAULT_CONF;
+
+	conf = load_config(a.conf_path);
+	if (conf == NULL)
+		return 1;
+	if (a.check_only) {
+		printf("%s: configuration OK\n", a.conf_path);
+		gw_conf_free(conf);
+		return 0;
+	}
+
+	if (eal_args_build(&eal, argv[0], eal_given, argv + 1, conf) != 0) {
+		fprintf(stderr, "gdoigw: cannot build EAL arguments: %s\n", strerror(errno));
+		gw_conf_free(conf);
+		return 1;
+	}
+	rc = rte_eal_init(eal.argc, eal.argv);
+	if (rc < 0) {
+		fprintf(stderr, "gdoigw: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		eal_args_free(&eal);
+		gw_conf_free(conf);
+		return 1;
+	}
+	rc = gw_log_apply(conf->trace.flags, conf->trace.level,
+			  conf->trace.file[0] != '\0' ? conf->trace.file : NULL);
+	if (rc != 0)
+		fprintf(stderr, "gdoigw: traceoptions file '%s': %s (logging to stderr)\n",
+			conf->trace.file, strerror(-rc));
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	dp = calloc(1, sizeof(*dp));
+	if (dp == NULL)
+		rte_exit(EXIT_FAILURE, "out of memory\n");
+	rc = gw_dp_init(dp, conf);
+	if (rc != 0) {
+		fprintf(stderr, "gdoigw: data plane initialisation failed: %s\n",
+			strerror(-rc));
+		gw_dp_fini(dp);
+		rte_eal_cleanup();
+		return 1;
+	}
+	gw_stats_telemetry_init(dp->nb_ports, gw_dp_port_name);
+	rc = gw_dp_launch(dp);
+	if (rc != 0) {
+		fprintf(stderr, "gdoigw: cannot start the workers: %s\n", strerror(-rc));
+		gw_dp_stop(dp);
+		gw_dp_fini(dp);
+		rte_eal_cleanup();
+		return 1;
+	}
+	GW_LOG(general, NOTICE, "gdoigw %s running: %u interfaces, %u workers, %s layout",
+	       GW_VERSION, dp->nb_ports, dp->nb_workers,
+	       dp->layout == GW_LAYOUT_PIPELINE ? "pipeline" : "run-to-completion");
+
+	run_control_loop(dp, &a);
+
+	gw_dp_stop(dp);
+	gw_stats_snapshot(&snap, dp->nb_ports);
+	printf("gdoigw: stopped; counters:\n");
+	gw_stats_print(stdout, &snap, gw_dp_port_name);
+	fflush(stdout);
+	if (a.stats_file != NULL && gw_dp_stats_write_json(dp, a.stats_file) != 0)
+		fprintf(stderr, "gdoigw: cannot write %s: %s\n", a.stats_file, strerror(errno));
+	gw_dp_fini(dp);
+	free(dp);
+	rte_eal_cleanup();
+	eal_args_free(&eal);
+	gw_conf_free(conf);
+	return 0;
+}

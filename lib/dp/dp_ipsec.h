@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef GW_DP_IPSEC_H
+#define GW_DP_IPSEC_H
+
+#include "gw_dp.h"
+
+/*
+ * IPsec decisions in classify (after the route lookup): inbound ESP to an SA
+ * becomes DECRYPT, cleartext matching a protect rule becomes ENCRYPT,
+ * discard rules drop. Packets already marked bad or LOCAL are left alone.
+ */
+void dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
+/* The crypto stage: ESP on runs of packets of the same SA; others pass. */
+void dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
+/* ICMP error (time exceeded, fragmentation needed) for a dropped packet, rate-limited. */
+void dp_icmp_error(struct gw_dp *dp, struct rte_mbuf *m, enum gw_drop reason);
+
+#endif /* GW_DP_IPSEC_H */

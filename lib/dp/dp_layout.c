@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Lcore layouts. run-to-completion: every worker polls its RX queues and runs
+ * every stage on the burst. pipeline: RX, classify, crypto and TX run on the
+ * lcores the configuration names, joined by single-producer/single-consumer
+ * rings (an lcore may run several stages). Both call the same stage functions.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "gw_dp.h"
+#include "gw_log.h"
+#include "dp_priv.h"
+
+static struct gw_dp *the_dp;	/* for gw_dp_port_name() callbacks */
+
+const char *
+gw_dp_port_name(uint16_t index)
+{
+	if (the_dp == NULL || index >= the_dp->nb_ports)
+		return "?";
+	return the_dp->ports[index].name;
+}
+
+static int
+add_worker(struct gw_dp *dp, unsigned int lcore)
+{
+	for (unsigned int i = 0; i < dp->nb_workers; i++)
+		if (dp->workers[i].lcore_id == lcore)
+			return (int)i;
+	if (lcore == rte_get_main_lcore()) {
+		GW_LOG(general, ERR, "lcore %u is the main (control) lcore, not a worker", lcore);
+		return -EINVAL;
+	}
+	if (!rte_lcore_is_enabled(lcore)) {
+		GW_LOG(general, ERR, "lcore %u is not in the EAL core list", lcore);
+		return -EINVAL;
+	}
+	if (dp->nb_workers == GW_MAX_WORKERS)
+		return -E2BIG;
+	dp->workers[dp->nb_workers].lcore_id = lcore;
+	dp->workers[dp->nb_workers].slot = dp->nb_workers;
+	return (int)dp->nb_workers++;
+}
+
+/* Default worker: the first lcore after the main one. */
+static unsigned int
+first_worker_lcore(void)
+{
+	return rte_get_next_lcore(-1, 1, 0);
+}
+
+static int
+assign_rtc(struct gw_dp *dp)
+{
+	const struct gw_conf_dataplane *c = &dp->conf->dataplane;
+	unsigned int lcore;
+	int rc;
+
+	if (c->nb_workers > 0) {
+		for (unsigned int i = 0; i < c->nb_workers; i++) {
+			rc = add_worker(dp, c->workers[i]);
+			if (rc < 0)
+				return rc;
+		}
+	} else {
+		RTE_LCORE_FOREACH_WORKER(lcore) {
+			rc = add_worker(dp, lcore);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	if (dp->nb_workers == 0) {
+		GW_LOG(general, ERR, "no worker lcore: give EAL at least two lcores (-l 0-1)");
+		return -EINVAL;
+	}
+	for (unsigned int w = 0; w < dp->nb_workers; w++) {
+		for (unsigned int s = 0; s < GW_STAGE_MAX; s++)
+			dp->workers[w].stage[s] = true;
+		dp->workers[w].tx_slot = w;
+	}
+	return 0;
+}
+
+static int
+assign_pipeline(struct gw_dp *dp)
+{
+	const struct gw_conf_dataplane *c = &dp->conf->dataplane;
+	unsigned int lcores[GW_STAGE_MAX] = {
+		c->rx_lcore, c->classify_lcore, c->crypto_lcore, c->tx_lcore,
+	};
+
+	for (unsigned int s = 0; s < GW_STAGE_MAX; s++) {
+		int w;
+
+		if (lcores[s] == 0)
+			lcores[s] = first_worker_lcore();
+		if (lcores[s] >= RTE_MAX_LCORE) {
+			GW_LOG(general, ERR, "pipeline needs a worker lcore (-l 0-1)");
+			return -EINVAL;
+		}
+		w = add_worker(dp, lcores[s]);
+		if (w < 0)
+			return w;
+		dp->workers[w].stage[s] = true;
+		if (s == GW_STAGE_TX)
+			dp->workers[w].tx_slot = 0;	/* one TX lcore: queue 0 */
+	}
+	return 0;
+}
+
+/* RX queues: queue q of port p goes to worker (p + q) % RX workers. */
+static void
+assign_rx_queues(struct gw_dp *dp)
+{
+	unsigned int rx_workers[GW_MAX_WORKERS], nb_rx = 0;
+
+	for (unsigned int w = 0; w < dp->nb_workers; w++)
+		if (dp->workers[w].stage[GW_STAGE_RX])
+			rx_workers[nb_rx++] = w;
+	for (unsigned int p = 0; p < dp->nb_ports; p++) {
+		for (uint16_t q = 0; q < dp->ports[p].nb_rxq; q++) {
+			struct gw_worker *w = &dp->workers[rx_workers[(p + q) % nb_rx]];
+
+			if (w->nb_rxq < RTE_DIM(w->rxq))
+				w->rxq[w->nb_rxq++] = (struct gw_rxq_ref){ .port = p, .queue = q };
+		}
+	}
+}
+
+static int
+create_rings(struct gw_dp *dp)
+{
+	unsigned int size = dp->conf->dataplane.ring_size;
+	char name[RTE_RING_NAMESIZE];
+
+	for (unsigned int i = 0; i < GW_STAGE_MAX - 1; i++) {
+		snprintf(name, sizeof(name), "gw_stage%u", i);
+		dp->stage_ring[i] = rte_ring_create(name, size, rte_socket_id(),
+						    RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (dp->stage_ring[i] == NULL)
+			return -rte_errno;
+	}
+	return 0;
+}
+
+static int
+create_rcu(struct gw_dp *dp)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(dp->nb_workers);
+
+	dp->rcu = rte_zmalloc("gw_rcu", sz, RTE_CACHE_LINE_SIZE);
+	if (dp->rcu == NULL)
+		return -ENOMEM;
+	return rte_rcu_qsbr_init(dp->rcu, dp->nb_workers);
+}
+
+int
+gw_dp_init(struct gw_dp *dp, const struct gw_config *conf)
+{
+	uint16_t want_rxq, want_txq;
+	int rc;
+
+	the_dp = dp;
+	dp->conf = conf;
+	dp->layout = conf->dataplane.layout;
+	rc = dp->layout == GW_LAYOUT_PIPELINE ? assign_pipeline(dp) : assign_rtc(dp);
+	if (rc != 0)
+		return rc;
+	rc = create_rcu(dp);
+	if (rc != 0)
+		return rc;
+	dp->pool = rte_pktmbuf_pool_create("gw_mbufs", conf->dataplane.nb_mbufs, 256,
+					   GW_META_PRIV_SIZE, RTE_MBUF_DEFAULT_BUF_SIZE,
+					   rte_socket_id());
+	if (dp->pool == NULL) {
+		GW_LOG(general, ERR, "cannot create %u mbufs: %s", conf->dataplane.nb_mbufs,
+		       rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	if (dp->layout == GW_LAYOUT_PIPELINE) {
+		want_rxq = 1;
+		want_txq = 2;		/* TX lcore + control thread */
+		rc = create_rings(dp);
+		if (rc != 0)
+			return rc;
+	} else {
+		want_rxq = dp->nb_workers;
+		want_txq = dp->nb_workers + 1;
+	}
+	rc = dp_ports_init(dp, want_rxq, want_txq);
+	if (rc != 0)
+		return rc;
+	assign_rx_queues(dp);
+	rc = dp_tables_init(dp);
+	if (rc != 0)
+		return rc;
+	return dp_control_init(dp);
+}
+
+/* run-to-completion: one burst through every stage. */
+static void
+rtc_poll(struct gw_dp *dp, struct gw_worker *w)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		uint16_t n = gw_stage_rx(dp, w, i, pkts);
+		uint16_t good;
+
+		if (n == 0)
+			continue;
+		good = gw_stage_classify(dp, pkts, n);
+		gw_drop_burst(pkts + good, n - good);
+		n = good;
+		good = gw_stage_crypto(dp, pkts, n);
+		gw_drop_burst(pkts + good, n - good);
+		n = good;
+		good = gw_stage_route(dp, pkts, n);
+		gw_drop_burst(pkts + good, n - good);
+		gw_stage_tx(dp, w, pkts, good);
+	}
+}
+
+/* Enqueue to the next stage's ring; what does not fit is dropped and counted. */
+static void
+ring_forward(struct rte_ring *r, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned int sent = rte_ring_sp_enqueue_burst(r, (void **)pkts, n, NULL);
+
+	for (unsigned int i = sent; i < n; i++)
+		gw_meta(pkts[i])->drop = GW_DROP_RING_FULL;
+	gw_drop_burst(pkts + sent, n - sent);
+}
+
+static void
+pipeline_poll(struct gw_dp *dp, struct gw_worker *w)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+	uint16_t n, good;
+
+	if (w->stage[GW_STAGE_RX]) {
+		for (unsigned int i = 0; i < w->nb_rxq; i++) {
+			n = gw_stage_rx(dp, w, i, pkts);
+			if (n != 0)
+				ring_forward(dp->stage_ring[0], pkts, n);
+		}
+	}
+	if (w->stage[GW_STAGE_CLASSIFY]) {
+		n = rte_ring_sc_dequeue_burst(dp->stage_ring[0], (void **)pkts, GW_MAX_BURST,
+					      NULL);
+		if (n != 0) {
+			good = gw_stage_classify(dp, pkts, n);
+			gw_drop_burst(pkts + good, n - good);
+			ring_forward(dp->stage_ring[1], pkts, good);
+		}
+	}
+	if (w->stage[GW_STAGE_CRYPTO]) {
+		n = rte_ring_sc_dequeue_burst(dp->stage_ring[1], (void **)pkts, GW_MAX_BURST,
+					      NULL);
+		if (n != 0) {
+			good = gw_stage_crypto(dp, pkts, n);
+			gw_drop_burst(pkts + good, n - good);
+			ring_forward(dp->stage_ring[2], pkts, good);
+		}
+	}
+	if (w->stage[GW_STAGE_TX]) {
+		n = rte_ring_sc_dequeue_burst(dp->stage_ring[2], (void **)pkts, GW_MAX_BURST,
+					      NULL);
+		if (n != 0) {
+			good = gw_stage_route(dp, pkts, n);
+			gw_drop_burst(pkts + good, n - good);
+			gw_stage_tx(dp, w, pkts, good);
+		}
+	}
+}
+
+static int
+worker_main(void *arg)
+{
+	struct gw_worker *w = arg;
+	struct gw_dp *dp = the_dp;
+
+	if (dp->engine != NULL && dp->engine->lcore_init != NULL)
+		dp->engine->lcore_init(w->lcore_id);
+	rte_rcu_qsbr_thread_register(dp->rcu, w->slot);
+	rte_rcu_qsbr_thread_online(dp->rcu, w->slot);
+	GW_LOG(general, INFO, "lcore %u: worker %u, %u rx queues", w->lcore_id, w->slot,
+	       w->nb_rxq);
+	while (!dp->quit) {
+		if (dp->layout == GW_LAYOUT_PIPELINE)
+			pipeline_poll(dp, w);
+		else
+			rtc_poll(dp, w);
+		/* No table reference survives past this point of the loop. */
+		rte_rcu_qsbr_quiescent(dp->rcu, w->slot);
+	}
+	rte_rcu_qsbr_thread_offline(dp->rcu, w->slot);
+	rte_rcu_qsbr_thread_unregister(dp->rcu, w->slot);
+	return 0;
+}
+
+int
+gw_dp_launch(struct gw_dp *dp)
+{
+	for (unsigned int i = 0; i < dp->nb_workers; i++) {
+		int rc = rte_eal_remote_launch(worker_main, &dp->workers[i],
+					       dp->workers[i].lcore_id);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+gw_dp_stop(struct gw_dp *dp)
+{
+	dp->quit = true;
+	rte_eal_mp_wait_lcore();
+}
+
+void
+gw_dp_fini(struct gw_dp *dp)
+{
+	dp_control_fini(dp);
+	dp_ports_close(dp);
+	dp_tables_fini(dp);
+	for (unsigned int i = 0; i < GW_STAGE_MAX - 1; i++)
+		rte_ring_free(dp->stage_ring[i]);
+	rte_mempool_free(dp->pool);
+	rte_free(dp->rcu);
+	the_dp = NULL;
+}
+
+uint64_t
+gw_dp_rx_total(const struct gw_dp *dp)
+{
+	struct gw_stats_snapshot snap;
+	uint64_t total = 0;
+
+	gw_stats_snapshot(&snap, dp->nb_ports);
+	for (unsigned int p = 0; p < dp->nb_ports; p++)
+		total += snap.port[p].rx_pkts + snap.port[p].from_kernel;
+	return total;
+}

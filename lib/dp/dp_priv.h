@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef GW_DP_PRIV_H
+#define GW_DP_PRIV_H
+
+#include "gw_dp.h"
+
+int dp_ports_init(struct gw_dp *dp, uint16_t want_rxq, uint16_t want_txq);
+void dp_ports_close(struct gw_dp *dp);
+uint16_t dp_port_tx(struct gw_port *p, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
+
+int dp_tables_init(struct gw_dp *dp);
+void dp_tables_fini(struct gw_dp *dp);
+void dp_tables_housekeeping(struct gw_dp *dp);
+
+int dp_control_init(struct gw_dp *dp);
+void dp_control_fini(struct gw_dp *dp);
+
+/* Hand a packet to the control thread for the kernel; frees it if the ring is full. */
+void dp_to_kernel(struct gw_dp *dp, struct rte_mbuf *m);
+/* Ask the control thread to resolve a next hop (best effort, never blocks). */
+void dp_request_resolve(struct gw_dp *dp, uint16_t port, uint8_t family, const void *addr);
+
+#endif /* GW_DP_PRIV_H */

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stage functions, shared by both layouts. Each takes a burst, returns
+ * the number of good packets (kept at the front, in order) and moves the bad
+ * ones to the tail with meta->drop set; nothing is freed inside a stage.
+ * Packets for the appliance (ARP, ND, local addresses) travel the stages with
+ * action LOCAL and leave through the exception ring at the TX stage.
+ */
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+
+#include "gw_dp.h"
+#include "gw_l3.h"
+#include "gw_route.h"
+#include "gw_neigh.h"
+#include "dp_priv.h"
+#include "dp_ipsec.h"
+
+uint16_t
+gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
+	    struct rte_mbuf **pkts)
+{
+	const struct gw_rxq_ref *q = &w->rxq[rxq_idx];
+	struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, q->port);
+	uint64_t bytes = 0;
+	uint16_t n;
+
+	n = rte_eth_rx_burst(dp->ports[q->port].port_id, q->queue, pkts, GW_MAX_BURST);
+	for (uint16_t i = 0; i < n; i++) {
+		struct gw_meta *meta = gw_meta(pkts[i]);
+
+		meta->in_port = q->port;
+		meta->out_port = UINT16_MAX;
+		meta->drop = GW_DROP_NONE;
+		meta->l3 = GW_L3_NONE;
+		meta->action = GW_ACT_FORWARD;
+		meta->flags = 0;
+		meta->sa = NULL;
+		meta->flow_hash = pkts[i]->hash.rss;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	ctr->rx_pkts += n;
+	ctr->rx_bytes += bytes;
+	return n;
+}
+
+/* Unicast frames for another station are not ours to route (promiscuous ports). */
+static inline bool
+l2_for_us(const struct gw_port *p, const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	return !rte_is_unicast_ether_addr(&eth->dst_addr) ||
+	       rte_is_same_ether_addr(&eth->dst_addr, &p->mac);
+}
+
+static inline bool
+l3_multicast(const struct rte_mbuf *m)
+{
+	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4) {
+		const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+
+		return RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->dst_addr)) ||
+		       ip->dst_addr == RTE_BE32(0xffffffff);
+	}
+	return rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+				       m->l2_len)->dst_addr[0] == 0xff;
+}
+
+uint16_t
+gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *ip_pkts[GW_MAX_BURST];
+	uint16_t nb_ip = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta = gw_meta(m);
+		unsigned int r = gw_l3_parse(m);
+
+		if (r == GW_L3_ARP) {
+			meta->action = GW_ACT_LOCAL;
+			continue;
+		}
+		if (r != GW_DROP_NONE) {
+			meta->drop = (uint8_t)r;
+			continue;
+		}
+		if (!l2_for_us(&dp->ports[meta->in_port], m)) {
+			meta->drop = GW_DROP_L2_NOT_FOR_US;
+			continue;
+		}
+		/* Multicast and broadcast (ND, DHCP, routing protocols) are for the kernel. */
+		if (l3_multicast(m)) {
+			meta->action = GW_ACT_LOCAL;
+			continue;
+		}
+		ip_pkts[nb_ip++] = m;
+	}
+	if (nb_ip != 0) {
+		gw_route_lookup_burst(dp->routes, ip_pkts, nb_ip);
+		dp_ipsec_classify(dp, ip_pkts, nb_ip);
+	}
+	return gw_partition_drops(pkts, n);
+}
+
+uint16_t
+gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	dp_ipsec_process(dp, pkts, n);
+	return gw_partition_drops(pkts, n);
+}
+
+/* Ethernet header for the egress port, reusing the received one when there is one. */
+static inline int
+l2_write(struct rte_mbuf *m, const struct gw_port *p, const struct rte_ether_addr *dst)
+{
+	struct rte_ether_hdr *eth;
+
+	if (m->l2_len == 0) {
+		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+		if (eth == NULL)
+			return -ENOSPC;
+	} else {
+		if (m->l2_len > sizeof(*eth))	/* drop the VLAN tag: ports are untagged */
+			rte_pktmbuf_adj(m, m->l2_len - sizeof(*eth));
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	}
+	m->l2_len = sizeof(*eth);
+	eth->ether_type = gw_meta(m)->l3 == GW_L3_IPV4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
+						      RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(&p->mac, &eth->src_addr);
+	return 0;
+}
+
+static inline uint32_t
+l3_length(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_pkt_len(m) - m->l2_len;
+}
+
+uint16_t
+gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *lookup[GW_MAX_BURST];
+	uint16_t nb_lookup = 0;
+
+	/* Encrypted and decrypted packets have a new destination: route again. */
+	for (uint16_t i = 0; i < n; i++) {
+		struct gw_meta *meta = gw_meta(pkts[i]);
+
+		if (meta->action == GW_ACT_ENCRYPT || meta->action == GW_ACT_DECRYPT) {
+			meta->action = GW_ACT_FORWARD;
+			lookup[nb_lookup++] = pkts[i];
+		}
+	}
+	if (nb_lookup != 0)
+		gw_route_lookup_burst(dp->routes, lookup, nb_lookup);
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta = gw_meta(m);
+		const struct gw_port *out;
+		struct rte_ether_addr mac;
+		enum gw_drop r;
+
+		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
+			continue;
+		out = &dp->ports[meta->out_port];
+		if (!out->up) {
+			meta->drop = GW_DROP_PORT_DOWN;
+			continue;
+		}
+		if (!(meta->flags & GW_META_F_TTL_DONE)) {
+			r = gw_l3_ttl_decrement(m);
+			if (r != GW_DROP_NONE) {
+				meta->drop = r;
+				dp_icmp_error(dp, m, r);
+				continue;
+			}
+		}
+		if (l3_length(m) > out->mtu) {
+			meta->drop = GW_DROP_MTU_EXCEEDED;
+			dp_icmp_error(dp, m, GW_DROP_MTU_EXCEEDED);
+			continue;
+		}
+		if (gw_neigh_lookup(dp->neigh, meta->out_port,
+				    meta->l3 == GW_L3_IPV4 ? AF_INET : AF_INET6,
+				    meta->l3 == GW_L3_IPV4 ? (const void *)&meta->nh4 :
+							     (const void *)meta->nh6,
+				    &mac) != 0) {
+			meta->drop = GW_DROP_NEIGH_UNRESOLVED;
+			dp_request_resolve(dp, meta->out_port,
+					   meta->l3 == GW_L3_IPV4 ? AF_INET : AF_INET6,
+					   meta->l3 == GW_L3_IPV4 ? (const void *)&meta->nh4 :
+								    (const void *)meta->nh6);
+			continue;
+		}
+		if (l2_write(m, out, &mac) != 0)
+			meta->drop = GW_DROP_NO_MBUF;
+	}
+	return gw_partition_drops(pkts, n);
+}
+
+void
+gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *per_port[GW_MAX_PORTS][GW_MAX_BURST];
+	uint16_t cnt[GW_MAX_PORTS] = { 0 };
+	uint64_t used = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct gw_meta *meta = gw_meta(pkts[i]);
+
+		if (meta->action == GW_ACT_LOCAL) {
+			dp_to_kernel(dp, pkts[i]);
+			continue;
+		}
+		per_port[meta->out_port][cnt[meta->out_port]++] = pkts[i];
+		used |= 1ULL << meta->out_port;
+	}
+	while (used != 0) {
+		unsigned int p = __builtin_ctzll(used);
+		struct gw_port *port = &dp->ports[p];
+		struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, p);
+		uint16_t q = (uint16_t)(w->tx_slot % port->nb_txq);
+		uint16_t sent;
+		uint64_t bytes = 0;
+
+		used &= used - 1;
+		sent = dp_port_tx(port, q, per_port[p], cnt[p]);
+		for (uint16_t i = 0; i < sent; i++)
+			bytes += rte_pktmbuf_pkt_len(per_port[p][i]);
+		ctr->tx_pkts += sent;
+		ctr->tx_bytes += bytes;
+		for (uint16_t i = sent; i < cnt[p]; i++)
+			gw_meta(per_port[p][i])->drop = GW_DROP_TX_FULL;
+		gw_drop_burst(per_port[p] + sent, cnt[p] - sent);
+	}
+}
+
+void
+gw_drop_burst(struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned int lcore = rte_lcore_id();
+
+	if (lcore == LCORE_ID_ANY)
+		lcore = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		const struct gw_meta *meta = gw_meta(pkts[i]);
+
+		gw_counters[lcore].port[meta->in_port].drops[meta->drop]++;
+	}
+	rte_pktmbuf_free_bulk(pkts, n);
+}

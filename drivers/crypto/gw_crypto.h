@@ -100,7 +100,47 @@ struct gw_crypto_engine {
 				unsigned int n);
 };
 
-/* Registered engines by name: "ipsecmb" (default) and "openssl". */
+/* Registered engines by name: "ipsecmb" (default, also for NULL) and "openssl". */
 const struct gw_crypto_engine *gw_crypto_engine_get(const char *name);
+
+/* HMAC key length for an auth algorithm (0 for none). */
+unsigned int gw_auth_key_len(enum gw_auth auth);
+
+/*
+ * Is this combination a valid ESP transform with the right key lengths?
+ * AEAD ciphers take GW_AUTH_NONE; the others need an HMAC (no
+ * confidentiality-only ESP, no NULL+none). Engines call it in session_create.
+ */
+bool gw_crypto_params_valid(const struct gw_crypto_params *p);
+
+/*
+ * IPsec-MB per-lcore library copies (notes/ipsec-mb-scaling.md). The
+ * "ipsecmb" engine's lcore_init(lcore_id), called on the thread that will
+ * process, gives that thread its own dlmopen() copy of libIPSec_MB; threads
+ * that never called it use a manager from the normally linked library.
+ */
+enum gw_crypto_mb_copy {
+	GW_CRYPTO_MB_NONE = 0,		/* lcore_init not called for this lcore */
+	GW_CRYPTO_MB_PRIVATE,		/* own library copy */
+	GW_CRYPTO_MB_SHARED_COPY,	/* a copy shared round-robin (limit reached) */
+	GW_CRYPTO_MB_LINKED,		/* the normally linked library (dlmopen failed) */
+};
+
+/* What lcore_id got from lcore_init (lcore_id < GW_CRYPTO_MB_MAX_LCORE). */
+#define GW_CRYPTO_MB_MAX_LCORE 128
+enum gw_crypto_mb_copy gw_crypto_ipsecmb_lcore_copy(unsigned int lcore_id);
+
+/* Index of the library copy the calling thread uses, -1 for the linked one. */
+int gw_crypto_ipsecmb_thread_copy(void);
+
+/*
+ * Cap on private copies (default 10: glibc's static TLS runs out at 11; with
+ * GLIBC_TUNABLES=glibc.rtld.nns=16 set at process start, 15 load). Set before
+ * the first lcore_init. Returns the cap in effect.
+ */
+unsigned int gw_crypto_ipsecmb_set_max_copies(unsigned int n);
+
+/* Number of private copies loaded so far. */
+unsigned int gw_crypto_ipsecmb_copies(void);
 
 #endif /* GW_CRYPTO_H */

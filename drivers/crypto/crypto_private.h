@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef GW_CRYPTO_PRIVATE_H
+#define GW_CRYPTO_PRIVATE_H
+
+/* Shared by the engines of drivers/crypto; not part of the contract. */
+
+#include <stdint.h>
+#include <string.h>
+
+#include "gw_crypto.h"
+
+/* Ops handled per round of job submission (fixed scratch arrays, no VLAs). */
+#define GW_CRYPTO_BURST 64
+
+extern const struct gw_crypto_engine gw_crypto_engine_ipsecmb;
+extern const struct gw_crypto_engine gw_crypto_engine_openssl;
+
+/* The head of every engine's session: catches a session fed to the wrong engine. */
+struct gw_crypto_session {
+	const struct gw_crypto_engine *engine;
+};
+
+/* supports() of an engine that has every algorithm: the combination is valid. */
+bool gw_crypto_combo_valid(enum gw_cipher cipher, unsigned int key_len, enum gw_auth auth);
+
+/* Constant-time inequality of two ICVs: 0 if equal, 1 otherwise. */
+static inline int
+gw_crypto_ct_differ(const uint8_t *a, const uint8_t *b, unsigned int n)
+{
+	volatile uint8_t d = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		d |= a[i] ^ b[i];
+	return (d | (uint8_t)-d) >> 7;
+}
+
+/* Wipe key material where the compiler may not elide it. */
+static inline void
+gw_crypto_wipe(void *p, size_t n)
+{
+	explicit_bzero(p, n);
+}
+
+/*
+ * RFC 4303 section 2.2.1: with ESN the high 32 bits are appended to the MAC
+ * input. The ICV space right after the authenticated region holds them while
+ * the MAC runs (it is written or read afterwards), so the ICV must directly
+ * follow [auth_start, auth_start + auth_len) - the ESP layout.
+ */
+static inline int
+gw_crypto_esn_in_place(const struct gw_crypto_op *op)
+{
+	return op->icv == op->buf + op->auth_start + op->auth_len;
+}
+
+#endif /* GW_CRYPTO_PRIVATE_H */

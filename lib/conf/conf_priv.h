@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef GW_CONF_PRIV_H
+#define GW_CONF_PRIV_H
+
+/* Loader internals shared by the files of lib/conf. Not installed. */
+
+#include <libconfig.h>
+
+#include "gw_conf.h"
+#include "conf_schema.h"
+
+/* What a schema row's generic store (off/size) is relative to. */
+enum conf_obj {
+	CONF_OBJ_ROOT = 0,	/* struct gw_config */
+	CONF_OBJ_IFACE,		/* struct gw_conf_interface */
+	CONF_OBJ_ARP,		/* struct gw_conf_arp */
+	CONF_OBJ_ROUTE,		/* struct gw_conf_route */
+	CONF_OBJ_SA,		/* struct gw_conf_sa */
+	CONF_OBJ_POLICY,	/* struct gw_conf_policy */
+	CONF_OBJ_TERM,		/* struct gw_conf_term */
+	CONF_OBJ_MAX
+};
+
+struct gw_conf_val {
+	uint64_t u;			/* UINT, BOOL, ENUM (index) */
+	const char *s;			/* STRING, ENUM: the text */
+	struct gw_prefix prefix;
+	struct gw_ipaddr addr;
+	struct rte_ether_addr mac;
+	uint8_t key[GW_CRYPTO_MAX_KEY];
+	unsigned int key_len;
+	uint16_t lo, hi;		/* PORTS */
+};
+
+#define CONF_DEPTH 16
+
+/* Per-SA facts the SA's cross-checks need and the struct does not keep. */
+struct conf_sa_state {
+	unsigned int enc_key_len;	/* expected by the algorithm */
+	unsigned int auth_key_len;
+	bool has_enc_key, has_auth_key, has_auth_alg;
+	bool no_anti_replay;
+};
+
+struct gw_conf_ctx {
+	struct gw_config *conf;
+	struct gw_conf_error *err;
+	void *obj[CONF_OBJ_MAX];
+	const config_setting_t *cur;	/* setting being handled: its line */
+	const char *leaf;		/* its statement name, NULL for a group */
+	unsigned int depth;
+	const config_setting_t *frame[CONF_DEPTH];	/* enclosing groups */
+	size_t frame_len[CONF_DEPTH];	/* stmt length before each frame */
+	char stmt[256];			/* Junos path of the current group */
+	int family;			/* AF_INET / AF_INET6 inside family inet / inet6 */
+	bool unit0;			/* the interface has its unit 0 */
+	struct conf_sa_state sa;
+	unsigned int route_line[GW_CONF_MAX_ROUTES];
+};
+
+/*
+ * Record the error at the current setting: statement = current path plus
+ * the leaf's name (if the current setting is a leaf). Returns -EINVAL.
+ */
+int conf_fail(struct gw_conf_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * Record the error at `member` (dotted path relative to the innermost group,
+ * e.g. "encryption.key"); falls back to the group's own line if absent.
+ */
+int conf_fail_at(struct gw_conf_ctx *c, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The innermost group has this member (dotted path)? */
+bool conf_has(const struct gw_conf_ctx *c, const char *member);
+
+/* conf_addr.c */
+int conf_mac_parse(const char *text, struct rte_ether_addr *mac);
+int conf_key_parse(const char *text, uint8_t *key, unsigned int max, unsigned int *len);
+int conf_ports_parse(const char *text, uint16_t *lo, uint16_t *hi);
+bool conf_prefix_is_canonical(const struct gw_prefix *p);
+const char *conf_prefix_str(const struct gw_prefix *p, char *buf, size_t len);
+const char *conf_ipaddr_str(const struct gw_ipaddr *a, char *buf, size_t len);
+bool conf_ipaddr_eq(const struct gw_ipaddr *a, const struct gw_ipaddr *b);
+bool conf_prefix_eq(const struct gw_prefix *a, const struct gw_prefix *b);
+
+/* conf_alg.c: configuration names of the algorithms. 0 / -EINVAL. */
+int conf_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len);
+int conf_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len);
+bool conf_cipher_is_aead(enum gw_cipher cipher);
+extern const char *const conf_cipher_names[];
+extern const char *const conf_auth_names[];
+
+/* conf_value.c: text or libconfig setting -> value, type and range checked. */
+int conf_value_parse(const struct gw_conf_stmt *s, const char *text, struct gw_conf_val *v,
+		     char *reason, size_t len);
+int conf_setting_value(const struct gw_conf_stmt *s, const config_setting_t *set,
+		       struct gw_conf_val *v, char *reason, size_t len);
+/* conf_schema.c: s's default is applied on entering `scope` (NULL: top). */
+bool conf_default_in_scope(const struct gw_conf_stmt *scope, const struct gw_conf_stmt *s);
+
+int conf_store(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+	       const struct gw_conf_val *v);
+
+/* Hooks the schema table points at, one file per section. */
+/* conf_sys.c */
+int conf_set_worker(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		    const struct gw_conf_val *v);
+int conf_set_ring_size(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		       const struct gw_conf_val *v);
+int conf_set_trace_level(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			 const struct gw_conf_val *v);
+int conf_set_trace_flag(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			const struct gw_conf_val *v);
+int conf_set_engine(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		    const struct gw_conf_val *v);
+int conf_dataplane_leave(struct gw_conf_ctx *c);
+
+/* conf_if.c */
+int conf_if_begin(struct gw_conf_ctx *c, unsigned int count);
+int conf_if_enter(struct gw_conf_ctx *c, const char *name);
+int conf_if_leave(struct gw_conf_ctx *c);
+int conf_set_device(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		    const struct gw_conf_val *v);
+int conf_set_ifmac(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		   const struct gw_conf_val *v);
+int conf_set_tap_name(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		      const struct gw_conf_val *v);
+int conf_unit_enter(struct gw_conf_ctx *c, const char *name);
+int conf_inet_enter(struct gw_conf_ctx *c, const char *key);
+int conf_inet6_enter(struct gw_conf_ctx *c, const char *key);
+int conf_set_ifaddr(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		    const struct gw_conf_val *v);
+int conf_arp_enter(struct gw_conf_ctx *c, const char *addr);
+int conf_arp_leave(struct gw_conf_ctx *c);
+
+/* conf_route.c */
+int conf_route_begin(struct gw_conf_ctx *c, unsigned int count);
+int conf_route_enter(struct gw_conf_ctx *c, const char *name);
+int conf_route_leave(struct gw_conf_ctx *c);
+
+/* conf_sec.c */
+int conf_sa_begin(struct gw_conf_ctx *c, unsigned int count);
+int conf_sa_enter(struct gw_conf_ctx *c, const char *name);
+int conf_sa_leave(struct gw_conf_ctx *c);
+int conf_set_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		     const struct gw_conf_val *v);
+int conf_set_enc_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		     const struct gw_conf_val *v);
+int conf_set_auth_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		      const struct gw_conf_val *v);
+int conf_set_auth_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		      const struct gw_conf_val *v);
+int conf_set_no_anti_replay(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			    const struct gw_conf_val *v);
+int conf_set_udp_port(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		      const struct gw_conf_val *v);
+
+/* conf_policy.c */
+int conf_policy_begin(struct gw_conf_ctx *c, unsigned int count);
+int conf_policy_enter(struct gw_conf_ctx *c, const char *name);
+int conf_policy_leave(struct gw_conf_ctx *c);
+int conf_set_match_dir(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		       const struct gw_conf_val *v);
+int conf_term_enter(struct gw_conf_ctx *c, const char *name);
+int conf_term_leave(struct gw_conf_ctx *c);
+
+#endif /* GW_CONF_PRIV_H */

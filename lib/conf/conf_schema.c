@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The schema: every statement of the configuration, one row each, parents
+ * before children. Rows without a setter are stored generically at obj + off;
+ * hooks hold what a row alone cannot say (cross-checks, derived fields).
+ * lib/conf/README.md documents the same rows for people.
+ */
+
+#include <stddef.h>
+#include <string.h>
+
+#include "conf_priv.h"
+
+#define FIELD(type, f) .off = offsetof(type, f), .size = sizeof(((type *)0)->f)
+#define ROOT(f) .obj = CONF_OBJ_ROOT, FIELD(struct gw_config, f)
+#define IFACE(f) .obj = CONF_OBJ_IFACE, FIELD(struct gw_conf_interface, f)
+#define ARP(f) .obj = CONF_OBJ_ARP, FIELD(struct gw_conf_arp, f)
+#define ROUTE(f) .obj = CONF_OBJ_ROUTE, FIELD(struct gw_conf_route, f)
+#define SA(f) .obj = CONF_OBJ_SA, FIELD(struct gw_conf_sa, f)
+#define POLICY(f) .obj = CONF_OBJ_POLICY, FIELD(struct gw_conf_policy, f)
+#define TERM(f) .obj = CONF_OBJ_TERM, FIELD(struct gw_conf_term, f)
+#define LCORE_MAX (RTE_MAX_LCORE - 1)
+
+static const char *const layouts[] = { "run-to-completion", "pipeline", NULL };
+static const char *const engines[] = { "ipsecmb", "openssl", NULL };
+static const char *const levels[] = {
+	"error", "warning", "notice", "info", "verbose", "all", NULL
+};
+static const char *const flags[] = {
+	"all", "general", "parse", "ike", "policy-manager", "timer", "database", "dataplane",
+	"crypto", NULL
+};
+static const char *const exceptions[] = { "tap", "none", NULL };	/* enum gw_exception_mode */
+static const char *const sa_dirs[] = { "inbound", "outbound", NULL };	/* enum gw_sa_dir */
+static const char *const sa_modes[] = { "tunnel", "group", NULL };	/* gw_conf_sa.group */
+static const char *const df_modes[] = { "clear", "set", "copy", NULL };	/* enum gw_df_mode */
+static const char *const match_dirs[] = { "input", "output", NULL };
+static const char *const actions[] = {	/* enum gw_policy_action */
+	"protect", "bypass", "discard", "fail-open", NULL
+};
+
+static const struct gw_conf_stmt schema[] = {
+	/* ---- system ---- */
+	{ "system", GW_CONF_CONTAINER, .help = "System parameters" },
+	{ "system.host-name", GW_CONF_STRING, 0, 1, 63, "gdoigw", ROOT(host_name),
+	  .help = "Name of the appliance" },
+	{ "system.dataplane", GW_CONF_CONTAINER, .leave = conf_dataplane_leave,
+	  .help = "Data-plane lcores, crypto engine and buffers" },
+	{ "system.dataplane.layout", GW_CONF_ENUM, 0, 0, 0, "run-to-completion", layouts,
+	  ROOT(dataplane.layout),
+	  .help = "run-to-completion (each worker does every stage) or pipeline" },
+	{ "system.dataplane.workers", GW_CONF_UINT, GW_CONF_F_MULTI, 0, LCORE_MAX,
+	  .set = conf_set_worker,
+	  .help = "Run-to-completion worker lcores (default: every lcore but the main one)" },
+	{ "system.dataplane.pipeline", GW_CONF_CONTAINER,
+	  .help = "Pipeline layout: the lcore of each stage (stages may share one)" },
+	{ "system.dataplane.pipeline.rx", GW_CONF_UINT, 0, 0, LCORE_MAX,
+	  ROOT(dataplane.rx_lcore), .help = "RX stage lcore (0 = automatic)" },
+	{ "system.dataplane.pipeline.classify", GW_CONF_UINT, 0, 0, LCORE_MAX,
+	  ROOT(dataplane.classify_lcore), .help = "Classify stage lcore (0 = automatic)" },
+	{ "system.dataplane.pipeline.crypto", GW_CONF_UINT, 0, 0, LCORE_MAX,
+	  ROOT(dataplane.crypto_lcore), .help = "ESP crypto stage lcore (0 = automatic)" },
+	{ "system.dataplane.pipeline.tx", GW_CONF_UINT, 0, 0, LCORE_MAX,
+	  ROOT(dataplane.tx_lcore), .help = "TX stage lcore (0 = automatic)" },
+	{ "system.dataplane.crypto-engine", GW_CONF_ENUM, 0, 0, 0, "ipsecmb", engines,
+	  .set = conf_set_engine, .help = "Software crypto engine" },
+	{ "system.dataplane.mbufs", GW_CONF_UINT, 0, 1024, 4194304, "16384",
+	  ROOT(dataplane.nb_mbufs), .help = "Packet buffers in the pool" },
+	{ "system.dataplane.ring-size", GW_CONF_UINT, 0, 64, 65536, "1024",
+	  .set = conf_set_ring_size, .help = "Entries of each pipeline ring (power of 2)" },
+	{ "system.traceoptions", GW_CONF_CONTAINER, .help = "Logging" },
+	{ "system.traceoptions.file", GW_CONF_STRING, 0, 0, 255, NULL, ROOT(trace.file),
+	  .help = "Log file path, or \"syslog\" (default: standard error)" },
+	{ "system.traceoptions.level", GW_CONF_ENUM, 0, 0, 0, "notice", levels,
+	  .set = conf_set_trace_level, .help = "Level of the flagged modules" },
+	{ "system.traceoptions.flag", GW_CONF_ENUM, GW_CONF_F_MULTI, 0, 0, NULL, flags,
+	  .set = conf_set_trace_flag, .help = "Modules that log at the level" },
+
+	/* ---- interfaces ---- */
+	{ "interfaces", GW_CONF_LIST, .key = "name", .begin = conf_if_begin,
+	  .enter = conf_if_enter, .leave = conf_if_leave, .help = "Ports" },
+	{ "interfaces.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_IFNAME_LEN - 1, NULL,
+	  IFACE(name), .help = "Interface name (\"ge-0/0/0\")" },
+	{ "interfaces.device", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, 255,
+	  .set = conf_set_device, .help = "PCI address or vdev string (\"net_pcap0,...\")" },
+	{ "interfaces.mtu", GW_CONF_UINT, 0, 68, 9216, "1500", IFACE(mtu),
+	  .help = "IP MTU" },
+	{ "interfaces.mac", GW_CONF_MAC, .set = conf_set_ifmac,
+	  .help = "MAC address override" },
+	{ "interfaces.exception", GW_CONF_ENUM, 0, 0, 0, "tap", exceptions, IFACE(exception),
+	  .help = "Exception path to the kernel: tap or none" },
+	{ "interfaces.tap-name", GW_CONF_STRING, 0, 1, 15, .set = conf_set_tap_name,
+	  .help = "Kernel TAP name (default: gw<index>)" },
+	{ "interfaces.disable", GW_CONF_BOOL, IFACE(disable),
+	  .help = "Administratively down" },
+	{ "interfaces.unit", GW_CONF_LIST, .key = "name", .enter = conf_unit_enter,
+	  .help = "Logical unit (only unit 0)" },
+	{ "interfaces.unit.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, 5,
+	  .help = "Unit number" },
+	{ "interfaces.unit.family", GW_CONF_CONTAINER, .help = "Protocol families" },
+	{ "interfaces.unit.family.inet", GW_CONF_CONTAINER, .enter = conf_inet_enter,
+	  .help = "IPv4" },
+	{ "interfaces.unit.family.inet.address", GW_CONF_PREFIX, GW_CONF_F_MULTI,
+	  .set = conf_set_ifaddr, .help = "Interface address with prefix length" },
+	{ "interfaces.unit.family.inet.arp", GW_CONF_LIST, .key = "address",
+	  .enter = conf_arp_enter, .leave = conf_arp_leave, .help = "Static ARP entries" },
+	{ "interfaces.unit.family.inet.arp.address", GW_CONF_IPADDR, GW_CONF_F_REQUIRED,
+	  ARP(addr), .help = "Neighbour address" },
+	{ "interfaces.unit.family.inet.arp.mac", GW_CONF_MAC, GW_CONF_F_REQUIRED,
+	  ARP(mac), .help = "Neighbour MAC address" },
+	{ "interfaces.unit.family.inet6", GW_CONF_CONTAINER, .enter = conf_inet6_enter,
+	  .help = "IPv6" },
+	{ "interfaces.unit.family.inet6.address", GW_CONF_PREFIX, GW_CONF_F_MULTI,
+	  .set = conf_set_ifaddr, .help = "Interface address with prefix length" },
+	{ "interfaces.unit.family.inet6.ndp", GW_CONF_LIST, .key = "address",
+	  .enter = conf_arp_enter, .leave = conf_arp_leave, .help = "Static neighbours" },
+	{ "interfaces.unit.family.inet6.ndp.address", GW_CONF_IPADDR, GW_CONF_F_REQUIRED,
+	  ARP(addr), .help = "Neighbour address" },
+	{ "interfaces.unit.family.inet6.ndp.mac", GW_CONF_MAC, GW_CONF_F_REQUIRED,
+	  ARP(mac), .help = "Neighbour MAC address" },
+
+	/* ---- routing-options ---- */
+	{ "routing-options", GW_CONF_CONTAINER, .help = "Routing" },
+	{ "routing-options.static", GW_CONF_CONTAINER, .help = "Static routes" },
+	{ "routing-options.static.route", GW_CONF_LIST, .key = "name",
+	  .begin = conf_route_begin, .enter = conf_route_enter, .leave = conf_route_leave,
+	  .help = "Static route" },
+	{ "routing-options.static.route.name", GW_CONF_PREFIX, GW_CONF_F_REQUIRED,
+	  ROUTE(prefix), .help = "Destination prefix" },
+	{ "routing-options.static.route.next-hop", GW_CONF_IPADDR, ROUTE(next_hop),
+	  .help = "Next hop, on a connected subnet" },
+	{ "routing-options.static.route.discard", GW_CONF_BOOL, ROUTE(discard),
+	  .help = "Drop the traffic instead" },
+	{ "routing-options.static.route.interface", GW_CONF_STRING, 0, 1, GW_IFNAME_LEN - 1,
+	  ROUTE(interface), .help = "Interface of the next hop" },
+
+	/* ---- security ipsec ---- */
+	{ "security", GW_CONF_CONTAINER, .help = "Security" },
+	{ "security.ipsec", GW_CONF_CONTAINER, .help = "IPsec" },
+	{ "security.ipsec.security-association", GW_CONF_LIST, .key = "name",
+	  .begin = conf_sa_begin, .enter = conf_sa_enter, .leave = conf_sa_leave,
+	  .help = "Manual security association" },
+	{ "security.ipsec.security-association.name", GW_CONF_STRING, GW_CONF_F_REQUIRED,
+	  1, GW_CONF_NAME_LEN - 1, SA(name), .help = "SA name" },
+	{ "security.ipsec.security-association.spi", GW_CONF_UINT, GW_CONF_F_REQUIRED,
+	  256, UINT32_MAX, SA(spi), .help = "SPI, 256..4294967295" },
+	{ "security.ipsec.security-association.direction", GW_CONF_ENUM, GW_CONF_F_REQUIRED,
+	  0, 0, NULL, sa_dirs, SA(direction), .help = "inbound (decrypt) or outbound" },
+	{ "security.ipsec.security-association.mode", GW_CONF_ENUM, 0, 0, 0, "tunnel",
+	  sa_modes, SA(group),
+	  .help = "tunnel, or group (header preservation, SPI-only lookup)" },
+	{ "security.ipsec.security-association.encryption", GW_CONF_CONTAINER,
+	  .help = "Encryption" },
+	{ "security.ipsec.security-association.encryption.algorithm", GW_CONF_ENUM,
+	  GW_CONF_F_REQUIRED, 0, 0, NULL, conf_cipher_names, .set = conf_set_enc_alg,
+	  .help = "Cipher" },
+	{ "security.ipsec.security-association.encryption.key", GW_CONF_KEY, GW_CONF_F_SECRET,
+	  1, GW_CRYPTO_MAX_KEY, .set = conf_set_enc_key,
+	  .help = "Key in hex, salt included for AES-GCM and ChaCha20-Poly1305" },
+	{ "security.ipsec.security-association.authentication", GW_CONF_CONTAINER,
+	  .help = "Integrity (not with an AEAD cipher)" },
+	{ "security.ipsec.security-association.authentication.algorithm", GW_CONF_ENUM,
+	  GW_CONF_F_REQUIRED, 0, 0, NULL, conf_auth_names, .set = conf_set_auth_alg,
+	  .help = "HMAC" },
+	{ "security.ipsec.security-association.authentication.key", GW_CONF_KEY,
+	  GW_CONF_F_SECRET, 1, GW_CRYPTO_MAX_KEY, .set = conf_set_auth_key,
+	  .help = "Key in hex" },
+	{ "security.ipsec.security-association.tunnel", GW_CONF_CONTAINER,
+	  .help = "Tunnel endpoints (mode tunnel)" },
+	{ "security.ipsec.security-association.tunnel.local", GW_CONF_IPADDR,
+	  GW_CONF_F_REQUIRED, SA(tunnel_local), .help = "Local endpoint" },
+	{ "security.ipsec.security-association.tunnel.remote", GW_CONF_IPADDR,
+	  GW_CONF_F_REQUIRED, SA(tunnel_remote), .help = "Remote endpoint" },
+	{ "security.ipsec.security-association.anti-replay", GW_CONF_CONTAINER,
+	  .help = "Sequence-number anti-replay (on)" },
+	{ "security.ipsec.security-association.anti-replay.window-size", GW_CONF_UINT, 0,
+	  1, 4096, "64", SA(replay_window), .help = "Replay window in packets" },
+	{ "security.ipsec.security-association.no-anti-replay", GW_CONF_BOOL,
+	  .set = conf_set_no_anti_replay, .help = "Anti-replay off" },
+	{ "security.ipsec.security-association.extended-sequence-number", GW_CONF_BOOL,
+	  SA(esn), .help = "64-bit ESN (RFC 4303)" },
+	{ "security.ipsec.security-association.time-based-anti-replay", GW_CONF_CONTAINER,
+	  .help = "Group SA time-based anti-replay (RFC 6054)" },
+	{ "security.ipsec.security-association.time-based-anti-replay.window", GW_CONF_UINT,
+	  0, 0, 10000, "0", SA(tbar_window_ms), .help = "Window in ms, 0 = off" },
+	{ "security.ipsec.security-association.time-based-anti-replay.protocol",
+	  GW_CONF_UINT, 0, 0, 255, "253", SA(d3p_protocol),
+	  .help = "IP protocol of the D3P timestamp header" },
+	{ "security.ipsec.security-association.udp-encapsulation", GW_CONF_CONTAINER,
+	  GW_CONF_F_PRESENCE, .help = "ESP in UDP" },
+	{ "security.ipsec.security-association.udp-encapsulation.port", GW_CONF_UINT, 0,
+	  1025, 65535, "4500", .set = conf_set_udp_port,
+	  .help = "4500 = NAT-T (RFC 3948), other ports: multipath port" },
+	{ "security.ipsec.security-association.tunnel-mtu", GW_CONF_UINT, 0, 256, 9192,
+	  "1500", SA(tunnel_mtu), .help = "MTU of the tunnel" },
+	{ "security.ipsec.security-association.df-bit", GW_CONF_ENUM, 0, 0, 0, "clear",
+	  df_modes, SA(df), .help = "Outer DF bit: clear, set, copy" },
+	{ "security.ipsec.security-association.clear-dont-fragment-bit", GW_CONF_BOOL,
+	  SA(clear_df), .help = "Clear DF of the inner packet" },
+	{ "security.ipsec.security-association.passive-mode-tunneling", GW_CONF_BOOL,
+	  SA(passive), .help = "Tunnel packets without IP header checks" },
+	{ "security.ipsec.security-association.lifetime", GW_CONF_CONTAINER,
+	  .help = "Lifetime (0 = none)" },
+	{ "security.ipsec.security-association.lifetime.seconds", GW_CONF_UINT, 0, 0,
+	  UINT32_MAX, SA(lifetime.hard_seconds), .help = "Hard lifetime in seconds" },
+	{ "security.ipsec.security-association.lifetime.soft-seconds", GW_CONF_UINT, 0, 0,
+	  UINT32_MAX, SA(lifetime.soft_seconds), .help = "Soft lifetime in seconds" },
+	{ "security.ipsec.security-association.lifetime.kilobytes", GW_CONF_UINT, 0, 0,
+	  UINT64_MAX / 1024, SA(lifetime.hard_kbytes), .help = "Hard lifetime in kilobytes" },
+	{ "security.ipsec.security-association.lifetime.soft-kilobytes", GW_CONF_UINT, 0, 0,
+	  UINT64_MAX / 1024, SA(lifetime.soft_kbytes), .help = "Soft lifetime in kilobytes" },
+	{ "security.ipsec.security-association.selector", GW_CONF_CONTAINER,
+	  .help = "Inner traffic the SA carries" },
+	{ "security.ipsec.security-association.selector.source-address", GW_CONF_PREFIX,
+	  SA(sel_src), .help = "Source prefix" },
+	{ "security.ipsec.security-association.selector.destination-address",
+	  GW_CONF_PREFIX, SA(sel_dst), .help = "Destination prefix" },
+	{ "security.ipsec.security-association.selector.protocol", GW_CONF_UINT, 0, 0, 255,
+	  SA(sel_proto), .help = "IP protocol, 0 = any" },
+
+	{ "security.ipsec.policy", GW_CONF_LIST, .key = "name", .begin = conf_policy_begin,
+	  .enter = conf_policy_enter, .leave = conf_policy_leave,
+	  .help = "Security policy of an interface" },
+	{ "security.ipsec.policy.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1,
+	  GW_CONF_NAME_LEN - 1, POLICY(name), .help = "Policy name" },
+	{ "security.ipsec.policy.interface", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1,
+	  GW_IFNAME_LEN - 1, POLICY(interface), .help = "Interface the policy applies on" },
+	{ "security.ipsec.policy.match-direction", GW_CONF_ENUM, GW_CONF_F_REQUIRED, 0, 0,
+	  NULL, match_dirs, .set = conf_set_match_dir,
+	  .help = "input: protect what enters the interface; output: check what leaves" },
+	{ "security.ipsec.policy.no-anti-replay", GW_CONF_BOOL, POLICY(no_anti_replay),
+	  .help = "Anti-replay off for SAs that do not say" },
+	{ "security.ipsec.policy.tunnel-mtu", GW_CONF_UINT, 0, 256, 9192, POLICY(tunnel_mtu),
+	  .help = "Tunnel MTU for SAs that do not say" },
+	{ "security.ipsec.policy.term", GW_CONF_LIST, .key = "name",
+	  .enter = conf_term_enter, .leave = conf_term_leave,
+	  .help = "Rule, matched in order" },
+	{ "security.ipsec.policy.term.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1,
+	  GW_CONF_NAME_LEN - 1, TERM(name), .help = "Term name" },
+	{ "security.ipsec.policy.term.from", GW_CONF_CONTAINER, .help = "Match conditions" },
+	{ "security.ipsec.policy.term.from.source-address", GW_CONF_PREFIX, TERM(src),
+	  .help = "Source prefix (default any)" },
+	{ "security.ipsec.policy.term.from.destination-address", GW_CONF_PREFIX, TERM(dst),
+	  .help = "Destination prefix (default any)" },
+	{ "security.ipsec.policy.term.from.protocol", GW_CONF_UINT, 0, 0, 255, TERM(proto),
+	  .help = "IP protocol, 0 = any" },
+	{ "security.ipsec.policy.term.from.source-port", GW_CONF_PORTS, 0, 0, 0, "0-65535",
+	  TERM(sport_lo), .help = "Port or range lo-hi (TCP, UDP, SCTP)" },
+	{ "security.ipsec.policy.term.from.destination-port", GW_CONF_PORTS, 0, 0, 0,
+	  "0-65535", TERM(dport_lo), .help = "Port or range lo-hi (TCP, UDP, SCTP)" },
+	{ "security.ipsec.policy.term.then", GW_CONF_ENUM, GW_CONF_F_REQUIRED, 0, 0, NULL,
+	  actions, TERM(action), .help = "protect, bypass, discard or fail-open" },
+	{ "security.ipsec.policy.term.security-association", GW_CONF_STRING, 0, 1,
+	  GW_CONF_NAME_LEN - 1, TERM(sa), .help = "SA for protect and fail-open" },
+};
+
+const struct gw_conf_stmt *
+gw_conf_schema(size_t *n)
+{
+	if (n != NULL)
+		*n = RTE_DIM(schema);
+	return schema;
+}
+
+const char *
+gw_conf_stmt_name(const struct gw_conf_stmt *s)
+{
+	const char *dot = strrchr(s->path, '.');
+
+	return dot != NULL ? dot + 1 : s->path;
+}
+
+/* Row of the first `len` characters of a dotted path. */
+static const struct gw_conf_stmt *
+schema_find_n(const char *path, size_t len)
+{
+	for (size_t i = 0; i < RTE_DIM(schema); i++)
+		if (strncmp(schema[i].path, path, len) == 0 && schema[i].path[len] == '\0')
+			return &schema[i];
+	return NULL;
+}
+
+const struct gw_conf_stmt *
+gw_conf_schema_find(const char *path)
+{
+	return path != NULL ? schema_find_n(path, strlen(path)) : NULL;
+}
+
+/* s is a direct child of parent (NULL: top level)? */
+static bool
+is_child(const struct gw_conf_stmt *parent, const struct gw_conf_stmt *s)
+{
+	size_t len;
+
+	if (parent == NULL)
+		return strchr(s->path, '.') == NULL;
+	len = strlen(parent->path);
+	return strncmp(s->path, parent->path, len) == 0 && s->path[len] == '.' &&
+	       strchr(s->path + len + 1, '.') == NULL;
+}
+
+const struct gw_conf_stmt *
+gw_conf_schema_child(const struct gw_conf_stmt *parent, const struct gw_conf_stmt *prev)
+{
+	const struct gw_conf_stmt *s = prev != NULL ? prev + 1 : schema;
+
+	for (; s < schema + RTE_DIM(schema); s++)
+		if (is_child(parent, s))
+			return s;
+	return NULL;
+}
+
+/*
+ * The loader applies the default of s when it enters `scope` (a list entry,
+ * a presence container, or NULL for the top): s is below scope with no list
+ * or presence container in between.
+ */
+bool
+conf_default_in_scope(const struct gw_conf_stmt *scope, const struct gw_conf_stmt *s)
+{
+	size_t from = scope != NULL ? strlen(scope->path) : 0;
+	const struct gw_conf_stmt *a;
+
+	if (s->def == NULL)
+		return false;
+	if (scope != NULL && (strncmp(s->path, scope->path, from) != 0 || s->path[from] != '.'))
+		return false;
+	for (const char *dot = strchr(s->path + from + 1, '.'); dot != NULL;
+	     dot = strchr(dot + 1, '.')) {
+		a = schema_find_n(s->path, (size_t)(dot - s->path));
+		if (a == NULL || a->type == GW_CONF_LIST || (a->flags & GW_CONF_F_PRESENCE))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* security { ipsec { security-association ( { name; spi; direction; mode; ... } ) } } */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_priv.h"
+
+static struct gw_conf_sa *
+cur_sa(struct gw_conf_ctx *c)
+{
+	return c->obj[CONF_OBJ_SA];
+}
+
+int
+conf_sa_begin(struct gw_conf_ctx *c, unsigned int count)
+{
+	if (count > GW_CONF_MAX_SAS)
+		return conf_fail(c, "%u security associations, at most %d", count,
+				 GW_CONF_MAX_SAS);
+	if (count == 0)
+		return 0;
+	/* Sized once: key material is never left behind by a realloc. */
+	c->conf->sas = calloc(count, sizeof(*c->conf->sas));
+	if (c->conf->sas == NULL)
+		return conf_fail(c, "out of memory");
+	return 0;
+}
+
+int
+conf_sa_enter(struct gw_conf_ctx *c, const char *name)
+{
+	struct gw_config *conf = c->conf;
+
+	for (unsigned int i = 0; i < conf->nb_sas; i++)
+		if (strcmp(conf->sas[i].name, name) == 0)
+			return conf_fail(c, "duplicate security association '%s'", name);
+	c->obj[CONF_OBJ_SA] = &conf->sas[conf->nb_sas++];
+	memset(&c->sa, 0, sizeof(c->sa));
+	return 0;
+}
+
+int
+conf_set_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		 const struct gw_conf_val *v)
+{
+	if (conf_cipher_parse(v->s, &cur_sa(c)->crypto.cipher, &c->sa.enc_key_len) < 0)
+		return conf_fail(c, "unknown algorithm '%s'", v->s);
+	return 0;
+}
+
+int
+conf_set_auth_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  const struct gw_conf_val *v)
+{
+	if (conf_auth_parse(v->s, &cur_sa(c)->crypto.auth, &c->sa.auth_key_len) < 0)
+		return conf_fail(c, "unknown algorithm '%s'", v->s);
+	c->sa.has_auth_alg = true;
+	return 0;
+}
+
+/* The hex text of a key is wiped in the parsed tree once it has been read. */
+static void
+wipe_text(const char *text)
+{
+	explicit_bzero((char *)(uintptr_t)text, strlen(text));
+}
+
+int
+conf_set_enc_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		 const struct gw_conf_val *v)
+{
+	struct gw_crypto_params *p = &cur_sa(c)->crypto;
+
+	memcpy(p->cipher_key, v->key, v->key_len);
+	p->cipher_key_len = v->key_len;
+	c->sa.has_enc_key = true;
+	wipe_text(v->s);
+	return 0;
+}
+
+int
+conf_set_auth_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  const struct gw_conf_val *v)
+{
+	struct gw_crypto_params *p = &cur_sa(c)->crypto;
+
+	memcpy(p->auth_key, v->key, v->key_len);
+	p->auth_key_len = v->key_len;
+	c->sa.has_auth_key = true;
+	wipe_text(v->s);
+	return 0;
+}
+
+int
+conf_set_no_anti_replay(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+			const struct gw_conf_val *v)
+{
+	c->sa.no_anti_replay = v->u != 0;
+	return 0;
+}
+
+int
+conf_set_udp_port(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  const struct gw_conf_val *v)
+{
+	struct gw_conf_sa *sa = cur_sa(c);
+
+	sa->udp_encap = v->u == 4500 ? GW_UDP_ENCAP_NAT_T : GW_UDP_ENCAP_PORT;
+	sa->udp_port = (uint16_t)v->u;
+	return 0;
+}
+
+/* Algorithms and keys fit together (RFC 4303 section 3.2: ESP without integrity is refused). */
+static int
+check_crypto(struct gw_conf_ctx *c)
+{
+	struct gw_conf_sa *sa = cur_sa(c);
+	const struct gw_crypto_params *p = &sa->crypto;
+	bool aead = conf_cipher_is_aead(p->cipher);
+
+	if (!conf_has(c, "encryption"))
+		return conf_fail_at(c, NULL, "missing encryption (algorithm null for none)");
+	if (c->sa.enc_key_len == 0 && c->sa.has_enc_key)
+		return conf_fail_at(c, "encryption.key", "cipher null takes no key");
+	if (c->sa.enc_key_len != 0 && !c->sa.has_enc_key)
+		return conf_fail_at(c, "encryption", "missing key");
+	if (c->sa.has_enc_key && p->cipher_key_len != c->sa.enc_key_len)
+		return conf_fail_at(c, "encryption.key", "key is %u bytes, the algorithm needs %u%s",
+				    p->cipher_key_len, c->sa.enc_key_len,
+				    aead ? " (salt included)" : "");
+	if (aead && p->auth != GW_AUTH_NONE)
+		return conf_fail_at(c, "authentication.algorithm",
+				    "an AEAD cipher does its own integrity: no authentication");
+	if (!aead && p->auth == GW_AUTH_NONE)
+		return conf_fail_at(c, c->sa.has_auth_alg ? "authentication.algorithm" : NULL,
+				    "cipher %s needs an authentication algorithm",
+				    p->cipher == GW_CIPHER_NULL ? "null" : "without integrity");
+	if (c->sa.auth_key_len == 0 && c->sa.has_auth_key)
+		return conf_fail_at(c, "authentication.key", "authentication none takes no key");
+	if (c->sa.auth_key_len != 0 && !c->sa.has_auth_key)
+		return conf_fail_at(c, "authentication", "missing key");
+	if (c->sa.has_auth_key && p->auth_key_len != c->sa.auth_key_len)
+		return conf_fail_at(c, "authentication.key", "key is %u bytes, the algorithm needs %u",
+				    p->auth_key_len, c->sa.auth_key_len);
+	return 0;
+}
+
+/* Group SAs keep the packet's header and are found by SPI; tunnel SAs have endpoints. */
+static int
+check_mode(struct gw_conf_ctx *c)
+{
+	struct gw_conf_sa *sa = cur_sa(c);
+
+	if (sa->group && conf_has(c, "tunnel"))
+		return conf_fail_at(c, "tunnel", "a group SA has no tunnel endpoints "
+				    "(header preservation)");
+	if (!sa->group && !conf_has(c, "tunnel"))
+		return conf_fail_at(c, NULL, "mode tunnel needs tunnel { local; remote; }");
+	if (!sa->group && sa->tunnel_local.family != sa->tunnel_remote.family)
+		return conf_fail_at(c, "tunnel", "local and remote are of different families");
+	if (!sa->group && conf_ipaddr_eq(&sa->tunnel_local, &sa->tunnel_remote))
+		return conf_fail_at(c, "tunnel.remote", "remote is the local address");
+	if (!sa->group && conf_has(c, "time-based-anti-replay"))
+		return conf_fail_at(c, "time-based-anti-replay",
+				    "time-based anti-replay is for group SAs");
+	return 0;
+}
+
+static int
+check_options(struct gw_conf_ctx *c)
+{
+	struct gw_conf_sa *sa = cur_sa(c);
+	const struct gw_conf_lifetime *l = &sa->lifetime;
+
+	if (conf_has(c, "anti-replay") && c->sa.no_anti_replay)
+		return conf_fail_at(c, "no-anti-replay", "conflicts with anti-replay");
+	sa->anti_replay = conf_has(c, "anti-replay") ? 1 : c->sa.no_anti_replay ? 0 : -1;
+	if (l->hard_seconds != 0 && l->soft_seconds >= l->hard_seconds)
+		return conf_fail_at(c, "lifetime.soft-seconds", "must be below seconds (%llu)",
+				    (unsigned long long)l->hard_seconds);
+	if (l->hard_kbytes != 0 && l->soft_kbytes >= l->hard_kbytes)
+		return conf_fail_at(c, "lifetime.soft-kilobytes", "must be below kilobytes (%llu)",
+				    (unsigned long long)l->hard_kbytes);
+	if (sa->sel_src.family != 0 && sa->sel_dst.family != 0 &&
+	    sa->sel_src.family != sa->sel_dst.family)
+		return conf_fail_at(c, "selector", "source and destination of different families");
+	if (!conf_prefix_is_canonical(&sa->sel_src))
+		return conf_fail_at(c, "selector.source-address", "host bits set in the prefix");
+	if (!conf_prefix_is_canonical(&sa->sel_dst))
+		return conf_fail_at(c, "selector.destination-address",
+				    "host bits set in the prefix");
+	return 0;
+}
+
+int
+conf_sa_leave(struct gw_conf_ctx *c)
+{
+	struct gw_conf_sa *sa = cur_sa(c);
+	int rc;
+
+	sa->crypto.encrypt = sa->direction == GW_SA_OUTBOUND;
+	rc = check_crypto(c);
+	if (rc == 0)
+		rc = check_mode(c);
+	if (rc == 0)
+		rc = check_options(c);
+	if (rc < 0)
+		return rc;
+	for (const struct gw_conf_sa *o = c->conf->sas; o < sa; o++)
+		if (o->spi == sa->spi && o->direction == sa->direction)
+			return conf_fail_at(c, "spi", "SPI 0x%x %s already used by %s", sa->spi,
+					    sa->direction == GW_SA_OUTBOUND ? "outbound" : "inbound",
+					    o->name);
+	return 0;
+}

@@ -263,7 +263,8 @@ mb_job_fill(const struct mb_session *s, IMB_JOB *job, struct gw_crypto_op *op,
 		}
 		return 0;
 	}
-	if (op->cipher_len % s->block_len != 0)
+	/* CBC: whole blocks, at least one (an ESP trailer is never empty). */
+	if (op->cipher_len % s->block_len != 0 || (s->block_len > 1 && op->cipher_len == 0))
 		return -EINVAL;
 	job->iv = op->iv;
 	job->hash_start_src_offset_in_bytes = op->auth_start;

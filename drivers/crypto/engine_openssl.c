@@ -337,7 +337,8 @@ ossl_op(const struct ossl_session *s, struct ossl_slot *sl, struct gw_crypto_op 
 
 	if (s->aead)
 		return ossl_aead_op(s, sl->c, op);
-	if (op->cipher_len % s->block_len != 0)
+	/* CBC: whole blocks, at least one (an ESP trailer is never empty). */
+	if (op->cipher_len % s->block_len != 0 || (s->block_len > 1 && op->cipher_len == 0))
 		return -EINVAL;
 	if (s->encrypt) {
 		rc = ossl_cbc(sl->c, op);

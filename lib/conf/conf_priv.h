@@ -36,6 +36,7 @@ struct gw_conf_val {
 
 /* Per-SA facts the SA's cross-checks need and the struct does not keep. */
 struct conf_sa_state {
+	const char *enc_name;		/* algorithm as written (lives in the tree) */
 	unsigned int enc_key_len;	/* expected by the algorithm */
 	unsigned int auth_key_len;
 	bool has_enc_key, has_auth_key, has_auth_alg;

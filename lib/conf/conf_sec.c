@@ -48,6 +48,7 @@ conf_set_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unuse
 {
 	if (conf_cipher_parse(v->s, &cur_sa(c)->crypto.cipher, &c->sa.enc_key_len) < 0)
 		return conf_fail(c, "unknown algorithm '%s'", v->s);
+	c->sa.enc_name = v->s;
 	return 0;
 }
 
@@ -137,7 +138,7 @@ check_crypto(struct gw_conf_ctx *c)
 	if (!aead && p->auth == GW_AUTH_NONE)
 		return conf_fail_at(c, c->sa.has_auth_alg ? "authentication.algorithm" : NULL,
 				    "cipher %s needs an authentication algorithm",
-				    p->cipher == GW_CIPHER_NULL ? "null" : "without integrity");
+				    c->sa.enc_name != NULL ? c->sa.enc_name : "null");
 	if (c->sa.auth_key_len == 0 && c->sa.has_auth_key)
 		return conf_fail_at(c, "authentication.key", "authentication none takes no key");
 	if (c->sa.auth_key_len != 0 && !c->sa.has_auth_key)

@@ -154,9 +154,17 @@ conf_setting_value(const struct gw_conf_stmt *s, const config_setting_t *set,
 	if ((type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) &&
 	    (s->type == GW_CONF_UINT || s->type == GW_CONF_PORTS)) {
 		i = config_setting_get_int64(set);
+		/*
+		 * libconfig 1.5 keeps plain integers in 32 bits: 0xdeadbeef reads
+		 * as negative (taken back as unsigned here), 3000000000 too (refused:
+		 * it needs an L suffix or quotes, see README).
+		 */
+		if (type == CONFIG_TYPE_INT && i < 0 &&
+		    config_setting_get_format(set) == CONFIG_FORMAT_HEX)
+			i = (long long)(uint32_t)i;
 		if (i < 0) {
-			snprintf(reason, len, "value %lld out of range %" PRIu64 "..%" PRIu64,
-				 i, s->min, s->type == GW_CONF_PORTS ? 65535 : s->max);
+			snprintf(reason, len, "negative number (write numbers from 2^31 up with an "
+				 "L suffix, 3000000000L, or in quotes)");
 			return -ERANGE;
 		}
 		snprintf(num, sizeof(num), "%lld", i);

@@ -1,0 +1,99 @@
+"""Real hosts through the gateway: ARP/ND learned dynamically, the kernel TAP answers
+for the gateway's own addresses, TCP end to end."""
+import hashlib
+import re
+import subprocess
+import time
+
+import pytest
+
+from conftest import sh, GW_MAC, H1, H2
+
+pytestmark = pytest.mark.netns
+
+
+def ping(ns, dst, count=5, v6=False):
+    r = sh("ping", "-6" if v6 else "-4", "-c", str(count), "-i", "0.2", "-W", "2", dst,
+           ns=ns, check=False, timeout=30)
+    m = re.search(r"(\d+) received", r.stdout)
+    return (int(m.group(1)) if m else 0), r.stdout + r.stderr
+
+
+def test_ping_gateway(net):
+    got, out = ping(net.h1, H1["gw"], 3)
+    assert got == 3, "h1 -> gateway %s\n%s\n%s" % (H1["gw"], out, net.logtext())
+    got, out = ping(net.h2, H2["gw"], 3)
+    assert got == 3, "h2 -> gateway %s\n%s\n%s" % (H2["gw"], out, net.logtext())
+
+
+def test_ping_h1_h2(net):
+    # the first echo may wait for the gateway to resolve h2: allow one loss
+    got, out = ping(net.h1, H2["addr"].split("/")[0], 5)
+    assert got >= 4, "h1 -> h2\n%s\n%s" % (out, net.logtext())
+    # h2 learned the gateway's MAC by ARP, and the replies came back to h1
+    neigh = sh("ip", "-n", net.h2, "neigh", "show", H2["gw"]).stdout.lower()
+    assert GW_MAC[1] in neigh, "h2 neighbour entry for the gateway: %r" % neigh
+
+
+TCP_BYTES = 10 * 1024 * 1024
+
+SERVER = r"""
+import hashlib, socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(60)
+print("listening", flush=True)
+c, _ = s.accept(); c.settimeout(60); h = hashlib.sha256(); n = 0
+while True:
+    d = c.recv(1 << 16)
+    if not d:
+        break
+    h.update(d); n += len(d)
+print(n, h.hexdigest(), flush=True)
+"""
+
+CLIENT = r"""
+import random, socket, sys
+d = random.Random(7).randbytes(int(sys.argv[2]))
+s = socket.create_connection((sys.argv[1], 5001), timeout=60); s.sendall(d); s.close()
+"""
+
+
+def test_tcp_10mb(net):
+    dst = H2["addr"].split("/")[0]
+    srv = subprocess.Popen(["ip", "netns", "exec", net.h2, "/usr/bin/python3", "-c", SERVER, dst],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert srv.stdout.readline().strip() == "listening", srv.stderr.read()
+        cl = sh("/usr/bin/python3", "-c", CLIENT, dst, str(TCP_BYTES), ns=net.h1,
+                check=False, timeout=120)
+        assert cl.returncode == 0, "client: %s\n%s" % (cl.stderr, net.logtext())
+        out, err = srv.communicate(timeout=90)
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+            srv.wait()
+    import random
+    want = hashlib.sha256(random.Random(7).randbytes(TCP_BYTES)).hexdigest()
+    assert out.split() == [str(TCP_BYTES), want], "server got %r (%s)" % (out, err)
+
+
+def test_ipv6_ping_gateway(net):
+    got, out = ping(net.h1, H1["gw6"], 3, v6=True)
+    assert got == 3, "h1 -> gateway %s\n%s\n%s" % (H1["gw6"], out, net.logtext())
+
+
+def test_ipv6_ping_h1_h2(net):
+    got, out = ping(net.h1, H2["addr6"].split("/")[0], 5, v6=True)
+    assert got >= 4, "h1 -> h2 (IPv6)\n%s\n%s" % (out, net.logtext())
+
+
+def test_stop_cleanly(net):
+    """Last: SIGTERM -> exit 0, counters in the stats file show traffic both ways."""
+    net.stop()
+    assert net.rc == 0, "gdoigw exit status %s\n%s" % (net.rc, net.logtext())
+    assert net.stats, "no --stats-file written\n" + net.logtext()
+    ports = {p["name"]: p for p in net.stats["ports"]}
+    for name in ("ge-0/0/0", "ge-0/0/1"):
+        p = ports[name]
+        assert p["rx_packets"] > 0 and p["tx_packets"] > 0, p
+        assert p.get("to_kernel", 0) > 0 and p.get("from_kernel", 0) > 0, p

@@ -56,11 +56,8 @@ int
 conf_policy_leave(struct gw_conf_ctx *c)
 {
 	struct gw_conf_policy *p = cur_policy(c);
-	bool found = false;
 
-	for (unsigned int i = 0; i < c->conf->nb_interfaces; i++)
-		found |= strcmp(c->conf->interfaces[i].name, p->interface) == 0;
-	if (!found)
+	if (gw_conf_interface_find(c->conf, p->interface) == NULL)
 		return conf_fail_at(c, "interface", "unknown interface '%s'", p->interface);
 	if (p->nb_terms == 0)
 		return conf_fail_at(c, NULL, "policy without a term");
@@ -79,15 +76,6 @@ conf_term_enter(struct gw_conf_ctx *c, const char *name)
 		return conf_fail(c, "more than %d terms", GW_CONF_MAX_TERMS);
 	c->obj[CONF_OBJ_TERM] = &p->terms[p->nb_terms++];
 	return 0;
-}
-
-static const struct gw_conf_sa *
-find_sa(const struct gw_config *conf, const char *name)
-{
-	for (unsigned int i = 0; i < conf->nb_sas; i++)
-		if (strcmp(conf->sas[i].name, name) == 0)
-			return &conf->sas[i];
-	return NULL;
 }
 
 static int
@@ -126,7 +114,7 @@ conf_term_leave(struct gw_conf_ctx *c)
 		return 0;
 	if (t->sa[0] == '\0')
 		return conf_fail_at(c, "then", "missing security-association");
-	sa = find_sa(c->conf, t->sa);
+	sa = gw_conf_sa_find(c->conf, t->sa);
 	if (sa == NULL)
 		return conf_fail_at(c, "security-association", "unknown security association "
 				    "'%s'", t->sa);

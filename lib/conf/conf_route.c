@@ -22,15 +22,6 @@ conf_route_enter(struct gw_conf_ctx *c, const char *name __rte_unused)
 	return 0;
 }
 
-static const struct gw_conf_interface *
-find_if(const struct gw_config *conf, const char *name)
-{
-	for (unsigned int i = 0; i < conf->nb_interfaces; i++)
-		if (strcmp(conf->interfaces[i].name, name) == 0)
-			return &conf->interfaces[i];
-	return NULL;
-}
-
 /* Is a on a subnet of ifc (or of any interface if ifc is NULL)? Sets *own for our address. */
 static const struct gw_conf_interface *
 connected(const struct gw_config *conf, const struct gw_conf_interface *ifc,
@@ -80,7 +71,7 @@ conf_route_leave(struct gw_conf_ctx *c)
 		return conf_fail_at(c, "next-hop", "next hop %s is not of the family of %s",
 				    nh, pfx);
 	if (r->interface[0] != '\0') {
-		ifc = find_if(c->conf, r->interface);
+		ifc = gw_conf_interface_find(c->conf, r->interface);
 		if (ifc == NULL)
 			return conf_fail_at(c, "interface", "unknown interface '%s'",
 					    r->interface);

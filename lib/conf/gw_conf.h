@@ -153,7 +153,13 @@ struct gw_conf_term {
 struct gw_conf_policy {
 	char name[GW_CONF_NAME_LEN];
 	char interface[GW_IFNAME_LEN];	/* where the rule applies */
-	enum gw_sa_dir direction;	/* match-direction input|output */
+	/*
+	 * match-direction input: cleartext entering `interface` is protected,
+	 * an outbound SPD with outbound SAs (GW_SA_OUTBOUND); output: what
+	 * leaves it is checked against inbound SAs (GW_SA_INBOUND). Every
+	 * protect / fail-open term's SA has this direction.
+	 */
+	enum gw_sa_dir direction;
 	bool no_anti_replay;		/* service-set level; an SA's own setting wins */
 	uint16_t tunnel_mtu;		/* service-set level default, 0 = unset */
 	unsigned int nb_terms;
@@ -198,5 +204,10 @@ void gw_conf_error_format(const struct gw_conf_error *err, char *buf, size_t len
 int gw_prefix_parse(const char *text, struct gw_prefix *out);	/* "10.0.0.0/8", "2001:db8::/32" */
 int gw_ipaddr_parse(const char *text, struct gw_ipaddr *out);
 bool gw_prefix_contains(const struct gw_prefix *p, const struct gw_ipaddr *a);
+
+/* Look-ups by name in a loaded configuration; NULL if absent. */
+const struct gw_conf_interface *gw_conf_interface_find(const struct gw_config *conf,
+						       const char *name);
+const struct gw_conf_sa *gw_conf_sa_find(const struct gw_config *conf, const char *name);
 
 #endif /* GW_CONF_H */

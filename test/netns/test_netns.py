@@ -3,11 +3,10 @@ for the gateway's own addresses, TCP end to end."""
 import hashlib
 import re
 import subprocess
-import time
 
 import pytest
 
-from conftest import sh, GW_MAC, H1, H2
+from nslib import sh, GW_MAC, H1, H2
 
 pytestmark = pytest.mark.netns
 

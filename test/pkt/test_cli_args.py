@@ -1,10 +1,9 @@
 """Command-line behaviour that needs no packets: --version, --help, --check."""
-import os
 import re
 import subprocess
 
 import gwtest
-from conftest import Topo
+from pkttopo import Topo
 
 
 def run(args, timeout=60):

@@ -4,7 +4,7 @@ which class went where. ICMP errors are optional; if sent, they must be valid.""
 import pytest
 from scapy.all import Ether, IP, IPv6, ICMP, ICMPv6TimeExceeded, ICMPv6DestUnreach
 
-from conftest import PORTS, Topo, LAYOUT_PARAMS
+from pkttopo import PORTS, Topo, LAYOUT_PARAMS
 from gwtest import assert_clean_exit
 from pktlib import v4, v6
 

@@ -5,7 +5,7 @@ import collections
 
 import pytest
 
-from conftest import PORTS, Topo, LAYOUT_PARAMS
+from pkttopo import PORTS, Topo, LAYOUT_PARAMS
 from pktlib import v4, v6, hexdiff
 
 # name, ingress port, destination, egress port (whose neighbour is the next hop)

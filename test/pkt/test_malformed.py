@@ -1,14 +1,13 @@
 """Every malformed-input class is dropped with its own counter, and the gateway survives
 1000 random frames. Classes get distinct packet counts so the per-reason totals show
 which class was counted where."""
-import collections
 import random
 import struct
 
 import pytest
 from scapy.all import Ether, IP, IPv6, UDP, Raw
 
-from conftest import PORTS, Topo
+from pkttopo import PORTS, Topo
 from gwtest import assert_clean_exit
 from pktlib import v4, v6
 
@@ -193,7 +192,7 @@ def garbage(n=1000, seed=12345):
 
 @pytest.mark.parametrize("layout", MALFORMED_LAYOUTS)
 def test_random_frames(tmp_path, layout):
-    from conftest import PORTS as PS
+    from pkttopo import PORTS as PS
     topo = Topo(tmp_path, layout=layout)
     frames = garbage()
     res = topo.run({0: frames}, timeout=180)

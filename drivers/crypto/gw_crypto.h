@@ -143,4 +143,17 @@ unsigned int gw_crypto_ipsecmb_set_max_copies(unsigned int n);
 /* Number of private copies loaded so far. */
 unsigned int gw_crypto_ipsecmb_copies(void);
 
+/*
+ * Raw IPsec-MB cost of one operation (no session layer, no I/O), with the
+ * calling thread's manager: the baseline benchmarks print next to their own
+ * per-packet cost. size: payload bytes, a multiple of 16 up to 9216.
+ * 0 or -errno; *ns_per_op set on success.
+ */
+enum gw_crypto_raw_op {
+	GW_CRYPTO_RAW_GCM128_ENC,	/* direct API, 8-byte AAD, 16-byte tag */
+	GW_CRYPTO_RAW_CBC128_SHA1_ENC,	/* job API, HMAC-SHA1-96 over SPI..payload */
+};
+int gw_crypto_raw_cost(enum gw_crypto_raw_op op, unsigned int size, unsigned int iters,
+		       double *ns_per_op);
+
 #endif /* GW_CRYPTO_H */

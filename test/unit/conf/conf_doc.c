@@ -9,14 +9,19 @@
 #include "conf_schema.h"
 #include "conf_doc.h"
 
-/* Markdown-safe copy: '|' escaped. */
+/* Markdown-safe copy: '|' escaped, '<' and '>' as entities (not HTML tags). */
 static void
 put_cell(FILE *out, const char *text)
 {
 	for (const char *p = text; *p != '\0'; p++) {
-		if (*p == '|')
-			fputc('\\', out);
-		fputc(*p, out);
+		if (*p == '<')
+			fputs("&lt;", out);
+		else if (*p == '>')
+			fputs("&gt;", out);
+		else if (*p == '|')
+			fputs("\\|", out);
+		else
+			fputc(*p, out);
 	}
 }
 

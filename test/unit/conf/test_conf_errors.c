@@ -394,7 +394,8 @@ test_lcore(void)
 	snprintf(text, sizeof(text), "system = { dataplane = {\nworkers = [ 1, %d ]; }; };\n",
 		 RTE_MAX_LCORE);
 	EXPECT(text, "workers", "system dataplane workers", NULL);
-	snprintf(text, sizeof(text), "system = { dataplane = { layout = \"pipeline\"; pipeline = {\n"
+	snprintf(text, sizeof(text), "system = { dataplane = { layout = \"pipeline\";\n"
+		 "pipeline = {\n"
 		 "crypto = %d; }; }; };\n", RTE_MAX_LCORE + 5);
 	EXPECT(text, "crypto", "system dataplane pipeline crypto", NULL);
 }

@@ -124,7 +124,8 @@ test_value_check(void)
 {
 	const struct gw_conf_stmt *mtu = gw_conf_schema_find("interfaces.mtu");
 	const struct gw_conf_stmt *lay = gw_conf_schema_find("system.dataplane.layout");
-	const struct gw_conf_stmt *addr = gw_conf_schema_find("interfaces.unit.family.inet.address");
+	const struct gw_conf_stmt *addr =
+		gw_conf_schema_find("interfaces.unit.family.inet.address");
 	const struct gw_conf_stmt *port = gw_conf_schema_find(
 		"security.ipsec.policy.term.from.source-port");
 	char reason[256];

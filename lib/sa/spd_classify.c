@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPD fast path: 5-tuple extraction and burst classification. */
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+
+#include "gw_common.h"
+#include "gw_stats.h"
+#include "spd_priv.h"
+
+#define SPD_CHUNK GW_MAX_BURST
+
+static inline bool
+proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
+
+static inline uint32_t
+l3_room(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_data_len(m) > m->l2_len ? rte_pktmbuf_data_len(m) - m->l2_len : 0;
+}
+
+/*
+ * IPv4: options skipped by IHL. Ports only for TCP/UDP/SCTP when the
+ * fragment offset is 0 and the first 4 bytes of the L4 header are in the
+ * first segment. A header too short leaves the tuple zero (classify has
+ * validated it before; this is only defensive).
+ */
+static inline void
+tuple4(const struct rte_mbuf *m, struct spd_tuple4 *t)
+{
+	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	uint32_t room = l3_room(m), ihl;
+	uint16_t frag;
+
+	memset(t, 0, sizeof(*t));
+	if (room < sizeof(struct rte_ipv4_hdr))
+		return;
+	ihl = (uint32_t)(p[0] & 0x0f) * 4;
+	t->proto = p[9];
+	memcpy(&t->src, p + 12, 4);
+	memcpy(&t->dst, p + 16, 4);
+	memcpy(&frag, p + 6, 2);
+	if ((rte_be_to_cpu_16(frag) & RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
+	    !proto_has_ports(t->proto) || ihl < sizeof(struct rte_ipv4_hdr) || room < ihl + 4)
+		return;
+	memcpy(&t->sport, p + ihl, 2);
+	memcpy(&t->dport, p + ihl + 2, 2);
+	t->l4 = RTE_BE32(1);
+}
+
+/* IPv6: protocol = the first Next Header (extension headers are not walked). */
+static inline void
+tuple6(const struct rte_mbuf *m, struct spd_tuple6 *t)
+{
+	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	uint32_t room = l3_room(m);
+
+	memset(t, 0, sizeof(*t));
+	if (room < sizeof(struct rte_ipv6_hdr))
+		return;
+	t->proto = p[6];
+	memcpy(t->src, p + 8, 16);
+	memcpy(t->dst, p + 24, 16);
+	if (!proto_has_ports(t->proto) || room < sizeof(struct rte_ipv6_hdr) + 4)
+		return;
+	memcpy(&t->sport, p + 40, 2);
+	memcpy(&t->dport, p + 42, 2);
+	t->l4 = RTE_BE32(1);
+}
+
+static inline bool
+slot_usable(const struct gw_spd_slots *slots, uint32_t idx)
+{
+	return gw_spd_slot_sa(slots, idx) != NULL;
+}
+
+/* Protect term whose SA is not usable: a fail-open term of a down slot, or drop. */
+static inline void
+decide_fail_open(const struct spd_rules *r, const uint32_t *cres, uint32_t slot,
+		 struct gw_spd_result *res)
+{
+	const struct gw_spd_slot *s = &r->slots->slot[slot];
+	uint32_t c, best = 0;
+
+	for (c = 1; c <= r->nb_fo; c++)
+		if (cres[c] != 0 && (best == 0 || cres[c] < best) &&
+		    !slot_usable(r->slots, r->fo_slot[c]))
+			best = cres[c];
+	if (best != 0) {
+		res->action = GW_SPD_BYPASS;
+		res->term = (uint16_t)best;
+		res->slot = r->terms[best - 1].slot;
+		return;
+	}
+	res->action = GW_SPD_DROP;
+	res->drop = __atomic_load_n(&s->disabled, __ATOMIC_RELAXED) != 0 ?
+		GW_DROP_SA_DISABLED : GW_DROP_POLICY_NO_SA;
+}
+
+static inline void
+decide(const struct spd_rules *r, const uint32_t *cres, struct gw_spd_result *res)
+{
+	const struct spd_term *t;
+	uint32_t m = cres[0];
+
+	res->sa = NULL;
+	res->slot = GW_SPD_SLOT_NONE;
+	res->term = 0;
+	res->action = GW_SPD_BYPASS;
+	res->drop = GW_DROP_NONE;
+	if (m == 0)
+		return;
+	t = &r->terms[m - 1];
+	res->term = (uint16_t)m;
+	res->slot = t->slot;
+	switch (t->action) {
+	case GW_POLICY_PROTECT:
+		res->sa = gw_spd_slot_sa(r->slots, t->slot);
+		if (res->sa != NULL)
+			res->action = GW_SPD_PROTECT;
+		else
+			decide_fail_open(r, cres, t->slot, res);
+		break;
+	case GW_POLICY_DISCARD:
+		res->action = GW_SPD_DROP;
+		res->drop = GW_DROP_POLICY_DISCARD;
+		break;
+	default:	/* bypass; fail-open terms are never in category 0 */
+		break;
+	}
+}
+
+static uint16_t
+classify_chunk(const struct spd_rules *r, struct rte_mbuf **pkts, uint16_t n,
+	       struct gw_spd_result *res, uint64_t *hits)
+{
+	struct spd_tuple4 t4[SPD_CHUNK];
+	struct spd_tuple6 t6[SPD_CHUNK];
+	const uint8_t *d4[SPD_CHUNK], *d6[SPD_CHUNK];
+	uint32_t r4[SPD_CHUNK * RTE_ACL_MAX_CATEGORIES];
+	uint32_t r6[SPD_CHUNK * RTE_ACL_MAX_CATEGORIES];
+	static const uint32_t none[RTE_ACL_MAX_CATEGORIES];
+	uint16_t idx4[SPD_CHUNK], idx6[SPD_CHUNK];
+	uint32_t n4 = 0, n6 = 0, i;
+	uint16_t good = 0;
+
+	for (i = 0; i < n; i++) {
+		uint8_t l3 = gw_meta(pkts[i])->l3;
+
+		if (l3 == GW_L3_IPV4 && r->ctx[SPD_V4] != NULL) {
+			tuple4(pkts[i], &t4[n4]);
+			d4[n4] = (const uint8_t *)&t4[n4];
+			idx4[n4++] = (uint16_t)i;
+		} else if (l3 == GW_L3_IPV6 && r->ctx[SPD_V6] != NULL) {
+			tuple6(pkts[i], &t6[n6]);
+			d6[n6] = (const uint8_t *)&t6[n6];
+			idx6[n6++] = (uint16_t)i;
+		} else {
+			decide(r, none, &res[i]);	/* no rule for it: bypass */
+		}
+	}
+	if (n4 != 0)
+		rte_acl_classify(r->ctx[SPD_V4], d4, r4, n4, r->ncat);
+	if (n6 != 0)
+		rte_acl_classify(r->ctx[SPD_V6], d6, r6, n6, r->ncat);
+	for (i = 0; i < n4; i++)
+		decide(r, &r4[i * r->ncat], &res[idx4[i]]);
+	for (i = 0; i < n6; i++)
+		decide(r, &r6[i * r->ncat], &res[idx6[i]]);
+	for (i = 0; i < n; i++) {
+		if (res[i].term != 0)
+			hits[res[i].term - 1]++;
+		good += res[i].action != GW_SPD_DROP;
+	}
+	return good;
+}
+
+uint16_t
+gw_spd_classify_bulk(struct gw_spd *spd, struct rte_mbuf **pkts, uint16_t n,
+		     struct gw_spd_result *res)
+{
+	const struct spd_rules *r = __atomic_load_n(&spd->rules, __ATOMIC_ACQUIRE);
+	unsigned int lcore = rte_lcore_id();
+	uint16_t done, cnt, good = 0;
+	uint64_t *hits;
+
+	if (r == NULL) {
+		for (done = 0; done < n; done++)
+			res[done] = (struct gw_spd_result){ .slot = GW_SPD_SLOT_NONE };
+		return n;
+	}
+	/* Non-EAL threads share the last row (best effort). */
+	hits = &r->hits[(size_t)(lcore < RTE_MAX_LCORE ? lcore : RTE_MAX_LCORE) * r->hits_stride];
+	for (done = 0; done < n; done += cnt) {
+		cnt = RTE_MIN((uint16_t)(n - done), (uint16_t)SPD_CHUNK);
+		good += classify_chunk(r, pkts + done, cnt, res + done, hits);
+	}
+	return good;
+}

@@ -54,9 +54,9 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 
 names=(); for t in "${targets[@]}"; do names+=("${t%%$'\t'*}"); done
-if ! ninja -C "$B" -j "$JOBS" "${names[@]}"; then
+if ! meson compile -C "$B" -j "$JOBS" "${names[@]}"; then
 	# Build what can be built; harnesses that fail to build count as failed below.
-	for n in "${names[@]}"; do ninja -C "$B" -j "$JOBS" "$n" >/dev/null 2>&1; done
+	for n in "${names[@]}"; do meson compile -C "$B" -j "$JOBS" "$n" >/dev/null 2>&1; done
 fi
 
 mkdir -p "$B/artifacts"

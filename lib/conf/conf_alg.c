@@ -82,3 +82,21 @@ conf_cipher_is_aead(enum gw_cipher cipher)
 {
 	return cipher == GW_CIPHER_AES_GCM16 || cipher == GW_CIPHER_CHACHA20_POLY1305;
 }
+
+const char *
+conf_cipher_name(enum gw_cipher cipher, unsigned int key_len)
+{
+	for (size_t i = 0; i < RTE_DIM(ciphers); i++)
+		if (ciphers[i].cipher == cipher && ciphers[i].key_len == key_len)
+			return conf_cipher_names[i];
+	return NULL;
+}
+
+const char *
+conf_auth_name(enum gw_auth auth)
+{
+	for (size_t i = 0; i < RTE_DIM(auths); i++)
+		if (auths[i].auth == auth)
+			return conf_auth_names[i];
+	return NULL;
+}

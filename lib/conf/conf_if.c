@@ -204,3 +204,85 @@ conf_arp_leave(struct gw_conf_ctx *c)
 		return conf_fail_at(c, "address", "%s is not on a subnet of %s", buf, ifc->name);
 	return 0;
 }
+
+/* ---- printer ---- */
+
+void *
+conf_if_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	if (idx >= c->conf->nb_interfaces)
+		return NULL;
+	return c->obj[CONF_OBJ_IFACE] = &c->conf->interfaces[idx];
+}
+
+void *
+conf_unit_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	struct gw_conf_interface *ifc = cur_if(c);
+
+	return idx == 0 && (ifc->nb_addrs > 0 || ifc->nb_arp > 0) ? ifc : NULL;
+}
+
+void *
+conf_arp_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	struct gw_conf_interface *ifc = cur_if(c);
+
+	for (unsigned int i = 0; i < ifc->nb_arp; i++)
+		if (ifc->arp[i].addr.family == c->family && idx-- == 0)
+			return c->obj[CONF_OBJ_ARP] = &ifc->arp[i];
+	return NULL;
+}
+
+int
+conf_get_device(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		unsigned int idx, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", cur_if(c)->device);
+	return idx == 0;
+}
+
+int
+conf_get_ifmac(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+	       unsigned int idx, char *buf, size_t len)
+{
+	if (idx > 0 || !cur_if(c)->has_mac)
+		return 0;
+	rte_ether_format_addr(buf, len, &cur_if(c)->mac);
+	return 1;
+}
+
+int
+conf_get_tap_name(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  unsigned int idx, char *buf, size_t len)
+{
+	struct gw_conf_interface *ifc = cur_if(c);
+	char def[sizeof(ifc->tap_name)];
+
+	snprintf(def, sizeof(def), "gw%u", (unsigned int)(ifc - c->conf->interfaces));
+	snprintf(buf, len, "%s", ifc->tap_name);
+	return idx == 0 && strcmp(def, ifc->tap_name) != 0;
+}
+
+int
+conf_get_unit_name(struct gw_conf_ctx *c __rte_unused, const struct gw_conf_stmt *s __rte_unused,
+		   unsigned int idx, char *buf, size_t len)
+{
+	snprintf(buf, len, "0");
+	return idx == 0;
+}
+
+int
+conf_get_ifaddr(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		unsigned int idx, char *buf, size_t len)
+{
+	struct gw_conf_interface *ifc = cur_if(c);
+
+	for (unsigned int i = 0; i < ifc->nb_addrs; i++) {
+		if (ifc->addrs[i].family == c->family && idx-- == 0) {
+			conf_prefix_str(&ifc->addrs[i], buf, len);
+			return 1;
+		}
+	}
+	return 0;
+}

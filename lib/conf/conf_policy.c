@@ -128,3 +128,31 @@ conf_term_leave(struct gw_conf_ctx *c)
 		return conf_fail_at(c, "then", "fail-open applies to group SAs only");
 	return 0;
 }
+
+/* ---- printer ---- */
+
+void *
+conf_policy_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	if (idx >= c->conf->nb_policies)
+		return NULL;
+	return c->obj[CONF_OBJ_POLICY] = &c->conf->policies[idx];
+}
+
+void *
+conf_term_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	struct gw_conf_policy *p = cur_policy(c);
+
+	if (idx >= p->nb_terms)
+		return NULL;
+	return c->obj[CONF_OBJ_TERM] = &p->terms[idx];
+}
+
+int
+conf_get_match_dir(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		   unsigned int idx, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", cur_policy(c)->direction == GW_SA_OUTBOUND ? "input" : "output");
+	return idx == 0;
+}

@@ -88,6 +88,8 @@ bool conf_prefix_eq(const struct gw_prefix *a, const struct gw_prefix *b);
 int conf_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len);
 int conf_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len);
 bool conf_cipher_is_aead(enum gw_cipher cipher);
+const char *conf_cipher_name(enum gw_cipher cipher, unsigned int key_len);	/* or NULL */
+const char *conf_auth_name(enum gw_auth auth);
 extern const char *const conf_cipher_names[];
 extern const char *const conf_auth_names[];
 
@@ -115,6 +117,17 @@ int conf_set_trace_flag(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 int conf_set_engine(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 		    const struct gw_conf_val *v);
 int conf_dataplane_leave(struct gw_conf_ctx *c);
+/* printer */
+int conf_get_worker(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_engine(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_ring_size(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_trace_level(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_trace_flag(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
 
 /* conf_if.c */
 int conf_if_begin(struct gw_conf_ctx *c, unsigned int count);
@@ -133,11 +146,27 @@ int conf_set_ifaddr(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 		    const struct gw_conf_val *v);
 int conf_arp_enter(struct gw_conf_ctx *c, const char *addr);
 int conf_arp_leave(struct gw_conf_ctx *c);
+/* printer */
+int conf_get_device(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_ifmac(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_tap_name(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_unit_name(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_ifaddr(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+void *conf_if_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_unit_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_arp_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 /* conf_route.c */
 int conf_route_begin(struct gw_conf_ctx *c, unsigned int count);
 int conf_route_enter(struct gw_conf_ctx *c, const char *name);
 int conf_route_leave(struct gw_conf_ctx *c);
+/* printer */
+void *conf_route_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 /* conf_sec.c */
 int conf_sa_begin(struct gw_conf_ctx *c, unsigned int count);
@@ -155,6 +184,22 @@ int conf_set_no_anti_replay(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 			    const struct gw_conf_val *v);
 int conf_set_udp_port(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 		      const struct gw_conf_val *v);
+/* printer */
+int conf_get_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_enc_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_auth_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_auth_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_replay_window(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_no_anti_replay(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+int conf_get_udp_port(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+void *conf_sa_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 /* conf_policy.c */
 int conf_policy_begin(struct gw_conf_ctx *c, unsigned int count);
@@ -164,5 +209,10 @@ int conf_set_match_dir(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 		       const struct gw_conf_val *v);
 int conf_term_enter(struct gw_conf_ctx *c, const char *name);
 int conf_term_leave(struct gw_conf_ctx *c);
+/* printer */
+int conf_get_match_dir(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		char *buf, size_t len);
+void *conf_policy_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_term_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 #endif /* GW_CONF_PRIV_H */

@@ -84,3 +84,11 @@ conf_route_leave(struct gw_conf_ctx *c)
 				    nh);
 	return 0;
 }
+
+void *
+conf_route_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	if (idx >= c->conf->nb_routes)
+		return NULL;
+	return c->obj[CONF_OBJ_ROUTE] = &c->conf->routes[idx];
+}

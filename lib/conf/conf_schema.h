@@ -63,6 +63,11 @@ struct gw_conf_stmt {
 	/* LIST entry (key = its name) or CONTAINER (key = NULL) */
 	int (*enter)(struct gw_conf_ctx *c, const char *key);
 	int (*leave)(struct gw_conf_ctx *c);	/* LIST entry / CONTAINER: cross-checks */
+	/* Printer hooks: value idx of a leaf as text (1) or none left (0)... */
+	int (*get)(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		   char *buf, size_t len);
+	/* ...and entry idx of a LIST (sets the object pointers) or NULL at the end. */
+	void *(*nth)(struct gw_conf_ctx *c, unsigned int idx);
 };
 
 /* The whole table, in walk order (a parent before its children). */

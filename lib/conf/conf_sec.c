@@ -129,7 +129,8 @@ check_crypto(struct gw_conf_ctx *c)
 	if (c->sa.enc_key_len != 0 && !c->sa.has_enc_key)
 		return conf_fail_at(c, "encryption", "missing key");
 	if (c->sa.has_enc_key && p->cipher_key_len != c->sa.enc_key_len)
-		return conf_fail_at(c, "encryption.key", "key is %u bytes, the algorithm needs %u%s",
+		return conf_fail_at(c, "encryption.key",
+				    "key is %u bytes, the algorithm needs %u%s",
 				    p->cipher_key_len, c->sa.enc_key_len,
 				    aead ? " (salt included)" : "");
 	if (aead && p->auth != GW_AUTH_NONE)
@@ -144,7 +145,8 @@ check_crypto(struct gw_conf_ctx *c)
 	if (c->sa.auth_key_len != 0 && !c->sa.has_auth_key)
 		return conf_fail_at(c, "authentication", "missing key");
 	if (c->sa.has_auth_key && p->auth_key_len != c->sa.auth_key_len)
-		return conf_fail_at(c, "authentication.key", "key is %u bytes, the algorithm needs %u",
+		return conf_fail_at(c, "authentication.key",
+				    "key is %u bytes, the algorithm needs %u",
 				    p->auth_key_len, c->sa.auth_key_len);
 	return 0;
 }
@@ -212,8 +214,103 @@ conf_sa_leave(struct gw_conf_ctx *c)
 		return rc;
 	for (const struct gw_conf_sa *o = c->conf->sas; o < sa; o++)
 		if (o->spi == sa->spi && o->direction == sa->direction)
-			return conf_fail_at(c, "spi", "SPI 0x%x %s already used by %s", sa->spi,
-					    sa->direction == GW_SA_OUTBOUND ? "outbound" : "inbound",
-					    o->name);
+			return conf_fail_at(c, "spi", "SPI 0x%x %s already used by %s",
+					    sa->spi, sa->direction == GW_SA_OUTBOUND ?
+					    "outbound" : "inbound", o->name);
 	return 0;
+}
+
+/* ---- printer ---- */
+
+void *
+conf_sa_nth(struct gw_conf_ctx *c, unsigned int idx)
+{
+	if (idx >= c->conf->nb_sas)
+		return NULL;
+	return c->obj[CONF_OBJ_SA] = &c->conf->sas[idx];
+}
+
+static int
+get_name(const char *name, unsigned int idx, char *buf, size_t len)
+{
+	if (idx > 0 || name == NULL)
+		return 0;
+	snprintf(buf, len, "%s", name);
+	return 1;
+}
+
+static int
+get_key(const uint8_t *key, unsigned int key_len, unsigned int idx, char *buf, size_t len)
+{
+	if (idx > 0 || key_len == 0 || len < 2 * key_len + 3)
+		return 0;
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (unsigned int i = 0; i < key_len; i++)
+		snprintf(buf + 2 + 2 * i, 3, "%02x", key[i]);
+	return 1;
+}
+
+int
+conf_get_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		 unsigned int idx, char *buf, size_t len)
+{
+	const struct gw_crypto_params *p = &cur_sa(c)->crypto;
+
+	return get_name(conf_cipher_name(p->cipher, p->cipher_key_len), idx, buf, len);
+}
+
+int
+conf_get_enc_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		 unsigned int idx, char *buf, size_t len)
+{
+	const struct gw_crypto_params *p = &cur_sa(c)->crypto;
+
+	return get_key(p->cipher_key, p->cipher_key_len, idx, buf, len);
+}
+
+int
+conf_get_auth_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  unsigned int idx, char *buf, size_t len)
+{
+	enum gw_auth auth = cur_sa(c)->crypto.auth;
+
+	return auth == GW_AUTH_NONE ? 0 : get_name(conf_auth_name(auth), idx, buf, len);
+}
+
+int
+conf_get_auth_key(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  unsigned int idx, char *buf, size_t len)
+{
+	const struct gw_crypto_params *p = &cur_sa(c)->crypto;
+
+	return get_key(p->auth_key, p->auth_key_len, idx, buf, len);
+}
+
+/* Printed whenever anti-replay { } was there: the container says "on". */
+int
+conf_get_replay_window(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		       unsigned int idx, char *buf, size_t len)
+{
+	if (idx > 0 || cur_sa(c)->anti_replay != 1)
+		return 0;
+	snprintf(buf, len, "%u", cur_sa(c)->replay_window);
+	return 2;
+}
+
+int
+conf_get_no_anti_replay(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+			unsigned int idx, char *buf, size_t len)
+{
+	return get_name(cur_sa(c)->anti_replay == 0 ? "true" : NULL, idx, buf, len);
+}
+
+int
+conf_get_udp_port(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		  unsigned int idx, char *buf, size_t len)
+{
+	if (idx > 0 || cur_sa(c)->udp_encap == GW_UDP_ENCAP_NONE)
+		return 0;
+	snprintf(buf, len, "%u", cur_sa(c)->udp_port);
+	return 2;	/* presence container: 4500 is printed too */
 }

@@ -73,9 +73,70 @@ conf_dataplane_leave(struct gw_conf_ctx *c)
 	const struct gw_conf_dataplane *dp = &c->conf->dataplane;
 
 	if (dp->layout == GW_LAYOUT_PIPELINE && dp->nb_workers > 0)
-		return conf_fail_at(c, "workers", "workers are for layout run-to-completion; "
-				    "the pipeline layout uses pipeline { rx; classify; crypto; tx; }");
+		return conf_fail_at(c, "workers", "workers are for layout run-to-completion; the "
+				    "pipeline layout uses pipeline { rx; classify; crypto; tx; }");
 	if (dp->layout == GW_LAYOUT_RUN_TO_COMPLETION && conf_has(c, "pipeline"))
 		return conf_fail_at(c, "pipeline", "pipeline lcores need layout pipeline");
+	return 0;
+}
+
+/* ---- printer ---- */
+
+int
+conf_get_worker(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		unsigned int idx, char *buf, size_t len)
+{
+	if (idx >= c->conf->dataplane.nb_workers)
+		return 0;
+	snprintf(buf, len, "%u", c->conf->dataplane.workers[idx]);
+	return 1;
+}
+
+int
+conf_get_engine(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		unsigned int idx, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", c->conf->dataplane.crypto_engine);
+	return idx == 0 && buf[0] != '\0';
+}
+
+int
+conf_get_ring_size(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		   unsigned int idx, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", c->conf->dataplane.ring_size);
+	return idx == 0;
+}
+
+int
+conf_get_trace_level(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		     char *buf, size_t len)
+{
+	for (unsigned int i = 0; idx == 0 && s->names[i] != NULL; i++) {
+		if (gw_log_level_parse(s->names[i]) == c->conf->trace.level) {
+			snprintf(buf, len, "%s", s->names[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+conf_get_trace_flag(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		    char *buf, size_t len)
+{
+	unsigned int mask = c->conf->trace.flags, n = 0;
+
+	for (unsigned int i = 0; s->names[i] != NULL; i++) {
+		unsigned int f = gw_log_flag_parse(s->names[i]);
+
+		/* "all" first: when every flag is on, it is the only one printed */
+		if (f == 0 || (mask & f) != f || (mask == GW_LOGFLAG_ALL) != (f == GW_LOGFLAG_ALL))
+			continue;
+		if (n++ == idx) {
+			snprintf(buf, len, "%s", s->names[i]);
+			return 1;
+		}
+	}
 	return 0;
 }

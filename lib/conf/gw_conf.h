@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <rte_ether.h>
 
@@ -199,6 +200,13 @@ struct gw_config *gw_conf_load_string(const char *text, struct gw_conf_error *er
 void gw_conf_free(struct gw_config *conf);	/* wipes key material */
 /* "file:line: statement: reason" */
 void gw_conf_error_format(const struct gw_conf_error *err, char *buf, size_t len);
+
+/*
+ * Print a configuration in the file format, from the schema (`show
+ * configuration`, saving a commit): only what differs from the defaults.
+ * Key material is printed only with `secrets`, else as a comment. 0 or -errno.
+ */
+int gw_conf_write(const struct gw_config *conf, FILE *out, bool secrets);
 
 /* Helpers shared with the CLI and tests. 0 or -EINVAL. */
 int gw_prefix_parse(const char *text, struct gw_prefix *out);	/* "10.0.0.0/8", "2001:db8::/32" */

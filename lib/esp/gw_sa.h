@@ -12,9 +12,11 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "gw_conf.h"
 #include "gw_crypto.h"
+#include "gw_stats.h"
 
 struct gw_sa;
 
@@ -43,5 +45,60 @@ const char *gw_sa_name(const struct gw_sa *sa);
 const struct gw_conf_sa *gw_sa_conf(const struct gw_sa *sa);
 /* Summed over lcores. */
 void gw_sa_stats(const struct gw_sa *sa, struct gw_sa_stats *out);
+
+/*
+ * Events for the control plane. Workers raise them with a multi-producer
+ * enqueue on the ring set below (created by the control thread with
+ * rte_ring_create_elem(name, sizeof(struct gw_sa_event), count, socket,
+ * RING_F_SC_DEQ)); the control thread dequeues with rte_ring_sc_dequeue_elem.
+ * A full ring or no ring loses the event; each event is raised once per SA
+ * (sequence exhaustion by the first worker that sees it).
+ */
+enum gw_sa_event_type {
+	GW_SA_EV_SOFT_LIFETIME = 1,	/* soft seconds/kbytes reached: rekey */
+	GW_SA_EV_HARD_LIFETIME,		/* hard limit reached: SA now drops SA_EXPIRED */
+	GW_SA_EV_SEQ_EXHAUSTED,		/* outbound sequence space used up (worker) */
+};
+
+struct gw_sa_event {
+	uint32_t type;			/* enum gw_sa_event_type */
+	uint32_t spi;			/* host order */
+	uint8_t dir;			/* enum gw_sa_dir */
+	uint8_t group;
+	uint16_t lcore;			/* raising lcore, LCORE_ID_ANY as 0xffff */
+	uint32_t reserved;
+	const struct gw_sa *sa;		/* identity only: the SA may be gone */
+	uint64_t value;			/* seconds, kbytes or sequence number */
+};
+
+/* Set (or clear with NULL) the event ring. */
+void gw_sa_set_event_ring(struct rte_ring *ring);
+
+/*
+ * Control thread, periodically (e.g. once a second): compares the SA's age
+ * (now_sec - creation time) and summed byte counters with the soft/hard
+ * lifetimes of the configuration, raises the events once, and on the hard
+ * limit marks the SA dead (the data path then drops its packets with
+ * SA_EXPIRED). Returns 0, or 1 when the SA is dead.
+ */
+int gw_sa_lifetime_poll(struct gw_sa *sa, uint64_t now_sec);
+/* Stop the SA now (hard expiry decided elsewhere, delete payload). */
+void gw_sa_kill(struct gw_sa *sa);
+bool gw_sa_is_dead(const struct gw_sa *sa);
+
+/*
+ * Sizes for the caller's MTU decision (fragmentation before encryption is
+ * the caller's job). gw_sa_tunnel_mtu: the largest inner packet the SA sends
+ * unfragmented (configured tunnel-mtu, default 1500). gw_sa_overhead: bytes
+ * ESP adds to an inner packet of inner_len (outer IP, UDP, ESP header, IV,
+ * D3P header, padding, trailer, ICV); for a group SA the outer family is
+ * the inner one, given by inner_v6.
+ */
+uint16_t gw_sa_tunnel_mtu(const struct gw_sa *sa);
+uint32_t gw_sa_overhead(const struct gw_sa *sa, uint32_t inner_len, bool inner_v6);
+
+/* Show helpers. */
+uint32_t gw_sa_replay_window(const struct gw_sa *sa);	/* effective, 0 = off */
+uint64_t gw_sa_seq_out(const struct gw_sa *sa);		/* unicast: last used */
 
 #endif /* GW_SA_H */

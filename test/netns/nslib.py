@@ -53,6 +53,7 @@ class NetnsTopo:
                "peer", "name", gname, "netns", self.gw)
             sh("ip", "-n", self.gw, "link", "set", gname, "address", mac)
             sh("ip", "-n", self.gw, "link", "set", gname, "up")
+            sh("sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0", ns=host)
             sh("ip", "-n", host, "link", "set", "eth0", "up")
             # af_packet hands the gateway what the sender's kernel left for the NIC:
             # with TX checksum offload on, TCP/UDP checksums stay partial and the far

@@ -15,6 +15,18 @@
 #include "gw_log.h"
 #include "conf_priv.h"
 
+/* An @include file's name as libconfig keeps it, relative to the including file's dir. */
+static void
+include_path(char *buf, size_t len, const char *dir, const char *file)
+{
+	size_t n = 0;
+
+	if (file[0] != '/' && dir != NULL)
+		n = (size_t)snprintf(buf, len, "%s/", dir);
+	if (n < len)
+		snprintf(buf + n, len - n, "%s", file);
+}
+
 static void
 vfail(struct gw_conf_ctx *c, const config_setting_t *at, const char *what,
       const char *fmt, va_list ap)
@@ -25,9 +37,12 @@ vfail(struct gw_conf_ctx *c, const config_setting_t *at, const char *what,
 	if (e->reason[0] != '\0')	/* keep the first error */
 		return;
 	if (at != NULL) {
+		const char *file = config_setting_source_file(at);
+
 		e->line = config_setting_source_line(at);
-		if (config_setting_source_file(at) != NULL)
-			snprintf(e->file, sizeof(e->file), "%s", config_setting_source_file(at));
+		/* Set for @include files only, as written in the @include. */
+		if (file != NULL)
+			include_path(e->file, sizeof(e->file), c->dir, file);
 	}
 	n = (size_t)snprintf(e->statement, sizeof(e->statement), "%s", c->stmt);
 	if (what != NULL && n < sizeof(e->statement)) {
@@ -337,7 +352,7 @@ walk_group(struct gw_conf_ctx *c, const config_setting_t *g, const struct gw_con
 }
 
 static struct gw_config *
-load_tree(config_t *cfg, const char *file, struct gw_conf_error *err)
+load_tree(config_t *cfg, const char *file, const char *dir, struct gw_conf_error *err)
 {
 	struct gw_conf_ctx *c;
 	struct gw_config *conf;
@@ -355,6 +370,7 @@ load_tree(config_t *cfg, const char *file, struct gw_conf_error *err)
 	snprintf(conf->path, sizeof(conf->path), "%s", file);
 	c->conf = conf;
 	c->err = err;
+	c->dir = dir;
 	c->obj[CONF_OBJ_ROOT] = conf;
 	c->frame[0] = config_root_setting(cfg);
 	c->depth = 1;
@@ -379,10 +395,12 @@ error_init(struct gw_conf_error *err, const char *file)
 }
 
 static struct gw_config *
-syntax_error(config_t *cfg, const char *file, struct gw_conf_error *err)
+syntax_error(config_t *cfg, const char *file, const char *dir, struct gw_conf_error *err)
 {
-	if (config_error_file(cfg) != NULL)
-		snprintf(err->file, sizeof(err->file), "%s", config_error_file(cfg));
+	const char *at = config_error_file(cfg);
+
+	if (at != NULL)
+		include_path(err->file, sizeof(err->file), dir, at);
 	else
 		snprintf(err->file, sizeof(err->file), "%s", file);
 	err->line = config_error_line(cfg);
@@ -428,10 +446,10 @@ gw_conf_load(const char *path, struct gw_conf_error *err)
 	}
 	if (config_read(&cfg, f) != CONFIG_TRUE) {
 		fclose(f);
-		return syntax_error(&cfg, path, err);
+		return syntax_error(&cfg, path, slash != NULL ? dir : NULL, err);
 	}
 	fclose(f);
-	conf = load_tree(&cfg, path, err);
+	conf = load_tree(&cfg, path, slash != NULL ? dir : NULL, err);
 	saved = errno;
 	config_destroy(&cfg);
 	errno = saved;
@@ -460,8 +478,8 @@ gw_conf_load_string(const char *text, struct gw_conf_error *err)
 	}
 	config_init(&cfg);
 	if (config_read_string(&cfg, text) != CONFIG_TRUE)
-		return syntax_error(&cfg, "", err);
-	conf = load_tree(&cfg, "", err);
+		return syntax_error(&cfg, "", NULL, err);
+	conf = load_tree(&cfg, "", NULL, err);
 	saved = errno;
 	config_destroy(&cfg);
 	errno = saved;

@@ -46,6 +46,7 @@ struct conf_sa_state {
 struct gw_conf_ctx {
 	struct gw_config *conf;
 	struct gw_conf_error *err;
+	const char *dir;		/* of the file: where @include files are */
 	void *obj[CONF_OBJ_MAX];
 	const config_setting_t *cur;	/* setting being handled: its line */
 	const char *leaf;		/* its statement name, NULL for a group */

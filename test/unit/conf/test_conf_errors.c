@@ -50,10 +50,11 @@ line_of(const char *text, const char *marker)
 
 /*
  * text must be refused; the error is on the line of `marker`, its statement
- * contains `stmt` and its reason contains `why` (either may be NULL).
+ * contains `stmt` and its reason contains `why` (either may be NULL). `where`
+ * (source line or table row) only labels the message.
  */
 static void
-expect_error_at(int caller_line, const char *text, const char *marker, const char *stmt,
+expect_error_at(int where, const char *text, const char *marker, const char *stmt,
 		const char *why)
 {
 	struct gw_conf_error err;
@@ -66,7 +67,7 @@ expect_error_at(int caller_line, const char *text, const char *marker, const cha
 	errno = 0;
 	conf = gw_conf_load_string(text, &err);
 	if (conf != NULL) {
-		fprintf(stderr, "line %d: configuration was accepted\n", caller_line);
+		fprintf(stderr, "case %d: configuration was accepted\n", where);
 		gw_conf_free(conf);
 		CHECK(conf == NULL);
 		return;
@@ -82,8 +83,8 @@ expect_error_at(int caller_line, const char *text, const char *marker, const cha
 	if (err.reason[0] == '\0')
 		ok = false;
 	if (!ok)
-		fprintf(stderr, "line %d: want line %d, statement '%s', reason '%s'; got: %s\n",
-			caller_line, line, stmt != NULL ? stmt : "", why != NULL ? why : "", msg);
+		fprintf(stderr, "case %d: want line %d, statement '%s', reason '%s'; got: %s\n",
+			where, line, stmt != NULL ? stmt : "", why != NULL ? why : "", msg);
 	CHECK(ok);
 }
 
@@ -418,6 +419,77 @@ test_traceoptions(void)
 	       "system traceoptions level", "loud");
 }
 
+/* Further cross-checks, one row each: text, marker of the line, statement, reason. */
+static const struct {
+	const char *text, *marker, *stmt, *why;
+} more_cases[] = {
+	{ "system = { dataplane = {\nring-size = 1000; }; };\n", "ring-size",
+	  "system dataplane ring-size", "power of 2" },
+	{ "system = { dataplane = { layout = \"pipeline\";\nworkers = [ 1 ]; }; };\n", "workers",
+	  "system dataplane workers", "run-to-completion" },
+	{ "system = { dataplane = {\nworkers = [ 1, 1 ]; }; };\n", "workers",
+	  "system dataplane workers", "twice" },
+	{ "interfaces = (\n{ name = \"a\"; device = \"d0\"; tap-name = \"t0\"; },\n"
+	  "{ name = \"b\"; device = \"d1\";\ntap-name = \"t0\"; }\n);\n", "tap-name = \"t0\"; }\n)",
+	  "interfaces b tap-name", "t0" },
+	{ "interfaces = (\n{ name = \"a\"; device = \"d0\"; unit = ( { name = \"0\"; family = {\n"
+	  "inet = { address = [ \"192.0.2.1/24\" ];\narp = ( { address = \"192.0.3.2\"; "
+	  "mac = \"02:00:00:00:00:02\"; } ); }; }; } ); }\n);\n", "192.0.3.2",
+	  "interfaces a unit 0 family inet arp 192.0.3.2", "subnet" },
+	{ "interfaces = (\n{ name = \"a\"; device = \"d0\"; unit = ( {\nname = \"1\"; } ); }\n);\n",
+	  "\"1\"", "interfaces a unit 1", "unit 0" },
+	{ IFACES "routing-options = { static = { route = (\n"
+	  "{ name = \"10.0.0.1/8\"; next-hop = \"192.0.2.2\"; }\n); }; };\n", "10.0.0.1/8",
+	  "routing-options static route 10.0.0.1/8", "host bits" },
+	{ IFACES "routing-options = { static = { route = (\n"
+	  "{ name = \"10.0.0.0/8\"; next-hop = \"192.0.2.1\"; }\n); }; };\n", "10.0.0.0/8",
+	  "routing-options static route 10.0.0.0/8 next-hop", "address of this gateway" },
+	{ IFACES "routing-options = { static = { route = (\n"
+	  "{ name = \"10.0.0.0/8\"; next-hop = \"192.0.2.2\"; discard = true; }\n); }; };\n",
+	  "10.0.0.0/8", "routing-options static route 10.0.0.0/8", "not both" },
+	{ SECURITY(SA_HEAD("s1", "300", "outbound", "tunnel") GCM128 TUN4
+		   "time-based-anti-replay = {\nwindow = 100; }; }\n"),
+	  "time-based", "security ipsec security-association s1 time-based-anti-replay", "group" },
+	{ SECURITY(SA_HEAD("s1", "300", "inbound", "tunnel") GCM128 TUN4
+		   "anti-replay = { window-size = 64; };\nno-anti-replay = true; }\n"),
+	  "no-anti-replay", "security ipsec security-association s1 no-anti-replay", NULL },
+	{ SECURITY(SA_HEAD("s1", "300", "outbound", "group") GCM128
+		   "lifetime = { seconds = 100;\nsoft-seconds = 100; }; }\n"),
+	  "soft-seconds", "security ipsec security-association s1 lifetime soft-seconds", NULL },
+	{ SECURITY(SA_HEAD("s1", "300", "outbound", "tunnel") GCM128
+		   "tunnel = { local = \"198.51.100.1\";\nremote = \"198.51.100.1\"; }; }\n"),
+	  "remote", "security ipsec security-association s1 tunnel remote", NULL },
+	{ SECURITY(SA_HEAD("s1", "300", "outbound", "group") GCM128
+		   "selector = {\nsource-address = \"10.1.0.1/16\"; }; }\n"),
+	  "source-address", "security ipsec security-association s1 selector source-address",
+	  "host bits" },
+	{ IFACES "security = { ipsec = { security-association = (\n"
+	  SA_HEAD("s1", "300", "outbound", "tunnel") GCM128 TUN4 "} );\n"
+	  "policy = ( { name = \"p1\"; interface = \"ge-0/0/0\"; match-direction = \"input\";\n"
+	  "term = ( { name = \"t1\"; then = \"fail-open\";\nsecurity-association = \"s1\"; } );"
+	  " } ); }; };\n", "then = \"fail-open\"", "security ipsec policy p1 term t1 then",
+	  "group" },
+	{ IFACES "security = { ipsec = { policy = ( { name = \"p1\"; interface = \"ge-0/0/0\";\n"
+	  "match-direction = \"input\"; term = ( { name = \"t1\"; then = \"bypass\";\n"
+	  "from = { destination-port = 53; }; } ); } ); }; };\n", "destination-port",
+	  "security ipsec policy p1 term t1 from", "protocol" },
+	{ IFACES "security = { ipsec = { policy = ( { name = \"p1\"; interface = \"ge-0/0/0\";\n"
+	  "match-direction = \"input\"; term = ( { name = \"t1\"; then = \"bypass\";\n"
+	  "security-association = \"x\"; } ); } ); }; };\n", "security-association",
+	  "security ipsec policy p1 term t1 security-association", NULL },
+	{ IFACES "security = { ipsec = { policy = ( { name = \"p1\";\n"
+	  "interface = \"ge-0/0/0\"; match-direction = \"input\"; } ); }; };\n", "\"p1\"",
+	  "security ipsec policy p1", "term" },
+};
+
+static void
+test_more_checks(void)
+{
+	for (size_t i = 0; i < sizeof(more_cases) / sizeof(more_cases[0]); i++)
+		expect_error_at((int)i, more_cases[i].text, more_cases[i].marker,
+				more_cases[i].stmt, more_cases[i].why);
+}
+
 static void
 test_syntax_error(void)
 {
@@ -551,6 +623,7 @@ main(void)
 	GW_RUN(test_lcore);
 	GW_RUN(test_layout_engine);
 	GW_RUN(test_traceoptions);
+	GW_RUN(test_more_checks);
 	GW_RUN(test_syntax_error);
 	GW_RUN(test_syntax_error_file);
 	GW_RUN(test_semantic_error_file);

@@ -4,7 +4,6 @@
  * defaults fill what the file leaves out, and every example in config/ loads.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,7 @@
 #include <arpa/inet.h>
 
 #include "gw_test.h"
-#include "gw_build.h"
+#include "conf_examples.h"
 #include "gw_conf.h"
 #include "gw_log.h"
 
@@ -482,57 +481,57 @@ test_load_file(void)
 	unlink(path);
 }
 
+/* The embedded default: two net_tap ports, no NIC (what ./scripts/run.sh runs). */
+static void
+check_default_conf(const struct gw_config *conf)
+{
+	CHECK_EQ(conf->nb_interfaces, 2);
+	if (conf->nb_interfaces != 2)
+		return;
+	CHECK(strcmp(conf->interfaces[0].device, "net_tap0,iface=gwdemo0") == 0);
+	CHECK(strcmp(conf->interfaces[1].device, "net_tap1,iface=gwdemo1") == 0);
+	CHECK_EQ(conf->interfaces[0].exception, GW_EXCEPTION_NONE);
+	CHECK_EQ(conf->interfaces[1].exception, GW_EXCEPTION_NONE);
+	check_prefix(&conf->interfaces[0].addrs[0], "192.0.2.1/24");
+	check_prefix(&conf->interfaces[1].addrs[0], "198.51.100.1/24");
+	CHECK_EQ(conf->nb_routes, 1);
+	check_prefix(&conf->routes[0].prefix, "203.0.113.0/24");
+	check_addr(&conf->routes[0].next_hop, "198.51.100.2");
+	CHECK_EQ(conf->dataplane.layout, GW_LAYOUT_RUN_TO_COMPLETION);
+	CHECK_EQ(conf->trace.level, RTE_LOG_NOTICE);
+	CHECK_EQ(conf->trace.flags, GW_LOGFLAG_GENERAL);
+	CHECK_EQ(conf->nb_sas, 0);
+}
+
+static void
+load_example(const char *path, const char *name, void *arg)
+{
+	bool *has_default = arg;
+	struct gw_conf_error err;
+	struct gw_config *conf;
+	char msg[1200];
+
+	conf = gw_conf_load(path, &err);
+	if (conf == NULL) {
+		gw_conf_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "example %s: %s\n", name, msg);
+	}
+	CHECK(conf != NULL);
+	if (conf != NULL && strcmp(name, "default.conf") == 0) {
+		*has_default = true;
+		check_default_conf(conf);
+	}
+	gw_conf_free(conf);
+}
+
 /* Every example shipped in config/ loads. */
 static void
 test_examples(void)
 {
-	const char *dir = GW_SOURCE_ROOT "/config";
-	char path[1024], msg[1200];
-	struct gw_conf_error err;
-	struct gw_config *conf;
-	struct dirent *de;
-	unsigned int n = 0;
 	bool has_default = false;
-	DIR *d;
 
-	d = opendir(dir);
-	CHECK(d != NULL);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-
-		if (len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		conf = gw_conf_load(path, &err);
-		if (conf == NULL) {
-			gw_conf_error_format(&err, msg, sizeof(msg));
-			fprintf(stderr, "example %s: %s\n", de->d_name, msg);
-		}
-		CHECK(conf != NULL);
-		if (conf != NULL && strcmp(de->d_name, "default.conf") == 0) {
-			has_default = true;
-			CHECK_EQ(conf->nb_interfaces, 2);
-			CHECK(strcmp(conf->interfaces[0].device, "net_tap0,iface=gwdemo0") == 0);
-			CHECK(strcmp(conf->interfaces[1].device, "net_tap1,iface=gwdemo1") == 0);
-			CHECK_EQ(conf->interfaces[0].exception, GW_EXCEPTION_NONE);
-			CHECK_EQ(conf->interfaces[1].exception, GW_EXCEPTION_NONE);
-			check_prefix(&conf->interfaces[0].addrs[0], "192.0.2.1/24");
-			check_prefix(&conf->interfaces[1].addrs[0], "198.51.100.1/24");
-			CHECK_EQ(conf->nb_routes, 1);
-			check_prefix(&conf->routes[0].prefix, "203.0.113.0/24");
-			check_addr(&conf->routes[0].next_hop, "198.51.100.2");
-			CHECK_EQ(conf->dataplane.layout, GW_LAYOUT_RUN_TO_COMPLETION);
-			CHECK_EQ(conf->trace.level, RTE_LOG_NOTICE);
-			CHECK_EQ(conf->trace.flags, GW_LOGFLAG_GENERAL);
-		}
-		gw_conf_free(conf);
-		n++;
-	}
-	closedir(d);
+	CHECK(conf_examples_foreach(load_example, &has_default) >= 4);
 	CHECK(has_default);
-	CHECK(n >= 4);
 }
 
 int

@@ -6,12 +6,11 @@
  * file. Nothing crashes and nothing leaks (run under ASan/LSan in CI).
  */
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gw_test.h"
-#include "gw_build.h"
+#include "conf_examples.h"
 #include "gw_conf.h"
 
 static unsigned int loads, refusals;
@@ -67,23 +66,36 @@ try_load(const char *name, const char *text, int nb_lines, const char *what)
 	CHECK(ok);
 }
 
+/* Start and end (the '\n' or the NUL) of line n (0-based). 0 or -1. */
+static int
+line_span(const char *text, int n, const char **start, const char **end)
+{
+	const char *p = text;
+
+	for (int i = 0; i < n && p != NULL; i++) {
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	if (p == NULL)
+		return -1;
+	*start = p;
+	*end = strchr(p, '\n');
+	if (*end == NULL)
+		*end = p + strlen(p);
+	return 0;
+}
+
 /* The text with its line `n` (0-based) replaced by `repl` (NULL: removed). */
 static char *
 replace_line(const char *text, int n, const char *repl)
 {
-	const char *start = text, *end;
+	const char *start, *end;
 	char *out;
 	size_t len;
 
-	for (int i = 0; i < n && start != NULL; i++) {
-		start = strchr(start, '\n');
-		if (start != NULL)
-			start++;
-	}
-	if (start == NULL)
+	if (line_span(text, n, &start, &end) < 0)
 		return NULL;
-	end = strchr(start, '\n');
-	end = end != NULL ? end : start + strlen(start);
 	len = (size_t)(start - text) + (repl != NULL ? strlen(repl) : 0) + strlen(end) + 1;
 	out = malloc(len);
 	if (out != NULL)
@@ -96,21 +108,14 @@ replace_line(const char *text, int n, const char *repl)
 static char *
 mutate_line(const char *text, int n, const char *num, const char *str)
 {
-	const char *start = text, *end;
+	const char *start, *end;
 	char *line = NULL, *res;
 	size_t len = 0;
 	bool in_str = false;
 	FILE *m;
 
-	for (int i = 0; i < n && start != NULL; i++) {
-		start = strchr(start, '\n');
-		if (start != NULL)
-			start++;
-	}
-	if (start == NULL)
+	if (line_span(text, n, &start, &end) < 0)
 		return NULL;
-	end = strchr(start, '\n');
-	end = end != NULL ? end : start + strlen(start);
 	m = open_memstream(&line, &len);
 	if (m == NULL)
 		return NULL;
@@ -143,7 +148,7 @@ mutate_line(const char *text, int n, const char *num, const char *str)
 }
 
 static void
-mutate_file(const char *path, const char *name)
+mutate_file(const char *path, const char *name, void *arg __rte_unused)
 {
 	static const char *const nums[] = { "0", "-1", "4294967296", "0x7fffffffffffffff" };
 	static const char *const strs[] = {
@@ -178,23 +183,7 @@ mutate_file(const char *path, const char *name)
 static void
 test_mutations(void)
 {
-	const char *dir = GW_SOURCE_ROOT "/config";
-	char path[1024];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	CHECK(d != NULL);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-
-		if (len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		mutate_file(path, de->d_name);
-	}
-	closedir(d);
+	CHECK(conf_examples_foreach(mutate_file, NULL) >= 4);
 	printf("%u mutants loaded, %u refused\n", loads, refusals);
 	CHECK(refusals > 100);
 }

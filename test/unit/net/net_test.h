@@ -54,7 +54,8 @@ net_test_mbuf_set(struct net_test_mbuf *b, const void *data, size_t len)
 	m->refcnt = 1;
 	if (len > sizeof(b->buf) - RTE_PKTMBUF_HEADROOM)
 		len = sizeof(b->buf) - RTE_PKTMBUF_HEADROOM;
-	memcpy(b->buf + RTE_PKTMBUF_HEADROOM, data, len);
+	if (len != 0)
+		memcpy(b->buf + RTE_PKTMBUF_HEADROOM, data, len);
 	m->data_len = (uint16_t)len;
 	m->pkt_len = (uint32_t)len;
 	return m;

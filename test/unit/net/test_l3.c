@@ -69,7 +69,7 @@ v4hdr(struct rte_mbuf *m)
 static void
 test_v4_good_and_padding(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	size_t len = build_v4(f, false, "192.0.2.1", "198.51.100.1", 6, 64);
 	struct rte_mbuf *m = net_test_mbuf_set(&tb, f, 60);	/* padded to 60 */
 
@@ -92,7 +92,7 @@ test_v4_good_and_padding(void)
 static void
 test_v4_bad(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	size_t len = build_v4(f, false, "192.0.2.1", "198.51.100.1", 20, 64);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
 	struct rte_mbuf *m;
@@ -146,7 +146,7 @@ test_v4_bad(void)
 static void
 test_l2(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	size_t len = build_v4(f, false, "192.0.2.1", "198.51.100.1", 0, 64);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
 	struct rte_mbuf *m;
@@ -177,7 +177,7 @@ test_l2(void)
 static void
 test_truncations(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	size_t len, cut;
 
 	len = build_v4(f, true, "192.0.2.1", "198.51.100.1", 8, 64);
@@ -191,7 +191,7 @@ test_truncations(void)
 static void
 test_v6(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	size_t len = build_v6(f, "2001:db8::1", "2001:db8:1::2", 8);
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + 14);
 	struct rte_mbuf *m = net_test_mbuf_set(&tb, f, 80);
@@ -233,7 +233,7 @@ test_v6(void)
 static void
 test_ttl(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	unsigned int i;
 	struct rte_mbuf *m;
 
@@ -281,7 +281,7 @@ test_ttl(void)
 static void
 test_v4_fragment(void)
 {
-	uint8_t f[1600];
+	uint8_t f[2048];
 	size_t len = build_v4(f, false, "192.0.2.1", "198.51.100.1", 8, 64);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
 	struct rte_mbuf *m;

@@ -163,7 +163,8 @@ static void
 setup_rules(void)
 {
 	struct gw_conf_term t[] = {
-		/* 1 */ term(NULL, "10.0.0.0/8", IPPROTO_UDP, ANYP, 53, 53, GW_POLICY_DISCARD, NULL),
+		/* 1 */ term(NULL, "10.0.0.0/8", IPPROTO_UDP, ANYP, 53, 53, GW_POLICY_DISCARD,
+			     NULL),
 		/* 2 */ term("192.168.1.0/24", "10.0.0.0/8", 0, ANYP, ANYP, GW_POLICY_PROTECT, "A"),
 		/* 3 */ term(NULL, NULL, IPPROTO_TCP, ANYP, 22, 22, GW_POLICY_BYPASS, NULL),
 		/* 4 */ term(NULL, "10.0.0.0/8", 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
@@ -198,7 +199,8 @@ test_empty_is_bypass(void)
 {
 	struct expect e[] = {
 		{ pkt4("1.2.3.4", "5.6.7.8", IPPROTO_TCP, 1, 2, 5, 0), GW_SPD_BYPASS, 0, 0, NULL },
-		{ pkt6("2001:db8::1", "2001:db8::2", IPPROTO_UDP, 1, 2), GW_SPD_BYPASS, 0, 0, NULL },
+		{ pkt6("2001:db8::1", "2001:db8::2", IPPROTO_UDP, 1, 2),
+		  GW_SPD_BYPASS, 0, 0, NULL },
 	};
 
 	RUN(e);

@@ -12,91 +12,9 @@
 
 #include "gw_test.h"
 #include "conf_examples.h"
+#include "conf_samples.h"
 #include "gw_conf.h"
 #include "gw_log.h"
-
-static const char full_conf[] =
-	"system = {\n"
-	"  host-name = \"gw-test\";\n"
-	"  dataplane = {\n"
-	"    layout = \"run-to-completion\";\n"
-	"    workers = [ 1, 3 ];\n"
-	"    crypto-engine = \"openssl\";\n"
-	"    mbufs = 32768; ring-size = 2048;\n"
-	"  };\n"
-	"  traceoptions = { file = \"/tmp/gdoigw-test.log\"; level = \"info\";\n"
-	"                   flag = [ \"general\", \"parse\" ]; };\n"
-	"};\n"
-	"interfaces = (\n"
-	"  { name = \"ge-0/0/0\";\n"
-	"    device = \"net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap\";\n"
-	"    mtu = 9000; mac = \"02:00:00:00:00:01\"; exception = \"tap\"; "
-		"tap-name = \"inside0\";\n"
-	"    unit = ( { name = \"0\";\n"
-	"      family = {\n"
-	"        inet  = { address = [ \"192.0.2.1/24\", \"10.9.0.1/16\" ];\n"
-	"                  arp = ( { address = \"192.0.2.2\"; "
-		"mac = \"02:00:00:00:00:02\"; } ); };\n"
-	"        inet6 = { address = [ \"2001:db8:1::1/64\" ];\n"
-	"                  ndp = ( { address = \"2001:db8:1::2\"; "
-		"mac = \"02:00:00:00:00:03\"; } ); };\n"
-	"      }; } );\n"
-	"  },\n"
-	"  { name = \"ge-0/0/1\"; device = \"0000:03:00.0\"; exception = \"none\"; "
-		"disable = true;\n"
-	"    unit = ( { name = \"0\"; "
-		"family = { inet = { address = [ \"198.51.100.1/24\" ]; }; }; } );\n"
-	"  }\n"
-	");\n"
-	"routing-options = { static = { route = (\n"
-	"  { name = \"10.0.0.0/8\"; next-hop = \"192.0.2.2\"; },\n"
-	"  { name = \"2001:db8:99::/48\"; next-hop = \"2001:db8:1::2\"; },\n"
-	"  { name = \"203.0.113.0/24\"; discard = true; } ); }; };\n"
-	"security = { ipsec = {\n"
-	"  security-association = (\n"
-	"    { name = \"sa-out\"; spi = 0x1000; direction = \"outbound\"; mode = \"group\";\n"
-	"      encryption = { algorithm = \"aes-128-gcm\";\n"
-	"                     key = \"0x000102030405060708090a0b0c0d0e0fa0a1a2a3\"; };\n"
-	"      time-based-anti-replay = { window = 2000; protocol = 254; };\n"
-	"      tunnel-mtu = 1400; df-bit = \"copy\"; clear-dont-fragment-bit = true;\n"
-	"      lifetime = { seconds = 3600; soft-seconds = 3000; kilobytes = 1000000;\n"
-	"                   soft-kilobytes = 900000; };\n"
-	"      selector = { source-address = \"10.1.0.0/16\"; "
-		"destination-address = \"10.2.0.0/16\";\n"
-	"                   protocol = 17; };\n"
-	"    },\n"
-	"    { name = \"sa-in\"; spi = \"0x2000\"; direction = \"inbound\"; mode = \"tunnel\";\n"
-	"      encryption = { algorithm = \"aes-256-cbc\";\n"
-	"        key = \"0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\"; };\n"
-	"      authentication = { algorithm = \"hmac-sha1-96\";\n"
-	"        key = \"0x404142434445464748494a4b4c4d4e4f50515253\"; };\n"
-	"      tunnel = { local = \"198.51.100.1\"; remote = \"203.0.113.9\"; };\n"
-	"      anti-replay = { window-size = 1024; }; extended-sequence-number = true;\n"
-	"      udp-encapsulation = { port = 4500; }; passive-mode-tunneling = true;\n"
-	"    },\n"
-	"    { name = \"sa-mp\"; spi = 0x3000; direction = \"outbound\"; mode = \"tunnel\";\n"
-	"      encryption = { algorithm = \"null\"; };\n"
-	"      authentication = { algorithm = \"hmac-sha-256-128\";\n"
-	"        key = \"0x404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\"; };\n"
-	"      tunnel = { local = \"2001:db8:1::1\"; remote = \"2001:db8:99::1\"; };\n"
-	"      no-anti-replay = true; udp-encapsulation = { port = 10000; };\n"
-	"    }\n"
-	"  );\n"
-	"  policy = ( {\n"
-	"    name = \"p-out\"; interface = \"ge-0/0/1\"; match-direction = \"input\";\n"
-	"    no-anti-replay = true; tunnel-mtu = 1300;\n"
-	"    term = (\n"
-	"      { name = \"t1\";\n"
-	"        from = { source-address = \"10.1.0.0/16\"; "
-		"destination-address = \"10.2.0.0/16\";\n"
-	"                 protocol = 17; source-port = \"1000-2000\"; "
-		"destination-port = \"53\"; };\n"
-	"        then = \"protect\"; security-association = \"sa-out\"; },\n"
-	"      { name = \"t2\"; from = { protocol = 17; destination-port = 500; };\n"
-	"        then = \"bypass\"; },\n"
-	"      { name = \"t3\"; then = \"discard\"; } );\n"
-	"  } );\n"
-	"}; };\n";
 
 static struct gw_config *
 load_ok(const char *text)
@@ -326,9 +244,16 @@ test_full_policies(void)
 	CHECK(conf != NULL);
 	if (conf == NULL)
 		return;
-	CHECK_EQ(conf->nb_policies, 1);
-	if (conf->nb_policies != 1)
+	CHECK_EQ(conf->nb_policies, 2);
+	if (conf->nb_policies != 2)
 		goto out;
+	p = &conf->policies[1];
+	CHECK(strcmp(p->name, "p-in") == 0);
+	CHECK_EQ(p->direction, GW_SA_INBOUND);	/* output: check what leaves */
+	CHECK(!p->no_anti_replay);
+	CHECK_EQ(p->tunnel_mtu, 0);
+	CHECK_EQ(p->nb_terms, 1);
+	CHECK(strcmp(p->terms[0].sa, "sa-in") == 0);
 	p = &conf->policies[0];
 	CHECK(strcmp(p->name, "p-out") == 0);
 	CHECK(strcmp(p->interface, "ge-0/0/1") == 0);

@@ -49,7 +49,8 @@ try_pair(const char *cipher, const char *auth)
 			 auth, ka);
 	snprintf(text, sizeof(text),
 		 "security = { ipsec = { security-association = ( { name = \"s\"; spi = 300;\n"
-		 "direction = \"outbound\"; mode = \"group\"; encryption = { %s };\n%s } ); }; };\n",
+		 "direction = \"outbound\"; mode = \"group\"; encryption = { %s };\n"
+		 "%s } ); }; };\n",
 		 enc, au);
 
 	memset(&p, 0, sizeof(p));

@@ -379,6 +379,32 @@ test_sa_defaults(void)
 	gw_conf_free(conf);
 }
 
+/*
+ * Values beyond 32 bits: the L suffix or a string (README "Mapping to Junos");
+ * libconfig 1.5 itself wraps plain decimal and hex integers to 32 bits.
+ */
+static void
+test_big_numbers(void)
+{
+	struct gw_config *conf = load_ok(
+		"security = { ipsec = { security-association = ( {\n"
+		"  name = \"s\"; spi = 0xdeadbeef; direction = \"outbound\"; mode = \"group\";\n"
+		"  encryption = { algorithm = \"aes-128-gcm\";\n"
+		"    key = \"0x000102030405060708090a0b0c0d0e0fa0a1a2a3\"; };\n"
+		"  lifetime = { kilobytes = 10000000000L; soft-kilobytes = \"9000000000\";\n"
+		"    seconds = 4294967295L; soft-seconds = \"0xfffffffe\"; }; } ); }; };\n");
+
+	CHECK(conf != NULL);
+	if (conf == NULL)
+		return;
+	CHECK_EQ(conf->sas[0].spi, 0xdeadbeefu);
+	CHECK_EQ(conf->sas[0].lifetime.hard_kbytes, 10000000000ull);
+	CHECK_EQ(conf->sas[0].lifetime.soft_kbytes, 9000000000ull);
+	CHECK_EQ(conf->sas[0].lifetime.hard_seconds, 4294967295ull);
+	CHECK_EQ(conf->sas[0].lifetime.soft_seconds, 4294967294ull);
+	gw_conf_free(conf);
+}
+
 /* The file loader records where the configuration came from. */
 static void
 test_load_file(void)
@@ -470,6 +496,7 @@ main(void)
 	GW_RUN(test_pipeline);
 	GW_RUN(test_defaults);
 	GW_RUN(test_sa_defaults);
+	GW_RUN(test_big_numbers);
 	GW_RUN(test_load_file);
 	GW_RUN(test_examples);
 	return gw_test_result();

@@ -79,7 +79,7 @@ class NetnsTopo:
         with open(conf, "w") as f:
             f.write(self.config())
         cmd = ["ip", "netns", "exec", self.gw, gwtest.gw_bin(), "--no-huge", "-m", "512",
-               "--no-pci", "-l", gwtest.LAYOUTS[self.layout][0], "--file-prefix=" + self.prefix,
+               "--no-pci", *gwtest.LAYOUTS[self.layout][0], "--file-prefix=" + self.prefix,
                "--", "-c", conf, "--stats-file", self.stats_path]
         self.cmd = cmd
         self.log = open(self.log_path, "w")

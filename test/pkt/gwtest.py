@@ -33,14 +33,15 @@ def cleanup_prefix(prefix):
 
 
 # ----------------------------------------------------------------------------------
-# Data-plane layouts: (layout, EAL lcores, system.dataplane body)
+# Data-plane layouts: (EAL lcore arguments, system.dataplane body)
 
 LAYOUTS = {
-    "rtc": ("0,1", 'layout = "run-to-completion"; workers = [ 1 ];'),
+    "rtc": (["-l", "0,1"], 'layout = "run-to-completion"; workers = [ 1 ];'),
     # every pipeline stage shares lcore 1
-    "pipeline": ("0-1", 'layout = "pipeline"; pipeline = { rx = 1; classify = 1; crypto = 1; tx = 1; };'),
-    # stages on two worker lcores (3 lcores on a 2-core machine: slow but legal)
-    "pipeline2": ("0-2", 'layout = "pipeline"; pipeline = { rx = 1; classify = 2; crypto = 2; tx = 1; };'),
+    "pipeline": (["-l", "0-1"], 'layout = "pipeline"; pipeline = { rx = 1; classify = 1; crypto = 1; tx = 1; };'),
+    # stages on two worker lcores; lcore 2 shares CPU 0 with the main lcore, so it
+    # runs on a 2-CPU machine (--lcores maps lcore ids to CPUs)
+    "pipeline2": (["--lcores", "0@0,1@1,2@0"], 'layout = "pipeline"; pipeline = { rx = 1; classify = 2; crypto = 2; tx = 1; };'),
 }
 
 
@@ -180,7 +181,7 @@ SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime e
                    "ERROR: UndefinedBehaviorSanitizer")
 
 
-def run_gw(workdir, config, lcores="0,1", idle_ms=500, timeout=90, extra_app=(),
+def run_gw(workdir, config, lcores=("-l", "0,1"), idle_ms=500, timeout=90, extra_app=(),
            extra_eal=(), outputs=None, netns=None, mem=512):
     """Run gdoigw until it exits by itself (--exit-when-idle); return a GwResult.
 
@@ -194,7 +195,7 @@ def run_gw(workdir, config, lcores="0,1", idle_ms=500, timeout=90, extra_app=(),
     if os.path.exists(stats):
         os.unlink(stats)
     prefix = unique_prefix()
-    cmd = [gw_bin(), "--no-huge", "-m", str(mem), "--no-pci", "-l", lcores,
+    cmd = [gw_bin(), "--no-huge", "-m", str(mem), "--no-pci", *lcores,
            "--file-prefix=" + prefix, *extra_eal, "--",
            "-c", conf, "--stats-file", stats]
     if idle_ms is not None:

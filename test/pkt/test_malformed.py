@@ -93,6 +93,13 @@ def plen6_over():
     return bytes(b)
 
 
+def dmac(mac, fam=4):
+    """A valid packet in a frame not addressed to the gateway's MAC."""
+    b = bytearray(good4() if fam == 4 else good6())
+    b[0:6] = bytes.fromhex(mac.replace(":", ""))
+    return bytes(b)
+
+
 def src4(addr):
     b = good4(src=addr)
     return b
@@ -120,6 +127,14 @@ CLASSES = {
     "ipv4-src-broadcast": (lambda: src4("255.255.255.255"), 14, "bad-ip-addr"),
     "ipv6-src-multicast": (lambda: src6("ff02::1"), 15, "bad-ip-addr"),
     "ipv6-src-unspecified": (lambda: src6("::"), 16, "bad-ip-addr"),
+    # a router forwards only frames sent to its own MAC: frames for other hosts on a
+    # shared segment must not be forwarded a second time, and RFC 1812 5.3.4: "A router
+    # MUST NOT forward any packet that the router received as a Link Layer broadcast,
+    # unless it is directed to an IP Multicast address" (same for L2 multicast).
+    "dst-mac-other-unicast-v4": (lambda: dmac("02:00:00:00:00:99"), 17, "l2-not-for-us"),
+    "dst-mac-other-unicast-v6": (lambda: dmac("02:00:00:00:00:99", 6), 18, "l2-not-for-us"),
+    "dst-mac-broadcast-unicast-ip": (lambda: dmac("ff:ff:ff:ff:ff:ff"), 19, "l2-not-for-us"),
+    "dst-mac-multicast-unicast-ip": (lambda: dmac("01:00:5e:00:00:05"), 20, "l2-not-for-us"),
 }
 
 MALFORMED_LAYOUTS = [pytest.param("rtc", id="rtc"), pytest.param("pipeline", id="pipeline")]

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 

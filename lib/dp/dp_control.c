@@ -26,7 +26,7 @@
 #define CONTROL_BURST 32
 #define HOUSEKEEPING_MS 100
 
-static uint64_t next_housekeeping;
+static uint64_t next_housekeeping, next_neigh;
 
 int
 dp_control_init(struct gw_dp *dp)
@@ -35,10 +35,7 @@ dp_control_init(struct gw_dp *dp)
 					RING_F_SC_DEQ);
 	if (dp->to_kernel == NULL)
 		return -rte_errno;
-	dp->resolve = rte_ring_create_elem("gw_resolve", sizeof(struct gw_resolve_req),
-					   1024, rte_socket_id(), RING_F_SC_DEQ);
-	if (dp->resolve == NULL)
-		return -rte_errno;
+	gw_neigh_set_tx(dp->neigh, dp->pool, dp_control_tx_one, dp);
 	return 0;
 }
 
@@ -52,9 +49,7 @@ dp_control_fini(struct gw_dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(dp->to_kernel);
 	}
-	rte_ring_free(dp->resolve);
 	dp->to_kernel = NULL;
-	dp->resolve = NULL;
 }
 
 void
@@ -67,13 +62,11 @@ dp_to_kernel(struct gw_dp *dp, struct rte_mbuf *m)
 }
 
 void
-dp_request_resolve(struct gw_dp *dp, uint16_t port, uint8_t family, const void *addr)
+dp_to_port(struct gw_dp *dp, struct rte_mbuf *m, uint16_t port)
 {
-	struct gw_resolve_req req = { .port = port, .family = family };
-
-	memcpy(req.addr, addr, family == AF_INET ? 4 : 16);
-	/* Best effort: a full ring means requests are already pending. */
-	rte_ring_mp_enqueue_elem(dp->resolve, &req, sizeof(req));
+	gw_meta(m)->action = GW_ACT_FORWARD;
+	gw_meta(m)->out_port = port;
+	dp_to_kernel(dp, m);
 }
 
 static unsigned int
@@ -96,17 +89,61 @@ control_tx(struct gw_dp *dp, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	gw_drop_burst(pkts + sent, n - sent);
 }
 
-/* Learn from ARP and neighbour discovery on their way to the kernel. */
+int
+dp_control_tx_one(uint16_t port, struct rte_mbuf *m, void *arg)
+{
+	struct gw_dp *dp = arg;
+
+	gw_meta(m)->in_port = port;
+	gw_meta(m)->drop = GW_DROP_NONE;
+	control_tx(dp, port, &m, 1);
+	return 0;
+}
+
+static bool
+port_has_ip4(const struct gw_dp *dp, uint16_t port, rte_be32_t ip)
+{
+	const struct gw_conf_interface *itf = &dp->conf->interfaces[port];
+
+	for (unsigned int a = 0; a < itf->nb_addrs; a++)
+		if (itf->addrs[a].family == AF_INET && itf->addrs[a].v4.s_addr == ip)
+			return true;
+	return false;
+}
+
+/*
+ * Learn from ARP and neighbour discovery on their way to the kernel. As RFC
+ * 826 merges: an existing entry is always refreshed, a new one is created
+ * only when the packet is addressed to us (or answers us).
+ */
 static void
-learn_from(struct gw_dp *dp, struct rte_mbuf *m)
+learn_from(struct gw_dp *dp, struct rte_mbuf *m, uint64_t now)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	size_t len = rte_pktmbuf_data_len(m);
 	uint16_t port = gw_meta(m)->in_port;
-	struct gw_neigh_observation obs;
+	struct gw_ipaddr ip = { 0 };
+	struct gw_arp_info arp;
+	struct gw_nd_info nd;
 
-	if (gw_arp_observe(frame, rte_pktmbuf_data_len(m), &obs) == 0 ||
-	    gw_nd_observe(frame, rte_pktmbuf_data_len(m), &obs) == 0)
-		gw_neigh_learn(dp->neigh, port, obs.family, obs.addr, &obs.mac);
+	if (gw_arp_parse_frame(frame, len, &arp) == 0) {
+		if (arp.spa == 0)
+			return;		/* ARP probe: no sender address yet */
+		ip.family = AF_INET;
+		ip.v4.s_addr = arp.spa;
+		gw_neigh_learn(dp->neigh, port, &ip, &arp.sha,
+			       port_has_ip4(dp, port, arp.tpa), now);
+	} else if (gw_nd_parse_frame(frame, len, &nd) == 0 && nd.has_lladdr) {
+		ip.family = AF_INET6;
+		if (nd.type == GW_ND_NA) {
+			memcpy(&ip.v6, nd.target, 16);
+			gw_neigh_learn(dp->neigh, port, &ip, &nd.lladdr,
+				       (nd.flags & GW_ND_NA_F_SOLICITED) != 0, now);
+		} else {
+			memcpy(&ip.v6, nd.src, 16);
+			gw_neigh_learn(dp->neigh, port, &ip, &nd.lladdr, false, now);
+		}
+	}
 }
 
 static unsigned int
@@ -116,13 +153,18 @@ poll_to_kernel(struct gw_dp *dp)
 	unsigned int n = rte_ring_sc_dequeue_burst(dp->to_kernel, (void **)pkts,
 						   CONTROL_BURST, NULL);
 	unsigned int lcore = control_lcore();
+	uint64_t now = rte_rdtsc();
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct gw_meta *meta = gw_meta(m);
 		struct gw_port *p = &dp->ports[meta->in_port];
 
-		learn_from(dp, m);
+		if (meta->action == GW_ACT_FORWARD) {	/* a frame we built: out it goes */
+			control_tx(dp, meta->out_port, &m, 1);
+			continue;
+		}
+		learn_from(dp, m, now);
 		if (p->tap_port_id == UINT16_MAX) {
 			meta->drop = GW_DROP_NO_EXCEPTION_PATH;
 			gw_drop_burst(&m, 1);
@@ -173,37 +215,6 @@ poll_from_kernel(struct gw_dp *dp)
 	return total;
 }
 
-static unsigned int
-poll_resolve(struct gw_dp *dp)
-{
-	struct gw_resolve_req reqs[CONTROL_BURST];
-	unsigned int n = rte_ring_sc_dequeue_burst_elem(dp->resolve, reqs, sizeof(reqs[0]),
-							CONTROL_BURST, NULL);
-
-	for (unsigned int i = 0; i < n; i++) {
-		const struct gw_resolve_req *r = &reqs[i];
-		struct gw_port *p = &dp->ports[r->port];
-		struct rte_mbuf *m;
-
-		/* One request per neighbour per retry interval, however many packets wait. */
-		if (!gw_neigh_should_request(dp->neigh, r->port, r->family, r->addr,
-					     rte_rdtsc()))
-			continue;
-		m = rte_pktmbuf_alloc(dp->pool);
-		if (m == NULL)
-			continue;
-		gw_meta(m)->in_port = r->port;
-		if ((r->family == AF_INET ?
-		     gw_arp_build_request(m, &p->mac, p->ip4, *(const uint32_t *)r->addr) :
-		     gw_nd_build_solicit(m, &p->mac, p->has_ip6 ? p->ip6 : NULL, r->addr)) != 0) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		control_tx(dp, r->port, &m, 1);
-	}
-	return n;
-}
-
 unsigned int
 gw_dp_control_poll(struct gw_dp *dp)
 {
@@ -212,10 +223,13 @@ gw_dp_control_poll(struct gw_dp *dp)
 
 	work += poll_to_kernel(dp);
 	work += poll_from_kernel(dp);
-	work += poll_resolve(dp);
+	if (now >= next_neigh) {
+		/* Misses reported by workers become requests within 10 ms. */
+		next_neigh = now + rte_get_tsc_hz() / 100;
+		work += gw_neigh_process(dp->neigh, now);
+	}
 	if (now >= next_housekeeping) {
 		next_housekeeping = now + rte_get_tsc_hz() * HOUSEKEEPING_MS / 1000;
-		gw_neigh_age(dp->neigh, now);
 		gw_route_reclaim(dp->routes);
 		dp_tables_housekeeping(dp);
 	}

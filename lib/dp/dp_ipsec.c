@@ -1,22 +1,254 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPsec in the stages. Classify (after the route lookup): inbound ESP whose
+ * SPI (+ destination) names an SA becomes DECRYPT; cleartext arriving on an
+ * interface with an input policy is matched against it (protect -> ENCRYPT,
+ * discard -> drop, bypass/fail-open -> forward); cleartext matching a protect
+ * rule of an output (inbound-check) policy is dropped, since it should have
+ * arrived encrypted. The crypto stage runs ESP on runs of packets of one SA.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+
 #include "dp_ipsec.h"
+#include "dp_priv.h"
+#include "gw_esp.h"
+#include "gw_icmp.h"
+#include "gw_l3.h"
+#include "gw_samgr.h"
 
-void
-dp_ipsec_classify(struct gw_dp *dp __rte_unused, struct rte_mbuf **pkts __rte_unused,
-		  uint16_t n __rte_unused)
+/* Look the inbound ESP packets up in the SAD, by SPI + destination, then SPI only. */
+static void
+classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, uint16_t n)
 {
-	/* No SAs yet: every packet is routed in the clear. */
+	struct gw_sad_key kb[GW_MAX_BURST];
+	const struct gw_sad_key *keys[GW_MAX_BURST];
+	struct gw_sa *sas[GW_MAX_BURST];
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (gw_meta(m)->l3 == GW_L3_IPV4)
+			gw_sad_key_unicast(&kb[i], spis[i], AF_INET,
+				&rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							 m->l2_len)->dst_addr);
+		else
+			gw_sad_key_unicast(&kb[i], spis[i], AF_INET6,
+				rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+							m->l2_len)->dst_addr);
+		keys[i] = &kb[i];
+	}
+	gw_sad_lookup_inbound_bulk(dp->sad, keys, n, sas);
+	for (uint16_t i = 0; i < n; i++) {
+		struct gw_meta *meta = gw_meta(pkts[i]);
+
+		if (sas[i] != NULL) {
+			meta->action = GW_ACT_DECRYPT;
+			meta->sa = sas[i];
+		} else if (meta->action == GW_ACT_LOCAL || dp->spd_check[meta->in_port] != NULL) {
+			/* For us, or on an interface that expects ESP only for its SAs. */
+			meta->drop = GW_DROP_ESP_UNKNOWN_SPI;
+		}
+		/* else: transit ESP of somebody else's tunnel, routed as it is */
+	}
+}
+
+/* Outbound policy of the ingress interface, and the inbound check. */
+static void
+classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct gw_spd_result res[GW_MAX_BURST];
+	uint16_t port = gw_meta(pkts[0])->in_port;
+	struct gw_spd *spd;
+
+	spd = dp->spd_check[port];
+	if (spd != NULL) {
+		gw_spd_classify_bulk(spd, pkts, n, res);
+		for (uint16_t i = 0; i < n; i++) {
+			if (res[i].action == GW_SPD_PROTECT)
+				gw_meta(pkts[i])->drop = GW_DROP_POLICY_CLEARTEXT_PROTECTED;
+			else if (res[i].action == GW_SPD_DROP)
+				gw_meta(pkts[i])->drop = res[i].drop;
+		}
+	}
+	spd = dp->spd_out[port];
+	if (spd == NULL)
+		return;
+	gw_spd_classify_bulk(spd, pkts, n, res);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta = gw_meta(m);
+		enum gw_drop r;
+
+		if (meta->drop != GW_DROP_NONE)
+			continue;
+		if (res[i].action == GW_SPD_DROP) {
+			meta->drop = res[i].drop;
+		} else if (res[i].action == GW_SPD_PROTECT) {
+			/* The gateway routes the inner packet: its TTL goes down once. */
+			r = gw_l3_ttl_decrement(m);
+			if (r != GW_DROP_NONE) {
+				meta->drop = r;
+				dp_icmp_error(dp, m, r);
+				continue;
+			}
+			meta->action = GW_ACT_ENCRYPT;
+			meta->sa = res[i].sa;
+		}
+	}
 }
 
 void
-dp_ipsec_process(struct gw_dp *dp __rte_unused, struct rte_mbuf **pkts __rte_unused,
-		 uint16_t n __rte_unused)
+dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
-	/* Pass-through until the ESP data path is wired in. */
+	struct rte_mbuf *esp[GW_MAX_BURST], *clear[GW_MAX_BURST];
+	rte_be32_t spis[GW_MAX_BURST];
+	uint16_t nb_esp = 0, nb_clear = 0;
+
+	if (!dp->has_ipsec)
+		return;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta = gw_meta(m);
+		uint32_t spi;
+		bool udp;
+		uint16_t uport;
+		int cls;
+
+		if (meta->drop != GW_DROP_NONE)
+			continue;
+		cls = gw_esp_parse_spi_buf(rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len),
+					   rte_pktmbuf_data_len(m) - m->l2_len, &spi, &udp,
+					   &uport);
+		switch (cls) {
+		case GW_ESP_CLASS_ESP:
+			spis[nb_esp] = rte_cpu_to_be_32(spi);
+			esp[nb_esp++] = m;
+			break;
+		case GW_ESP_CLASS_NOT_ESP:
+			if (meta->action != GW_ACT_LOCAL) {
+				/* consecutive packets of one port are classified together */
+				if (nb_clear != 0 && gw_meta(clear[0])->in_port != meta->in_port) {
+					classify_cleartext(dp, clear, nb_clear);
+					nb_clear = 0;
+				}
+				clear[nb_clear++] = m;
+			}
+			break;
+		case GW_ESP_CLASS_FRAGMENT:
+			/* ESP fragments to an SA are not reassembled yet: count them. */
+			if (meta->action == GW_ACT_LOCAL)
+				meta->drop = GW_DROP_FRAGMENT_UNSUPPORTED;
+			break;
+		default:	/* IKE on 4500, NAT keepalive: the kernel's if for us */
+			break;
+		}
+	}
+	if (nb_esp != 0)
+		classify_esp(dp, esp, spis, nb_esp);
+	if (nb_clear != 0)
+		classify_cleartext(dp, clear, nb_clear);
+}
+
+/* Packets of the same SA as pkts[first], from first on: gathered into run[]. */
+static uint16_t
+gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
+	   struct rte_mbuf **run)
+{
+	const struct gw_meta *m0 = gw_meta(pkts[first]);
+	uint16_t nb = 0;
+
+	for (uint16_t i = first; i < n; i++) {
+		const struct gw_meta *meta = gw_meta(pkts[i]);
+
+		if (!done[i] && meta->sa == m0->sa && meta->action == m0->action) {
+			run[nb++] = pkts[i];
+			done[i] = true;
+		}
+	}
+	return nb;
 }
 
 void
-dp_icmp_error(struct gw_dp *dp __rte_unused, struct rte_mbuf *m __rte_unused,
-	      enum gw_drop reason __rte_unused)
+dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct rte_mbuf *run[GW_MAX_BURST];
+	bool done[GW_MAX_BURST] = { false };
+	struct gw_esp_clock now;
+	bool have_clock = false;
+
+	if (!dp->has_ipsec)
+		return;
+	for (uint16_t i = 0; i < n; i++) {
+		struct gw_meta *meta = gw_meta(pkts[i]);
+		uint16_t nb;
+
+		if (done[i] || (meta->action != GW_ACT_ENCRYPT &&
+				meta->action != GW_ACT_DECRYPT)) {
+			continue;
+		}
+		if (!have_clock) {
+			gw_esp_clock_read(&now);	/* one clock read per burst */
+			have_clock = true;
+		}
+		nb = gather_run(pkts, n, i, done, run);
+		for (uint16_t j = 0; j < nb; j++) {
+			rte_pktmbuf_adj(run[j], run[j]->l2_len);
+			run[j]->l2_len = 0;
+		}
+		if (meta->action == GW_ACT_ENCRYPT)
+			gw_esp_outbound(meta->sa, run, nb, &now);
+		else
+			gw_esp_inbound(meta->sa, run, nb, &now);
+	}
+}
+
+/* The port address of the packet's family, to answer from. */
+static bool
+icmp_source(const struct gw_port *p, uint8_t l3)
+{
+	return l3 == GW_L3_IPV4 ? p->ip4 != 0 : p->has_ip6;
+}
+
+void
+dp_icmp_error(struct gw_dp *dp, struct rte_mbuf *m, enum gw_drop reason)
+{
+	static RTE_DEFINE_PER_LCORE(struct gw_icmp_rl, rl);
+	static RTE_DEFINE_PER_LCORE(bool, rl_ready);
+	struct gw_meta *meta = gw_meta(m);
+	const struct gw_port *in = &dp->ports[meta->in_port];
+	uint64_t tsc = rte_rdtsc();
+	struct rte_mbuf *err;
+	int rc;
+
+	/* Only for packets as received (Ethernet in front). */
+	if (m->l2_len == 0 || !icmp_source(in, meta->l3))
+		return;
+	if (!RTE_PER_LCORE(rl_ready)) {
+		gw_icmp_rl_init(&RTE_PER_LCORE(rl), 100, 10, rte_get_tsc_hz(), tsc);
+		RTE_PER_LCORE(rl_ready) = true;
+	}
+	if (!gw_icmp_rl_take(&RTE_PER_LCORE(rl), tsc))
+		return;
+	err = rte_pktmbuf_alloc(dp->pool);
+	if (err == NULL)
+		return;
+	if (reason == GW_DROP_TTL_EXPIRED)
+		rc = meta->l3 == GW_L3_IPV4 ? gw_icmp4_time_exceeded(err, m, in->ip4) :
+			gw_icmp6_time_exceeded(err, m, in->ip6);
+	else
+		rc = meta->l3 == GW_L3_IPV4 ?
+			gw_icmp4_frag_needed(err, m, in->ip4, dp->ports[meta->out_port].mtu) :
+			gw_icmp6_packet_too_big(err, m, in->ip6, dp->ports[meta->out_port].mtu);
+	if (rc != 0) {
+		rte_pktmbuf_free(err);
+		return;
+	}
+	/* Framed back to the sender's MAC: out of the ingress port, via the control queue. */
+	*gw_meta(err) = (struct gw_meta){ .in_port = meta->in_port, .l3 = meta->l3 };
+	dp_to_port(dp, err, meta->in_port);
 }

@@ -92,7 +92,7 @@ port_by_device(const char *device, uint16_t *port_id)
 		return 0;
 	/* PCI devices may be named in the short form "03:00.0". */
 	if (is_pci_address(name) && strchr(name, ':') == strrchr(name, ':')) {
-		char full[RTE_ETH_NAME_MAX_LEN];
+		char full[RTE_ETH_NAME_MAX_LEN + 8];
 
 		snprintf(full, sizeof(full), "0000:%s", name);
 		if (rte_eth_dev_get_port_by_name(full, port_id) == 0)
@@ -113,6 +113,9 @@ setup_queues(struct gw_dp *dp, struct gw_port *p, uint16_t want_rxq, uint16_t wa
 	rc = rte_eth_dev_info_get(p->port_id, &info);
 	if (rc != 0)
 		return rc;
+	/* net_tap insists on as many RX as TX queues: the extra RX queues are polled too. */
+	if (strcmp(info.driver_name, "net_tap") == 0)
+		want_rxq = want_txq = RTE_MAX(want_rxq, want_txq);
 	p->nb_rxq = RTE_MIN(want_rxq, info.max_rx_queues);
 	p->nb_txq = RTE_MIN(want_txq, info.max_tx_queues);
 	if (p->nb_rxq == 0 || p->nb_txq == 0)

@@ -11,13 +11,16 @@ uint16_t dp_port_tx(struct gw_port *p, uint16_t queue, struct rte_mbuf **pkts, u
 int dp_tables_init(struct gw_dp *dp);
 void dp_tables_fini(struct gw_dp *dp);
 void dp_tables_housekeeping(struct gw_dp *dp);
+int dp_ipsec_tables_init(struct gw_dp *dp);
 
 int dp_control_init(struct gw_dp *dp);
 void dp_control_fini(struct gw_dp *dp);
 
 /* Hand a packet to the control thread for the kernel; frees it if the ring is full. */
 void dp_to_kernel(struct gw_dp *dp, struct rte_mbuf *m);
-/* Ask the control thread to resolve a next hop (best effort, never blocks). */
-void dp_request_resolve(struct gw_dp *dp, uint16_t port, uint8_t family, const void *addr);
+/* Have the control thread send a complete frame out of port (ICMP errors). */
+void dp_to_port(struct gw_dp *dp, struct rte_mbuf *m, uint16_t port);
+/* Transmit on a port's control queue (consumes m). */
+int dp_control_tx_one(uint16_t port, struct rte_mbuf *m, void *dp);
 
 #endif /* GW_DP_PRIV_H */

@@ -112,9 +112,9 @@ gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	return gw_partition_drops(pkts, n);
 }
 
-/* Ethernet header for the egress port, reusing the received one when there is one. */
+/* Ethernet header in front of the IP header: the neighbour lookup fills the addresses. */
 static inline int
-l2_write(struct rte_mbuf *m, const struct gw_port *p, const struct rte_ether_addr *dst)
+l2_prepare(struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eth;
 
@@ -130,8 +130,6 @@ l2_write(struct rte_mbuf *m, const struct gw_port *p, const struct rte_ether_add
 	m->l2_len = sizeof(*eth);
 	eth->ether_type = gw_meta(m)->l3 == GW_L3_IPV4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
 						      RTE_BE16(RTE_ETHER_TYPE_IPV6);
-	rte_ether_addr_copy(dst, &eth->dst_addr);
-	rte_ether_addr_copy(&p->mac, &eth->src_addr);
 	return 0;
 }
 
@@ -163,7 +161,6 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		struct rte_mbuf *m = pkts[i];
 		struct gw_meta *meta = gw_meta(m);
 		const struct gw_port *out;
-		struct rte_ether_addr mac;
 		enum gw_drop r;
 
 		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
@@ -186,21 +183,10 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			dp_icmp_error(dp, m, GW_DROP_MTU_EXCEEDED);
 			continue;
 		}
-		if (gw_neigh_lookup(dp->neigh, meta->out_port,
-				    meta->l3 == GW_L3_IPV4 ? AF_INET : AF_INET6,
-				    meta->l3 == GW_L3_IPV4 ? (const void *)&meta->nh4 :
-							     (const void *)meta->nh6,
-				    &mac) != 0) {
-			meta->drop = GW_DROP_NEIGH_UNRESOLVED;
-			dp_request_resolve(dp, meta->out_port,
-					   meta->l3 == GW_L3_IPV4 ? AF_INET : AF_INET6,
-					   meta->l3 == GW_L3_IPV4 ? (const void *)&meta->nh4 :
-								    (const void *)meta->nh6);
-			continue;
-		}
-		if (l2_write(m, out, &mac) != 0)
+		if (l2_prepare(m) != 0)
 			meta->drop = GW_DROP_NO_MBUF;
 	}
+	gw_neigh_resolve_burst(dp->neigh, pkts, n, dp->port_macs);
 	return gw_partition_drops(pkts, n);
 }
 

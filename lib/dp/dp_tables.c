@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The data-plane tables: routes and neighbours (and SAs, with the ESP path). */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_lcore.h>
 
@@ -8,30 +9,9 @@
 #include "gw_log.h"
 #include "gw_neigh.h"
 #include "gw_route.h"
+#include "gw_samgr.h"
+#include <rte_cycles.h>
 #include "dp_priv.h"
-
-static int
-load_static_neighbours(struct gw_dp *dp)
-{
-	for (unsigned int i = 0; i < dp->conf->nb_interfaces; i++) {
-		const struct gw_conf_interface *itf = &dp->conf->interfaces[i];
-
-		for (unsigned int a = 0; a < itf->nb_arp; a++) {
-			const struct gw_conf_arp *e = &itf->arp[a];
-			int rc = gw_neigh_add_static(dp->neigh, i, e->addr.family,
-						     e->addr.family == AF_INET ?
-						     (const void *)&e->addr.v4 :
-						     (const void *)&e->addr.v6, &e->mac);
-
-			if (rc != 0) {
-				GW_LOG(database, ERR, "%s: static neighbour: %s", itf->name,
-				       strerror(-rc));
-				return rc;
-			}
-		}
-	}
-	return 0;
-}
 
 int
 dp_tables_init(struct gw_dp *dp)
@@ -45,20 +25,73 @@ dp_tables_init(struct gw_dp *dp)
 	rc = gw_route_table_sync_conf(dp->routes, dp->conf, NULL);
 	if (rc < 0)
 		return rc;
-	dp->neigh = gw_neigh_table_create("gw_neigh", rte_socket_id(), dp->rcu);
+	dp->neigh = gw_neigh_table_create("gw_neigh", rte_socket_id(), NULL, dp->rcu);
 	if (dp->neigh == NULL)
 		return -errno;
-	return load_static_neighbours(dp);
+	for (unsigned int i = 0; i < dp->nb_ports; i++) {
+		const struct gw_conf_interface *itf = &dp->conf->interfaces[i];
+
+		dp->port_macs[i] = dp->ports[i].mac;
+		rc = gw_neigh_port_set(dp->neigh, i, &dp->ports[i].mac, itf->addrs,
+				       itf->nb_addrs);
+		if (rc != 0)
+			return rc;
+	}
+	rc = gw_neigh_sync_conf(dp->neigh, dp->conf, NULL);
+	if (rc != 0)
+		return rc;
+	return dp_ipsec_tables_init(dp);
+}
+
+int
+dp_ipsec_tables_init(struct gw_dp *dp)
+{
+	int rc;
+
+	dp->engine = gw_crypto_engine_get(dp->conf->dataplane.crypto_engine);
+	if (dp->engine == NULL) {
+		GW_LOG(crypto, ERR, "crypto engine '%s' not available",
+		       dp->conf->dataplane.crypto_engine);
+		return -ENOTSUP;
+	}
+	if (dp->engine->probe != NULL && dp->engine->probe() != 0) {
+		GW_LOG(crypto, ERR, "crypto engine '%s' cannot run on this CPU", dp->engine->name);
+		return -ENOTSUP;
+	}
+	dp->samgr = gw_samgr_create(dp->engine, dp->rcu, rte_socket_id());
+	if (dp->samgr == NULL)
+		return -errno;
+	rc = gw_samgr_apply_config(dp->samgr, dp->conf);
+	if (rc != 0) {
+		GW_LOG(policy, ERR, "security configuration not applied: %s", strerror(-rc));
+		return rc;
+	}
+	dp->sad = gw_samgr_sad(dp->samgr);
+	for (unsigned int i = 0; i < dp->nb_ports; i++) {
+		dp->spd_out[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_OUTBOUND);
+		dp->spd_check[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_INBOUND);
+	}
+	dp->has_ipsec = dp->conf->nb_sas != 0 || dp->conf->nb_policies != 0;
+	return 0;
 }
 
 void
-dp_tables_housekeeping(struct gw_dp *dp __rte_unused)
+dp_tables_housekeeping(struct gw_dp *dp)
 {
+	static uint64_t last_second;
+	uint64_t now = rte_rdtsc() / rte_get_tsc_hz();
+
+	if (now != last_second) {	/* lifetimes count in seconds */
+		last_second = now;
+		gw_samgr_poll(dp->samgr, now);
+	}
 }
 
 void
 dp_tables_fini(struct gw_dp *dp)
 {
+	gw_samgr_free(dp->samgr);
+	dp->samgr = NULL;
 	gw_neigh_table_free(dp->neigh);
 	gw_route_table_free(dp->routes);
 	dp->neigh = NULL;

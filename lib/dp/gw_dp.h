@@ -24,6 +24,8 @@
 struct gw_route_table;
 struct gw_neigh_table;
 struct gw_samgr;
+struct gw_sad;
+struct gw_spd;
 struct gw_crypto_engine;
 
 #define GW_MAX_WORKERS 64
@@ -70,13 +72,6 @@ struct gw_worker {
 	struct gw_rxq_ref rxq[GW_MAX_PORTS * 4];
 } __rte_cache_aligned;
 
-/* A worker's request to the control thread: resolve this next hop. */
-struct gw_resolve_req {
-	uint16_t port;			/* index into dp->ports */
-	uint8_t family;			/* AF_INET / AF_INET6 */
-	uint8_t addr[16];
-};
-
 struct gw_dp {
 	const struct gw_config *conf;
 	enum gw_layout layout;
@@ -84,6 +79,7 @@ struct gw_dp {
 	unsigned int nb_ports;
 	struct gw_port ports[GW_MAX_PORTS];
 	uint16_t port_index[RTE_MAX_ETHPORTS];	/* DPDK port id -> index, UINT16_MAX if none */
+	struct rte_ether_addr port_macs[GW_MAX_PORTS];	/* by index, for the L2 rewrite */
 
 	unsigned int nb_workers;
 	struct gw_worker workers[GW_MAX_WORKERS];
@@ -94,11 +90,14 @@ struct gw_dp {
 
 	/* exception path, workers -> control thread */
 	struct rte_ring *to_kernel;	/* mbufs for the kernel (ARP, ND, local) */
-	struct rte_ring *resolve;	/* struct gw_resolve_req * (pointers into resolve_pool) */
 
 	struct gw_route_table *routes;
 	struct gw_neigh_table *neigh;
 	struct gw_samgr *samgr;
+	bool has_ipsec;			/* any SA or policy configured */
+	struct gw_sad *sad;
+	struct gw_spd *spd_out[GW_MAX_PORTS];	/* match-direction input: encrypt */
+	struct gw_spd *spd_check[GW_MAX_PORTS];	/* match-direction output: inbound check */
 	const struct gw_crypto_engine *engine;
 
 	volatile bool quit;

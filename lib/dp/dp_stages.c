@@ -44,14 +44,17 @@ gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
 	return n;
 }
 
-/* Unicast frames for another station are not ours to route (promiscuous ports). */
+/*
+ * Only frames sent to the port's own MAC are routed: frames for another
+ * station (promiscuous ports) and, per RFC 1812 5.3.4, L2 broadcast or
+ * multicast carrying a unicast IP destination are not.
+ */
 static inline bool
 l2_for_us(const struct gw_port *p, const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
-	return !rte_is_unicast_ether_addr(&eth->dst_addr) ||
-	       rte_is_same_ether_addr(&eth->dst_addr, &p->mac);
+	return rte_is_same_ether_addr(&eth->dst_addr, &p->mac);
 }
 
 static inline bool
@@ -87,13 +90,13 @@ gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			meta->drop = (uint8_t)r;
 			continue;
 		}
-		if (!l2_for_us(&dp->ports[meta->in_port], m)) {
-			meta->drop = GW_DROP_L2_NOT_FOR_US;
-			continue;
-		}
 		/* Multicast and broadcast (ND, DHCP, routing protocols) are for the kernel. */
 		if (l3_multicast(m)) {
 			meta->action = GW_ACT_LOCAL;
+			continue;
+		}
+		if (!l2_for_us(&dp->ports[meta->in_port], m)) {
+			meta->drop = GW_DROP_L2_NOT_FOR_US;
 			continue;
 		}
 		ip_pkts[nb_ip++] = m;

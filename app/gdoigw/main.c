@@ -35,11 +35,15 @@ struct app_args {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void
-on_signal(int sig __rte_unused)
+on_signal(int sig)
 {
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static void
@@ -128,8 +132,27 @@ load_config(const char *path)
 	return conf;
 }
 
+/* SIGHUP: load the file again; apply it only if it validates as a whole. */
 static void
-run_control_loop(struct gw_dp *dp, const struct app_args *a)
+reload(struct gw_dp *dp, const char *path, struct gw_config **running)
+{
+	struct gw_config *conf = load_config(path);
+
+	if (conf == NULL) {
+		GW_LOG(general, ERR, "reload of %s refused; the running configuration stays",
+		       path);
+		return;
+	}
+	if (gw_dp_reload(dp, conf) != 0) {
+		gw_conf_free(conf);
+		return;
+	}
+	gw_conf_free(*running);
+	*running = conf;
+}
+
+static void
+run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **conf)
 {
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t idle_tsc = (uint64_t)a->exit_when_idle_ms * hz / 1000;
@@ -137,6 +160,11 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a)
 
 	while (!stop_requested) {
 		unsigned int work = gw_dp_control_poll(dp);
+
+		if (reload_requested) {
+			reload_requested = 0;
+			reload(dp, a->conf_path, conf);
+		}
 
 		uint64_t now = rte_rdtsc();
 
@@ -210,6 +238,7 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 
 	dp = calloc(1, sizeof(*dp));
 	if (dp == NULL)
@@ -235,7 +264,7 @@ main(int argc, char **argv)
 	       GW_VERSION, dp->nb_ports, dp->nb_workers,
 	       dp->layout == GW_LAYOUT_PIPELINE ? "pipeline" : "run-to-completion");
 
-	run_control_loop(dp, &a);
+	run_control_loop(dp, &a, &conf);
 
 	gw_dp_stop(dp);
 	gw_stats_snapshot(&snap, dp->nb_ports);

@@ -98,6 +98,7 @@ classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			}
 			meta->action = GW_ACT_ENCRYPT;
 			meta->sa = res[i].sa;
+			meta->sa_slot = res[i].slot;
 		}
 	}
 }
@@ -173,6 +174,47 @@ gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
 	return nb;
 }
 
+/*
+ * Pipeline: an SA pointer that classify found on another lcore is protected
+ * only by that lcore's RCU reports, not by ours, so look the SAs up again here
+ * (outbound through the stable slot, inbound in the SAD). Run-to-completion
+ * keeps the classify result: same lcore, same poll iteration.
+ */
+static void
+refresh_sas(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *esp[GW_MAX_BURST];
+	rte_be32_t spis[GW_MAX_BURST];
+	uint16_t nb_esp = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta = gw_meta(m);
+		uint32_t spi;
+		uint16_t uport;
+		bool udp;
+
+		if (meta->action == GW_ACT_ENCRYPT) {
+			meta->sa = gw_spd_slot_sa(dp->slots, meta->sa_slot);
+			if (meta->sa == NULL)
+				meta->drop = GW_DROP_POLICY_NO_SA;
+		} else if (meta->action == GW_ACT_DECRYPT) {
+			gw_esp_parse_spi_buf(rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len),
+					     rte_pktmbuf_data_len(m) - m->l2_len, &spi, &udp,
+					     &uport);
+			spis[nb_esp] = rte_cpu_to_be_32(spi);
+			esp[nb_esp++] = m;
+			meta->action = GW_ACT_FORWARD;
+		}
+	}
+	if (nb_esp != 0)
+		classify_esp(dp, esp, spis, nb_esp);
+	for (uint16_t i = 0; i < nb_esp; i++)
+		if (gw_meta(esp[i])->action != GW_ACT_DECRYPT &&
+		    gw_meta(esp[i])->drop == GW_DROP_NONE)
+			gw_meta(esp[i])->drop = GW_DROP_ESP_UNKNOWN_SPI;	/* deleted meanwhile */
+}
+
 void
 dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -183,11 +225,13 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 
 	if (!dp->has_ipsec)
 		return;
+	if (dp->layout == GW_LAYOUT_PIPELINE)
+		refresh_sas(dp, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
 		uint16_t nb;
 
-		if (done[i] || (meta->action != GW_ACT_ENCRYPT &&
+		if (done[i] || meta->drop != GW_DROP_NONE || (meta->action != GW_ACT_ENCRYPT &&
 				meta->action != GW_ACT_DECRYPT)) {
 			continue;
 		}

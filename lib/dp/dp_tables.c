@@ -10,6 +10,7 @@
 #include "gw_neigh.h"
 #include "gw_route.h"
 #include "gw_samgr.h"
+#include "gw_kif.h"
 #include <rte_cycles.h>
 #include "dp_priv.h"
 
@@ -67,6 +68,7 @@ dp_ipsec_tables_init(struct gw_dp *dp)
 		return rc;
 	}
 	dp->sad = gw_samgr_sad(dp->samgr);
+	dp->slots = gw_samgr_slots(dp->samgr);
 	for (unsigned int i = 0; i < dp->nb_ports; i++) {
 		dp->spd_out[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_OUTBOUND);
 		dp->spd_check[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_INBOUND);
@@ -96,4 +98,54 @@ dp_tables_fini(struct gw_dp *dp)
 	gw_route_table_free(dp->routes);
 	dp->neigh = NULL;
 	dp->routes = NULL;
+}
+
+/* The interfaces are the ports: changing them needs a restart. */
+static bool
+same_interfaces(const struct gw_config *a, const struct gw_config *b)
+{
+	if (a->nb_interfaces != b->nb_interfaces)
+		return false;
+	for (unsigned int i = 0; i < a->nb_interfaces; i++) {
+		const struct gw_conf_interface *x = &a->interfaces[i], *y = &b->interfaces[i];
+
+		if (strcmp(x->name, y->name) != 0 || strcmp(x->device, y->device) != 0 ||
+		    x->exception != y->exception || strcmp(x->tap_name, y->tap_name) != 0)
+			return false;
+	}
+	return a->dataplane.layout == b->dataplane.layout &&
+	       strcmp(a->dataplane.crypto_engine, b->dataplane.crypto_engine) == 0;
+}
+
+int
+gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
+{
+	int rc;
+
+	if (!same_interfaces(dp->conf, conf)) {
+		GW_LOG(general, ERR, "reload refused: interfaces, layout or crypto engine "
+		       "changed (restart to apply)");
+		return -EINVAL;
+	}
+	rc = gw_route_table_sync_conf(dp->routes, conf, NULL);
+	if (rc < 0)
+		return rc;
+	rc = gw_neigh_sync_conf(dp->neigh, conf, NULL);
+	if (rc != 0)
+		return rc;
+	rc = gw_samgr_apply_config(dp->samgr, conf);
+	if (rc != 0)
+		return rc;
+	for (unsigned int i = 0; i < dp->nb_ports; i++) {
+		dp->spd_out[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_OUTBOUND);
+		dp->spd_check[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_INBOUND);
+		dp->ports[i].up = !conf->interfaces[i].disable;
+		dp->ports[i].mtu = conf->interfaces[i].mtu;
+		if (dp->ports[i].tap_port_id != UINT16_MAX)
+			gw_kif_configure(conf->interfaces[i].tap_name, &conf->interfaces[i]);
+	}
+	dp->has_ipsec = dp->has_ipsec || conf->nb_sas != 0 || conf->nb_policies != 0;
+	dp->conf = conf;
+	GW_LOG(general, NOTICE, "configuration reloaded");
+	return 0;
 }

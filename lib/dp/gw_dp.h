@@ -26,6 +26,7 @@ struct gw_neigh_table;
 struct gw_samgr;
 struct gw_sad;
 struct gw_spd;
+struct gw_spd_slots;
 struct gw_crypto_engine;
 
 #define GW_MAX_WORKERS 64
@@ -96,6 +97,7 @@ struct gw_dp {
 	struct gw_samgr *samgr;
 	bool has_ipsec;			/* any SA or policy configured */
 	struct gw_sad *sad;
+	struct gw_spd_slots *slots;
 	struct gw_spd *spd_out[GW_MAX_PORTS];	/* match-direction input: encrypt */
 	struct gw_spd *spd_check[GW_MAX_PORTS];	/* match-direction output: inbound check */
 	const struct gw_crypto_engine *engine;
@@ -105,6 +107,13 @@ struct gw_dp {
 
 /* Build everything from a loaded configuration after rte_eal_init(). */
 int gw_dp_init(struct gw_dp *dp, const struct gw_config *conf);
+/*
+ * Apply a new configuration to the running planes (SIGHUP): routes, static
+ * neighbours, SAs and policies, interface MTU and up/down. SAs that did not
+ * change are not touched. Interfaces themselves cannot change (-EINVAL). The
+ * caller keeps conf alive until the next reload and frees the old one.
+ */
+int gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf);
 /* Start the lcores per the layout. */
 int gw_dp_launch(struct gw_dp *dp);
 /* Control-thread poll: exception path, resolution, SA lifetimes. Returns work done. */

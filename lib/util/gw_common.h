@@ -39,7 +39,8 @@ struct gw_meta {
 	uint8_t action;		/* enum gw_action */
 	uint8_t flags;		/* GW_META_F_* */
 	uint32_t flow_hash;	/* RSS or software hash of the inner flow */
-	void *sa;		/* struct sa * when action is ENCRYPT/DECRYPT */
+	void *sa;		/* struct gw_sa * when action is ENCRYPT/DECRYPT */
+	uint32_t sa_slot;	/* ENCRYPT: SPD slot the SA came from (re-read across lcores) */
 	union {
 		uint32_t nh4;		/* next hop, network order */
 		uint8_t nh6[16];

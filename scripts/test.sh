@@ -151,7 +151,7 @@ if [ "${SKIP_ASAN:-0}" != 1 ]; then
 	if [ "$asan_ok" = 1 ]; then
 		# DPDK (not instrumented) keeps allocations until exit by design: leak
 		# reports from inside librte_* are suppressed, the app's own are not.
-		export ASAN_OPTIONS="abort_on_error=0:detect_leaks=${ASAN_DETECT_LEAKS:-1}:suppressions=$ROOT/scripts/lsan.supp:halt_on_error=1"
+		export ASAN_OPTIONS="detect_leaks=${ASAN_DETECT_LEAKS:-1}:halt_on_error=1:abort_on_error=0:fast_unwind_on_malloc=0"
 		export LSAN_OPTIONS="suppressions=$ROOT/scripts/lsan.supp:print_suppressions=0"
 		export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 		section "unit tests (build-asan/)"

@@ -6,6 +6,9 @@
  * Packets for the appliance (ARP, ND, local addresses) travel the stages with
  * action LOCAL and leave through the exception ring at the TX stage.
  */
+#include <string.h>
+#include <netinet/in.h>
+
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 
@@ -142,6 +145,67 @@ l3_length(const struct rte_mbuf *m)
 	return rte_pktmbuf_pkt_len(m) - m->l2_len;
 }
 
+static inline void
+neigh_key(struct gw_neigh_key *k, const struct gw_meta *meta)
+{
+	memset(k, 0, sizeof(*k));
+	k->port = meta->out_port;
+	if (meta->l3 == GW_L3_IPV4) {
+		k->family = AF_INET;
+		memcpy(k->ip, &meta->nh4, 4);
+	} else {
+		k->family = AF_INET6;
+		memcpy(k->ip, meta->nh6, 16);
+	}
+}
+
+/*
+ * Write the Ethernet addresses of the routed packets. A burst mostly goes to
+ * one or a few next hops: each distinct next hop is looked up once.
+ */
+static inline void
+resolve_l2(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct gw_neigh_key kb[GW_MAX_BURST];
+	const struct gw_neigh_key *keys[GW_MAX_BURST];
+	struct rte_ether_addr macs[GW_MAX_BURST];
+	uint8_t key_of[GW_MAX_BURST];
+	unsigned int nb_keys = 0;
+	uint64_t ok;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct gw_meta *meta = gw_meta(pkts[i]);
+		struct gw_neigh_key k;
+
+		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
+			continue;
+		neigh_key(&k, meta);
+		if (nb_keys == 0 || memcmp(&k, &kb[nb_keys - 1], sizeof(k)) != 0) {
+			kb[nb_keys] = k;
+			keys[nb_keys] = &kb[nb_keys];
+			nb_keys++;
+		}
+		key_of[i] = (uint8_t)(nb_keys - 1);
+	}
+	if (nb_keys == 0)
+		return;
+	ok = gw_neigh_lookup_bulk(dp->neigh, keys, nb_keys, macs);
+	for (uint16_t i = 0; i < n; i++) {
+		struct gw_meta *meta = gw_meta(pkts[i]);
+		struct rte_ether_hdr *eth;
+
+		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
+			continue;
+		if (!(ok & (UINT64_C(1) << key_of[i]))) {
+			meta->drop = GW_DROP_NEIGH_UNRESOLVED;
+			continue;
+		}
+		eth = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+		eth->dst_addr = macs[key_of[i]];
+		eth->src_addr = dp->port_macs[meta->out_port];
+	}
+}
+
 uint16_t
 gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -189,7 +253,7 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		if (l2_prepare(m) != 0)
 			meta->drop = GW_DROP_NO_MBUF;
 	}
-	gw_neigh_resolve_burst(dp->neigh, pkts, n, dp->port_macs);
+	resolve_l2(dp, pkts, n);
 	return gw_partition_drops(pkts, n);
 }
 

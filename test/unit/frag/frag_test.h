@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -175,6 +176,24 @@ ft_scapy(const char *dir, const char *args)
 	if (rc != 0)
 		fprintf(stderr, "scapy check failed (%d): %s\n", rc, cmd);
 	return rc;
+}
+
+/* A private folder for the pcaps of one test run; removed by ft_tmpdir_remove(). */
+static inline int
+ft_tmpdir_create(char *dir, size_t size, const char *what)
+{
+	snprintf(dir, size, "/tmp/ut-%s-XXXXXX", what);
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static inline void
+ft_tmpdir_remove(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
 }
 
 #endif /* FRAG_TEST_H */

@@ -11,6 +11,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 
 #include "gw_dp.h"
 #include "gw_l3.h"
@@ -29,6 +30,11 @@ gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
 	uint16_t n;
 
 	n = rte_eth_rx_burst(dp->ports[q->port].port_id, q->queue, pkts, GW_MAX_BURST);
+	/* Start the header and metadata misses of the whole burst before touching any. */
+	for (uint16_t i = 0; i < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		rte_prefetch0(gw_meta(pkts[i]));
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
 

@@ -112,6 +112,23 @@ gw_stats_print(FILE *f, const struct gw_stats_snapshot *snap,
 	}
 }
 
+/* Telemetry keys allow letters, digits and '_' only: "ttl-expired" -> "ttl_expired". */
+static char telemetry_names[GW_DROP_MAX][40];
+
+static const char *
+telemetry_drop_name(int reason)
+{
+	if (telemetry_names[reason][0] == '\0') {
+		const char *n = gw_drop_name(reason);
+		size_t i;
+
+		for (i = 0; n[i] != '\0' && i + 1 < sizeof(telemetry_names[reason]); i++)
+			telemetry_names[reason][i] = n[i] == '-' ? '_' : n[i];
+		telemetry_names[reason][i] = '\0';
+	}
+	return telemetry_names[reason];
+}
+
 static uint16_t telemetry_nb_ports;
 static const char *(*telemetry_port_name)(uint16_t port);
 
@@ -124,7 +141,7 @@ telemetry_drops(const char *cmd __rte_unused, const char *params __rte_unused,
 	gw_stats_snapshot(&snap, telemetry_nb_ports);
 	rte_tel_data_start_dict(d);
 	for (int r = 1; r < GW_DROP_MAX; r++)
-		rte_tel_data_add_dict_u64(d, gw_drop_name(r), snap.drops_total[r]);
+		rte_tel_data_add_dict_u64(d, telemetry_drop_name(r), snap.drops_total[r]);
 	return 0;
 }
 
@@ -158,7 +175,7 @@ telemetry_ports(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_u64(d, "from_kernel", s->from_kernel);
 	for (int r = 1; r < GW_DROP_MAX; r++)
 		if (s->drops[r] != 0)
-			rte_tel_data_add_dict_u64(d, gw_drop_name(r), s->drops[r]);
+			rte_tel_data_add_dict_u64(d, telemetry_drop_name(r), s->drops[r]);
 	return 0;
 }
 

@@ -1,0 +1,196 @@
+"""Operations through the real binary: telemetry, traceoptions, SIGHUP reload,
+SIGTERM, an administratively disabled interface, a missing configuration."""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import gwtest  # noqa: E402
+from scapy.all import Ether, IP, UDP  # noqa: E402
+
+GROUP_SA = """
+security = { ipsec = {
+  security-association = (
+    { name = "g-out"; spi = 0x10001; direction = "outbound"; mode = "group";
+      encryption = { algorithm = "aes-128-gcm"; key = "0x%s"; };
+      selector = { source-address = "10.1.0.0/16"; destination-address = "10.2.0.0/16"; }; },
+    { name = "g-in"; spi = 0x10001; direction = "inbound"; mode = "group";
+      encryption = { algorithm = "aes-128-gcm"; key = "0x%s"; };
+      selector = { source-address = "10.2.0.0/16"; destination-address = "10.1.0.0/16"; }; }
+  );
+}; };
+"""
+
+
+def two_ports(d, extra="", disable1=False, trace=None):
+    p0 = gwtest.port_conf("ge-0/0/0", "net_pcap0,rx_pcap=%s/in0.pcap,tx_pcap=%s/out0.pcap"
+                          % (d, d), "02:00:00:00:00:01", v4=["192.0.2.1/24"],
+                          arp=[("192.0.2.2", "02:00:00:00:00:02")])
+    p1 = gwtest.port_conf("ge-0/0/1", "net_pcap1,rx_pcap=%s/in1.pcap,tx_pcap=%s/out1.pcap"
+                          % (d, d), "02:00:00:00:01:01", v4=["198.51.100.1/24"],
+                          arp=[("198.51.100.2", "02:00:00:00:01:02")])
+    if disable1:
+        p1 = p1.replace("exception =", "disable = true; exception =")
+    text = gwtest.config_text([p0, p1], [gwtest.route_conf("10.0.0.0/8", "198.51.100.2")])
+    if trace:
+        text = text.replace("system = {", "system = { traceoptions = { %s };" % trace, 1)
+    return text + extra
+
+
+def frames(n):
+    return [Ether(dst="02:00:00:00:00:01", src="02:00:00:00:00:02") /
+            IP(src="192.0.2.2", dst="10.9.0.%d" % (i + 1)) / UDP(sport=1000, dport=2000) /
+            (b"x" * 20) for i in range(n)]
+
+
+class Running:
+    """gdoigw started in the background, stopped by a signal."""
+
+    def __init__(self, d, conf_text):
+        self.d = d
+        self.conf = os.path.join(d, "gw.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf_text)
+        self.prefix = gwtest.unique_prefix("ops")
+        self.stats = os.path.join(d, "stats.json")
+        cmd = [gwtest.gw_bin(), "--no-huge", "-m", "512", "--no-pci", "-l", "0,1",
+               "--file-prefix=" + self.prefix, "--", "-c", self.conf, "--stats-file", self.stats]
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL, text=True, errors="replace")
+        self.sock_path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % self.prefix
+        deadline = time.monotonic() + 20
+        while not os.path.exists(self.sock_path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+
+    def telemetry(self, cmd):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.connect(self.sock_path)
+        s.recv(16384)                       # greeting
+        s.send(cmd.encode())
+        reply = json.loads(s.recv(65536).decode())
+        s.close()
+        return reply[cmd.split(",")[0]]
+
+    def stop(self, sig=signal.SIGTERM):
+        self.p.send_signal(sig)
+        out, err = self.p.communicate(timeout=30)
+        gwtest.cleanup_prefix(self.prefix)
+        return self.p.returncode, out, err
+
+
+def test_telemetry_and_sigterm(tmp_path):
+    d = str(tmp_path)
+    gwtest.write_pcap(d + "/in0.pcap", frames(5))
+    gwtest.write_pcap(d + "/in1.pcap", [])
+    gw = Running(d, two_ports(d))
+    try:
+        names = gw.telemetry("/gdoigw/ports")
+        assert names == ["ge-0/0/0", "ge-0/0/1"]
+        p0 = gw.telemetry("/gdoigw/ports,0")
+        assert p0["name"] == "ge-0/0/0" and p0["rx_packets"] == 5
+        p1 = gw.telemetry("/gdoigw/ports,1")
+        assert p1["tx_packets"] == 5
+        drops = gw.telemetry("/gdoigw/drops")
+        # telemetry keys use '_' (its name rules): ttl-expired -> ttl_expired
+        assert drops["no_route"] == 0 and "ttl_expired" in drops
+        assert gw.telemetry("/ethdev/stats,1")["opackets"] == 5
+    finally:
+        rc, out, err = gw.stop(signal.SIGTERM)
+    assert rc == 0, err
+    assert "counters" in out and "ge-0/0/1" in out
+    with open(gw.stats) as f:
+        assert json.load(f)["ports"][1]["tx_packets"] == 5
+
+
+def test_sigint_exits_zero(tmp_path):
+    d = str(tmp_path)
+    gwtest.write_pcap(d + "/in0.pcap", [])
+    gwtest.write_pcap(d + "/in1.pcap", [])
+    gw = Running(d, two_ports(d))
+    rc, out, err = gw.stop(signal.SIGINT)
+    assert rc == 0, err
+    assert "stopped" in out
+
+
+def test_traceoptions_file(tmp_path):
+    d = str(tmp_path)
+    log = d + "/gdoigw.log"
+    gwtest.write_pcap(d + "/in0.pcap", [])
+    gwtest.write_pcap(d + "/in1.pcap", [])
+    gw = Running(d, two_ports(d, trace='file = "%s"; level = "info"; flag = [ "all" ];' % log))
+    rc, _, err = gw.stop()
+    assert rc == 0, err
+    text = open(log).read()
+    assert "gdoigw.general" in text and "running" in text
+    assert "ge-0/0/0" in text                 # the port log line
+
+
+def test_sighup_reload_keeps_unchanged_sas(tmp_path):
+    d = str(tmp_path)
+    log = d + "/gdoigw.log"
+    gwtest.write_pcap(d + "/in0.pcap", [])
+    gwtest.write_pcap(d + "/in1.pcap", [])
+    key1, key2 = "11" * 20, "22" * 20
+    trace = 'file = "%s"; level = "info"; flag = [ "all" ];' % log
+    gw = Running(d, two_ports(d, GROUP_SA % (key1, key1), trace=trace))
+    try:
+        # change only the inbound SA's key: the outbound one must be kept
+        with open(gw.conf, "w") as f:
+            f.write(two_ports(d, GROUP_SA % (key1, key2), trace=trace))
+        gw.p.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while "configuration reloaded" not in open(log).read() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # a broken file is refused as a whole and the gateway keeps running
+        with open(gw.conf, "w") as f:
+            f.write("interfaces = ( { name = ; } );\n")
+        gw.p.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while "refused" not in open(log).read() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert gw.p.poll() is None, "gdoigw died on a bad reload"
+    finally:
+        rc, out, err = gw.stop()
+    text = open(log).read()
+    assert rc == 0, err
+    assert "configuration reloaded" in text
+    assert re.search(r"SAs: 1 kept, 1 replaced, 0 added, 0 removed", text), text
+    assert "refused" in text
+
+
+def test_disabled_interface_withdraws_its_routes(tmp_path):
+    d = str(tmp_path)
+    gwtest.write_pcap(d + "/in0.pcap", frames(3))
+    gwtest.write_pcap(d + "/in1.pcap", [])
+    res = gwtest.run_gw(d + "/run", two_ports(d, disable1=True),
+                        outputs={"ge-0/0/1": d + "/out1.pcap"})
+    gwtest.assert_clean_exit(res)
+    # like Junos: a disabled interface takes its direct routes, and the static
+    # routes through them, out of the forwarding table
+    assert res.port_drop("ge-0/0/0", "no-route") == 3
+    assert res.outputs["ge-0/0/1"] == []
+
+
+def test_missing_config_is_an_error(tmp_path):
+    p = subprocess.run([gwtest.gw_bin(), "-c", str(tmp_path / "nope.conf")],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1
+    assert "nope.conf" in p.stderr
+
+
+def test_check_does_not_start_eal(tmp_path):
+    # --check validates without DPDK: no hugepages, no devices, no file prefix needed
+    d = str(tmp_path)
+    conf = os.path.join(d, "gw.conf")
+    with open(conf, "w") as f:
+        f.write(two_ports(d))
+    p = subprocess.run([gwtest.gw_bin(), "--check", "-c", conf], capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert "EAL" not in p.stdout + p.stderr

@@ -161,8 +161,8 @@ run_scapy(const char *fam, int v6)
 			CHECK_EQ(out->l3_len, v6 ? 40 : 20);
 			CHECK_EQ(rte_pktmbuf_data_len(out), olen[d]);
 			if (rte_pktmbuf_data_len(out) == olen[d])
-				CHECK_MEM(rte_pktmbuf_mtod_offset(out, uint8_t *, 14), origs[d] + 14,
-					  olen[d] - 14);
+				CHECK_MEM(rte_pktmbuf_mtod_offset(out, uint8_t *, 14),
+					  origs[d] + 14, olen[d] - 14);
 			rte_pktmbuf_free(out);
 			base += counts[d];
 		}

@@ -69,7 +69,16 @@ classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	if (spd != NULL) {
 		gw_spd_classify_bulk(spd, pkts, n, res);
 		for (uint16_t i = 0; i < n; i++) {
-			if (res[i].action == GW_SPD_PROTECT)
+			/*
+			 * A protect term matched. Inbound SAs live in the SAD and are
+			 * never bound to an SPD slot, so here such a term decides as
+			 * fail-closed (POLICY_NO_SA, or SA_DISABLED): what matters is
+			 * that the traffic should have arrived encrypted.
+			 */
+			if (res[i].action == GW_SPD_PROTECT ||
+			    (res[i].action == GW_SPD_DROP &&
+			     (res[i].drop == GW_DROP_POLICY_NO_SA ||
+			      res[i].drop == GW_DROP_SA_DISABLED)))
 				gw_meta(pkts[i])->drop = GW_DROP_POLICY_CLEARTEXT_PROTECTED;
 			else if (res[i].action == GW_SPD_DROP)
 				gw_meta(pkts[i])->drop = res[i].drop;

@@ -1,5 +1,5 @@
 """Every ESP algorithm, in both directions, against scapy's independent ESP code (and
-tshark for the main ones): tunnel SAs 4in4, 6in6, 4in6, 6in4, NAT-T (UDP 4500) and group
+tshark for the main ones): tunnel SAs 4in4, 6in6, 4in6, 6in4, NAT-T (UDP 4500, IPv4 and IPv6) and group
 SAs (v4, v6). One gateway run per (layout, crypto engine) carries every algorithm: one
 SA pair, selector and protect term per (algorithm, kind).
 
@@ -25,6 +25,7 @@ KINDS = collections.OrderedDict([
     ("4in6", ("tunnel", False, True, None)),
     ("6in4", ("tunnel", True, False, None)),
     ("natt", ("tunnel", False, False, 4500)),
+    ("natt6", ("tunnel", True, True, 4500)),
     ("group4", ("group", False, False, None)),
     ("group6", ("group", True, True, None)),
 ])
@@ -179,6 +180,8 @@ def test_encrypt(algrun, alg):
                 u = bytes(ip.payload)
                 if u[0:4] != b"\x11\x94\x11\x94" or int.from_bytes(u[4:6], "big") != len(u):
                     bad.append(where + ": UDP header %s (len %d)" % (u[:8].hex(), len(u)))
+                if not udp_cksum_ok(ip):
+                    bad.append(where + ": UDP checksum %s" % u[6:8].hex())
             if cs.mode == "tunnel" and parse_seq(espb) != i + 1:
                 bad.append(where + ": sequence %d" % parse_seq(espb))
             try:
@@ -189,6 +192,18 @@ def test_encrypt(algrun, alg):
             if nh != (41 if cs.iv6 else 4) or pl != ttl_minus_one(cb):
                 bad.append(where + ": next header %d, inner differs" % nh)
     assert not bad, "%s\n%s" % ("\n".join(bad), counters_msg(res))
+
+
+def udp_cksum_ok(ip):
+    """IPv4: zero (RFC 3948 2.1) or correct; IPv6: correct and non-zero (RFC 8200 8.1)."""
+    from scapy.all import UDP
+    u = ip[UDP]
+    c = u.chksum
+    if ip.version == 4 and c == 0:
+        return True
+    clone = ip.__class__(bytes(ip))
+    del clone[UDP].chksum
+    return c != 0 and ip.__class__(bytes(clone))[UDP].chksum == c
 
 
 def parse_seq(espb):

@@ -1,6 +1,7 @@
 """Group SAs (mode "group"): header preservation, DSCP and DF on output, the IP-D3P
 delay-detection header (draft-weis-delay-detection-01) on output, and time-based
-anti-replay on input. One gateway run carries every case; the peer is scapy.
+anti-replay on input. One gateway run per (layout, engine) carries every case; the peer
+is scapy.
 
 Addresses: 10.1.N.0/24 (inside) <-> 10.2.N.0/24 (outside), one N per SA pair.
 """
@@ -48,8 +49,10 @@ ZERO_N = 21        # window 0 (no D3P)
 NOTBAR_N = 22      # no time-based-anti-replay statement
 
 
-@pytest.fixture(scope="module")
-def grp(tmp_path_factory):
+@pytest.fixture(scope="module", params=[pytest.param(("rtc", "ipsecmb"), id="rtc-ipsecmb"),
+                                        pytest.param(("pipeline", "openssl"), id="pipeline-openssl")])
+def grp(request, tmp_path_factory):
+    layout, engine = request.param
     sas, terms = [], []
     for n, (alg, v6, df, proto) in OUT_CASES.items():
         gin, gout = group_pair(n, alg, df=df, v6=v6, d3p_proto=proto)
@@ -60,7 +63,8 @@ def grp(tmp_path_factory):
         sas += [gin, gout]
         terms.append(Term("t%d" % n, "protect", src=gout.src, dst=gout.dst, sa=gout.name))
     pol = [Policy("enc", "ge-0/0/0", "input", terms)]
-    gw = EspGw(tmp_path_factory.mktemp("esp-group"), sas, pol)
+    gw = EspGw(tmp_path_factory.mktemp("esp-group-%s-%s" % (layout, engine)), sas, pol,
+               layout=layout, engine=engine)
     byname = {s.name: s for s in sas}
 
     inputs = collections.defaultdict(list)

@@ -292,9 +292,18 @@ def d3p(next_hdr, sec=None, usec=0, typ=1, length=12):
     return struct.pack("!BBHII", next_hdr, typ, length, sec & 0xFFFFFFFF, usec)
 
 
-def esp_seal(sa, payload, nh, seq=1, padding=None, padlen=None, iv=None, spi=None):
+def _esn_icv(peer, espb_noicv, esn_hi):
+    """RFC 4303 2.2.1: with ESN the ICV covers the ESP packet followed by the high 32
+    bits of the sequence number (scapy 2.5 leaves them out for ESP)."""
+    mac = peer.auth_algo.new_mac(peer.auth_key)
+    mac.update(espb_noicv + struct.pack("!I", esn_hi))
+    return mac.finalize()[:peer.auth_algo.icv_size]
+
+
+def esp_seal(sa, payload, nh, seq=1, padding=None, padlen=None, iv=None, spi=None, esn_hi=None):
     """ESP header .. ICV (bytes) with scapy's algorithms. padding/padlen override RFC
-    4303 default padding (the result may then be misaligned for a block cipher)."""
+    4303 default padding (the result may then be misaligned for a block cipher).
+    esn_hi: high 32 bits of an extended sequence number (AAD or ICV input)."""
     peer = sa.peer()
     algo = peer.crypt_algo
     if iv is None:
@@ -305,19 +314,29 @@ def esp_seal(sa, payload, nh, seq=1, padding=None, padlen=None, iv=None, spi=Non
     else:
         esp.padding = padding
         esp.padlen = len(padding) if padlen is None else padlen
-    e = algo.encrypt(peer, esp, peer.crypt_key, peer.crypt_icv_size)
+    esn = esn_hi is not None
+    e = algo.encrypt(peer, esp, peer.crypt_key, peer.crypt_icv_size, esn_en=esn,
+                     esn=esn_hi or 0)
+    if esn and peer.auth_algo.mac:
+        return bytes(e) + _esn_icv(peer, bytes(e), esn_hi)
     peer.auth_algo.sign(e, peer.auth_key)
     return bytes(e)
 
 
-def esp_open(sa, espb):
+def esp_open(sa, espb, esn_hi=None):
     """Verify and decrypt ESP bytes (header .. ICV) -> (next header, payload bytes).
     Raises IPSecIntegrityError."""
     peer = sa.peer()
     e = ESP(espb)
-    peer.auth_algo.verify(e, peer.auth_key)
+    esn = esn_hi is not None
+    if esn and peer.auth_algo.mac:
+        n = peer.auth_algo.icv_size
+        if _esn_icv(peer, espb[:-n], esn_hi) != espb[-n:]:
+            raise IPSecIntegrityError("ICV (ESN) mismatch")
+    else:
+        peer.auth_algo.verify(e, peer.auth_key)
     icv = peer.crypt_icv_size or peer.crypt_algo.icv_size or peer.auth_algo.icv_size
-    pl = peer.crypt_algo.decrypt(peer, e, peer.crypt_key, icv)
+    pl = peer.crypt_algo.decrypt(peer, e, peer.crypt_key, icv, esn_en=esn, esn=esn_hi or 0)
     return pl.nh, bytes(pl.data) if not isinstance(pl.data, bytes) else pl.data
 
 
@@ -338,6 +357,9 @@ def outer_ip(src, dst, espb, udp=None, sport=4500, tos=0, ttl=64, proto=None):
                  / Raw(espb))
 
 
+ENCAP_PORTS = {4500, 5555}      # NAT-T, and the multipath port the tests configure
+
+
 def parse_out(frame):
     """Output frame -> (Ether, IP/IPv6 scapy packet, ESP bytes or None, udp bool)."""
     eth = Ether(frame)
@@ -346,7 +368,7 @@ def parse_out(frame):
     proto = ip.proto if isinstance(ip, IP) else ip.nh
     if proto == 50:
         return eth, ip, raw, False
-    if proto == 17 and len(raw) >= 8 and struct.unpack("!H", raw[2:4])[0] in (4500,):
+    if proto == 17 and len(raw) >= 8 and struct.unpack("!H", raw[2:4])[0] in ENCAP_PORTS:
         return eth, ip, raw[8:], True
     return eth, ip, None, False
 

@@ -1,11 +1,11 @@
 """Forwarding corner cases a router must get right: Ethernet padding, IPv4 options,
 fragments (forwarded as they are), order within a flow, and a volume run without loss."""
 import pytest
-from scapy.all import Ether, IP, IPv6, UDP, Raw, IPOption_NOP, IPOption_RR
+from scapy.all import Ether, IP, UDP, Raw, IPOption_NOP, IPOption_RR
 
 from pkttopo import PORTS, Topo, LAYOUT_PARAMS
 from gwtest import assert_clean_exit
-from pktlib import hexdiff, v4
+from pktlib import hexdiff
 
 P0, P1 = PORTS[0], PORTS[1]
 DST = "10.200.7.7"        # 10/8 -> port 1

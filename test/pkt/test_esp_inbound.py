@@ -317,3 +317,39 @@ def test_inbound_policy_protect(inb, case, sa):
 def test_fail_open_while_disabled():
     pytest.skip("no way to disable a group SA from outside the binary in a pcap run "
                 "(gw_samgr_set_disabled is reached only through the GDOI member / CLI)")
+
+
+# An inbound-check fail-open term must not open while its (inbound) group SA is usable.
+GI = SA("gi", 0x5501, "inbound", "aes128gcm", mode="group", src=sel(63, 2), dst=sel(63, 1))
+GI_POLICY = Policy("outside-check", "ge-0/0/1", "output", [
+    Term("gi", "protect", src=sel(63, 2), dst=sel(63, 1), sa="gi"),
+    Term("gi-fail-open", "fail-open", src="10.2.63.128/25", dst=sel(63, 1), sa="gi"),
+])
+
+
+@pytest.fixture(scope="module")
+def check_fo(tmp_path_factory):
+    frames = []
+    for host in (9, 200, 201):
+        frames.append(frame_in(POUT, inner(h(63, host, 2), h(63, 5, 1), size=80, ident=host)))
+    ib = inner(h(63, 9, 2), h(63, 5, 1), size=90, ident=7)
+    frames.append(frame_in(POUT, outer_ip(h(63, 9, 2), h(63, 5, 1), esp_seal(GI, ib, 4))))
+    gw = EspGw(tmp_path_factory.mktemp("esp-check-fo"), [GI], [GI_POLICY])
+    res = gw.run({OUTSIDE: frames})
+    return dict(res=res, esp_inner=frame_out(PIN, ttl_minus_one(ib)))
+
+
+def test_check_group_esp_accepted(check_fo):
+    res = check_fo["res"]
+    assert_clean_exit(res)
+    assert check_fo["esp_inner"] in res.outputs[INSIDE], counters_msg(res)
+
+
+@pytest.mark.xfail(strict=True, reason="inbound SAs are never bound to an SPD slot (lib/sa "
+                   "gw_samgr: only outbound SAs are), so in an output (inbound-check) policy a "
+                   "fail-open term always sees an 'unusable' slot and lets cleartext in while "
+                   "the group SA is up")
+def test_check_fail_open_closed_while_sa_up(check_fo):
+    res = check_fo["res"]
+    assert res.drop("policy-cleartext-protected") == 3, counters_msg(res)
+    assert res.outputs[INSIDE] == [check_fo["esp_inner"]], counters_msg(res)

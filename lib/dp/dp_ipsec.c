@@ -20,6 +20,7 @@
 #include "gw_icmp.h"
 #include "gw_l3.h"
 #include "gw_samgr.h"
+#include "gw_frag.h"
 
 /* Look the inbound ESP packets up in the SAD, by SPI + destination, then SPI only. */
 static void
@@ -173,9 +174,13 @@ gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
 	uint16_t nb = 0;
 
 	for (uint16_t i = first; i < n; i++) {
-		const struct gw_meta *meta = gw_meta(pkts[i]);
+		const struct gw_meta *meta;
 
-		if (!done[i] && meta->sa == m0->sa && meta->action == m0->action) {
+		if (done[i] || pkts[i] == NULL)
+			continue;
+		meta = gw_meta(pkts[i]);
+		if (meta->sa == m0->sa && meta->action == m0->action &&
+		    meta->drop == GW_DROP_NONE) {
 			run[nb++] = pkts[i];
 			done[i] = true;
 		}
@@ -224,21 +229,103 @@ refresh_sas(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			gw_meta(esp[i])->drop = GW_DROP_ESP_UNKNOWN_SPI;	/* deleted meanwhile */
 }
 
-void
+/* Largest overhead ESP adds to any packet: padding varies with the length. */
+#define ESP_OVERHEAD_BOUND 160
+
+/* Does the inner packet fit the SA's tunnel MTU once encrypted? */
+static inline bool
+fits_tunnel(const struct gw_sa *sa, const struct rte_mbuf *m, uint16_t mtu)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	return len + ESP_OVERHEAD_BOUND <= mtu ||
+	       len + gw_sa_overhead(sa, len, gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 ==
+				    GW_L3_IPV6) <= mtu;
+}
+
+static void
+side_push(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t room = GW_SIDE_QUEUE - w->side.n, k = RTE_MIN(n, room);
+
+	memcpy(w->side.pkts + w->side.n, pkts, k * sizeof(pkts[0]));
+	w->side.n += k;
+	for (uint16_t i = k; i < n; i++)
+		gw_meta(pkts[i])->drop = GW_DROP_RING_FULL;
+	gw_drop_burst(pkts + k, n - k);
+}
+
+/*
+ * The slow path for inner packets larger than the tunnel MTU (RFC 4459 6:
+ * fragment before encryption): IPv4 without DF is cut and each fragment is
+ * encrypted; DF or IPv6 is answered with ICMP; passive mode tunnels it and
+ * fragments the ESP packet instead. Everything produced goes to the side queue.
+ */
+static void
+encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, uint16_t nb,
+		 const struct gw_esp_clock *now)
+{
+	const struct gw_conf_sa *c = gw_sa_conf(sa);
+	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST];
+	uint16_t nb_out = 0, nb_icmp = 0, mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
+	struct gw_frag_params fp;
+	int good;
+
+	/* worst case over the padding cycle, for where to cut */
+	for (uint16_t len = mtu - 32; len <= mtu; len++)
+		overhead = RTE_MAX(overhead, (uint16_t)gw_sa_overhead(sa, len,
+			gw_meta(big[0])->l3 == GW_L3_IPV6));
+	if (gw_frag_params_init(&fp, mtu, overhead, c->clear_df, c->passive) != 0) {
+		for (uint16_t i = 0; i < nb; i++)
+			gw_meta(big[i])->drop = GW_DROP_MTU_EXCEEDED;
+		gw_drop_burst(big, nb);
+		return;
+	}
+	good = gw_frag_inner_burst(w->frag, &fp, big, nb, out, RTE_DIM(out), &nb_out,
+				   icmp, RTE_DIM(icmp), &nb_icmp);
+	if (good < 0)
+		good = 0;
+	gw_drop_burst(out + good, nb_out - good);
+	for (uint16_t i = 0; i < nb_icmp; i++)
+		gw_meta(icmp[i])->flags |= GW_META_F_REROUTE;
+	side_push(w, icmp, nb_icmp);
+	for (int i = 0; i < good; i += GW_MAX_BURST) {
+		uint16_t chunk = RTE_MIN(GW_MAX_BURST, good - i);
+		uint16_t ok = gw_esp_outbound(sa, out + i, chunk, now);
+
+		gw_drop_burst(out + i + ok, chunk - ok);
+		if (c->passive) {	/* the ESP packet may exceed the MTU: cut it */
+			struct rte_mbuf *frags[GW_FRAG_OUT_MAX];
+			uint16_t nb_frags = 0;
+			int f = gw_frag_outer_burst(w->frag, mtu, out + i, ok, frags,
+						    RTE_DIM(frags), &nb_frags);
+
+			if (f < 0)
+				f = 0;
+			gw_drop_burst(frags + f, nb_frags - f);
+			side_push(w, frags, (uint16_t)f);
+		} else {
+			side_push(w, out + i, ok);
+		}
+	}
+}
+
+bool
 dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *run[GW_MAX_BURST];
+	struct rte_mbuf *run[GW_MAX_BURST], *big[GW_MAX_BURST];
 	bool done[GW_MAX_BURST] = { false };
 	struct gw_esp_clock now;
-	bool have_clock = false;
+	bool have_clock = false, holes = false;
 
 	if (!dp->has_ipsec)
-		return;
+		return false;
 	if (dp->layout == GW_LAYOUT_PIPELINE)
 		refresh_sas(dp, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
-		uint16_t nb;
+		struct gw_sa *sa = meta->sa;
+		uint16_t nb, nb_big = 0;
 
 		if (done[i] || meta->drop != GW_DROP_NONE || (meta->action != GW_ACT_ENCRYPT &&
 				meta->action != GW_ACT_DECRYPT)) {
@@ -253,11 +340,41 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			rte_pktmbuf_adj(run[j], run[j]->l2_len);
 			run[j]->l2_len = 0;
 		}
-		if (meta->action == GW_ACT_ENCRYPT)
-			gw_esp_outbound(meta->sa, run, nb, &now);
-		else
-			gw_esp_inbound(meta->sa, run, nb, &now);
+		if (meta->action == GW_ACT_DECRYPT) {
+			gw_esp_inbound(sa, run, nb, &now);
+			continue;
+		}
+		/* Oversize inner packets leave the burst for the fragment path. */
+		uint16_t mtu = gw_sa_tunnel_mtu(sa), k = 0;
+
+		for (uint16_t j = 0; j < nb; j++) {
+			if (likely(fits_tunnel(sa, run[j], mtu))) {
+				run[k++] = run[j];
+				continue;
+			}
+			for (uint16_t x = i; x < n; x++) {
+				if (pkts[x] == run[j]) {
+					pkts[x] = NULL;
+					break;
+				}
+			}
+			big[nb_big++] = run[j];
+		}
+		gw_esp_outbound(sa, run, k, &now);
+		if (nb_big != 0) {
+			struct gw_worker *w = gw_dp_self();
+
+			holes = true;
+			if (w != NULL) {
+				encrypt_oversize(w, sa, big, nb_big, &now);
+			} else {
+				for (uint16_t j = 0; j < nb_big; j++)
+					gw_meta(big[j])->drop = GW_DROP_MTU_EXCEEDED;
+				gw_drop_burst(big, nb_big);
+			}
+		}
 	}
+	return holes;
 }
 
 /* The port address of the packet's family, to answer from. */

@@ -16,6 +16,8 @@
 
 #include "gw_dp.h"
 #include "gw_log.h"
+#include "gw_frag.h"
+#include "gw_reasm.h"
 #include "dp_priv.h"
 
 static struct gw_dp *the_dp;	/* for gw_dp_port_name() callbacks */
@@ -161,6 +163,29 @@ create_rcu(struct gw_dp *dp)
 	return rte_rcu_qsbr_init(dp->rcu, dp->nb_workers);
 }
 
+/* Fragmentation and reassembly state of each worker, on its own. */
+static int
+create_worker_state(struct gw_dp *dp)
+{
+	for (unsigned int i = 0; i < dp->nb_workers; i++) {
+		struct gw_worker *w = &dp->workers[i];
+		struct gw_reasm_conf rc = {
+			.socket_id = (int)rte_lcore_to_socket_id(w->lcore_id),
+			.max_flows = 4096,
+			.pool = dp->pool,
+		};
+
+		w->frag = gw_frag_ctx_create(rc.socket_id, dp->pool, 100, 10);
+		w->reasm = gw_reasm_create(&rc);
+		if (w->frag == NULL || w->reasm == NULL)
+			return -ENOMEM;
+		for (unsigned int p = 0; p < dp->nb_ports; p++)
+			gw_frag_ctx_set_src(w->frag, p, dp->ports[p].ip4,
+					    dp->ports[p].has_ip6 ? dp->ports[p].ip6 : NULL);
+	}
+	return 0;
+}
+
 int
 gw_dp_init(struct gw_dp *dp, const struct gw_config *conf)
 {
@@ -198,10 +223,22 @@ gw_dp_init(struct gw_dp *dp, const struct gw_config *conf)
 	if (rc != 0)
 		return rc;
 	assign_rx_queues(dp);
+	rc = create_worker_state(dp);
+	if (rc != 0)
+		return rc;
 	rc = dp_tables_init(dp);
 	if (rc != 0)
 		return rc;
 	return dp_control_init(dp);
+}
+
+static void side_to_tx(struct gw_dp *dp, struct gw_worker *w);
+static RTE_DEFINE_PER_LCORE(struct gw_worker *, dp_self);
+
+struct gw_worker *
+gw_dp_self(void)
+{
+	return RTE_PER_LCORE(dp_self);
 }
 
 /* run-to-completion: one burst through every stage. */
@@ -216,16 +253,41 @@ rtc_poll(struct gw_dp *dp, struct gw_worker *w)
 
 		if (n == 0)
 			continue;
-		good = gw_stage_classify(dp, pkts, n);
+		good = gw_stage_classify(dp, pkts, &n);
 		gw_drop_burst(pkts + good, n - good);
 		n = good;
-		good = gw_stage_crypto(dp, pkts, n);
+		good = gw_stage_crypto(dp, pkts, &n);
 		gw_drop_burst(pkts + good, n - good);
 		n = good;
 		good = gw_stage_route(dp, pkts, n);
 		gw_drop_burst(pkts + good, n - good);
 		gw_stage_tx(dp, w, pkts, good);
 	}
+	while (w->side.n != 0)
+		side_to_tx(dp, w);
+}
+
+/* Take up to a burst off the worker's side queue (fragments, ICMP errors). */
+static uint16_t
+side_take(struct gw_worker *w, struct rte_mbuf **pkts)
+{
+	uint16_t n = RTE_MIN(w->side.n, GW_MAX_BURST);
+
+	memcpy(pkts, w->side.pkts, n * sizeof(pkts[0]));
+	w->side.n -= n;
+	memmove(w->side.pkts, w->side.pkts + n, w->side.n * sizeof(pkts[0]));
+	return n;
+}
+
+static void
+side_to_tx(struct gw_dp *dp, struct gw_worker *w)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+	uint16_t n = side_take(w, pkts);
+	uint16_t good = gw_stage_route(dp, pkts, n);
+
+	gw_drop_burst(pkts + good, n - good);
+	gw_stage_tx(dp, w, pkts, good);
 }
 
 /* Enqueue to the next stage's ring; what does not fit is dropped and counted. */
@@ -256,7 +318,7 @@ pipeline_poll(struct gw_dp *dp, struct gw_worker *w)
 		n = rte_ring_sc_dequeue_burst(dp->stage_ring[0], (void **)pkts, GW_MAX_BURST,
 					      NULL);
 		if (n != 0) {
-			good = gw_stage_classify(dp, pkts, n);
+			good = gw_stage_classify(dp, pkts, &n);
 			gw_drop_burst(pkts + good, n - good);
 			ring_forward(dp->stage_ring[1], pkts, good);
 		}
@@ -265,9 +327,13 @@ pipeline_poll(struct gw_dp *dp, struct gw_worker *w)
 		n = rte_ring_sc_dequeue_burst(dp->stage_ring[1], (void **)pkts, GW_MAX_BURST,
 					      NULL);
 		if (n != 0) {
-			good = gw_stage_crypto(dp, pkts, n);
+			good = gw_stage_crypto(dp, pkts, &n);
 			gw_drop_burst(pkts + good, n - good);
 			ring_forward(dp->stage_ring[2], pkts, good);
+		}
+		while (w->side.n != 0) {
+			n = side_take(w, pkts);
+			ring_forward(dp->stage_ring[2], pkts, n);
 		}
 	}
 	if (w->stage[GW_STAGE_TX]) {
@@ -287,13 +353,22 @@ worker_main(void *arg)
 	struct gw_worker *w = arg;
 	struct gw_dp *dp = the_dp;
 
+	RTE_PER_LCORE(dp_self) = w;
 	if (dp->engine != NULL && dp->engine->lcore_init != NULL)
 		dp->engine->lcore_init(w->lcore_id);
 	rte_rcu_qsbr_thread_register(dp->rcu, w->slot);
 	rte_rcu_qsbr_thread_online(dp->rcu, w->slot);
 	GW_LOG(general, INFO, "lcore %u: worker %u, %u rx queues", w->lcore_id, w->slot,
 	       w->nb_rxq);
+	uint64_t next_flush = 0, hz = rte_get_tsc_hz();
+
 	while (!dp->quit) {
+		uint64_t now = rte_rdtsc();
+
+		if (now >= next_flush) {	/* reassembly timeouts, every 10 ms */
+			next_flush = now + hz / 100;
+			gw_reasm_flush_expired(w->reasm, now);
+		}
 		if (dp->layout == GW_LAYOUT_PIPELINE)
 			pipeline_poll(dp, w);
 		else
@@ -331,6 +406,14 @@ gw_dp_fini(struct gw_dp *dp)
 	dp_control_fini(dp);
 	dp_ports_close(dp);
 	dp_tables_fini(dp);
+	for (unsigned int i = 0; i < dp->nb_workers; i++) {
+		struct gw_worker *w = &dp->workers[i];
+
+		rte_pktmbuf_free_bulk(w->side.pkts, w->side.n);
+		w->side.n = 0;
+		gw_reasm_free(w->reasm);
+		gw_frag_ctx_free(w->frag);
+	}
 	for (unsigned int i = 0; i < GW_STAGE_MAX - 1; i++)
 		rte_ring_free(dp->stage_ring[i]);
 	rte_mempool_free(dp->pool);

@@ -19,6 +19,7 @@
 #include "gw_neigh.h"
 #include "dp_priv.h"
 #include "dp_ipsec.h"
+#include "gw_reasm.h"
 
 uint16_t
 gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
@@ -80,13 +81,56 @@ l3_multicast(const struct rte_mbuf *m)
 				       m->l2_len)->dst_addr[0] == 0xff;
 }
 
+/* Is the packet's destination one of our addresses? (slow path: fragments only) */
+static bool
+dst_is_local(struct gw_dp *dp, struct rte_mbuf *m)
+{
+	struct gw_route_result res;
+	struct gw_ipaddr dst = { 0 };
+
+	if (gw_meta(m)->l3 == GW_L3_IPV4) {
+		dst.family = AF_INET;
+		dst.v4.s_addr = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							m->l2_len)->dst_addr;
+	} else {
+		dst.family = AF_INET6;
+		memcpy(&dst.v6, rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+							m->l2_len)->dst_addr, 16);
+	}
+	return gw_route_lookup(dp->routes, &dst, &res) == GW_ROUTE_LOCAL;
+}
+
+/* ESP fragments wait for the rest of their datagram; NULL when one was kept. */
+static struct rte_mbuf *
+reassemble(struct gw_dp *dp, struct rte_mbuf *m)
+{
+	struct gw_worker *w = gw_dp_self();
+
+	if (w == NULL || !gw_reasm_wanted(m, m->l2_len, dst_is_local(dp, m)))
+		return m;
+	return gw_reasm_input(w->reasm, m, rte_rdtsc());
+}
+
+/* Drop the NULL holes a stage left where it took packets out of the burst. */
+static inline uint16_t
+compact(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		if (pkts[i] != NULL)
+			pkts[k++] = pkts[i];
+	return k;
+}
+
 uint16_t
-gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 {
 	struct rte_mbuf *ip_pkts[GW_MAX_BURST];
 	uint16_t nb_ip = 0;
+	bool holes = false;
 
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t i = 0; i < *n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct gw_meta *meta = gw_meta(m);
 		unsigned int r = gw_l3_parse(m);
@@ -108,20 +152,31 @@ gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			meta->drop = GW_DROP_L2_NOT_FOR_US;
 			continue;
 		}
+		if (unlikely(dp->has_ipsec && gw_l3_is_fragment(m))) {
+			m = reassemble(dp, m);
+			pkts[i] = m;
+			if (m == NULL) {
+				holes = true;
+				continue;
+			}
+		}
 		ip_pkts[nb_ip++] = m;
 	}
+	if (holes)
+		*n = compact(pkts, *n);
 	if (nb_ip != 0) {
 		gw_route_lookup_burst(dp->routes, ip_pkts, nb_ip);
 		dp_ipsec_classify(dp, ip_pkts, nb_ip);
 	}
-	return gw_partition_drops(pkts, n);
+	return gw_partition_drops(pkts, *n);
 }
 
 uint16_t
-gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 {
-	dp_ipsec_process(dp, pkts, n);
-	return gw_partition_drops(pkts, n);
+	if (dp_ipsec_process(dp, pkts, *n))
+		*n = compact(pkts, *n);
+	return gw_partition_drops(pkts, *n);
 }
 
 /* Ethernet header in front of the IP header: the neighbour lookup fills the addresses. */
@@ -222,7 +277,8 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
 
-		if (meta->action == GW_ACT_ENCRYPT || meta->action == GW_ACT_DECRYPT) {
+		if (meta->action == GW_ACT_ENCRYPT || meta->action == GW_ACT_DECRYPT ||
+		    (meta->flags & GW_META_F_REROUTE)) {
 			meta->action = GW_ACT_FORWARD;
 			lookup[nb_lookup++] = pkts[i];
 		}

@@ -63,7 +63,21 @@ struct gw_rxq_ref {
 	uint16_t queue;
 };
 
-/* What one worker lcore does. Written before launch, read-only after. */
+struct gw_frag_ctx;
+struct gw_reasm;
+
+#define GW_SIDE_QUEUE 256
+
+/*
+ * Packets a stage produced beyond its burst (fragments of an oversize inner
+ * packet, ICMP errors): they join the path again at the route stage.
+ */
+struct gw_side_queue {
+	uint16_t n;
+	struct rte_mbuf *pkts[GW_SIDE_QUEUE];
+};
+
+/* What one worker lcore does. Written before launch, read-only after (but its queues). */
 struct gw_worker {
 	unsigned int lcore_id;
 	unsigned int slot;		/* 0..nb_workers-1: RCU thread id */
@@ -71,6 +85,9 @@ struct gw_worker {
 	bool stage[GW_STAGE_MAX];	/* pipeline: stages this lcore runs */
 	unsigned int nb_rxq;
 	struct gw_rxq_ref rxq[GW_MAX_PORTS * 4];
+	struct gw_frag_ctx *frag;	/* tunnel MTU: fragments and ICMP errors */
+	struct gw_reasm *reasm;		/* ESP fragments waiting for the rest */
+	struct gw_side_queue side;
 } __rte_cache_aligned;
 
 struct gw_dp {
@@ -134,8 +151,15 @@ int gw_dp_eal_device_args(const struct gw_config *conf, char ***argv_out, int *a
 /* ---- stages (same functions for both layouts; lib/dp/dp_stages.c) ---- */
 uint16_t gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
 		     struct rte_mbuf **pkts);
-uint16_t gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
-uint16_t gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
+/*
+ * classify and crypto may take packets out of the burst (ESP fragments kept
+ * for reassembly, oversize packets that leave as fragments through the side
+ * queue): *n is updated, then good/bad as for every stage.
+ */
+uint16_t gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n);
+uint16_t gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n);
+/* The calling worker (NULL off the workers). */
+struct gw_worker *gw_dp_self(void);
 uint16_t gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
 void gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n);
 /* Count and free the packets a stage moved to the tail. */

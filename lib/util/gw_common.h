@@ -49,6 +49,7 @@ struct gw_meta {
 
 #define GW_META_F_TTL_DONE	0x01	/* TTL/hop limit already decremented */
 #define GW_META_F_DECRYPTED	0x02	/* came out of an inbound SA */
+#define GW_META_F_REROUTE	0x04	/* built by the gateway (ICMP error): route it afresh */
 
 static inline struct gw_meta *
 gw_meta(struct rte_mbuf *m)

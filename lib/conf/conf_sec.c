@@ -212,11 +212,19 @@ conf_sa_leave(struct gw_conf_ctx *c)
 		rc = check_options(c);
 	if (rc < 0)
 		return rc;
-	for (const struct gw_conf_sa *o = c->conf->sas; o < sa; o++)
+	for (const struct gw_conf_sa *o = c->conf->sas; o < sa; o++) {
 		if (o->spi == sa->spi && o->direction == sa->direction)
 			return conf_fail_at(c, "spi", "SPI 0x%x %s already used by %s",
 					    sa->spi, sa->direction == GW_SA_OUTBOUND ?
 					    "outbound" : "inbound", o->name);
+		/* The classifier knows one multipath port besides 4500 (like Junos). */
+		if (sa->udp_encap == GW_UDP_ENCAP_PORT && o->udp_encap == GW_UDP_ENCAP_PORT &&
+		    sa->udp_port != o->udp_port)
+			return conf_fail_at(c, "udp-encapsulation",
+					    "port %u differs from port %u of %s: one multipath "
+					    "port per appliance", sa->udp_port, o->udp_port,
+					    o->name);
+	}
 	return 0;
 }
 

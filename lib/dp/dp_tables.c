@@ -11,6 +11,7 @@
 #include "gw_route.h"
 #include "gw_samgr.h"
 #include "gw_kif.h"
+#include "gw_esp.h"
 #include <rte_cycles.h>
 #include "dp_priv.h"
 
@@ -44,6 +45,21 @@ dp_tables_init(struct gw_dp *dp)
 	return dp_ipsec_tables_init(dp);
 }
 
+/*
+ * The classifier recognises ESP in UDP on 4500 and on the one multipath port
+ * the SAs use (the configuration loader refuses two different ones).
+ */
+static void
+register_encap_port(const struct gw_config *conf)
+{
+	uint16_t port = 0;
+
+	for (unsigned int i = 0; i < conf->nb_sas; i++)
+		if (conf->sas[i].udp_encap == GW_UDP_ENCAP_PORT && port == 0)
+			port = conf->sas[i].udp_port;
+	gw_esp_set_encap_port(port);
+}
+
 int
 dp_ipsec_tables_init(struct gw_dp *dp)
 {
@@ -67,6 +83,7 @@ dp_ipsec_tables_init(struct gw_dp *dp)
 		GW_LOG(policy, ERR, "security configuration not applied: %s", strerror(-rc));
 		return rc;
 	}
+	register_encap_port(dp->conf);
 	dp->sad = gw_samgr_sad(dp->samgr);
 	dp->slots = gw_samgr_slots(dp->samgr);
 	for (unsigned int i = 0; i < dp->nb_ports; i++) {
@@ -136,6 +153,7 @@ gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
 	rc = gw_samgr_apply_config(dp->samgr, conf);
 	if (rc != 0)
 		return rc;
+	register_encap_port(conf);
 	for (unsigned int i = 0; i < dp->nb_ports; i++) {
 		dp->spd_out[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_OUTBOUND);
 		dp->spd_check[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_INBOUND);

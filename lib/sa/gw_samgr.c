@@ -109,6 +109,12 @@ gw_samgr_create(const struct gw_crypto_engine *engine, struct rte_rcu_qsbr *rcu,
 	lp.free_sa = samgr_zombie_add;
 	lp.free_arg = mgr;
 	mgr->slots = gw_spd_slots_create(&lp);
+	/* Inbound SAs live in the SAD; their slots only say whether they are up. */
+	snprintf(name, sizeof(name), "mgrin%u", id);
+	lp.name = name;
+	lp.free_sa = NULL;
+	lp.free_arg = NULL;
+	mgr->in_slots = gw_spd_slots_create(&lp);
 	snprintf(name, sizeof(name), "samgr_ev%u", id);
 	mgr->events = rte_ring_create_elem(name, sizeof(struct gw_sa_event),
 					   GW_SAMGR_EVENT_RING, socket, RING_F_SC_DEQ);
@@ -122,7 +128,8 @@ gw_samgr_create(const struct gw_crypto_engine *engine, struct rte_rcu_qsbr *rcu,
 	mgr->entries = rte_zmalloc_socket("samgr_entries",
 					  sizeof(*mgr->entries) * GW_SAMGR_MAX_SAS, 0, socket);
 	mgr->free_idx = rte_malloc("samgr_free", sizeof(uint32_t) * GW_SAMGR_MAX_SAS, 0);
-	if (mgr->sad == NULL || mgr->slots == NULL || mgr->events == NULL ||
+	if (mgr->sad == NULL || mgr->slots == NULL || mgr->in_slots == NULL ||
+	    mgr->events == NULL ||
 	    mgr->by_name == NULL || mgr->entries == NULL || mgr->free_idx == NULL) {
 		gw_samgr_free(mgr);
 		errno = ENOMEM;
@@ -151,6 +158,7 @@ gw_samgr_free(struct gw_samgr *mgr)
 	/* The tables hand every SA to samgr_zombie_add after a grace period. */
 	gw_sad_free(mgr->sad);
 	gw_spd_slots_free(mgr->slots);
+	gw_spd_slots_free(mgr->in_slots);
 	samgr_zombies_destroy(mgr->zombies);
 	rte_ring_free(mgr->events);
 	rte_hash_free(mgr->by_name);
@@ -175,6 +183,16 @@ entry_key(const struct gw_conf_sa *c, struct gw_sad_key *key)
 	return 0;
 }
 
+static void
+in_slot_release(struct gw_samgr *mgr, struct samgr_entry *e)
+{
+	if (e->in_slot < 0)
+		return;
+	gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, NULL);
+	gw_spd_slot_put(mgr->in_slots, (uint32_t)e->in_slot);
+	e->in_slot = -1;
+}
+
 /* Put sa where the data path finds it: SAD key or slot of the name. */
 static int
 entry_install(struct gw_samgr *mgr, struct samgr_entry *e, struct gw_sa *sa)
@@ -185,7 +203,13 @@ entry_install(struct gw_samgr *mgr, struct samgr_entry *e, struct gw_sa *sa)
 		ret = entry_key(&e->conf, &e->key);
 		if (ret == 0)
 			ret = gw_sad_add(mgr->sad, &e->key, sa);
-		return ret;
+		if (ret != 0)
+			return ret;
+		/* A slot too, so inbound-check terms see whether the SA is up. */
+		e->in_slot = gw_spd_slot_get(mgr->in_slots, e->conf.name);
+		if (e->in_slot >= 0)
+			gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, sa);
+		return 0;
 	}
 	e->slot = gw_spd_slot_get(mgr->slots, e->conf.name);
 	if (e->slot < 0)
@@ -219,6 +243,7 @@ gw_samgr_add(struct gw_samgr *mgr, const struct gw_conf_sa *conf)
 	memset(e, 0, sizeof(*e));
 	e->conf = *conf;
 	e->slot = -1;
+	e->in_slot = -1;
 	ret = entry_install(mgr, e, sa);
 	if (ret == 0)
 		ret = rte_hash_add_key_data(mgr->by_name, &k, (void *)(uintptr_t)idx);
@@ -228,6 +253,7 @@ gw_samgr_add(struct gw_samgr *mgr, const struct gw_conf_sa *conf)
 			gw_spd_slot_put(mgr->slots, (uint32_t)e->slot);
 		} else if (e->conf.direction == GW_SA_INBOUND &&
 			   gw_sad_find(mgr->sad, &e->key) == sa) {
+			in_slot_release(mgr, e);
 			gw_sad_delete(mgr->sad, &e->key);
 		} else {
 			gw_sa_destroy(sa);
@@ -274,6 +300,8 @@ gw_samgr_replace(struct gw_samgr *mgr, const struct gw_conf_sa *conf)
 		if (ret == 0)
 			gw_sad_delete(mgr->sad, &e->key);
 	}
+	if (ret == 0 && e->in_slot >= 0)
+		gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, sa);
 	if (ret != 0) {
 		gw_sa_destroy(sa);	/* never published */
 		GW_LOG(policy, ERR, "SA %s: replace failed: %s", conf->name, strerror(-ret));
@@ -297,6 +325,7 @@ gw_samgr_delete(struct gw_samgr *mgr, const char *name)
 	if (e == NULL)
 		return -ENOENT;
 	if (e->conf.direction == GW_SA_INBOUND) {
+		in_slot_release(mgr, e);
 		gw_sad_delete(mgr->sad, &e->key);
 	} else {
 		gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, NULL);
@@ -334,12 +363,17 @@ gw_samgr_stats(const struct gw_samgr *mgr, const char *name, struct gw_sa_stats 
 int
 gw_samgr_set_disabled(struct gw_samgr *mgr, const char *name, bool disabled)
 {
-	int slot = gw_spd_slot_find(mgr->slots, name);
+	struct gw_spd_slots *slots = mgr->slots;
+	int slot = gw_spd_slot_find(slots, name);
 
+	if (slot < 0) {
+		slots = mgr->in_slots;
+		slot = gw_spd_slot_find(slots, name);
+	}
 	if (slot < 0)
 		return slot;
 	GW_LOG(policy, NOTICE, "SA slot %s: %s", name, disabled ? "disabled" : "enabled");
-	return gw_spd_slot_set_disabled(mgr->slots, (uint32_t)slot, GW_SPD_SLOT_DIS_ADMIN,
+	return gw_spd_slot_set_disabled(slots, (uint32_t)slot, GW_SPD_SLOT_DIS_ADMIN,
 					disabled);
 }
 

@@ -35,7 +35,7 @@ spd_get(struct gw_samgr *mgr, const char *ifname, enum gw_sa_dir dir)
 	s = &mgr->spds[mgr->nb_spds];
 	snprintf(name, sizeof(name), "%s.%s", ifname, dir == GW_SA_INBOUND ? "in" : "out");
 	p.name = name;
-	p.slots = mgr->slots;
+	p.slots = dir == GW_SA_INBOUND ? mgr->in_slots : mgr->slots;
 	p.rcu = mgr->rcu;
 	p.socket = mgr->socket;
 	s->spd = gw_spd_create(&p);

@@ -133,6 +133,7 @@ gw_samgr_poll(struct gw_samgr *mgr, uint64_t now)
 	/* 1. SAs past their grace period become zombies. */
 	gw_sad_reclaim(mgr->sad);
 	gw_spd_slots_reclaim(mgr->slots);
+	gw_spd_slots_reclaim(mgr->in_slots);
 	for (i = 0; i < mgr->nb_spds; i++)
 		gw_spd_reclaim(mgr->spds[i].spd);
 	/*

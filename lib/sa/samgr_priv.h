@@ -18,6 +18,7 @@ struct samgr_entry {
 	uint64_t created;		/* poll time, SAMGR_UNSTAMPED until the first poll */
 	struct gw_sad_key key;		/* inbound */
 	int slot;			/* outbound: slot index (holds a reference) */
+	int in_slot;			/* inbound: slot in in_slots (holds a reference) */
 };
 
 struct samgr_spd {
@@ -39,7 +40,9 @@ struct gw_samgr {
 	struct rte_rcu_qsbr *rcu;
 	int socket;
 	struct gw_sad *sad;
-	struct gw_spd_slots *slots;
+	struct gw_spd_slots *slots;	/* outbound SAs, owned: protect/fail-open terms */
+	struct gw_spd_slots *in_slots;	/* inbound SAs, not owned (the SAD owns them):
+					 * terms of match-direction output policies */
 	struct rte_ring *events;
 	struct rte_hash *by_name;	/* name -> entry index */
 	struct samgr_entry *entries;

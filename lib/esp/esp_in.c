@@ -238,18 +238,7 @@ esp_in_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 		op->auth_start = 0;
 		op->auth_len = 8 + sa->iv_len + ct_len[i];
 		op->iv = esp + 8;
-		op->has_esn = sa->esn;
-		op->esn_hi = rte_cpu_to_be_32((uint32_t)(seq[i] >> 32));
-		if (kind == ESP_IN_REPLAY && sa->esn) {
-			memcpy(aad[nb_ops], esp, 4);
-			memcpy(aad[nb_ops] + 4, &op->esn_hi, 4);
-			memcpy(aad[nb_ops] + 8, esp + 4, 4);
-			op->aad = aad[nb_ops];
-			op->aad_len = 12;
-		} else {
-			op->aad = esp;
-			op->aad_len = 8;
-		}
+		esp_op_seq(op, esp, aad[nb_ops], seq[i], kind == ESP_IN_REPLAY && sa->esn);
 		op->icv = esp + op->auth_len;
 		op->status = 0;
 		idx[nb_ops++] = i;

@@ -5,6 +5,7 @@
 /* The SA object's layout; private to lib/esp. See README.md. */
 
 #include <stdatomic.h>
+#include <string.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 #include <rte_esp.h>
@@ -99,6 +100,28 @@ esp_slot(const struct gw_sa *sa)
 	unsigned int id = rte_lcore_id();
 
 	return id < (unsigned int)sa->nb_slots - 1 ? id : sa->nb_slots - 1u;
+}
+
+/*
+ * Sequence-number inputs of a crypto op: ESN high bits for the HMAC
+ * (RFC 4303 2.2.1) and the AAD, SPI || SEQ or SPI || ESN-hi || SEQ-lo
+ * (RFC 4106 5, RFC 7634 2.1) in the caller's 12-byte buffer.
+ */
+static inline void
+esp_op_seq(struct gw_crypto_op *op, uint8_t *esp, uint8_t aad[12], uint64_t seq, bool esn)
+{
+	op->has_esn = esn;
+	op->esn_hi = rte_cpu_to_be_32((uint32_t)(seq >> 32));
+	if (esn) {
+		memcpy(aad, esp, 4);
+		memcpy(aad + 4, &op->esn_hi, 4);
+		memcpy(aad + 8, esp + 4, 4);
+		op->aad = aad;
+		op->aad_len = 12;
+	} else {
+		op->aad = esp;
+		op->aad_len = 8;
+	}
 }
 
 /* Raise an event on the control ring (gw_sa.c). */

@@ -19,6 +19,8 @@ static struct rte_mempool *mp;
 static struct gw_sa *sas[6];
 static struct gw_crypto_session *icv_sess[6];
 static const struct gw_crypto_engine *eng;
+/* The SAs live in rte_malloc memory, which LeakSanitizer does not scan. */
+static struct gw_crypto_session *keep[RTE_DIM(sas)];
 
 static struct gw_sa *
 mk_sa(const char *cipher, const char *auth, bool group, uint32_t tbar, enum gw_udp_encap udp,
@@ -72,13 +74,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0)
 		abort();
 	mp = rte_pktmbuf_pool_create("fz", 63, 0, GW_META_PRIV_SIZE, 4096, SOCKET_ID_ANY);
-	eng = gw_crypto_engine_get("openssl");
+	eng = gw_crypto_engine_get("ipsecmb");
 	sas[0] = mk_sa("aes-128-gcm", NULL, false, 0, GW_UDP_ENCAP_NONE, 0);
 	sas[1] = mk_sa("aes-128-cbc", "hmac-sha1-96", false, 0, GW_UDP_ENCAP_NAT_T, 1);
 	sas[2] = mk_sa("aes-256-gcm", NULL, true, 1000, GW_UDP_ENCAP_NONE, 2);
 	sas[3] = mk_sa("chacha20-poly1305", NULL, true, 0, GW_UDP_ENCAP_PORT, 3);
 	sas[4] = mk_sa("null", "hmac-sha-256-128", false, 0, GW_UDP_ENCAP_NONE, 4);
 	sas[5] = mk_sa("null", "hmac-sha1-96", true, 60000, GW_UDP_ENCAP_NONE, 5);
+	for (unsigned int i = 0; i < RTE_DIM(sas); i++)
+		keep[i] = sas[i] != NULL ? sas[i]->sess : NULL;
 	if (mp == NULL || sas[0] == NULL || sas[1] == NULL || sas[2] == NULL ||
 	    sas[4] == NULL || sas[5] == NULL)
 		abort();

@@ -21,6 +21,7 @@ ROOT=$PWD
 
 mode=${1:-}
 case "$mode" in forward|esp) ;; *) sed -n '2,19p' "$0"; exit 2 ;; esac
+[ "$mode" = esp ] && exec "$ROOT/scripts/bench-esp.sh"	# ESP benchmark: scripts/bench/README.md
 
 ./scripts/setup.sh --test --no-build >/dev/null
 if [ -z "${GDOIGW_BIN:-}" ] && ! ./scripts/setup.sh >"${TMPDIR:-/tmp}/bench-build.$$.log" 2>&1; then

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""Markdown tables from scripts/bench-esp.sh's raw results (results.txt).
+
+  esp_report.py RESULTS.txt
+"""
+import statistics
+import sys
+
+FRAME = {"64": 64, "512": 512, "1420": 1420, "imix": (7 * 64 + 4 * 594 + 1518) / 12}
+# ESP payload the cipher sees for a frame (tunnel mode: the inner IP packet + 2-byte
+# trailer), rounded up to 16 bytes for the raw call; IMIX = the packet-weighted mix
+RAW = {"64": [48], "512": [496], "1420": [1408], "imix": [48] * 7 + [592] * 4 + [1504]}
+ALG = {"gcm": "AES-128-GCM", "cbc": "AES-128-CBC + HMAC-SHA1-96"}
+DIR = {"enc": "encrypt", "dec": "decrypt"}
+
+
+def load(path):
+    r = {"gw": {}, "secgw": {}, "floor": {}, "verify": {}, "raw": {}, "sad": [], "install": [],
+         "imb": [], "meta": {}}
+    for line in open(path):
+        f = line.split()
+        if not f:
+            continue
+        k = f[0]
+        if k in ("gw", "secgw"):
+            r[k][tuple(f[1:5])] = float(f[5])
+        elif k == "floor":
+            r["floor"][f[1]] = float(f[2])
+        elif k == "verify":
+            r["verify"][tuple(f[1:6])] = " ".join(f[6:])
+        elif k == "raw":
+            r["raw"][int(f[1])] = dict(gcm=float(f[3]), cbc=float(f[7]))
+        elif k in ("sad", "install", "imb"):
+            r[k].append(f)
+        else:
+            r["meta"][k] = " ".join(f[1:])
+    return r
+
+
+def fmt(x, d=2):
+    return "–" if x is None else ("%.*f" % (d, x))
+
+
+def main(path):
+    r = load(path)
+    m = r["meta"]
+    tsc = float(m.get("tsc_hz", 0)) or None
+    sizes = [s for s in FRAME if any(k[3] == s for k in r["gw"])]
+    out = []
+    p = out.append
+    p("## ESP throughput, one worker lcore (`scripts/bench.sh esp`)")
+    p("")
+    p("* CPU: %s, %s cpus; flags: %s; TSC %.3f GHz" % (m.get("cpu", "?"), m.get("ncpu", "?"),
+      m.get("flags", "?"), (tsc or 0) / 1e9))
+    p("* date %s, host %s, gdoigw %s, IPsec-MB %s, DPDK %s" % (m.get("date"), m.get("host"),
+      m.get("git"), *m.get("ipsecmb", "? ? ?").split()[::2]))
+    p("* load average (1/5/15 min) at start %s, at end %s — figures are only meaningful on a quiet"
+      " machine; compare ratios inside one run" % (m.get("load_start"), m.get("load_end")))
+    meth = m.get("method", "").split()
+    p("* method: net_pcap `infinite_rx=1` source → device under test (1 worker lcore, `-l 0,1`,"
+      " `--no-huge`) → net_null `no-rx=1` sink; throughput = the sink's opackets through the"
+      " telemetry socket, %s s warm-up, median of %s windows of %s s. Mpps; Gbps on the"
+      " plaintext frame incl. FCS (\"64 B\" = 60 bytes in the pcap; IMIX = 7×64 : 4×594 :"
+      " 1×1518, mean %.1f B); cycles/packet = TSC Hz ÷ pps." % (meth[1] if len(meth) > 1 else "?",
+      meth[5] if len(meth) > 5 else "?", meth[3] if len(meth) > 3 else "?", FRAME["imix"]))
+    p("* gdoigw: run-to-completion, `exception = \"none\"`, ipsecmb engine (private library copy"
+      " per worker). Encrypt: cleartext 10.1/16 → 10.2/16 UDP matching a protect term of an"
+      " outbound **group SA** (header preservation). Decrypt: ~1,000 packets pre-encrypted by"
+      " scapy (seq 1..1020), inbound **group SA, no time-based anti-replay (window 0) and"
+      " `no-anti-replay`**; inner destinations routed out of the sink port. Interface MTU 9000"
+      " and tunnel-mtu 9192, so the 1518 B IMIX frames are not fragmented (as in ipsec-secgw).")
+    p("* raw = `gw_crypto_raw_cost()` in the same run (IPsec-MB direct GCM API / one CBC+HMAC-SHA1"
+      " job per op, private library copy, no I/O) on the ESP payload of the frame (inner IP packet"
+      " + trailer, rounded to 16 B: 48/496/1408 B; IMIX weighted). gw_crypto_raw_cost has only"
+      " encrypt operations: the decrypt ratio uses the encrypt cost (GCM decrypt costs the same;"
+      " CBC decrypt is cheaper than CBC encrypt, so the CBC decrypt ratio is pessimistic for raw).")
+    p("* ipsec-secgw (DPDK example from Debian's dpdk-doc, rx offloads → 0) on the same vdevs,"
+      " tunnel mode SA (it has no header preservation), replay window 0: *lookaside* = legacy"
+      " path with the `crypto_aesni_gcm0` (GCM) / `crypto_aesni_mb0` (CBC) PMD; *cpu-crypto* ="
+      " `-l` (librte_ipsec) with SA option `type cpu-crypto`. `-u` marks the ESP port (0x2"
+      " encrypt, 0x1 decrypt: the pcap source is always port 0).")
+    p("")
+
+    def raw_cost(alg, size):
+        vals = [r["raw"].get(s, {}).get(alg) for s in RAW[size]]
+        if None in vals:
+            return None
+        return statistics.mean(vals)
+
+    for alg in ("gcm", "cbc"):
+        for d in ("enc", "dec"):
+            if not any(k[1] == alg and k[2] == d for k in r["gw"]):
+                continue
+            p("### %s %s" % (ALG[alg], DIR[d]))
+            p("")
+            p("| size | gdoigw Mpps | Gbps | cycles/pkt | raw cycles/op | gdoigw ÷ raw | I/O floor Mpps"
+              " | ipsec-secgw lookaside Mpps | ipsec-secgw cpu-crypto Mpps | gdoigw ÷ best ipsec-secgw |")
+            p("|---|---|---|---|---|---|---|---|---|---|")
+            for s in sizes:
+                gw = r["gw"].get(("group", alg, d, s))
+                if gw is None:
+                    continue
+                cyc = tsc / gw if gw and tsc else None
+                rc = raw_cost(alg, s)
+                rcyc = rc * tsc / 1e9 if rc is not None and tsc else None
+                fl = r["floor"].get(s)
+                sec = {}
+                for t in ("lookaside", "cpu"):
+                    v = r["secgw"].get((t, alg, d, s))
+                    ver = r["verify"].get(("secgw", t, alg, d), "")
+                    ver = next((val for key, val in r["verify"].items()
+                                if key[:4] == ("secgw", t, alg, d)), None)
+                    if v is not None and ver is not None and not ver.startswith("ok"):
+                        sec[t] = ("n/a (output wrong)", None)
+                    elif v is None:
+                        sec[t] = ("not run", None)
+                    elif v == 0:
+                        sec[t] = ("n/a (did not run)", None)
+                    else:
+                        sec[t] = ("%.2f" % (v / 1e6), v)
+                best = max([x[1] for x in sec.values() if x[1]] or [0])
+                p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    s if s == "imix" else s + " B", fmt(gw / 1e6), fmt(gw / 1e6 * FRAME[s] * 8 / 1000),
+                    fmt(cyc, 0), fmt(rcyc, 0), fmt(cyc / rcyc if cyc and rcyc else None),
+                    fmt(fl / 1e6 if fl else None), sec.get("lookaside", ("–",))[0],
+                    sec.get("cpu", ("–",))[0], fmt(gw / best if best else None)))
+            p("")
+    tun = [k for k in r["gw"] if k[0] == "tunnel"]
+    if tun:
+        p("### gdoigw unicast tunnel SA variant (outer 198.51.100.1 ↔ 203.0.113.7; decrypt: no-anti-replay)")
+        p("")
+        p("| algorithm | direction | size | tunnel SA Mpps | group SA Mpps | cycles/pkt (tunnel) |")
+        p("|---|---|---|---|---|---|")
+        for k in sorted(tun, key=lambda k: (k[1], k[2], list(FRAME).index(k[3]))):
+            v = r["gw"][k]
+            g = r["gw"].get(("group",) + k[1:])
+            p("| %s | %s | %s | %s | %s | %s |" % (ALG[k[1]], DIR[k[2]], k[3], fmt(v / 1e6),
+              fmt(g / 1e6 if g else None), fmt(tsc / v if v and tsc else None, 0)))
+        p("")
+    p("### Output checks (one pass of each pcap captured with `tx_pcap=` and checked with scapy)")
+    p("")
+    for k, v in sorted(r["verify"].items()):
+        p("* %s %s %s %s %s: %s" % (k[0] if k[0] == "gw" else "ipsec-secgw", k[1], k[2], k[3], k[4], v))
+    p("")
+    if r["sad"]:
+        p("### SA lookup cost vs installed SAs (C micro-benchmark on lib/sa, `esp_micro sad`)")
+        p("")
+        p("`gw_sad_lookup_inbound_bulk()` in bursts of 32, 65,536 keys spread at random over the"
+          " installed SPIs, each hit SA's first cache line read; median of 5 × 0.2 s. Group SAs"
+          " take the decrypt path's two steps (SPI + destination misses, SPI only hits); unicast"
+          " SAs hit in the first. (lib/sa's SA manager caps installed SAs at GW_SAMGR_MAX_SAS ="
+          " 16,384, so 100,000 is measured on the SAD alone.)")
+        p("")
+        p("| SAs installed | group SA ns/pkt | cycles | unicast SA ns/pkt | cycles |")
+        p("|---|---|---|---|---|")
+        by = {}
+        for f in r["sad"]:
+            by.setdefault(int(f[2]), {})[f[1]] = (float(f[4]), float(f[6]))
+        for n in sorted(by):
+            g, u = by[n].get("group", (None, None)), by[n].get("unicast", (None, None))
+            p("| %s | %s | %s | %s | %s |" % ("{:,}".format(n), fmt(g[0], 1), fmt(g[1], 0),
+              fmt(u[0], 1), fmt(u[1], 0)))
+        p("")
+    if r["install"]:
+        f = r["install"][0]
+        kv = dict(zip(f[1::2], f[2::2]))
+        p("### SA installs while forwarding (`esp_micro install`)")
+        p("")
+        p("Main lcore: `gw_samgr_replace()` (new AES-128-GCM session, SAD swap, old SA freed after"
+          " an RCU grace period, `gw_samgr_poll()` every 64) round-robin over %s inbound group SAs"
+          " for 2 s; worker lcore 1: bursts of 32 SAD lookups over the same SPIs, dereferencing"
+          " each SA, quiescent report per burst." % kv.get("nsa"))
+        p("")
+        p("| installs/s | reader Mlookups/s before | reader Mlookups/s during | reader misses |")
+        p("|---|---|---|---|")
+        p("| %s | %s | %s | %s |" % ("{:,}".format(int(float(kv["installs_per_s"]))),
+          kv["reader_baseline_mlookups"], kv["reader_during_mlookups"], kv["reader_misses"]))
+        p("")
+    if r["imb"]:
+        p("### IPsec-MB 1.3 `imb_errno` contention (`esp_micro imb`: raw GCM-128 encrypt, direct API)")
+        p("")
+        p("| payload | library | 1 thread Mops | 2 threads Mops (total) | scaling |")
+        p("|---|---|---|---|---|")
+        for f in r["imb"]:
+            kv = dict(zip(f[2::2], f[3::2]))
+            p("| %s B | %s | %s | %s | %s× |" % (kv["size"], "shared (linked)" if f[1] == "shared"
+              else "private dlmopen copy per thread", kv["t1_mops"], kv["t2_mops"], kv["scale"]))
+        p("")
+        p("Two pinned threads on a 2-core VM:"
+          " the shared `imb_errno` line moves between only two cores, so the difference is small"
+          " and noisy here; notes/ipsec-mb-scaling.md has the 8-16-core figures.")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

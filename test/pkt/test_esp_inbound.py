@@ -345,10 +345,6 @@ def test_check_group_esp_accepted(check_fo):
     assert check_fo["esp_inner"] in res.outputs[INSIDE], counters_msg(res)
 
 
-@pytest.mark.xfail(strict=True, reason="inbound SAs are never bound to an SPD slot (lib/sa "
-                   "gw_samgr: only outbound SAs are), so in an output (inbound-check) policy a "
-                   "fail-open term always sees an 'unusable' slot and lets cleartext in while "
-                   "the group SA is up")
 def test_check_fail_open_closed_while_sa_up(check_fo):
     res = check_fo["res"]
     assert res.drop("policy-cleartext-protected") == 3, counters_msg(res)

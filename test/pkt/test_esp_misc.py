@@ -98,11 +98,6 @@ def test_misc_decrypt(misc, case):
     _check_in(misc, case)
 
 
-@pytest.mark.xfail(strict=True, reason="multipath UDP encapsulation port is never registered "
-                   "with the classifier: nothing calls gw_esp_set_encap_port() when a "
-                   "configuration with udp-encapsulation { port != 4500 } is applied, so "
-                   "gw_esp_parse_spi_buf() returns NOT_ESP for UDP/5555 and the packet is "
-                   "treated as cleartext to a local address (no-exception-path)")
 def test_misc_decrypt_multipath_port(misc):
     _check_in(misc, "multipath")
 

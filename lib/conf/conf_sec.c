@@ -181,6 +181,7 @@ check_options(struct gw_conf_ctx *c)
 	if (conf_has(c, "anti-replay") && c->sa.no_anti_replay)
 		return conf_fail_at(c, "no-anti-replay", "conflicts with anti-replay");
 	sa->anti_replay = conf_has(c, "anti-replay") ? 1 : c->sa.no_anti_replay ? 0 : -1;
+	sa->tunnel_mtu_set = conf_has(c, "tunnel-mtu");
 	if (l->hard_seconds != 0 && l->soft_seconds >= l->hard_seconds)
 		return conf_fail_at(c, "lifetime.soft-seconds", "must be below seconds (%llu)",
 				    (unsigned long long)l->hard_seconds);

@@ -126,6 +126,7 @@ struct gw_conf_sa {
 	enum gw_udp_encap udp_encap;
 	uint16_t udp_port;		/* GW_UDP_ENCAP_PORT: 1025..65535, not 4500 */
 	uint16_t tunnel_mtu;		/* default 1500 */
+	bool tunnel_mtu_set;		/* configured on the SA (else a policy's may apply) */
 	enum gw_df_mode df;
 	bool clear_df;			/* clear-dont-fragment-bit */
 	bool passive;			/* passive-mode-tunneling */

@@ -74,7 +74,8 @@ l3_multicast(const struct rte_mbuf *m)
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 
-		return RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->dst_addr)) ||
+		/* 224.0.0.0/4 (RTE_IS_IPV4_MCAST shifts a signed int: UB) or broadcast */
+		return (rte_be_to_cpu_32(ip->dst_addr) & 0xf0000000u) == 0xe0000000u ||
 		       ip->dst_addr == RTE_BE32(0xffffffff);
 	}
 	return rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,

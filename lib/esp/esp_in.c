@@ -209,7 +209,12 @@ esp_in_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 			continue;
 		}
 		esp_off[i] = off;
-		seq[i] = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p + off + 4));
+		{
+			uint32_t seq_be;	/* the ESP header need not be 4-byte aligned */
+
+			memcpy(&seq_be, p + off + 4, sizeof(seq_be));
+			seq[i] = rte_be_to_cpu_32(seq_be);
+		}
 		/* trim Ethernet padding so the trailer is where we expect it */
 		rte_pktmbuf_trim(pkts[i], (uint16_t)(rte_pktmbuf_data_len(pkts[i]) - len));
 	}

@@ -200,7 +200,11 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 		}
 		esp = p + ip_len + udp_len;
 		memcpy(esp, &sa->spi_be, 4);
-		*(unaligned_uint32_t *)(esp + 4) = rte_cpu_to_be_32((uint32_t)seq[i]);
+		{
+			uint32_t seq_be = rte_cpu_to_be_32((uint32_t)seq[i]);
+
+			memcpy(esp + 4, &seq_be, sizeof(seq_be));	/* may be unaligned */
+		}
 		esp_out_iv(sa, esp + 8, seq[i], slot, outer);
 		if (tbar)
 			gw_tbar_write(esp + 8 + sa->iv_len, nh, (uint32_t)now->sec, now->usec);

@@ -112,9 +112,33 @@ keep_first(int *first, int ret)
 		*first = ret;
 }
 
+/*
+ * An SA inherits what its service set (a policy naming it in a term) says
+ * and it does not: no-anti-replay and tunnel-mtu. The SA's own setting wins.
+ */
+static void
+effective_sa(const struct gw_config *conf, const struct gw_conf_sa *sa, struct gw_conf_sa *out)
+{
+	*out = *sa;
+	for (unsigned int p = 0; p < conf->nb_policies; p++) {
+		const struct gw_conf_policy *pol = &conf->policies[p];
+		bool names_it = false;
+
+		for (unsigned int t = 0; t < pol->nb_terms && !names_it; t++)
+			names_it = strcmp(pol->terms[t].sa, sa->name) == 0;
+		if (!names_it)
+			continue;
+		if (out->anti_replay == -1 && pol->no_anti_replay)
+			out->anti_replay = 0;
+		if (!sa->tunnel_mtu_set && pol->tunnel_mtu != 0)
+			out->tunnel_mtu = pol->tunnel_mtu;
+	}
+}
+
 int
 gw_samgr_apply_config(struct gw_samgr *mgr, const struct gw_config *conf)
 {
+	struct gw_conf_sa eff;
 	struct gw_conf_term *buf;
 	unsigned int i, kept = 0, changed = 0, added = 0, removed = 0;
 	struct samgr_entry *e;
@@ -123,13 +147,15 @@ gw_samgr_apply_config(struct gw_samgr *mgr, const struct gw_config *conf)
 
 	if (conf == NULL)
 		return -EINVAL;
+	memset(&eff, 0, sizeof(eff));	/* compared as bytes: padding too */
 	buf = malloc(sizeof(*buf) * GW_CONF_MAX_TERMS);
 	if (buf == NULL)
 		return -ENOMEM;
 	/* 1. New and changed SAs first, so new rules find them bound. */
 	for (i = 0; i < conf->nb_sas; i++) {
-		const struct gw_conf_sa *c = &conf->sas[i];
+		const struct gw_conf_sa *c = &eff;
 
+		effective_sa(conf, &conf->sas[i], &eff);
 		e = samgr_entry(mgr, c->name);
 		if (e == NULL) {
 			keep_first(&first, gw_samgr_add(mgr, c));

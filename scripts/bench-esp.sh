@@ -10,7 +10,8 @@
 # confirmed once with scapy (a tx_pcap= capture of one pass of the pcap).
 # Environment: SIZES ("64 512 1420 imix"), ALGS ("gcm cbc"), WARMUP (2),
 #   WINDOW (2), COUNT (3), TUNNEL_SIZES ("64 1420": gdoigw unicast tunnel SA
-#   variant), SECGW (1: measure ipsec-secgw), BUILD (build-bench), OUT
+#   variant), SECGW (1: measure ipsec-secgw), SPREAD ("1 1000 4096": decrypt
+#   over that many inbound SAs; 4096 = the configuration's limit), BUILD (build-bench), OUT
 #   ($BUILD/bench-esp.md). Not part of the test suite. Takes ~12 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ SIZES=${SIZES:-"64 512 1420 imix"}
 ALGS=${ALGS:-"gcm cbc"}
 TUNNEL_SIZES=${TUNNEL_SIZES-"64 1420"}
 SECGW=${SECGW:-1}
+SPREAD=${SPREAD-"1 1000 4096"}
 WARMUP=${WARMUP:-2}; WINDOW=${WINDOW:-2}; COUNT=${COUNT:-3}
 RES=$W/results.txt
 mkdir -p "$W"
@@ -111,6 +113,26 @@ gw_case() {	# DIR ALG MODE SIZE
 	log "gdoigw $tag: $pps pps; $v"
 }
 
+# gdoigw decrypt, 64 B GCM, 16,384 packets spread over N inbound group SAs (SPI 0x2001 + i % N)
+spread_case() {	# N
+	local n=$1 pps v cap=$W/cap.pcap in=$W/spread_$1.pcap
+	[ -f "$in" ] || "$PY" scripts/bench/esp_pcap.py gen-spread "$in" "$n"
+	gw_esp_conf dec gcm group "net_pcap0,rx_pcap=$in,tx_pcap=/dev/null" \
+		"net_pcap1,rx_pcap=$W/empty.pcap,tx_pcap=$cap" "$n" >"$W/gw_spread_$n.check.conf"
+	rm -f "$cap"
+	timeout 60 "$GW" "${eal[@]}" --file-prefix="be$$c" -- -c "$W/gw_spread_$n.check.conf" \
+		--exit-when-idle 500 >"$W/gw_spread_$n.check.log" 2>&1 || true
+	rm -rf "/var/run/dpdk/be$$c"
+	if v=$("$PY" scripts/bench/esp_pcap.py check-dec "$W/spread_${n}_inner.pcap" "$cap" 2>&1); then
+		v="ok: $v"; else v="FAIL: $v"; fi
+	GW_MBUFS=65536 gw_esp_conf dec gcm group "net_pcap0,rx_pcap=$in,infinite_rx=1,tx_pcap=/dev/null" \
+		"net_null1,no-rx=1" "$n" >"$W/gw_spread_$n.conf"
+	pps=$(measure "gdoigw spread $n" "be$$g" "$W/gw_spread_$n.log" "$GW" "${eal[@]}" --file-prefix="be$$g" -- -c "$W/gw_spread_$n.conf")
+	echo "spread $n $pps" >>"$RES"
+	echo "verify gw spread-$n gcm dec 64 $v" >>"$RES"
+	log "gdoigw decrypt over $n SAs: $pps pps; $v"
+}
+
 # ---- ipsec-secgw ----
 secgw_args() {	# DIR ALG TYPE SRC SINK -> argv (lookaside PMD: aesni_gcm for GCM, aesni_mb for CBC)
 	local dir=$1 alg=$2 type=$3 src=$4 sink=$5 cdev=crypto_aesni_mb0 u=0x2 l=()
@@ -178,6 +200,8 @@ done; done; done
 for alg in $ALGS; do for dir in enc dec; do for size in $TUNNEL_SIZES; do
 	gw_case "$dir" "$alg" tunnel "$size"
 done; done; done
+
+for n in $SPREAD; do spread_case "$n"; done
 
 log "SA lookup, installs, imb_errno contention"
 "$MICRO" sad 1 1000 100000 2>/dev/null | grep '^sad' >>"$RES"

@@ -1,6 +1,7 @@
 # Configurations for scripts/bench-esp.sh (sourced). Keys and SPIs match scripts/bench/esp_pcap.py.
 
 # gw_esp_conf DIR(enc|dec) ALG(gcm|cbc) MODE(group|tunnel) SRCDEV SINKDEV [NSA]
+# (environment GW_MBUFS: packet buffers, for pcaps bigger than the default pool)
 gw_esp_conf() {
 	local dir=$1 alg=$2 mode=$3 src=$4 sink=$5 nsa=${6:-1}
 	local enc auth spi selsrc seldst a0 a1 n0 n1 r0 r1 rt
@@ -21,7 +22,7 @@ gw_esp_conf() {
 		rt='{ name = "10.1.0.0/16"; next-hop = "192.0.2.2"; }'
 	fi
 	cat <<CONF
-system = { dataplane = { layout = "run-to-completion"; workers = [ 1 ]; crypto-engine = "ipsecmb"; }; };
+system = { dataplane = { layout = "run-to-completion"; workers = [ 1 ]; crypto-engine = "ipsecmb"; ${GW_MBUFS:+mbufs = $GW_MBUFS;} }; };
 interfaces = (
   { name = "ge-0/0/0"; device = "$src"; mac = "02:00:00:00:00:01"; exception = "none"; mtu = 9000;
     unit = ( { name = "0"; family = { inet = { address = [ "$a0" ];
@@ -48,7 +49,7 @@ CONF
 		echo 'security = { ipsec = { security-association = ('
 		for ((i = 0; i < nsa; i++)); do
 			[ $i -gt 0 ] && echo ','
-			echo "{ name = \"sa-in$i\"; spi = $((base + i * 16)); direction = \"inbound\"; $tun $enc $auth no-anti-replay = true;"
+			echo "{ name = \"sa-in$i\"; spi = $((base + i)); direction = \"inbound\"; $tun $enc $auth no-anti-replay = true;"
 			echo '  selector = { source-address = "10.2.0.0/16"; destination-address = "10.1.0.0/16"; }; }'
 		done
 		echo '); }; };'

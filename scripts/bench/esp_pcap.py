@@ -2,6 +2,10 @@
 """Packets for scripts/bench-esp.sh (Debian's /usr/bin/python3 with scapy).
 
   esp_pcap.py gen DIR            write every pcap the ESP bench needs into DIR
+  esp_pcap.py gen-spread OUT.pcap NSA
+        16,384 64 B GCM packets for decryption spread over NSA inbound group SAs
+        (SPI 0x2001 + i % NSA), for the throughput-vs-SA-count case; the
+        cleartext goes to OUT_inner.pcap
   esp_pcap.py check-enc ALG MODE IN.pcap OUT.pcap
         decrypt the gateway's ESP output with scapy (independent ESP) and compare
         each inner packet with the cleartext input (TTL - 1); prints a summary,
@@ -93,6 +97,24 @@ def gen(d):
     write_pcap("%s/empty.pcap" % d, [])
 
 
+def gen_spread(path, nsa, n=16384, size=64, alg="gcm"):
+    """Decrypt input spread over nsa inbound group SAs: packet i uses SPI SPI_IN + i % nsa."""
+    from scapy.all import Ether
+    frames, clear = [], []
+    sas = {}
+    for i in range(n):
+        ip = inner(i, size, "10.2", "10.1")
+        clear.append(bytes(Ether(src=PEER0_MAC, dst=PORT0_MAC) / ip))
+        s = SPI_IN[alg] + i % nsa
+        if s not in sas:
+            sas[s] = sa_for(alg, s, "group", ip)
+        sa = sas[s]
+        sa.tunnel_header.src, sa.tunnel_header.dst = ip.src, ip.dst
+        frames.append(bytes(Ether(src=PEER0_MAC, dst=PORT0_MAC) / sa.encrypt(ip, seq_num=1 + i // nsa)))
+    write_pcap(path, frames)
+    write_pcap(path[:-5] + "_inner.pcap", clear)
+
+
 def same_inner(a, b):
     """a: expected (input) IP packet, b: output; equal but TTL - 1 (and checksum)."""
     from scapy.all import IP
@@ -167,6 +189,8 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if a[:1] == ["gen"]:
         gen(a[1])
+    elif a[:1] == ["gen-spread"]:
+        gen_spread(a[1], int(a[2]))
     elif a[:1] == ["check-enc"]:
         sys.exit(check_enc(a[1], a[2], a[3], a[4]))
     elif a[:1] == ["check-dec"]:

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -58,19 +59,22 @@ gw_l3_ipv4_dst_bad(rte_be32_t dst)
 	return a == 0 || a == 127;
 }
 
+/* Addresses in packets are not 8-byte aligned: load the words with memcpy. */
 static inline bool
 gw_l3_ipv6_is_unspec(const uint8_t *a)
 {
-	const uint64_t *w = (const uint64_t *)(const void *)a;
+	uint64_t w[2];
 
+	memcpy(w, a, sizeof(w));
 	return (w[0] | w[1]) == 0;
 }
 
 static inline bool
 gw_l3_ipv6_is_loopback(const uint8_t *a)
 {
-	const uint64_t *w = (const uint64_t *)(const void *)a;
+	uint64_t w[2];
 
+	memcpy(w, a, sizeof(w));
 	return w[0] == 0 && w[1] == rte_cpu_to_be_64(1);
 }
 

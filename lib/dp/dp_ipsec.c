@@ -323,10 +323,14 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	if (dp->layout == GW_LAYOUT_PIPELINE)
 		refresh_sas(dp, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
-		struct gw_meta *meta = gw_meta(pkts[i]);
-		struct gw_sa *sa = meta->sa;
+		struct gw_meta *meta;
+		struct gw_sa *sa;
 		uint16_t nb, nb_big = 0;
 
+		if (pkts[i] == NULL)	/* left for the fragment path earlier in this burst */
+			continue;
+		meta = gw_meta(pkts[i]);
+		sa = meta->sa;
 		if (done[i] || meta->drop != GW_DROP_NONE || (meta->action != GW_ACT_ENCRYPT &&
 				meta->action != GW_ACT_DECRYPT)) {
 			continue;

@@ -61,8 +61,7 @@ frag4(uint32_t src, uint16_t id, uint16_t ofs, uint16_t len, bool mf, uint8_t pr
 	ip->dst_addr = RTE_BE32(0xcb007109);
 	/* past the end of ref[] (fragments "beyond 65535"), the payload is zeros */
 	memset(b + 20, 0, len);
-	if (ofs < sizeof(ref))
-		memcpy(b + 20, ref + ofs, RTE_MIN((size_t)len, sizeof(ref) - ofs));
+	memcpy(b + 20, ref + ofs, RTE_MIN((size_t)len, sizeof(ref) - ofs));	/* ofs < 65536 */
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	m = ft_mbuf(mp, b, (uint16_t)(20 + len), 0);
 	if (m != NULL)

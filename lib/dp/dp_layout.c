@@ -301,20 +301,31 @@ ring_forward(struct rte_ring *r, struct rte_mbuf **pkts, uint16_t n)
 	gw_drop_burst(pkts + sent, n - sent);
 }
 
+static inline bool
+ring_has_room(const struct rte_ring *r)
+{
+	return rte_ring_free_count(r) >= GW_MAX_BURST;
+}
+
 static void
 pipeline_poll(struct gw_dp *dp, struct gw_worker *w)
 {
 	struct rte_mbuf *pkts[GW_MAX_BURST];
 	uint16_t n, good;
 
-	if (w->stage[GW_STAGE_RX]) {
+	/*
+	 * Back-pressure: a stage takes a burst only when the next ring has room
+	 * for it, so a slow stage leaves packets in the NIC (counted there as
+	 * missed) instead of being dropped between stages.
+	 */
+	if (w->stage[GW_STAGE_RX] && ring_has_room(dp->stage_ring[0])) {
 		for (unsigned int i = 0; i < w->nb_rxq; i++) {
 			n = gw_stage_rx(dp, w, i, pkts);
 			if (n != 0)
 				ring_forward(dp->stage_ring[0], pkts, n);
 		}
 	}
-	if (w->stage[GW_STAGE_CLASSIFY]) {
+	if (w->stage[GW_STAGE_CLASSIFY] && ring_has_room(dp->stage_ring[1])) {
 		n = rte_ring_sc_dequeue_burst(dp->stage_ring[0], (void **)pkts, GW_MAX_BURST,
 					      NULL);
 		if (n != 0) {
@@ -323,7 +334,7 @@ pipeline_poll(struct gw_dp *dp, struct gw_worker *w)
 			ring_forward(dp->stage_ring[1], pkts, good);
 		}
 	}
-	if (w->stage[GW_STAGE_CRYPTO]) {
+	if (w->stage[GW_STAGE_CRYPTO] && ring_has_room(dp->stage_ring[2])) {
 		n = rte_ring_sc_dequeue_burst(dp->stage_ring[1], (void **)pkts, GW_MAX_BURST,
 					      NULL);
 		if (n != 0) {

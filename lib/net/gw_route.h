@@ -209,8 +209,9 @@ gw_route_lookup6_bulk(const struct gw_route_table *t, uint8_t dst[][16],
  * Route a burst of packets that gw_l3_parse() accepted (meta->l3 set, l2_len
  * valid), by their destination address: FORWARD sets meta->out_port and
  * meta->nh4/nh6, LOCAL sets meta->action = GW_ACT_LOCAL (and out_port to the
- * port the address belongs to), no route or a discard route set meta->drop to
- * GW_DROP_NO_ROUTE. n <= GW_MAX_BURST. Nothing is moved or freed.
+ * port the address belongs to), no route sets meta->drop to GW_DROP_NO_ROUTE,
+ * a discard route to GW_DROP_ROUTE_DISCARD. n <= GW_MAX_BURST.
+ * Nothing is moved or freed.
  */
 static inline void
 gw_route_lookup_burst(const struct gw_route_table *t, struct rte_mbuf **pkts, unsigned int n)
@@ -256,6 +257,9 @@ gw_route_lookup_burst(const struct gw_route_table *t, struct rte_mbuf **pkts, un
 		case GW_ROUTE_LOCAL:
 			meta->out_port = r->port;
 			meta->action = GW_ACT_LOCAL;
+			break;
+		case GW_ROUTE_DISCARD:
+			meta->drop = GW_DROP_ROUTE_DISCARD;
 			break;
 		default:
 			meta->drop = GW_DROP_NO_ROUTE;

@@ -29,6 +29,7 @@
 	X(BAD_IP_ADDR, "source or destination address not forwardable") \
 	X(TTL_EXPIRED, "TTL or hop limit reached zero") \
 	X(NO_ROUTE, "no route to the destination") \
+	X(ROUTE_DISCARD, "matched a static discard route") \
 	X(NEIGH_UNRESOLVED, "next-hop MAC address not (yet) resolved") \
 	X(MTU_EXCEEDED, "larger than the egress MTU") \
 	X(PORT_DOWN, "egress interface administratively down") \

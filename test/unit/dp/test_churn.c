@@ -23,6 +23,7 @@
 #include "gw_esp.h"
 #include "gw_samgr.h"
 #include "gw_test.h"
+#include "gw_test_sa.h"
 
 #define NB_CHURN 64
 #define PAYLOAD 100
@@ -34,32 +35,6 @@ static uint32_t out_slot;
 static atomic_bool stop;
 static uint64_t sent, received, lost, corrupt;
 
-static struct gw_conf_sa
-sa_conf(const char *name, uint32_t spi, enum gw_sa_dir dir, bool group, uint8_t keybyte)
-{
-	struct gw_conf_sa c;
-	unsigned int len;
-
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.spi = spi;
-	c.direction = dir;
-	c.group = group;
-	gw_cipher_parse("aes-128-gcm", &c.crypto.cipher, &len);
-	c.crypto.cipher_key_len = len;
-	memset(c.crypto.cipher_key, keybyte, len);
-	c.crypto.encrypt = dir == GW_SA_OUTBOUND;
-	if (!group) {
-		c.tunnel_local.family = c.tunnel_remote.family = AF_INET;
-		inet_pton(AF_INET, "192.0.2.1", &c.tunnel_local.v4);
-		inet_pton(AF_INET, "198.51.100.1", &c.tunnel_remote.v4);
-	}
-	c.replay_window = 64;
-	c.anti_replay = -1;
-	c.d3p_protocol = 253;
-	c.tunnel_mtu = 1500;
-	return c;
-}
 
 /* An IPv4/UDP packet with a counter pattern, data at the IP header. */
 static void
@@ -156,8 +131,8 @@ worker(void *arg __rte_unused)
 static void
 test_churn_while_forwarding(void)
 {
-	struct gw_conf_sa gout = sa_conf("gout", 0x500, GW_SA_OUTBOUND, true, 7);
-	struct gw_conf_sa gin = sa_conf("gin", 0x500, GW_SA_INBOUND, true, 7);
+	struct gw_conf_sa gout = gw_test_sa_conf("gout", 0x500, GW_SA_OUTBOUND, true, 7);
+	struct gw_conf_sa gin = gw_test_sa_conf("gin", 0x500, GW_SA_INBOUND, true, 7);
 	unsigned int worker_lcore = rte_get_next_lcore(-1, 1, 0);
 	uint64_t replaced = 0, end, hz = rte_get_tsc_hz();
 	struct gw_conf_sa churn[NB_CHURN];
@@ -169,7 +144,7 @@ test_churn_while_forwarding(void)
 		char name[16];
 
 		snprintf(name, sizeof(name), "c%d", i);
-		churn[i] = sa_conf(name, 0x1000 + i, i % 2 ? GW_SA_INBOUND : GW_SA_OUTBOUND,
+		churn[i] = gw_test_sa_conf(name, 0x1000 + i, i % 2 ? GW_SA_INBOUND : GW_SA_OUTBOUND,
 				   i % 4 < 2, 1);
 		CHECK_EQ(gw_samgr_add(mgr, &churn[i]), 0);
 	}

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include "gw_test.h"
+#include "gw_test_sa.h"
 #include "gw_samgr.h"
 #include "sa_test_common.h"
 
@@ -35,32 +36,6 @@ event_cb(struct gw_samgr *mgr, const char *name, enum gw_sa_event_type type, voi
 		log->seq++;
 }
 
-static struct gw_conf_sa
-sa_conf(const char *name, uint32_t spi, enum gw_sa_dir dir, bool group, uint8_t keybyte)
-{
-	struct gw_conf_sa c;
-	unsigned int len;
-
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.spi = spi;
-	c.direction = dir;
-	c.group = group;
-	gw_cipher_parse("aes-128-gcm", &c.crypto.cipher, &len);
-	c.crypto.cipher_key_len = len;
-	memset(c.crypto.cipher_key, keybyte, len);
-	c.crypto.encrypt = dir == GW_SA_OUTBOUND;
-	if (!group) {
-		c.tunnel_local.family = c.tunnel_remote.family = AF_INET;
-		inet_pton(AF_INET, "192.0.2.1", &c.tunnel_local.v4);
-		inet_pton(AF_INET, "198.51.100.1", &c.tunnel_remote.v4);
-	}
-	c.replay_window = 64;
-	c.anti_replay = -1;
-	c.d3p_protocol = 253;
-	c.tunnel_mtu = 1500;
-	return c;
-}
 
 static struct gw_samgr *
 mgr_new(void)
@@ -75,9 +50,9 @@ static void
 test_install(void)
 {
 	struct gw_samgr *m = mgr_new();
-	struct gw_conf_sa in1 = sa_conf("in1", 0x100, GW_SA_INBOUND, false, 1);
-	struct gw_conf_sa gin = sa_conf("gin", 0x200, GW_SA_INBOUND, true, 2);
-	struct gw_conf_sa gout = sa_conf("gout", 0x200, GW_SA_OUTBOUND, true, 2);
+	struct gw_conf_sa in1 = gw_test_sa_conf("in1", 0x100, GW_SA_INBOUND, false, 1);
+	struct gw_conf_sa gin = gw_test_sa_conf("gin", 0x200, GW_SA_INBOUND, true, 2);
+	struct gw_conf_sa gout = gw_test_sa_conf("gout", 0x200, GW_SA_OUTBOUND, true, 2);
 	struct gw_sad_key k;
 	struct gw_sa *old;
 	struct in_addr a;
@@ -138,9 +113,9 @@ test_apply_config(void)
 	struct gw_sa *keep_out, *chg;
 	struct gw_spd *spd;
 
-	sas1[0] = sa_conf("keep-in", 0x1010, GW_SA_INBOUND, false, 1);
-	sas1[1] = sa_conf("keep-out", 0x1011, GW_SA_OUTBOUND, true, 2);
-	sas1[2] = sa_conf("chg", 0x1012, GW_SA_INBOUND, true, 3);
+	sas1[0] = gw_test_sa_conf("keep-in", 0x1010, GW_SA_INBOUND, false, 1);
+	sas1[1] = gw_test_sa_conf("keep-out", 0x1011, GW_SA_OUTBOUND, true, 2);
+	sas1[2] = gw_test_sa_conf("chg", 0x1012, GW_SA_INBOUND, true, 3);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.nb_sas = 3;
 	cfg.sas = sas1;
@@ -165,7 +140,7 @@ test_apply_config(void)
 	sas2[0] = sas1[1];
 	sas2[1] = sas1[2];
 	sas2[1].crypto.cipher_key[3] ^= 1;
-	sas2[2] = sa_conf("new", 0x1013, GW_SA_INBOUND, true, 4);
+	sas2[2] = gw_test_sa_conf("new", 0x1013, GW_SA_INBOUND, true, 4);
 	cfg.sas = sas2;
 	cfg.nb_sas = 3;
 	pol->nb_terms = 2;
@@ -198,8 +173,8 @@ static void
 test_events_lifetimes(void)
 {
 	struct gw_samgr *m = mgr_new();
-	struct gw_conf_sa life = sa_conf("life", 0x1020, GW_SA_INBOUND, true, 5);
-	struct gw_conf_sa g = sa_conf("gout", 0x1021, GW_SA_OUTBOUND, true, 6);
+	struct gw_conf_sa life = gw_test_sa_conf("life", 0x1020, GW_SA_INBOUND, true, 5);
+	struct gw_conf_sa g = gw_test_sa_conf("gout", 0x1021, GW_SA_OUTBOUND, true, 6);
 	struct gw_sa_event ev;
 	struct cb_log log = { 0 };
 	struct gw_spd_slots *slots = gw_samgr_slots(m);

@@ -72,7 +72,7 @@ def main(path):
       " `no-anti-replay`**; inner destinations routed out of the sink port. Interface MTU 9000"
       " and tunnel-mtu 9192, so the 1518 B IMIX frames are not fragmented (as in ipsec-secgw).")
     p("* raw = `gw_crypto_raw_cost()` in the same run (IPsec-MB direct GCM API / one CBC+HMAC-SHA1"
-      " job per op, private library copy, no I/O) on the ESP payload of the frame (inner IP packet"
+      " job per op, private library copy, no I/O; minimum of 7 interleaved rounds, as load only adds time) on the ESP payload of the frame (inner IP packet"
       " + trailer, rounded to 16 B: 48/496/1408 B; IMIX weighted). gw_crypto_raw_cost has only"
       " encrypt operations: the decrypt ratio uses the encrypt cost (GCM decrypt costs the same;"
       " CBC decrypt is cheaper than CBC encrypt, so the CBC decrypt ratio is pessimistic for raw).")

@@ -364,6 +364,9 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			}
 			big[nb_big++] = run[j];
 		}
+		if (gw_sa_is_group(sa))
+			for (uint16_t j = 0; j < k; j++)
+				gw_meta(run[j])->flags |= GW_META_F_ROUTED_KEEP;
 		gw_esp_outbound(sa, run, k, &now);
 		if (nb_big != 0) {
 			struct gw_worker *w = gw_dp_self();

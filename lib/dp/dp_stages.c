@@ -280,8 +280,16 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 
 		if (meta->action == GW_ACT_ENCRYPT || meta->action == GW_ACT_DECRYPT ||
 		    (meta->flags & GW_META_F_REROUTE)) {
+			/*
+			 * Header preservation keeps the destination: a group SA's
+			 * ESP packet goes where classify routed the inner one.
+			 */
+			bool same_dst = meta->action == GW_ACT_ENCRYPT &&
+					(meta->flags & GW_META_F_ROUTED_KEEP);
+
 			meta->action = GW_ACT_FORWARD;
-			lookup[nb_lookup++] = pkts[i];
+			if (!same_dst)
+				lookup[nb_lookup++] = pkts[i];
 		}
 	}
 	if (nb_lookup != 0)

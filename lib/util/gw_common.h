@@ -50,6 +50,8 @@ struct gw_meta {
 #define GW_META_F_TTL_DONE	0x01	/* TTL/hop limit already decremented */
 #define GW_META_F_DECRYPTED	0x02	/* came out of an inbound SA */
 #define GW_META_F_REROUTE	0x04	/* built by the gateway (ICMP error): route it afresh */
+#define GW_META_F_ROUTED_KEEP	0x08	/* encrypted with header preservation: the route of
+					 * the inner packet still holds */
 
 static inline struct gw_meta *
 gw_meta(struct rte_mbuf *m)

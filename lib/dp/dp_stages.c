@@ -221,6 +221,14 @@ neigh_key(struct gw_neigh_key *k, const struct gw_meta *meta)
 	}
 }
 
+static inline bool
+same_next_hop(const struct gw_meta *a, const struct gw_meta *b)
+{
+	if (a->out_port != b->out_port || a->l3 != b->l3)
+		return false;
+	return a->l3 == GW_L3_IPV4 ? a->nh4 == b->nh4 : memcmp(a->nh6, b->nh6, 16) == 0;
+}
+
 /*
  * Write the Ethernet addresses of the routed packets. A burst mostly goes to
  * one or a few next hops: each distinct next hop is looked up once.
@@ -235,17 +243,18 @@ resolve_l2(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	unsigned int nb_keys = 0;
 	uint64_t ok;
 
+	const struct gw_meta *prev = NULL;
+
 	for (uint16_t i = 0; i < n; i++) {
 		const struct gw_meta *meta = gw_meta(pkts[i]);
-		struct gw_neigh_key k;
 
 		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
 			continue;
-		neigh_key(&k, meta);
-		if (nb_keys == 0 || memcmp(&k, &kb[nb_keys - 1], sizeof(k)) != 0) {
-			kb[nb_keys] = k;
+		if (prev == NULL || !same_next_hop(prev, meta)) {
+			neigh_key(&kb[nb_keys], meta);
 			keys[nb_keys] = &kb[nb_keys];
 			nb_keys++;
+			prev = meta;
 		}
 		key_of[i] = (uint8_t)(nb_keys - 1);
 	}

@@ -3,8 +3,28 @@
 
   esp_report.py RESULTS.txt
 """
+import json
+import os
 import statistics
 import sys
+
+NOISY = 0.15    # windows spread (max - min) / median above which a figure is flagged
+LOGDIR = "."
+
+
+def spread(log):
+    """(max - min) / median of the measured windows, from the case's log (None if absent)."""
+    try:
+        lines = [l for l in open(os.path.join(LOGDIR, log)) if l.startswith('{"pps"')]
+        d = json.loads(lines[-1])
+        return (max(d["pps"]) - min(d["pps"])) / d["median_pps"] if d["median_pps"] else None
+    except (OSError, IndexError, ValueError, KeyError):
+        return None
+
+
+def mark(text, log):
+    sp = spread(log)
+    return text + " *" if sp is not None and sp > NOISY else text
 
 FRAME = {"64": 64, "512": 512, "1420": 1420, "imix": (7 * 64 + 4 * 594 + 1518) / 12}
 # ESP payload the cipher sees for a frame (tunnel mode: the inner IP packet + 2-byte
@@ -44,6 +64,8 @@ def fmt(x, d=2):
 
 
 def main(path):
+    global LOGDIR
+    LOGDIR = os.path.dirname(os.path.abspath(path))
     r = load(path)
     m = r["meta"]
     tsc = float(m.get("tsc_hz", 0)) or None
@@ -81,6 +103,8 @@ def main(path):
       " path with the `crypto_aesni_gcm0` (GCM) / `crypto_aesni_mb0` (CBC) PMD; *cpu-crypto* ="
       " `-l` (librte_ipsec) with SA option `type cpu-crypto`. `-u` marks the ESP port (0x2"
       " encrypt, 0x1 decrypt: the pcap source is always port 0).")
+    p("* `*` after a figure: its windows differed by more than %d %% (max − min over the median):"
+      " the machine was not quiet during that case; repeat before relying on it." % (NOISY * 100))
     p("")
 
     def raw_cost(alg, size):
@@ -119,12 +143,13 @@ def main(path):
                     elif v == 0:
                         sec[t] = ("n/a (did not run)", None)
                     else:
-                        sec[t] = ("%.2f" % (v / 1e6), v)
+                        sec[t] = (mark("%.2f" % (v / 1e6), "secgw_%s_%s_%s_%s.log" % (d, alg, t, s)), v)
                 best = max([x[1] for x in sec.values() if x[1]] or [0])
                 p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                    s if s == "imix" else s + " B", fmt(gw / 1e6), fmt(gw / 1e6 * FRAME[s] * 8 / 1000),
+                    s if s == "imix" else s + " B", mark(fmt(gw / 1e6), "gw_%s_%s_group_%s.log" % (d, alg, s)),
+                    fmt(gw / 1e6 * FRAME[s] * 8 / 1000),
                     fmt(cyc, 0), fmt(rcyc, 0), fmt(cyc / rcyc if cyc and rcyc else None),
-                    fmt(fl / 1e6 if fl else None), sec.get("lookaside", ("–",))[0],
+                    mark(fmt(fl / 1e6 if fl else None), "testpmd_%s.log" % s), sec.get("lookaside", ("–",))[0],
                     sec.get("cpu", ("–",))[0], fmt(gw / best if best else None)))
             p("")
     tun = [k for k in r["gw"] if k[0] == "tunnel"]
@@ -136,8 +161,9 @@ def main(path):
         for k in sorted(tun, key=lambda k: (k[1], k[2], list(FRAME).index(k[3]))):
             v = r["gw"][k]
             g = r["gw"].get(("group",) + k[1:])
-            p("| %s | %s | %s | %s | %s | %s |" % (ALG[k[1]], DIR[k[2]], k[3], fmt(v / 1e6),
-              fmt(g / 1e6 if g else None), fmt(tsc / v if v and tsc else None, 0)))
+            p("| %s | %s | %s | %s | %s | %s |" % (ALG[k[1]], DIR[k[2]], k[3],
+              mark(fmt(v / 1e6), "gw_%s_%s_tunnel_%s.log" % (k[2], k[1], k[3])),
+              mark(fmt(g / 1e6 if g else None), "gw_%s_%s_group_%s.log" % (k[2], k[1], k[3])), fmt(tsc / v if v and tsc else None, 0)))
         p("")
     p("### Output checks (one pass of each pcap captured with `tx_pcap=` and checked with scapy)")
     p("")
@@ -175,7 +201,7 @@ def main(path):
         p("|---|---|---|")
         for n in sorted(r["spread"]):
             v = r["spread"][n]
-            p("| %s | %s | %s |" % ("{:,}".format(n), fmt(v / 1e6), fmt(tsc / v if v and tsc else None, 0)))
+            p("| %s | %s | %s |" % ("{:,}".format(n), mark(fmt(v / 1e6), "gw_spread_%d.log" % n), fmt(tsc / v if v and tsc else None, 0)))
         p("")
     if r["install"]:
         f = r["install"][0]

@@ -194,3 +194,37 @@ def test_check_does_not_start_eal(tmp_path):
                        text=True, timeout=30)
     assert p.returncode == 0, p.stderr
     assert "EAL" not in p.stdout + p.stderr
+
+
+LIFETIME_SA = """
+security = { ipsec = {
+  security-association = (
+    { name = "short"; spi = 0x20001; direction = "outbound"; mode = "group";
+      encryption = { algorithm = "aes-128-gcm"; key = "0x%s"; };
+      lifetime = { seconds = 3; soft-seconds = 1; };
+      selector = { source-address = "10.1.0.0/16"; destination-address = "10.2.0.0/16"; }; }
+  );
+}; };
+""" % ("33" * 20)
+
+
+def test_sa_lifetime_soft_then_hard(tmp_path):
+    # soft lifetime raises a rekey event, hard lifetime removes the SA
+    d = str(tmp_path)
+    log = d + "/gdoigw.log"
+    gwtest.write_pcap(d + "/in0.pcap", [])
+    gwtest.write_pcap(d + "/in1.pcap", [])
+    trace = 'file = "%s"; level = "info"; flag = [ "all" ];' % log
+    gw = Running(d, two_ports(d, LIFETIME_SA, trace=trace))
+    try:
+        deadline = time.monotonic() + 15
+        while "SA short: deleted" not in open(log).read() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        rc, _, err = gw.stop()
+    text = open(log).read()
+    assert rc == 0, err
+    soft = text.find("SA short (spi 0x00020001): soft lifetime")
+    hard = text.find("SA short (spi 0x00020001): hard lifetime")
+    gone = text.find("SA short: deleted")
+    assert 0 <= soft < hard < gone, text

@@ -165,29 +165,6 @@ dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		classify_cleartext(dp, clear, nb_clear);
 }
 
-/* Packets of the same SA as pkts[first], from first on: gathered into run[]. */
-static uint16_t
-gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
-	   struct rte_mbuf **run)
-{
-	const struct gw_meta *m0 = gw_meta(pkts[first]);
-	uint16_t nb = 0;
-
-	for (uint16_t i = first; i < n; i++) {
-		const struct gw_meta *meta;
-
-		if (done[i] || pkts[i] == NULL)
-			continue;
-		meta = gw_meta(pkts[i]);
-		if (meta->sa == m0->sa && meta->action == m0->action &&
-		    meta->drop == GW_DROP_NONE) {
-			run[nb++] = pkts[i];
-			done[i] = true;
-		}
-	}
-	return nb;
-}
-
 /*
  * Pipeline: an SA pointer that classify found on another lcore is protected
  * only by that lcore's RCU reports, not by ours, so look the SAs up again here
@@ -241,6 +218,55 @@ fits_tunnel(const struct gw_sa *sa, const struct rte_mbuf *m, uint16_t mtu)
 	return len + ESP_OVERHEAD_BOUND <= mtu ||
 	       len + gw_sa_overhead(sa, len, gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 ==
 				    GW_L3_IPV6) <= mtu;
+}
+
+/*
+ * Packets of the same SA and action as pkts[first], from first on, in one
+ * pass over the burst (each pass costs a miss per packet on mbuf and meta):
+ * the Ethernet header is stripped, and for ENCRYPT the packets too large for
+ * the tunnel leave the burst (their slot becomes NULL) into big[]; a group
+ * SA's packets keep the inner packet's route.
+ */
+static uint16_t
+gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
+	   struct rte_mbuf **run, struct rte_mbuf **big, uint16_t *nb_big)
+{
+	const struct gw_meta *m0 = gw_meta(pkts[first]);
+	const struct gw_sa *sa = m0->sa;
+	const uint8_t action = m0->action;
+	const bool enc = action == GW_ACT_ENCRYPT;
+	uint16_t mtu = 0, nb = 0, nbb = 0;
+	uint8_t keep = 0;
+
+	if (enc) {
+		mtu = gw_sa_tunnel_mtu(sa);
+		keep = gw_sa_is_group(sa) ? GW_META_F_ROUTED_KEEP : 0;
+	}
+	for (uint16_t i = first; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta;
+
+		if (done[i] || m == NULL)
+			continue;
+		meta = gw_meta(m);
+		if (meta->sa != sa || meta->action != action || meta->drop != GW_DROP_NONE)
+			continue;
+		done[i] = true;
+		rte_pktmbuf_adj(m, m->l2_len);
+		m->l2_len = 0;
+		if (!enc) {
+			run[nb++] = m;
+		} else if (likely(fits_tunnel(sa, m, mtu))) {
+			meta->flags |= keep;
+			run[nb++] = m;
+		} else {
+			/* for the fragment path */
+			pkts[i] = NULL;
+			big[nbb++] = m;
+		}
+	}
+	*nb_big = nbb;
+	return nb;
 }
 
 static void
@@ -325,13 +351,14 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta;
 		struct gw_sa *sa;
-		uint16_t nb, nb_big = 0;
+		uint16_t nb, nb_big;
 
-		if (pkts[i] == NULL)	/* left for the fragment path earlier in this burst */
+		/* done[] first: the packets of earlier runs need no meta load */
+		if (done[i] || pkts[i] == NULL)	/* NULL: left for the fragment path */
 			continue;
 		meta = gw_meta(pkts[i]);
 		sa = meta->sa;
-		if (done[i] || meta->drop != GW_DROP_NONE || (meta->action != GW_ACT_ENCRYPT &&
+		if (meta->drop != GW_DROP_NONE || (meta->action != GW_ACT_ENCRYPT &&
 				meta->action != GW_ACT_DECRYPT)) {
 			continue;
 		}
@@ -339,35 +366,13 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			gw_esp_clock_read(&now);	/* one clock read per burst */
 			have_clock = true;
 		}
-		nb = gather_run(pkts, n, i, done, run);
-		for (uint16_t j = 0; j < nb; j++) {
-			rte_pktmbuf_adj(run[j], run[j]->l2_len);
-			run[j]->l2_len = 0;
-		}
+		nb = gather_run(pkts, n, i, done, run, big, &nb_big);
 		if (meta->action == GW_ACT_DECRYPT) {
 			gw_esp_inbound(sa, run, nb, &now);
 			continue;
 		}
-		/* Oversize inner packets leave the burst for the fragment path. */
-		uint16_t mtu = gw_sa_tunnel_mtu(sa), k = 0;
-
-		for (uint16_t j = 0; j < nb; j++) {
-			if (likely(fits_tunnel(sa, run[j], mtu))) {
-				run[k++] = run[j];
-				continue;
-			}
-			for (uint16_t x = i; x < n; x++) {
-				if (pkts[x] == run[j]) {
-					pkts[x] = NULL;
-					break;
-				}
-			}
-			big[nb_big++] = run[j];
-		}
-		if (gw_sa_is_group(sa))
-			for (uint16_t j = 0; j < k; j++)
-				gw_meta(run[j])->flags |= GW_META_F_ROUTED_KEEP;
-		gw_esp_outbound(sa, run, k, &now);
+		if (nb != 0)
+			gw_esp_outbound(sa, run, nb, &now);
 		if (nb_big != 0) {
 			struct gw_worker *w = gw_dp_self();
 

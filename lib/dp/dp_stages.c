@@ -230,63 +230,85 @@ same_next_hop(const struct gw_meta *a, const struct gw_meta *b)
 }
 
 /*
- * Write the Ethernet addresses of the routed packets. A burst mostly goes to
- * one or a few next hops: each distinct next hop is looked up once.
+ * Next-hop keys of the routed packets, for resolve_l2(). A burst mostly goes
+ * to one or a few next hops: each distinct next hop is looked up once.
  */
-static inline void
-resolve_l2(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
-{
+struct l2_keys {
 	struct gw_neigh_key kb[GW_MAX_BURST];
 	const struct gw_neigh_key *keys[GW_MAX_BURST];
-	struct rte_ether_addr macs[GW_MAX_BURST];
 	uint8_t key_of[GW_MAX_BURST];
-	unsigned int nb_keys = 0;
-	uint64_t ok;
+	const struct gw_meta *prev;
+	unsigned int nb_keys;
+};
 
-	const struct gw_meta *prev = NULL;
-
-	for (uint16_t i = 0; i < n; i++) {
-		const struct gw_meta *meta = gw_meta(pkts[i]);
-
-		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
-			continue;
-		if (prev == NULL || !same_next_hop(prev, meta)) {
-			neigh_key(&kb[nb_keys], meta);
-			keys[nb_keys] = &kb[nb_keys];
-			nb_keys++;
-			prev = meta;
-		}
-		key_of[i] = (uint8_t)(nb_keys - 1);
+static inline void
+l2_key_add(struct l2_keys *k, uint16_t i, const struct gw_meta *meta)
+{
+	if (k->prev == NULL || !same_next_hop(k->prev, meta)) {
+		neigh_key(&k->kb[k->nb_keys], meta);
+		k->keys[k->nb_keys] = &k->kb[k->nb_keys];
+		k->nb_keys++;
+		k->prev = meta;
 	}
-	if (nb_keys == 0)
-		return;
-	ok = gw_neigh_lookup_bulk(dp->neigh, keys, nb_keys, macs);
-	for (uint16_t i = 0; i < n; i++) {
-		struct gw_meta *meta = gw_meta(pkts[i]);
-		struct rte_ether_hdr *eth;
-
-		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
-			continue;
-		if (!(ok & (UINT64_C(1) << key_of[i]))) {
-			meta->drop = GW_DROP_NEIGH_UNRESOLVED;
-			continue;
-		}
-		eth = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
-		eth->dst_addr = macs[key_of[i]];
-		eth->src_addr = dp->port_macs[meta->out_port];
-	}
+	k->key_of[i] = (uint8_t)(k->nb_keys - 1);
 }
 
+/* The checks and the L2 header of a routed packet; its key when it is still good. */
+static inline void
+route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k)
+{
+	struct gw_meta *meta = gw_meta(m);
+	const struct gw_port *out;
+	enum gw_drop r;
+
+	if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
+		return;
+	out = &dp->ports[meta->out_port];
+	if (!out->up) {
+		meta->drop = GW_DROP_PORT_DOWN;
+		return;
+	}
+	if (!(meta->flags & GW_META_F_TTL_DONE)) {
+		r = gw_l3_ttl_decrement(m);
+		if (r != GW_DROP_NONE) {
+			meta->drop = r;
+			dp_icmp_error(dp, m, r);
+			return;
+		}
+	}
+	if (l3_length(m) > out->mtu) {
+		meta->drop = GW_DROP_MTU_EXCEEDED;
+		dp_icmp_error(dp, m, GW_DROP_MTU_EXCEEDED);
+		return;
+	}
+	if (l2_prepare(m) != 0) {
+		meta->drop = GW_DROP_NO_MBUF;
+		return;
+	}
+	l2_key_add(k, i, meta);
+}
+
+/*
+ * Stages are passes over the burst, each paying a miss per packet on mbuf
+ * and meta: the route stage does its work in two, the second of which also
+ * writes the Ethernet addresses and moves the drops to the tail.
+ */
 uint16_t
 gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *lookup[GW_MAX_BURST];
-	uint16_t nb_lookup = 0;
+	struct rte_mbuf *lookup[GW_MAX_BURST], *bad[GW_MAX_BURST];
+	uint16_t lookup_idx[GW_MAX_BURST];
+	struct rte_ether_addr macs[GW_MAX_BURST];
+	struct l2_keys k;
+	uint16_t nb_lookup = 0, good = 0, nb_bad = 0;
+	uint64_t ok = 0;
 
-	/* Encrypted and decrypted packets have a new destination: route again. */
+	k.prev = NULL;
+	k.nb_keys = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
 
+		/* Encrypted and decrypted packets have a new destination: route again. */
 		if (meta->action == GW_ACT_ENCRYPT || meta->action == GW_ACT_DECRYPT ||
 		    (meta->flags & GW_META_F_REROUTE)) {
 			/*
@@ -297,44 +319,44 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 					(meta->flags & GW_META_F_ROUTED_KEEP);
 
 			meta->action = GW_ACT_FORWARD;
-			if (!same_dst)
+			if (!same_dst) {
+				lookup_idx[nb_lookup] = i;
 				lookup[nb_lookup++] = pkts[i];
-		}
-	}
-	if (nb_lookup != 0)
-		gw_route_lookup_burst(dp->routes, lookup, nb_lookup);
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct gw_meta *meta = gw_meta(m);
-		const struct gw_port *out;
-		enum gw_drop r;
-
-		if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
-			continue;
-		out = &dp->ports[meta->out_port];
-		if (!out->up) {
-			meta->drop = GW_DROP_PORT_DOWN;
-			continue;
-		}
-		if (!(meta->flags & GW_META_F_TTL_DONE)) {
-			r = gw_l3_ttl_decrement(m);
-			if (r != GW_DROP_NONE) {
-				meta->drop = r;
-				dp_icmp_error(dp, m, r);
 				continue;
 			}
 		}
-		if (l3_length(m) > out->mtu) {
-			meta->drop = GW_DROP_MTU_EXCEEDED;
-			dp_icmp_error(dp, m, GW_DROP_MTU_EXCEEDED);
-			continue;
-		}
-		if (l2_prepare(m) != 0)
-			meta->drop = GW_DROP_NO_MBUF;
+		route_one(dp, pkts[i], i, &k);
 	}
-	resolve_l2(dp, pkts, n);
-	return gw_partition_drops(pkts, n);
+	if (nb_lookup != 0) {
+		gw_route_lookup_burst(dp->routes, lookup, nb_lookup);
+		for (uint16_t j = 0; j < nb_lookup; j++)
+			route_one(dp, lookup[j], lookup_idx[j], &k);
+	}
+	if (k.nb_keys != 0)
+		ok = gw_neigh_lookup_bulk(dp->neigh, k.keys, k.nb_keys, macs);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct gw_meta *meta = gw_meta(m);
+		struct rte_ether_hdr *eth;
+
+		if (meta->drop == GW_DROP_NONE && meta->action == GW_ACT_FORWARD) {
+			if (!(ok & (UINT64_C(1) << k.key_of[i]))) {
+				meta->drop = GW_DROP_NEIGH_UNRESOLVED;
+			} else {
+				eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+				eth->dst_addr = macs[k.key_of[i]];
+				eth->src_addr = dp->port_macs[meta->out_port];
+			}
+		}
+		/* gw_partition_drops(), folded in */
+		if (meta->drop == GW_DROP_NONE)
+			pkts[good++] = m;
+		else
+			bad[nb_bad++] = m;
+	}
+	for (uint16_t i = 0; i < nb_bad; i++)
+		pkts[good + i] = bad[i];
+	return good;
 }
 
 void

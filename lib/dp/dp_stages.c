@@ -364,17 +364,24 @@ gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint1
 {
 	struct rte_mbuf *per_port[GW_MAX_PORTS][GW_MAX_BURST];
 	uint16_t cnt[GW_MAX_PORTS] = { 0 };
+	uint64_t bytes_of[GW_MAX_PORTS];
 	uint64_t used = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
+		uint16_t p = meta->out_port;
 
 		if (meta->action == GW_ACT_LOCAL) {
 			dp_to_kernel(dp, pkts[i]);
 			continue;
 		}
-		per_port[meta->out_port][cnt[meta->out_port]++] = pkts[i];
-		used |= 1ULL << meta->out_port;
+		if (!(used & (1ULL << p))) {
+			used |= 1ULL << p;
+			bytes_of[p] = 0;
+		}
+		/* bytes here, while the mbuf is ours and warm: the PMD may free it */
+		bytes_of[p] += rte_pktmbuf_pkt_len(pkts[i]);
+		per_port[p][cnt[p]++] = pkts[i];
 	}
 	while (used != 0) {
 		unsigned int p = __builtin_ctzll(used);
@@ -382,16 +389,16 @@ gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint1
 		struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, p);
 		uint16_t q = (uint16_t)(w->tx_slot % port->nb_txq);
 		uint16_t sent;
-		uint64_t bytes = 0;
+		uint64_t bytes = bytes_of[p];
 
 		used &= used - 1;
 		sent = dp_port_tx(port, q, per_port[p], cnt[p]);
-		for (uint16_t i = 0; i < sent; i++)
-			bytes += rte_pktmbuf_pkt_len(per_port[p][i]);
+		for (uint16_t i = sent; i < cnt[p]; i++) {
+			bytes -= rte_pktmbuf_pkt_len(per_port[p][i]);
+			gw_meta(per_port[p][i])->drop = GW_DROP_TX_FULL;
+		}
 		ctr->tx_pkts += sent;
 		ctr->tx_bytes += bytes;
-		for (uint16_t i = sent; i < cnt[p]; i++)
-			gw_meta(per_port[p][i])->drop = GW_DROP_TX_FULL;
 		gw_drop_burst(per_port[p] + sent, cnt[p] - sent);
 	}
 }

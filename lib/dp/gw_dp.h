@@ -170,9 +170,13 @@ static inline uint16_t
 gw_partition_drops(struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *bad[GW_MAX_BURST];
-	uint16_t good = 0, nb_bad = 0;
+	uint16_t good = 0, nb_bad = 0, i = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
+	/* Mostly nothing was dropped: no stores then. */
+	while (i < n && gw_meta(pkts[i])->drop == 0)
+		i++;
+	good = i;
+	for (; i < n; i++) {
 		if (gw_meta(pkts[i])->drop == 0)
 			pkts[good++] = pkts[i];
 		else

@@ -85,6 +85,25 @@ esp_out_iv(const struct gw_sa *sa, uint8_t *iv, uint64_t seq, unsigned int slot,
 	}
 }
 
+/* The IPv4 header checksum as rte_ipv4_cksum() computes it (20-byte header). */
+static __rte_always_inline rte_be16_t
+esp_ip4_cksum(uint8_t vhl, uint8_t tos, rte_be16_t len, rte_be16_t id, rte_be16_t frag,
+	      uint8_t ttl, uint8_t proto, rte_be32_t src, rte_be32_t dst)
+{
+	uint8_t b[4] = { vhl, tos, ttl, proto };
+	uint16_t w0, w4;
+	uint32_t sum;
+
+	/* 16-bit words as rte_raw_cksum() loads them: memory order, host loads */
+	memcpy(&w0, b, 2);
+	memcpy(&w4, b + 2, 2);
+	sum = (uint32_t)w0 + len + id + frag + w4 + (src & 0xffff) + (src >> 16) +
+		(dst & 0xffff) + (dst >> 16);
+	sum = (sum >> 16) + (sum & 0xffff);
+	sum = (sum >> 16) + (sum & 0xffff);
+	return (rte_be16_t)~sum;
+}
+
 static __rte_always_inline uint16_t
 esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 	      const struct gw_esp_clock *now, const enum esp_outer outer, const bool udp,
@@ -155,24 +174,45 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 
 		if (!v6) {
 			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+			rte_be16_t len_be = rte_cpu_to_be_16((uint16_t)total);
+			rte_be16_t id_be = rte_cpu_to_be_16(lc->ip_id++);
+			rte_be16_t frag_be;
+			rte_be32_t src, dst;
+			uint8_t vhl, ttl, proto;
 			bool df;
 
 			if (outer == ESP_OUT_GROUP) {
+				vhl = RTE_IPV4_VHL_DEF;
+				ttl = 64;
+				proto = udp ? IPPROTO_UDP : IPPROTO_ESP;
+				memcpy(&src, in + 12, 4);
+				memcpy(&dst, in + 16, 4);
 				memset(ip, 0, sizeof(*ip));
-				ip->version_ihl = RTE_IPV4_VHL_DEF;
-				ip->time_to_live = 64;
-				ip->next_proto_id = udp ? IPPROTO_UDP : IPPROTO_ESP;
-				memcpy(&ip->src_addr, in + 12, 8);	/* src, dst */
+				ip->version_ihl = vhl;
+				ip->time_to_live = ttl;
+				ip->next_proto_id = proto;
+				ip->src_addr = src;
+				ip->dst_addr = dst;
 			} else {
+				vhl = sa->outer.v4.version_ihl;
+				ttl = sa->outer.v4.time_to_live;
+				proto = sa->outer.v4.next_proto_id;
+				src = sa->outer.v4.src_addr;
+				dst = sa->outer.v4.dst_addr;
 				*ip = sa->outer.v4;
 			}
 			df = sa->df_mode == GW_DF_SET || (sa->df_mode == GW_DF_COPY && df_in);
+			frag_be = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
 			ip->type_of_service = tos;
-			ip->total_length = rte_cpu_to_be_16((uint16_t)total);
-			ip->packet_id = rte_cpu_to_be_16(lc->ip_id++);
-			ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
-			ip->hdr_checksum = 0;
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			ip->total_length = len_be;
+			ip->packet_id = id_be;
+			ip->fragment_offset = frag_be;
+			/*
+			 * rte_ipv4_cksum() from the values, not the header: reading
+			 * back the just-written narrow stores stalls on forwarding.
+			 */
+			ip->hdr_checksum = esp_ip4_cksum(vhl, tos, len_be, id_be, frag_be, ttl,
+							 proto, src, dst);
 		} else {
 			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)p;
 

@@ -255,13 +255,17 @@ l2_key_add(struct l2_keys *k, uint16_t i, const struct gw_meta *meta)
 
 /* The checks and the L2 header of a routed packet; its key when it is still good. */
 static inline void
-route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k)
+route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, uint8_t action)
 {
 	struct gw_meta *meta = gw_meta(m);
 	const struct gw_port *out;
 	enum gw_drop r;
 
-	if (meta->drop != GW_DROP_NONE || meta->action != GW_ACT_FORWARD)
+	/*
+	 * action is the caller's: reloading it right after its store (with drop
+	 * in one wider load, as compilers like to) stalls store forwarding.
+	 */
+	if (action != GW_ACT_FORWARD || meta->drop != GW_DROP_NONE)
 		return;
 	out = &dp->ports[meta->out_port];
 	if (!out->up) {
@@ -307,30 +311,31 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	k.nb_keys = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
+		uint8_t action = meta->action, flags = meta->flags;
 
 		/* Encrypted and decrypted packets have a new destination: route again. */
-		if (meta->action == GW_ACT_ENCRYPT || meta->action == GW_ACT_DECRYPT ||
-		    (meta->flags & GW_META_F_REROUTE)) {
+		if (action == GW_ACT_ENCRYPT || action == GW_ACT_DECRYPT ||
+		    (flags & GW_META_F_REROUTE)) {
 			/*
 			 * Header preservation keeps the destination: a group SA's
 			 * ESP packet goes where classify routed the inner one.
 			 */
-			bool same_dst = meta->action == GW_ACT_ENCRYPT &&
-					(meta->flags & GW_META_F_ROUTED_KEEP);
+			bool same_dst = action == GW_ACT_ENCRYPT &&
+					(flags & GW_META_F_ROUTED_KEEP);
 
-			meta->action = GW_ACT_FORWARD;
+			meta->action = action = GW_ACT_FORWARD;
 			if (!same_dst) {
 				lookup_idx[nb_lookup] = i;
 				lookup[nb_lookup++] = pkts[i];
 				continue;
 			}
 		}
-		route_one(dp, pkts[i], i, &k);
+		route_one(dp, pkts[i], i, &k, action);
 	}
 	if (nb_lookup != 0) {
 		gw_route_lookup_burst(dp->routes, lookup, nb_lookup);
 		for (uint16_t j = 0; j < nb_lookup; j++)
-			route_one(dp, lookup[j], lookup_idx[j], &k);
+			route_one(dp, lookup[j], lookup_idx[j], &k, gw_meta(lookup[j])->action);
 	}
 	if (k.nb_keys != 0)
 		ok = gw_neigh_lookup_bulk(dp->neigh, k.keys, k.nb_keys, macs);

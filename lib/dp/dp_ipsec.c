@@ -337,17 +337,20 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 }
 
 bool
-dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *drops)
 {
 	struct rte_mbuf *run[GW_MAX_BURST], *big[GW_MAX_BURST];
 	bool done[GW_MAX_BURST] = { false };
 	struct gw_esp_clock now;
 	bool have_clock = false, holes = false;
 
+	*drops = false;
 	if (!dp->has_ipsec)
 		return false;
-	if (dp->layout == GW_LAYOUT_PIPELINE)
+	if (dp->layout == GW_LAYOUT_PIPELINE) {
 		refresh_sas(dp, pkts, n);
+		*drops = true;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta;
 		struct gw_sa *sa;
@@ -368,11 +371,12 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		}
 		nb = gather_run(pkts, n, i, done, run, big, &nb_big);
 		if (meta->action == GW_ACT_DECRYPT) {
-			gw_esp_inbound(sa, run, nb, &now);
+			if (gw_esp_inbound(sa, run, nb, &now) != nb)
+				*drops = true;
 			continue;
 		}
-		if (nb != 0)
-			gw_esp_outbound(sa, run, nb, &now);
+		if (nb != 0 && gw_esp_outbound(sa, run, nb, &now) != nb)
+			*drops = true;
 		if (nb_big != 0) {
 			struct gw_worker *w = gw_dp_self();
 

@@ -14,9 +14,10 @@ void dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
  * The crypto stage: ESP on runs of packets of the same SA; others pass.
  * Inner packets too large for their SA's tunnel MTU leave the burst (their
  * slot becomes NULL) and come back as encrypted fragments or ICMP errors on
- * the worker's side queue. Returns true when it left NULL slots.
+ * the worker's side queue. Returns true when it left NULL slots; *drops
+ * tells whether a packet may have been marked dropped.
  */
-bool dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
+bool dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *drops);
 /* ICMP error (time exceeded, fragmentation needed) for a dropped packet, rate-limited. */
 void dp_icmp_error(struct gw_dp *dp, struct rte_mbuf *m, enum gw_drop reason);
 

@@ -175,9 +175,12 @@ gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 uint16_t
 gw_stage_crypto(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 {
-	if (dp_ipsec_process(dp, pkts, *n))
+	bool drops;
+
+	if (dp_ipsec_process(dp, pkts, *n, &drops))
 		*n = compact(pkts, *n);
-	return gw_partition_drops(pkts, *n);
+	/* The input is all good (classify's drops are gone): a pass saved */
+	return drops ? gw_partition_drops(pkts, *n) : *n;
 }
 
 /* Ethernet header in front of the IP header: the neighbour lookup fills the addresses. */

@@ -8,6 +8,7 @@
  * arrived encrypted. The crypto stage runs ESP on runs of packets of one SA.
  */
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -113,6 +114,29 @@ classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
+/* The IP header's protocol (IPv6: the first next header) of a parsed packet. */
+static inline uint8_t
+l3_proto(const struct rte_mbuf *m)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+
+	return gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4 ?
+		l3[offsetof(struct rte_ipv4_hdr, next_proto_id)] :
+		l3[offsetof(struct rte_ipv6_hdr, proto)];
+}
+
+/*
+ * Only ESP and UDP (NAT-T, multipath port) can carry ESP: the rest, fragments
+ * of other protocols included, goes to the policy without the ESP parse.
+ */
+static inline bool
+could_be_esp(const struct rte_mbuf *m)
+{
+	uint8_t proto = l3_proto(m);
+
+	return proto == IPPROTO_ESP || proto == IPPROTO_UDP;
+}
+
 void
 dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -132,14 +156,27 @@ dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 
 		if (meta->drop != GW_DROP_NONE)
 			continue;
-		cls = gw_esp_parse_spi_buf(rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len),
-					   rte_pktmbuf_data_len(m) - m->l2_len, &spi, &udp,
-					   &uport);
+		cls = could_be_esp(m) ?
+			gw_esp_parse_spi_buf(rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len),
+					     rte_pktmbuf_data_len(m) - m->l2_len, &spi, &udp,
+					     &uport) :
+			GW_ESP_CLASS_NOT_ESP;
 		switch (cls) {
 		case GW_ESP_CLASS_ESP:
 			spis[nb_esp] = rte_cpu_to_be_32(spi);
 			esp[nb_esp++] = m;
 			break;
+		case GW_ESP_CLASS_FRAGMENT:
+			/* Fragments to us that reassembly did not take: not ours to handle. */
+			if (meta->action == GW_ACT_LOCAL) {
+				meta->drop = GW_DROP_FRAGMENT_UNSUPPORTED;
+				break;
+			}
+			/* Transit ESP fragments pass as whole transit ESP does, the rest
+			 * (UDP) is cleartext to the policy like any packet. */
+			if (l3_proto(m) == IPPROTO_ESP)
+				break;
+			/* fall through */
 		case GW_ESP_CLASS_NOT_ESP:
 			if (meta->action != GW_ACT_LOCAL) {
 				/* consecutive packets of one port are classified together */
@@ -149,11 +186,6 @@ dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 				}
 				clear[nb_clear++] = m;
 			}
-			break;
-		case GW_ESP_CLASS_FRAGMENT:
-			/* ESP fragments to an SA are not reassembled yet: count them. */
-			if (meta->action == GW_ACT_LOCAL)
-				meta->drop = GW_DROP_FRAGMENT_UNSUPPORTED;
 			break;
 		default:	/* IKE on 4500, NAT keepalive: the kernel's if for us */
 			break;

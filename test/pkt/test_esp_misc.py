@@ -4,6 +4,7 @@ protect path. One gateway run carries every case; the peer is scapy."""
 import collections
 
 import pytest
+from scapy.all import IP, fragment
 
 from esplib import (SA, Term, Policy, EspGw, INSIDE, OUTSIDE, PIN, POUT, LOCAL4, REMOTE4,
                     inner, ttl_minus_one, frame_in, frame_out, esp_seal, esp_open, outer_ip,
@@ -33,8 +34,9 @@ M2 = SA("m2", 0x6103, "outbound", "aes128gcm", src=sel(75, 1), dst=sel(75, 2), u
 P1 = SA("p1", 0x6201, "inbound", "aes128gcm", src=sel(76, 2), dst=sel(76, 1), proto=17,
         anti_replay=False, **TUN)
 T1 = SA("t1", 0x6301, "outbound", "aes128gcm", src=sel(77, 1), dst=sel(77, 2), **TUN)
-SAS = [E1, E2, E3, E4, M1, M2, P1, T1]
-OUT_SAS = [E3, E4, M2, T1]
+F1 = SA("f1", 0x6401, "outbound", "aes128gcm", src=sel(78, 1), dst=sel(78, 2), **TUN)
+SAS = [E1, E2, E3, E4, M1, M2, P1, T1, F1]
+OUT_SAS = [E3, E4, M2, T1, F1]
 POLICY = Policy("inside", "ge-0/0/0", "input",
                 [Term(s.name, "protect", src=s.src, dst=s.dst, sa=s.name) for s in OUT_SAS])
 
@@ -65,7 +67,18 @@ def misc(tmp_path_factory):
         esp_in("multipath", M1, 74, udp=MP, seq=seq)
     esp_in("selector-proto", P1, 76, seq=1)
     esp_in("selector-proto-mismatch", P1, 76, deliver=False, seq=2, l4="tcp")
+    # Fragments of protected traffic (UDP and TCP, first and later ones) are cleartext
+    # to the policy like whole packets: each is encrypted, none leaves in clear.
+    for l4 in ("udp", "tcp"):
+        ident[0] += 1
+        whole = IP(inner(h(78, 5, 1), h(78, 9, 2), size=900, ident=ident[0], flags=0, l4=l4))
+        for frag in fragment(whole, fragsize=400):
+            fb = bytes(frag)
+            inputs[INSIDE].append(frame_in(PIN, fb))
+            sent[F1.name].append(fb)
     for sa in OUT_SAS:
+        if sa is F1:
+            continue
         n = int(sa.src.split(".")[2])
         for i in range(3 if sa is not T1 else 1):
             ident[0] += 1
@@ -138,3 +151,16 @@ def test_misc_encrypt_multipath(misc):
         assert int.from_bytes(u[4:6], "big") == len(u)
         nh, pl = esp_open(M2, espb)
         assert (nh, pl) == (4, ttl_minus_one(cb))
+
+
+def test_misc_encrypt_fragments(misc):
+    """IPv4 fragments matching a protect term: every fragment encrypted as an inner packet
+    (scapy decrypts each to the fragment sent, TTL - 1), none forwarded in clear."""
+    frames = misc["by_spi"].get(F1.spi, [])
+    sent = misc["sent"][F1.name]
+    assert len(sent) == 6
+    assert len(frames) == len(sent), counters_msg(misc["res"])
+    got = sorted(esp_open(F1, parse_out(f)[2]) for f in frames)
+    assert got == sorted((4, ttl_minus_one(cb)) for cb in sent)
+    clear = [f for f in misc["res"].outputs[OUTSIDE] if parse_out(f)[2] is None]
+    assert not clear, "%d packets left in clear" % len(clear)

@@ -128,6 +128,15 @@ load_config(const char *path)
 	if (conf == NULL) {
 		gw_conf_error_format(&err, msg, sizeof(msg));
 		fprintf(stderr, "%s\n", msg);
+		return NULL;
+	}
+	/* A valid file may still name a crypto code path this CPU cannot run. */
+	if (gw_crypto_arch_check(conf->dataplane.crypto_arch, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "%s: system dataplane crypto-arch: \"%s\" needs CPU features "
+			"this CPU lacks: %s\n", path, gw_crypto_arch_name(conf->dataplane.crypto_arch),
+			msg);
+		gw_conf_free(conf);
+		return NULL;
 	}
 	return conf;
 }

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <gw_log.h>
+
 #include "crypto_private.h"
 
 static const struct {
@@ -195,4 +197,48 @@ gw_crypto_engine_get(const char *name)
 	if (strcmp(name, "openssl") == 0)
 		return &gw_crypto_engine_openssl;
 	return NULL;
+}
+
+static const char *const arch_names[GW_CRYPTO_ARCH_MAX] = {
+	[GW_CRYPTO_ARCH_AUTO] = "auto",
+	[GW_CRYPTO_ARCH_AVX512] = "avx512",
+	[GW_CRYPTO_ARCH_AVX2] = "avx2",
+	[GW_CRYPTO_ARCH_AVX] = "avx",
+	[GW_CRYPTO_ARCH_SSE] = "sse",
+};
+
+const char *
+gw_crypto_arch_name(enum gw_crypto_arch arch)
+{
+	return (unsigned int)arch < GW_CRYPTO_ARCH_MAX ? arch_names[arch] : NULL;
+}
+
+int
+gw_crypto_arch_parse(const char *name, enum gw_crypto_arch *arch)
+{
+	for (unsigned int a = 0; name != NULL && a < GW_CRYPTO_ARCH_MAX; a++)
+		if (strcmp(name, arch_names[a]) == 0) {
+			*arch = (enum gw_crypto_arch)a;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int
+gw_crypto_engine_init(const struct gw_crypto_engine *e, enum gw_crypto_arch arch)
+{
+	int rc;
+
+	if (e->set_arch != NULL) {
+		rc = e->set_arch(arch);
+		if (rc != 0)
+			return rc;
+	} else if (arch != GW_CRYPTO_ARCH_AUTO) {
+		GW_LOG(crypto, ERR, "crypto engine '%s' has no code path to choose (crypto-arch %s)",
+		       e->name, gw_crypto_arch_name(arch));
+		return -EINVAL;
+	}
+	if (e->probe != NULL && e->probe() != 0)
+		return -ENOTSUP;
+	return 0;
 }

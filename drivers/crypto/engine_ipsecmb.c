@@ -393,6 +393,7 @@ mb_process(struct gw_crypto_session *base, struct gw_crypto_op *ops, unsigned in
 
 const struct gw_crypto_engine gw_crypto_engine_ipsecmb = {
 	.name = "ipsecmb",
+	.set_arch = gw_crypto_ipsecmb_set_arch,
 	.probe = mb_probe,
 	.lcore_init = mb_lcore_init,
 	.supports = mb_supports,

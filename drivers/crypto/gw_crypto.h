@@ -86,8 +86,44 @@ struct gw_crypto_op {
 
 struct gw_crypto_session;	/* opaque, engine-specific */
 
+/*
+ * Code path of the ipsecmb engine (system.dataplane.crypto-arch), chosen at
+ * run time. AUTO: the library's pick for this CPU (init_mb_mgr_auto); the
+ * others force init_mb_mgr_<arch> and are refused when the CPU lacks a
+ * feature that path needs - never replaced by another path.
+ */
+enum gw_crypto_arch {
+	GW_CRYPTO_ARCH_AUTO = 0,	/* same order as the configuration's choices */
+	GW_CRYPTO_ARCH_AVX512,
+	GW_CRYPTO_ARCH_AVX2,
+	GW_CRYPTO_ARCH_AVX,
+	GW_CRYPTO_ARCH_SSE,
+	GW_CRYPTO_ARCH_MAX
+};
+
+/* "auto", "avx512", "avx2", "avx", "sse"; NULL out of range. */
+const char *gw_crypto_arch_name(enum gw_crypto_arch arch);
+int gw_crypto_arch_parse(const char *name, enum gw_crypto_arch *arch);	/* 0 / -EINVAL */
+
+/*
+ * CPU features arch needs that `features` (an IMB_FEATURE_* mask, as
+ * imb_get_feature_flags() returns) lacks, written to buf as /proc/cpuinfo
+ * names them ("avx512f avx512bw"); returns how many (0 for AUTO).
+ */
+unsigned int gw_crypto_arch_missing(enum gw_crypto_arch arch, uint64_t features, char *buf,
+				    size_t len);
+
+/* Can this CPU run arch? 0, or -ENOTSUP with the missing features in why. */
+int gw_crypto_arch_check(enum gw_crypto_arch arch, char *why, size_t len);
+
 struct gw_crypto_engine {
 	const char *name;		/* "ipsecmb", "openssl" */
+	/*
+	 * Code path (NULL: the engine has none, only AUTO). Before probe and any
+	 * session; 0, -ENOTSUP (the CPU lacks a feature, logged by name) or
+	 * -EBUSY (the engine already runs on another path).
+	 */
+	int (*set_arch)(enum gw_crypto_arch arch);
 	/* Probe: can the engine run here? Called once. 0 or -ENOTSUP. */
 	int (*probe)(void);
 	/* Per-lcore set-up (e.g. a private IPsec-MB copy); called on that lcore. */
@@ -102,6 +138,12 @@ struct gw_crypto_engine {
 
 /* Registered engines by name: "ipsecmb" (default, also for NULL) and "openssl". */
 const struct gw_crypto_engine *gw_crypto_engine_get(const char *name);
+
+/*
+ * Start an engine: set its code path (an engine without one takes only
+ * AUTO), then probe. 0 or -errno (a refused code path is logged with its reason).
+ */
+int gw_crypto_engine_init(const struct gw_crypto_engine *e, enum gw_crypto_arch arch);
 
 /* HMAC key length for an auth algorithm (0 for none). */
 unsigned int gw_auth_key_len(enum gw_auth auth);
@@ -142,6 +184,17 @@ unsigned int gw_crypto_ipsecmb_set_max_copies(unsigned int n);
 
 /* Number of private copies loaded so far. */
 unsigned int gw_crypto_ipsecmb_copies(void);
+
+/*
+ * The ipsecmb engine's set_arch: every IPsec-MB manager made afterwards (the
+ * key set-up one, each lcore's in its private copy, each other thread's from
+ * the linked library) is initialised on that path. The path is fixed once
+ * the first manager exists: another one is then -EBUSY.
+ */
+int gw_crypto_ipsecmb_set_arch(enum gw_crypto_arch arch);
+
+/* Code path the calling thread's manager runs ("avx512", ..., "no-aesni"); NULL if none. */
+const char *gw_crypto_ipsecmb_thread_arch(void);
 
 /*
  * Raw IPsec-MB cost of one operation (no session layer, no I/O), with the

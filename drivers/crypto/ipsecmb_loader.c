@@ -7,8 +7,11 @@
  * Each worker lcore therefore loads its own copy with dlmopen(LM_ID_NEWLM)
  * and allocates its IMB_MGR from it: every IMB_* macro goes through the
  * function pointers of that manager, hence through that copy, with its own
- * imb_errno. Sessions hold only key data, which any copy's manager can use
- * (all copies pick the same code path on the same CPU: init_mb_mgr_auto).
+ * imb_errno. Sessions hold only key data, which any copy's manager can use:
+ * every manager is initialised on the same code path, the configured one
+ * (system.dataplane.crypto-arch: init_mb_mgr_<arch>) or, by default, the
+ * library's pick for this CPU (init_mb_mgr_auto). A forced path the CPU
+ * cannot run is refused before any manager is touched, never replaced.
  *
  * Each namespace carries its own libc whose static TLS runs out at 11
  * copies on glibc 2.36; GLIBC_TUNABLES=glibc.rtld.nns=16 at process start
@@ -19,6 +22,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +37,52 @@
 #define MB_MAX_COPIES 15	/* glibc: 16 namespaces, one is the base */
 #define MB_DEFAULT_COPIES 10
 
-struct mb_copy {
-	void *handle;
+typedef void (*mb_init_fn)(IMB_MGR *mgr);
+
+/* One copy of the library's entry points: the linked one or a dlmopen() copy. */
+struct mb_api {
+	void *handle;			/* dlmopen handle, NULL for the linked library */
 	IMB_MGR *(*alloc)(uint64_t flags);
 	void (*init_auto)(IMB_MGR *mgr, IMB_ARCH *arch);
+	mb_init_fn init[GW_CRYPTO_ARCH_MAX];	/* [GW_CRYPTO_ARCH_AUTO] unused */
 	void (*free)(IMB_MGR *mgr);
+};
+
+static const struct mb_api mb_linked = {
+	.alloc = alloc_mb_mgr,
+	.init_auto = init_mb_mgr_auto,
+	.init = {
+		[GW_CRYPTO_ARCH_AVX512] = init_mb_mgr_avx512,
+		[GW_CRYPTO_ARCH_AVX2] = init_mb_mgr_avx2,
+		[GW_CRYPTO_ARCH_AVX] = init_mb_mgr_avx,
+		[GW_CRYPTO_ARCH_SSE] = init_mb_mgr_sse,
+	},
+	.free = free_mb_mgr,
+};
+
+/* Per code path: its init function's name, what the library reports, the CPU features. */
+static const struct {
+	const char *init_sym;
+	IMB_ARCH imb;
+	uint64_t needs;
+} mb_archs[GW_CRYPTO_ARCH_MAX] = {
+	[GW_CRYPTO_ARCH_AVX512] = { "init_mb_mgr_avx512", IMB_ARCH_AVX512, IMB_CPUFLAGS_AVX512 },
+	[GW_CRYPTO_ARCH_AVX2] = { "init_mb_mgr_avx2", IMB_ARCH_AVX2, IMB_CPUFLAGS_AVX2 },
+	[GW_CRYPTO_ARCH_AVX] = { "init_mb_mgr_avx", IMB_ARCH_AVX, IMB_CPUFLAGS_AVX },
+	[GW_CRYPTO_ARCH_SSE] = { "init_mb_mgr_sse", IMB_ARCH_SSE, IMB_CPUFLAGS_SSE },
+};
+
+/* CPU features of those masks, as /proc/cpuinfo names them. */
+static const struct {
+	uint64_t bit;
+	const char *name;
+} mb_features[] = {
+	{ IMB_FEATURE_CMOV, "cmov" }, { IMB_FEATURE_SSE4_2, "sse4_2" },
+	{ IMB_FEATURE_AESNI, "aes" }, { IMB_FEATURE_PCLMULQDQ, "pclmulqdq" },
+	{ IMB_FEATURE_AVX, "avx" }, { IMB_FEATURE_AVX2, "avx2" }, { IMB_FEATURE_BMI2, "bmi2" },
+	{ IMB_FEATURE_AVX512F, "avx512f" }, { IMB_FEATURE_AVX512DQ, "avx512dq" },
+	{ IMB_FEATURE_AVX512CD, "avx512cd" }, { IMB_FEATURE_AVX512BW, "avx512bw" },
+	{ IMB_FEATURE_AVX512VL, "avx512vl" },
 };
 
 struct mb_slot {
@@ -47,12 +92,14 @@ struct mb_slot {
 };
 
 static pthread_mutex_t mb_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct mb_copy copies[MB_MAX_COPIES];
+static struct mb_api copies[MB_MAX_COPIES];
 static unsigned int n_copies;
 static unsigned int max_copies;		/* 0: not decided yet */
 static unsigned int n_shared;		/* lcores given a shared copy */
 static struct mb_slot slots[GW_CRYPTO_MB_MAX_LCORE];
 static IMB_MGR *setup_mgr;
+static enum gw_crypto_arch mb_arch;	/* code path of every manager */
+static bool mb_arch_fixed;		/* a manager exists: mb_arch may not change */
 
 static __thread IMB_MGR *tls_mgr;
 static __thread int tls_copy = -1;
@@ -132,48 +179,127 @@ gw_crypto_ipsecmb_thread_copy(void)
 	return tls_copy;
 }
 
-/* A manager from the linked library, on the best code path for this CPU. */
-static IMB_MGR *
-mb_linked_mgr(void)
+unsigned int
+gw_crypto_arch_missing(enum gw_crypto_arch arch, uint64_t features, char *buf, size_t len)
 {
-	IMB_MGR *mgr = alloc_mb_mgr(0);
+	uint64_t lack;
+	unsigned int n = 0;
+	size_t used = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if ((unsigned int)arch >= GW_CRYPTO_ARCH_MAX)
+		return 0;
+	lack = mb_archs[arch].needs & ~features;
+	for (size_t i = 0; i < sizeof(mb_features) / sizeof(mb_features[0]); i++) {
+		if ((lack & mb_features[i].bit) == 0)
+			continue;
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s%s", n > 0 ? " " : "",
+					 mb_features[i].name);
+		n++;
+	}
+	return n;
+}
+
+int
+gw_crypto_arch_check(enum gw_crypto_arch arch, char *why, size_t len)
+{
+	if ((unsigned int)arch >= GW_CRYPTO_ARCH_MAX) {
+		snprintf(why, len, "unknown code path %d", (int)arch);
+		return -EINVAL;
+	}
+	return gw_crypto_arch_missing(arch, imb_get_feature_flags(), why, len) != 0 ? -ENOTSUP : 0;
+}
+
+int
+gw_crypto_ipsecmb_set_arch(enum gw_crypto_arch arch)
+{
+	char why[160];
+	int rc;
+
+	rc = gw_crypto_arch_check(arch, why, sizeof(why));
+	if (rc != 0) {
+		GW_LOG(crypto, ERR, "crypto-arch %s: IPsec-MB's %s code path needs CPU features "
+		       "this CPU lacks: %s", gw_crypto_arch_name(arch),
+		       gw_crypto_arch_name(arch), why);
+		return rc;
+	}
+	pthread_mutex_lock(&mb_lock);
+	if (arch != mb_arch && mb_arch_fixed)
+		rc = -EBUSY;
+	else
+		mb_arch = arch;
+	pthread_mutex_unlock(&mb_lock);
+	if (rc != 0)
+		GW_LOG(crypto, ERR, "crypto-arch %s: IPsec-MB managers already run on %s",
+		       gw_crypto_arch_name(arch), gw_crypto_arch_name(mb_arch));
+	return rc;
+}
+
+/*
+ * Initialise mgr on the code path arch with api's functions. The CPU was
+ * checked by gw_crypto_ipsecmb_set_arch(); the library's own verdict and the
+ * path it reports are checked again. 0 or -ENOTSUP.
+ */
+static int
+mb_init(const struct mb_api *api, IMB_MGR *mgr, enum gw_crypto_arch arch)
+{
+	if (arch == GW_CRYPTO_ARCH_AUTO)
+		api->init_auto(mgr, NULL);
+	else
+		api->init[arch](mgr);
+	if (mgr->imb_errno != 0)
+		return -ENOTSUP;
+	if (arch != GW_CRYPTO_ARCH_AUTO && mgr->used_arch != (uint32_t)mb_archs[arch].imb)
+		return -ENOTSUP;
+	return 0;
+}
+
+/* A manager from api on the configured code path. Called with mb_lock held. */
+static IMB_MGR *
+mb_new_mgr(const struct mb_api *api)
+{
+	IMB_MGR *mgr = api->alloc(0);
 
 	if (mgr == NULL)
 		return NULL;
-	init_mb_mgr_auto(mgr, NULL);
-	if (imb_get_errno(mgr) != 0) {
-		free_mb_mgr(mgr);
+	if (mb_init(api, mgr, mb_arch) != 0) {
+		api->free(mgr);
 		return NULL;
 	}
+	mb_arch_fixed = true;
 	return mgr;
 }
 
 IMB_MGR *
 gw_mb_setup_mgr(void)
 {
-	IMB_ARCH arch = IMB_ARCH_NONE;
 	IMB_MGR *mgr;
 
 	pthread_mutex_lock(&mb_lock);
 	if (setup_mgr == NULL) {
-		mgr = alloc_mb_mgr(0);
-		if (mgr != NULL) {
-			init_mb_mgr_auto(mgr, &arch);
-			if (imb_get_errno(mgr) != 0) {
-				free_mb_mgr(mgr);
-				mgr = NULL;
-			}
-		}
+		mgr = mb_new_mgr(&mb_linked);
 		if (mgr != NULL)
-			GW_LOG(crypto, INFO, "IPsec-MB %s, %s code path",
-			       imb_get_version_str(), mb_arch_name(arch));
+			GW_LOG(crypto, NOTICE, "IPsec-MB %s, %s code path (crypto-arch %s)",
+			       imb_get_version_str(), mb_arch_name(mgr->used_arch),
+			       gw_crypto_arch_name(mb_arch));
 		else
-			GW_LOG(crypto, ERR, "IPsec-MB manager cannot be initialised");
+			GW_LOG(crypto, ERR, "IPsec-MB manager cannot be initialised (crypto-arch %s)",
+			       gw_crypto_arch_name(mb_arch));
 		setup_mgr = mgr;
 	}
 	mgr = setup_mgr;
 	pthread_mutex_unlock(&mb_lock);
 	return mgr;
+}
+
+const char *
+gw_crypto_ipsecmb_thread_arch(void)
+{
+	IMB_MGR *mgr = gw_mb_thread_mgr();
+
+	return mgr != NULL ? mb_arch_name(mgr->used_arch) : NULL;
 }
 
 static void
@@ -197,7 +323,9 @@ gw_mb_thread_mgr(void)
 	if (likely(mgr != NULL))
 		return mgr;
 	/* A thread without lcore_init (control thread, tests): linked library. */
-	mgr = mb_linked_mgr();
+	pthread_mutex_lock(&mb_lock);
+	mgr = mb_new_mgr(&mb_linked);
+	pthread_mutex_unlock(&mb_lock);
 	if (mgr == NULL)
 		return NULL;
 	pthread_once(&tls_key_once, mb_tls_key_create);
@@ -211,7 +339,8 @@ gw_mb_thread_mgr(void)
 static int
 mb_load_copy(void)
 {
-	struct mb_copy *c = &copies[n_copies];
+	struct mb_api *c = &copies[n_copies];
+	bool all = true;
 	void *h;
 
 	h = dlmopen(LM_ID_NEWLM, MB_LIB_NAME, RTLD_NOW | RTLD_LOCAL);
@@ -219,10 +348,15 @@ mb_load_copy(void)
 		GW_LOG(crypto, WARNING, "dlmopen %s: %s", MB_LIB_NAME, dlerror());
 		return -ENOENT;
 	}
+	memset(c, 0, sizeof(*c));
 	*(void **)&c->alloc = dlsym(h, "alloc_mb_mgr");
 	*(void **)&c->init_auto = dlsym(h, "init_mb_mgr_auto");
 	*(void **)&c->free = dlsym(h, "free_mb_mgr");
-	if (c->alloc == NULL || c->init_auto == NULL || c->free == NULL) {
+	for (unsigned int a = GW_CRYPTO_ARCH_AUTO + 1; a < GW_CRYPTO_ARCH_MAX; a++) {
+		*(void **)&c->init[a] = dlsym(h, mb_archs[a].init_sym);
+		all = all && c->init[a] != NULL;
+	}
+	if (c->alloc == NULL || c->init_auto == NULL || c->free == NULL || !all) {
 		GW_LOG(crypto, WARNING, "%s copy lacks alloc/init/free_mb_mgr", MB_LIB_NAME);
 		dlclose(h);
 		return -ENOENT;
@@ -230,16 +364,6 @@ mb_load_copy(void)
 	c->handle = h;
 	n_copies++;
 	return 0;
-}
-
-static IMB_MGR *
-mb_copy_mgr(const struct mb_copy *c)
-{
-	IMB_MGR *mgr = c->alloc(0);
-
-	if (mgr != NULL)
-		c->init_auto(mgr, NULL);
-	return mgr;
 }
 
 int
@@ -271,17 +395,19 @@ gw_mb_lcore_init(unsigned int lcore_id)
 		GW_LOG(crypto, WARNING, "lcore %u uses the linked IPsec-MB (no private copy)",
 		       lcore_id);
 	}
-	mgr = copy >= 0 ? mb_copy_mgr(&copies[copy]) : mb_linked_mgr();
+	mgr = mb_new_mgr(copy >= 0 ? &copies[copy] : &mb_linked);
 	if (mgr == NULL) {
 		pthread_mutex_unlock(&mb_lock);
-		GW_LOG(crypto, ERR, "lcore %u: cannot allocate an IPsec-MB manager", lcore_id);
+		GW_LOG(crypto, ERR, "lcore %u: cannot initialise an IPsec-MB manager (%s code path)",
+		       lcore_id, gw_crypto_arch_name(mb_arch));
 		return -ENOMEM;
 	}
 	s->mgr = mgr;
 	s->copy = copy;
 	s->kind = kind;
 	if (kind == GW_CRYPTO_MB_PRIVATE)
-		GW_LOG(crypto, INFO, "lcore %u: private IPsec-MB copy %d", lcore_id, copy);
+		GW_LOG(crypto, INFO, "lcore %u: private IPsec-MB copy %d, %s code path", lcore_id,
+		       copy, mb_arch_name(mgr->used_arch));
 bind:
 	/* A thread-exit manager from before lcore_init stays with its key. */
 	tls_mgr = s->mgr;

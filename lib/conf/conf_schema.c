@@ -23,6 +23,9 @@
 
 static const char *const layouts[] = { "run-to-completion", "pipeline", NULL };
 static const char *const engines[] = { "ipsecmb", "openssl", NULL };
+static const char *const arches[] = {	/* enum gw_crypto_arch */
+	"auto", "avx512", "avx2", "avx", "sse", NULL
+};
 static const char *const levels[] = {
 	"error", "warning", "notice", "info", "verbose", "all", NULL
 };
@@ -65,6 +68,10 @@ static const struct gw_conf_stmt schema[] = {
 	  ROOT(dataplane.tx_lcore), .help = "TX stage lcore (0 = automatic)" },
 	{ "system.dataplane.crypto-engine", GW_CONF_ENUM, 0, 0, 0, "ipsecmb", engines,
 	  .set = conf_set_engine, .get = conf_get_engine, .help = "Software crypto engine" },
+	{ "system.dataplane.crypto-arch", GW_CONF_ENUM, 0, 0, 0, "auto", arches,
+	  ROOT(dataplane.crypto_arch),
+	  .help = "IPsec-MB code path: auto (the best for this CPU) or one forced; "
+		  "refused if the CPU lacks a feature it needs (ipsecmb engine only)" },
 	{ "system.dataplane.mbufs", GW_CONF_UINT, 0, 1024, 4194304, "16384",
 	  ROOT(dataplane.nb_mbufs), .help = "Packet buffers in the pool" },
 	{ "system.dataplane.ring-size", GW_CONF_UINT, 0, 64, 65536, "1024",

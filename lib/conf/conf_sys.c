@@ -77,6 +77,9 @@ conf_dataplane_leave(struct gw_conf_ctx *c)
 				    "pipeline layout uses pipeline { rx; classify; crypto; tx; }");
 	if (dp->layout == GW_LAYOUT_RUN_TO_COMPLETION && conf_has(c, "pipeline"))
 		return conf_fail_at(c, "pipeline", "pipeline lcores need layout pipeline");
+	if (dp->crypto_arch != GW_CRYPTO_ARCH_AUTO && strcmp(dp->crypto_engine, "openssl") == 0)
+		return conf_fail_at(c, "crypto-arch", "crypto-arch chooses the ipsecmb engine's "
+				    "code path; crypto-engine openssl has none (use \"auto\")");
 	return 0;
 }
 

@@ -89,6 +89,7 @@ struct gw_conf_dataplane {
 	/* pipeline: one lcore per stage (0 = pick automatically) */
 	unsigned int rx_lcore, classify_lcore, crypto_lcore, tx_lcore;
 	char crypto_engine[16];		/* "ipsecmb" (default) or "openssl" */
+	enum gw_crypto_arch crypto_arch;	/* ipsecmb code path; default auto */
 	unsigned int nb_mbufs;		/* default 16384 */
 	unsigned int ring_size;		/* pipeline rings, default 1024 */
 };

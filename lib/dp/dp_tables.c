@@ -71,7 +71,7 @@ dp_ipsec_tables_init(struct gw_dp *dp)
 		       dp->conf->dataplane.crypto_engine);
 		return -ENOTSUP;
 	}
-	if (dp->engine->probe != NULL && dp->engine->probe() != 0) {
+	if (gw_crypto_engine_init(dp->engine, dp->conf->dataplane.crypto_arch) != 0) {
 		GW_LOG(crypto, ERR, "crypto engine '%s' cannot run on this CPU", dp->engine->name);
 		return -ENOTSUP;
 	}
@@ -131,7 +131,8 @@ same_interfaces(const struct gw_config *a, const struct gw_config *b)
 			return false;
 	}
 	return a->dataplane.layout == b->dataplane.layout &&
-	       strcmp(a->dataplane.crypto_engine, b->dataplane.crypto_engine) == 0;
+	       strcmp(a->dataplane.crypto_engine, b->dataplane.crypto_engine) == 0 &&
+	       a->dataplane.crypto_arch == b->dataplane.crypto_arch;
 }
 
 int
@@ -140,8 +141,8 @@ gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
 	int rc;
 
 	if (!same_interfaces(dp->conf, conf)) {
-		GW_LOG(general, ERR, "reload refused: interfaces, layout or crypto engine "
-		       "changed (restart to apply)");
+		GW_LOG(general, ERR, "reload refused: interfaces, layout, crypto engine or "
+		       "crypto-arch changed (restart to apply)");
 		return -EINVAL;
 	}
 	rc = gw_route_table_sync_conf(dp->routes, conf, NULL);

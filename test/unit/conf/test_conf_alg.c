@@ -4,7 +4,8 @@
  * drivers/crypto). Check that it agrees with drivers/crypto: every
  * cipher x authentication pair the schema offers, keyed with the lengths
  * gw_cipher_parse()/gw_auth_parse() give, loads exactly when
- * gw_crypto_params_valid() accepts it, and loads to the same enums.
+ * gw_crypto_params_valid() accepts it, and loads to the same enums. The
+ * crypto-arch choices likewise name drivers/crypto's code paths.
  */
 
 #include <string.h>
@@ -102,9 +103,39 @@ test_names_agree(void)
 	CHECK_EQ(na, 6);
 }
 
+/* crypto-arch: each choice loads to the drivers/crypto code path of that name. */
+static void
+test_arch_names_agree(void)
+{
+	const struct gw_conf_stmt *s = gw_conf_schema_find("system.dataplane.crypto-arch");
+	struct gw_conf_error err;
+	struct gw_config *conf;
+	char text[128];
+	unsigned int n = 0;
+
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	for (; s->names[n] != NULL; n++) {
+		snprintf(text, sizeof(text), "system = { dataplane = { crypto-arch = \"%s\"; }; };\n",
+			 s->names[n]);
+		conf = gw_conf_load_string(text, &err);
+		CHECK(conf != NULL);
+		if (conf == NULL)
+			continue;
+		CHECK(strcmp(gw_crypto_arch_name(conf->dataplane.crypto_arch), s->names[n]) == 0);
+		gw_conf_free(conf);
+	}
+	CHECK_EQ(n, GW_CRYPTO_ARCH_MAX);
+	conf = gw_conf_load_string("system = { };", &err);
+	CHECK(conf != NULL && conf->dataplane.crypto_arch == GW_CRYPTO_ARCH_AUTO);
+	gw_conf_free(conf);
+}
+
 int
 main(void)
 {
 	GW_RUN(test_names_agree);
+	GW_RUN(test_arch_names_agree);
 	return gw_test_result();
 }

@@ -408,6 +408,11 @@ test_layout_engine(void)
 	       "system dataplane layout", "spaghetti");
 	EXPECT("system = { dataplane = {\ncrypto-engine = \"qat\"; }; };\n", "crypto-engine",
 	       "system dataplane crypto-engine", "qat");
+	EXPECT("system = { dataplane = {\ncrypto-arch = \"avx1024\"; }; };\n", "crypto-arch",
+	       "system dataplane crypto-arch", "avx1024");
+	/* openssl has no code path to force */
+	EXPECT("system = { dataplane = {\ncrypto-engine = \"openssl\";\n"
+	       "crypto-arch = \"avx2\"; }; };\n", "crypto-arch", "system dataplane crypto-arch", "openssl has none");
 }
 
 static void

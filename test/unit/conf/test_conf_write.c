@@ -148,11 +148,37 @@ test_secrets_hidden(void)
 	gw_conf_free(conf);
 }
 
+/* crypto-arch: a forced code path is printed and loads back; "auto" is not printed. */
+static void
+test_crypto_arch(void)
+{
+	struct gw_conf_error err;
+	struct gw_config *conf;
+	char *t;
+
+	conf = gw_conf_load_string("system = { dataplane = { crypto-arch = \"avx2\"; }; };", &err);
+	CHECK(conf != NULL);
+	if (conf == NULL)
+		return;
+	t = write_text(conf, false);
+	CHECK(t != NULL && strstr(t, "crypto-arch = \"avx2\"") != NULL);
+	free(t);
+	round_trip(conf, "crypto-arch avx2");
+	gw_conf_free(conf);
+	conf = gw_conf_load_string("system = { dataplane = { crypto-arch = \"auto\"; }; };", &err);
+	CHECK(conf != NULL);
+	t = conf != NULL ? write_text(conf, false) : NULL;
+	CHECK(t != NULL && strstr(t, "crypto-arch") == NULL);
+	free(t);
+	gw_conf_free(conf);
+}
+
 int
 main(void)
 {
 	GW_RUN(test_examples);
 	GW_RUN(test_full);
 	GW_RUN(test_secrets_hidden);
+	GW_RUN(test_crypto_arch);
 	return gw_test_result();
 }

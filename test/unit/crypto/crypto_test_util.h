@@ -5,6 +5,7 @@
 /* Helpers shared by the crypto unit tests. */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,42 @@ ct_random(uint8_t *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		p[i] = (uint8_t)(rand() >> 7);
+}
+
+/*
+ * `test --arch NAME` (meson: crypto-kat-avx2, ...): run on that ipsecmb code
+ * path. 0: go on (with no argument, the automatic path); 77, meson's "skipped",
+ * with the reason printed, when this CPU cannot run the path; 1 on an error.
+ */
+static inline int
+ct_arch_args(int argc, char **argv)
+{
+	enum gw_crypto_arch arch = GW_CRYPTO_ARCH_AUTO;
+	const char *used;
+	char why[160];
+
+	if (argc == 3 && strcmp(argv[1], "--arch") == 0) {
+		if (gw_crypto_arch_parse(argv[2], &arch) != 0) {
+			fprintf(stderr, "unknown code path '%s'\n", argv[2]);
+			return 1;
+		}
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: %s [--arch auto|avx512|avx2|avx|sse]\n", argv[0]);
+		return 1;
+	}
+	if (gw_crypto_arch_check(arch, why, sizeof(why)) != 0) {
+		printf("SKIP: the IPsec-MB %s code path needs CPU features this CPU lacks: %s\n",
+		       gw_crypto_arch_name(arch), why);
+		return 77;
+	}
+	if (gw_crypto_engine_init(gw_crypto_engine_get("ipsecmb"), arch) != 0)
+		return 1;
+	used = gw_crypto_ipsecmb_thread_arch();
+	printf("ipsecmb: %s code path (crypto-arch %s)\n", used ? used : "none",
+	       gw_crypto_arch_name(arch));
+	if (used == NULL || (arch != GW_CRYPTO_ARCH_AUTO && strcmp(used, argv[2]) != 0))
+		return 1;
+	return 0;
 }
 
 #endif /* CRYPTO_TEST_UTIL_H */

@@ -150,8 +150,12 @@ test_cross_engines(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	int rc = ct_arch_args(argc, argv);
+
+	if (rc != 0)
+		return rc;
 	srand(7634);
 	GW_RUN(test_cross_engines);
 	return gw_test_result();

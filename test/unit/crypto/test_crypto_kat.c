@@ -263,8 +263,12 @@ test_bad_params(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	int rc = ct_arch_args(argc, argv);
+
+	if (rc != 0)
+		return rc;
 	CHECK_EQ(gw_crypto_engine_get("ipsecmb")->probe(), 0);
 	CHECK_EQ(gw_crypto_engine_get("openssl")->probe(), 0);
 	srand(4303);

@@ -21,6 +21,7 @@ struct worker {
 	unsigned int lcore;
 	int init_rc;
 	int copy;
+	const char *arch;	/* code path of the lcore's manager */
 	unsigned int bad;
 };
 
@@ -62,6 +63,7 @@ worker_main(void *arg)
 
 	w->init_rc = mb->lcore_init(w->lcore);
 	w->copy = gw_crypto_ipsecmb_thread_copy();
+	w->arch = gw_crypto_ipsecmb_thread_arch();
 	pthread_barrier_wait(&start);
 	for (i = 0; i < ROUNDS; i++)
 		w->bad += worker_round();
@@ -140,10 +142,13 @@ test_private_copies(void)
 		CHECK_EQ(w[i].bad, 0);
 		CHECK(w[i].copy >= 0);
 		CHECK_EQ(gw_crypto_ipsecmb_lcore_copy(w[i].lcore), GW_CRYPTO_MB_PRIVATE);
+		/* Each private copy runs the code path of the linked library's managers. */
+		CHECK(w[i].arch != NULL && strcmp(w[i].arch, gw_crypto_ipsecmb_thread_arch()) == 0);
 	}
 	CHECK(w[0].copy != w[1].copy);
 	CHECK_EQ(gw_crypto_ipsecmb_copies(), 2);
-	printf("  lcore 1 -> copy %d, lcore 2 -> copy %d\n", w[0].copy, w[1].copy);
+	printf("  lcore 1 -> copy %d, lcore 2 -> copy %d, %s code path\n", w[0].copy, w[1].copy,
+	       w[0].arch);
 }
 
 static void
@@ -165,8 +170,12 @@ test_over_cap_shares(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	int rc = ct_arch_args(argc, argv);
+
+	if (rc != 0)
+		return rc;
 	mb = gw_crypto_engine_get("ipsecmb");
 	CHECK_EQ(mb->probe(), 0);
 	GW_RUN(setup);

@@ -198,9 +198,13 @@ const char *gw_crypto_ipsecmb_thread_arch(void);
 
 /*
  * Raw IPsec-MB cost of one operation (no session layer, no I/O), with the
- * calling thread's manager: the baseline benchmarks print next to their own
- * per-packet cost. size: payload bytes, a multiple of 16 up to 9216.
+ * calling thread's manager (its code path, its private copy after
+ * lcore_init): the baseline benchmarks print next to their own per-packet
+ * cost. size: payload bytes, a multiple of 16 up to 9216.
  * 0 or -errno; *ns_per_op set on success.
+ *
+ * gw_crypto_raw_cost(): every op on one buffer, hot in L1 (IV, AAD and tag
+ * apart from it).
  */
 enum gw_crypto_raw_op {
 	GW_CRYPTO_RAW_GCM128_ENC,	/* direct API, 8-byte AAD, 16-byte tag */
@@ -208,5 +212,19 @@ enum gw_crypto_raw_op {
 };
 int gw_crypto_raw_cost(enum gw_crypto_raw_op op, unsigned int size, unsigned int iters,
 		       double *ns_per_op);
+
+/*
+ * gw_crypto_raw_cost_set(): the same over nbufs buffers used in turn (op i on
+ * buffer i % nbufs), as one gateway burst touches GW_CRYPTO_RAW_BURST mbufs:
+ * buffers GW_CRYPTO_RAW_STRIDE bytes apart (more if size does not fit), each
+ * ESP-shaped from GW_CRYPTO_RAW_OFFSET: SPI|SEQ (the GCM AAD), IV, payload,
+ * ICV written after the payload. nbufs = 1 is gw_crypto_raw_cost().
+ */
+#define GW_CRYPTO_RAW_BURST 32		/* mbufs of one data-plane burst */
+#define GW_CRYPTO_RAW_MAX_BUFS 64
+#define GW_CRYPTO_RAW_STRIDE 2176	/* RTE_MBUF_DEFAULT_BUF_SIZE: 2048 + 128 headroom */
+#define GW_CRYPTO_RAW_OFFSET (128 + 64)	/* where the ESP header starts in each */
+int gw_crypto_raw_cost_set(enum gw_crypto_raw_op op, unsigned int size, unsigned int nbufs,
+			   unsigned int iters, double *ns_per_op);
 
 #endif /* GW_CRYPTO_H */

@@ -1,7 +1,8 @@
 # Configurations for scripts/bench-esp.sh (sourced). Keys and SPIs match scripts/bench/esp_pcap.py.
 
 # gw_esp_conf DIR(enc|dec) ALG(gcm|cbc) MODE(group|tunnel) SRCDEV SINKDEV [NSA]
-# (environment GW_MBUFS: packet buffers, for pcaps bigger than the default pool)
+# (environment GW_MBUFS: packet buffers, for pcaps bigger than the default pool;
+#  ARCH: crypto-arch, the IPsec-MB code path, default auto)
 gw_esp_conf() {
 	local dir=$1 alg=$2 mode=$3 src=$4 sink=$5 nsa=${6:-1}
 	local enc auth spi selsrc seldst a0 a1 n0 n1 r0 r1 rt
@@ -22,7 +23,7 @@ gw_esp_conf() {
 		rt='{ name = "10.1.0.0/16"; next-hop = "192.0.2.2"; }'
 	fi
 	cat <<CONF
-system = { dataplane = { layout = "run-to-completion"; workers = [ 1 ]; crypto-engine = "ipsecmb"; ${GW_MBUFS:+mbufs = $GW_MBUFS;} }; };
+system = { dataplane = { layout = "run-to-completion"; workers = [ 1 ]; crypto-engine = "ipsecmb"; ${ARCH:+crypto-arch = \"$ARCH\";} ${GW_MBUFS:+mbufs = $GW_MBUFS;} }; };
 interfaces = (
   { name = "ge-0/0/0"; device = "$src"; mac = "02:00:00:00:00:01"; exception = "none"; mtu = 9000;
     unit = ( { name = "0"; family = { inet = { address = [ "$a0" ];

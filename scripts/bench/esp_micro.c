@@ -3,10 +3,15 @@
  * esp_micro: micro-benchmarks for scripts/bench-esp.sh, linked against the
  * project's static libraries (built by the script with cc, not by meson).
  *
- *   esp_micro raw SIZE...          raw IPsec-MB cost (gw_crypto_raw_cost, private
+ *   esp_micro [--arch=A] CMD ...   every IPsec-MB manager on code path A
+ *                                  (crypto-arch: auto, avx512, avx2, avx, sse)
+ *   esp_micro raw SIZE...          raw IPsec-MB cost (gw_crypto_raw_cost_set, private
  *                                  copy as on a worker): GCM-128 enc and
- *                                  CBC-128+HMAC-SHA1-96 enc, sizes interleaved,
- *                                  minimum (and median) of 7, ns + cycles
+ *                                  CBC-128+HMAC-SHA1-96 enc on one hot buffer
+ *                                  (gcm, cbc) and over one burst's working set,
+ *                                  32 buffers spaced like mbufs (gcm_set,
+ *                                  cbc_set); sizes interleaved, minimum (and
+ *                                  median) of 7, ns + cycles
  *   esp_micro imb SIZE MS          imb_errno contention: GCM-128 enc on 1 and 2
  *                                  pinned threads, linked library vs private copies
  *   esp_micro sad N...             SAD lookup ns/packet, bursts of 32, keys spread
@@ -60,34 +65,52 @@ static double tsc_ghz;
 
 /* ---- raw ---- */
 #define RAW_REPS 7
+/* What `raw` measures per size: hot = one buffer, set = one burst's working set. */
+static const struct {
+	const char *name;
+	enum gw_crypto_raw_op op;
+	unsigned int nbufs, iters;
+} raw_kinds[] = {
+	{ "gcm", GW_CRYPTO_RAW_GCM128_ENC, 1, 200000 },
+	{ "cbc", GW_CRYPTO_RAW_CBC128_SHA1_ENC, 1, 100000 },
+	{ "gcm_set", GW_CRYPTO_RAW_GCM128_ENC, GW_CRYPTO_RAW_BURST, 200000 },
+	{ "cbc_set", GW_CRYPTO_RAW_CBC128_SHA1_ENC, GW_CRYPTO_RAW_BURST, 100000 },
+};
+#define RAW_KINDS (sizeof(raw_kinds) / sizeof(raw_kinds[0]))
+
 static int
 cmd_raw(int argc, char **argv)
 {
 	const struct gw_crypto_engine *mb = gw_crypto_engine_get("ipsecmb");
-	double g[16][RAW_REPS], c[16][RAW_REPS];
+	static double t[16][RAW_KINDS][RAW_REPS];
 
 	if (argc > 16)
 		argc = 16;
 	if (mb->probe() != 0 || mb->lcore_init(rte_lcore_id()) != 0)
 		fprintf(stderr, "raw: no private copy, linked library\n");
-	/* sizes interleaved, RAW_REPS rounds: a burst of load hits every size alike */
+	printf("raw_setup arch %s set_bufs %u stride %u offset %u\n",
+	       gw_crypto_ipsecmb_thread_arch(), GW_CRYPTO_RAW_BURST, GW_CRYPTO_RAW_STRIDE,
+	       GW_CRYPTO_RAW_OFFSET);
+	/* sizes and kinds interleaved, RAW_REPS rounds: a burst of load hits every one alike */
 	for (int r = 0; r < RAW_REPS; r++)
-		for (int i = 0; i < argc; i++) {
-			unsigned int size = (unsigned int)atoi(argv[i]);
-
-			if (gw_crypto_raw_cost(GW_CRYPTO_RAW_GCM128_ENC, size, 200000, &g[i][r]) != 0 ||
-			    gw_crypto_raw_cost(GW_CRYPTO_RAW_CBC128_SHA1_ENC, size, 100000, &c[i][r]) != 0) {
-				fprintf(stderr, "raw: size %u refused\n", size);
-				return 1;
-			}
-		}
+		for (int i = 0; i < argc; i++)
+			for (unsigned int k = 0; k < RAW_KINDS; k++)
+				if (gw_crypto_raw_cost_set(raw_kinds[k].op, (unsigned int)atoi(argv[i]),
+							   raw_kinds[k].nbufs, raw_kinds[k].iters,
+							   &t[i][k][r]) != 0) {
+					fprintf(stderr, "raw: size %s refused\n", argv[i]);
+					return 1;
+				}
 	/* the minimum: interference only ever adds time to a pure CPU loop */
 	for (int i = 0; i < argc; i++) {
-		qsort(g[i], RAW_REPS, sizeof(double), cmp_d);
-		qsort(c[i], RAW_REPS, sizeof(double), cmp_d);
-		printf("raw %s gcm_ns %.2f gcm_cyc %.1f cbc_ns %.2f cbc_cyc %.1f gcm_median_ns %.2f "
-		       "cbc_median_ns %.2f\n", argv[i], g[i][0], g[i][0] * tsc_ghz, c[i][0],
-		       c[i][0] * tsc_ghz, g[i][RAW_REPS / 2], c[i][RAW_REPS / 2]);
+		printf("raw %s", argv[i]);
+		for (unsigned int k = 0; k < RAW_KINDS; k++) {
+			qsort(t[i][k], RAW_REPS, sizeof(double), cmp_d);
+			printf(" %s_ns %.2f %s_cyc %.1f %s_median_ns %.2f", raw_kinds[k].name,
+			       t[i][k][0], raw_kinds[k].name, t[i][k][0] * tsc_ghz, raw_kinds[k].name,
+			       t[i][k][RAW_REPS / 2]);
+		}
+		printf("\n");
 	}
 	return 0;
 }
@@ -369,9 +392,19 @@ main(int argc, char **argv)
 	char prefix[64];
 	char *eal[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "-l", "0,1",
 			"--no-telemetry", "--log-level=lib.eal:error", prefix, NULL };
+	enum gw_crypto_arch arch = GW_CRYPTO_ARCH_AUTO;
 
+	if (argc > 1 && strncmp(argv[1], "--arch=", 7) == 0) {
+		if (gw_crypto_arch_parse(argv[1] + 7, &arch) != 0) {
+			fprintf(stderr, "esp_micro: unknown code path '%s'\n", argv[1] + 7);
+			return 2;
+		}
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: esp_micro raw|imb|sad|install ...\n");
+		fprintf(stderr, "usage: esp_micro [--arch=auto|avx512|avx2|avx|sse] "
+			"raw|imb|sad|install ...\n");
 		return 2;
 	}
 	snprintf(prefix, sizeof(prefix), "--file-prefix=esp-micro-%d", (int)getpid());
@@ -379,6 +412,11 @@ main(int argc, char **argv)
 		return 1;
 	tsc_ghz = rte_get_tsc_hz() / 1e9;
 	printf("tsc_hz %lu\n", (unsigned long)rte_get_tsc_hz());
+	/* every IPsec-MB manager of the run on that path (refused if the CPU lacks it) */
+	if (gw_crypto_engine_init(gw_crypto_engine_get("ipsecmb"), arch) != 0) {
+		fprintf(stderr, "esp_micro: crypto-arch %s refused\n", gw_crypto_arch_name(arch));
+		return 1;
+	}
 	if (!strcmp(argv[1], "raw"))
 		return cmd_raw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "imb"))

@@ -51,7 +51,10 @@ def load(path):
         elif k == "verify":
             r["verify"][tuple(f[1:6])] = " ".join(f[6:])
         elif k == "raw":
-            r["raw"][int(f[1])] = dict(gcm=float(f[3]), cbc=float(f[7]))
+            # "raw SIZE gcm_ns X gcm_cyc X ... gcm_set_ns X ...": minimum ns per op, per kind
+            kv = dict(zip(f[2::2], f[3::2]))
+            r["raw"][int(f[1])] = {n[:-3]: float(v) for n, v in kv.items()
+                                   if n.endswith("_ns") and not n.endswith("median_ns")}
         elif k in ("sad", "install", "imb"):
             r[k].append(f)
         else:
@@ -93,11 +96,28 @@ def main(path):
       " scapy (seq 1..1020), inbound **group SA, no time-based anti-replay (window 0) and"
       " `no-anti-replay`**; inner destinations routed out of the sink port. Interface MTU 9000"
       " and tunnel-mtu 9192, so the 1518 B IMIX frames are not fragmented (as in ipsec-secgw).")
-    p("* raw = `gw_crypto_raw_cost()` in the same run (IPsec-MB direct GCM API / one CBC+HMAC-SHA1"
-      " job per op, private library copy, no I/O; minimum of 7 interleaved rounds, as load only adds time) on the ESP payload of the frame (inner IP packet"
-      " + trailer, rounded to 16 B: 48/496/1408 B; IMIX weighted). gw_crypto_raw_cost has only"
-      " encrypt operations: the decrypt ratio uses the encrypt cost (GCM decrypt costs the same;"
-      " CBC decrypt is cheaper than CBC encrypt, so the CBC decrypt ratio is pessimistic for raw).")
+    rs = dict(zip(m.get("raw_setup", "").split()[::2], m.get("raw_setup", "").split()[1::2]))
+    if "crypto_arch" in m:
+        p("* IPsec-MB code path (`crypto-arch` %s): gdoigw logged \"%s\"; the raw figures ran on"
+          " \"%s\". ipsec-secgw's PMDs pick their own path (the best for the CPU)." % (
+              m["crypto_arch"], m.get("gw_path", "?"), rs.get("arch", "?")))
+    else:
+        p("* IPsec-MB code path: not recorded (a run from before `crypto-arch`: the library's"
+          " automatic choice everywhere).")
+    p("* raw = the IPsec-MB cost of the same cipher operation, measured in the same run by"
+      " `gw_crypto_raw_cost_set()` (direct GCM API / one CBC+HMAC-SHA1 job per op, the worker's"
+      " private library copy, no I/O, no session layer; minimum of 7 interleaved rounds, as load"
+      " only adds time) on the ESP payload of the frame (inner IP packet + trailer, rounded to"
+      " 16 B: 48/496/1408 B; IMIX weighted). Two figures (\"–\": not measured in that run):"
+      " **raw hot** = every op on one buffer"
+      " that stays in L1 (IV, AAD and tag apart); **raw set** = the ops rotate over %s"
+      " ESP-shaped buffers %s B apart (ESP header at +%s, ICV after the payload), the data one"
+      " gateway burst touches (at 1420 B about 46 KB, more than L1). Neither includes what the"
+      " gateway also pays to reach packet data: RX writes each packet into a freshly allocated"
+      " mbuf, so its first touches may miss further than the raw set does. Only encrypt"
+      " operations: the decrypt ratios use the encrypt cost (GCM decrypt costs the same; CBC"
+      " decrypt is cheaper than CBC encrypt, so the CBC decrypt ratio is pessimistic for raw)." % (
+          rs.get("set_bufs", "?"), rs.get("stride", "?"), rs.get("offset", "?")))
     p("* ipsec-secgw (DPDK example from Debian's dpdk-doc, rx offloads → 0) on the same vdevs,"
       " tunnel mode SA (it has no header preservation), replay window 0: *lookaside* = legacy"
       " path with the `crypto_aesni_gcm0` (GCM) / `crypto_aesni_mb0` (CBC) PMD; *cpu-crypto* ="
@@ -107,11 +127,18 @@ def main(path):
       " the machine was not quiet during that case; repeat before relying on it." % (NOISY * 100))
     p("")
 
-    def raw_cost(alg, size):
-        vals = [r["raw"].get(s, {}).get(alg) for s in RAW[size]]
-        if None in vals:
+    def raw_cyc(alg, size, kind=""):
+        """Raw cycles per op (kind "" = hot buffer, "_set" = burst working set); None if absent."""
+        vals = [r["raw"].get(s, {}).get(alg + kind) for s in RAW[size]]
+        if None in vals or not tsc:
             return None
-        return statistics.mean(vals)
+        return statistics.mean(vals) * tsc / 1e9
+
+    def ratio(a, b):
+        return a / b if a and b else None
+
+    def pair(a, b, d):
+        return "%s / %s" % (fmt(a, d), fmt(b, d))
 
     for alg in ("gcm", "cbc"):
         for d in ("enc", "dec"):
@@ -119,7 +146,7 @@ def main(path):
                 continue
             p("### %s %s" % (ALG[alg], DIR[d]))
             p("")
-            p("| size | gdoigw Mpps | Gbps | cycles/pkt | raw cycles/op | gdoigw ÷ raw | I/O floor Mpps"
+            p("| size | gdoigw Mpps | Gbps | cycles/pkt | raw cycles/op hot / set | gdoigw ÷ raw hot / set | I/O floor Mpps"
               " | ipsec-secgw lookaside Mpps | ipsec-secgw cpu-crypto Mpps | gdoigw ÷ best ipsec-secgw |")
             p("|---|---|---|---|---|---|---|---|---|---|")
             for s in sizes:
@@ -127,8 +154,7 @@ def main(path):
                 if gw is None:
                     continue
                 cyc = tsc / gw if gw and tsc else None
-                rc = raw_cost(alg, s)
-                rcyc = rc * tsc / 1e9 if rc is not None and tsc else None
+                rhot, rset = raw_cyc(alg, s), raw_cyc(alg, s, "_set")
                 fl = r["floor"].get(s)
                 sec = {}
                 for t in ("lookaside", "cpu"):
@@ -148,10 +174,35 @@ def main(path):
                 p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     s if s == "imix" else s + " B", mark(fmt(gw / 1e6), "gw_%s_%s_group_%s.log" % (d, alg, s)),
                     fmt(gw / 1e6 * FRAME[s] * 8 / 1000),
-                    fmt(cyc, 0), fmt(rcyc, 0), fmt(cyc / rcyc if cyc and rcyc else None),
+                    fmt(cyc, 0), pair(rhot, rset, 0), pair(ratio(cyc, rhot), ratio(cyc, rset), 2),
                     mark(fmt(fl / 1e6 if fl else None), "testpmd_%s.log" % s), sec.get("lookaside", ("–",))[0],
                     sec.get("cpu", ("–",))[0], fmt(gw / best if best else None)))
             p("")
+    rows = [(alg, d, sz) for alg in ("gcm", "cbc") for d in ("enc", "dec") for sz in sizes
+            if r["gw"].get(("group", alg, d, sz))]
+    if rows and r["raw"]:
+        p("### gdoigw against raw IPsec-MB (group SA; cycles per packet / per op)")
+        p("")
+        p("gdoigw = TSC ÷ gdoigw pps; floor = TSC ÷ the I/O floor's pps (testpmd io on the same"
+          " vdevs and pcap); raw hot / raw set as above. The last two columns take the I/O"
+          " floor out of gdoigw's cost before dividing: what gdoigw spends beyond I/O, in units"
+          " of the raw cipher operation (1.00 would be crypto and nothing else).")
+        p("")
+        p("| case | size | gdoigw | I/O floor | raw hot | raw set | gdoigw ÷ raw hot | gdoigw ÷ raw set"
+          " | (gdoigw − floor) ÷ raw hot | (gdoigw − floor) ÷ raw set |")
+        p("|---|---|---|---|---|---|---|---|---|---|")
+        for alg, d, sz in rows:
+            gw = r["gw"][("group", alg, d, sz)]
+            cyc = tsc / gw if tsc else None
+            fl = r["floor"].get(sz)
+            fcyc = tsc / fl if fl and tsc else None
+            net = cyc - fcyc if cyc and fcyc else None
+            rhot, rset = raw_cyc(alg, sz), raw_cyc(alg, sz, "_set")
+            p("| %s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                ALG[alg], DIR[d], sz if sz == "imix" else sz + " B", fmt(cyc, 0), fmt(fcyc, 0),
+                fmt(rhot, 0), fmt(rset, 0), fmt(ratio(cyc, rhot)), fmt(ratio(cyc, rset)),
+                fmt(ratio(net, rhot)), fmt(ratio(net, rset))))
+        p("")
     tun = [k for k in r["gw"] if k[0] == "tunnel"]
     if tun:
         p("### gdoigw unicast tunnel SA variant (outer 198.51.100.1 ↔ 203.0.113.7; decrypt: no-anti-replay)")

@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,12 +29,15 @@ H2 = dict(addr="10.99.2.2/24", gw="10.99.2.1", addr6="2001:db8:99:2::2/64", gw6=
 class NetnsTopo:
     _n = 0
 
-    def __init__(self, workdir, layout):
+    def __init__(self, workdir, layout, extra_conf=""):
+        """extra_conf: configuration text appended to the generated one (e.g. a
+        `security` section)."""
         NetnsTopo._n += 1
         tag = "%d_%d" % (os.getpid(), NetnsTopo._n)
         self.h1, self.h2, self.gw = "gwt-h1-" + tag, "gwt-h2-" + tag, "gwt-gw-" + tag
         self.workdir = str(workdir)
         self.layout = layout
+        self.extra_conf = extra_conf
         self.proc = None
         self.prefix = gwtest.unique_prefix("n")
         self.stats_path = os.path.join(self.workdir, "stats.json")
@@ -72,7 +76,7 @@ class NetnsTopo:
             gwtest.port_conf("ge-0/0/1", "net_af_packet1,iface=v2g", GW_MAC[1],
                              v4=["10.99.2.1/24"], v6=["2001:db8:99:2::1/64"], exception="tap"),
         ]
-        return gwtest.config_text(ports, (), self.layout)
+        return gwtest.config_text(ports, (), self.layout) + self.extra_conf
 
     def start(self, ready_timeout=40):
         conf = os.path.join(self.workdir, "gw.conf")
@@ -101,6 +105,32 @@ class NetnsTopo:
             ready_timeout, sh("ip", "-n", self.gw, "addr", "show", check=False).stdout,
             self.logtext()))
 
+    def wait_log(self, text, timeout):
+        """True once `text` is in the gateway's log (stdout + stderr), False after
+        timeout seconds or if the gateway exited."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(self.log_path, errors="replace") as f:
+                if text in f.read():
+                    return True
+            if self.proc.poll() is not None:
+                return False
+            time.sleep(0.1)
+        return False
+
+    def telemetry(self, cmd):
+        """One DPDK telemetry command (e.g. "/gdoigw/drops") -> its value. The socket is
+        a path under /var/run/dpdk, reachable from any network namespace."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            s.settimeout(5)
+            s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % self.prefix)
+            s.recv(16384)                   # greeting
+            s.send(cmd.encode())
+            return json.loads(s.recv(65536).decode())[cmd.split(",")[0]]
+        finally:
+            s.close()
+
     def logtext(self):
         try:
             with open(self.log_path, errors="replace") as f:
@@ -109,9 +139,9 @@ class NetnsTopo:
             return ""
 
     # -- tear-down ----------------------------------------------------------------
-    def stop(self):
+    def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:

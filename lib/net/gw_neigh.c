@@ -494,6 +494,16 @@ neigh_request(struct gw_neigh_table *t, const struct gw_neigh_key *k,
 	return c->tx(k->port, m, c->tx_arg);
 }
 
+/*
+ * TSC ticks from then to now. The caller reads now once per poll and may learn
+ * (stamping a later TSC) before it processes: such a stamp is 0 old, not 2^64.
+ */
+static inline uint64_t
+elapsed(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
 unsigned int
 gw_neigh_process(struct gw_neigh_table *t, uint64_t now)
 {
@@ -520,7 +530,7 @@ gw_neigh_process(struct gw_neigh_table *t, uint64_t now)
 			continue;
 		switch (word_state(w)) {
 		case GW_NEIGH_INCOMPLETE:
-			if (now - e->last_request < c->retrans)
+			if (elapsed(now, e->last_request) < c->retrans)
 				break;
 			if (e->retries + 1u >= c->retries) {
 				neigh_remove(t, idx);
@@ -531,12 +541,13 @@ gw_neigh_process(struct gw_neigh_table *t, uint64_t now)
 			sent += neigh_request(t, &e->key, NULL) == 0;
 			break;
 		case GW_NEIGH_REACHABLE:
-			if (now - e->last_seen >= c->age) {
+			if (elapsed(now, e->last_seen) >= c->age) {
 				neigh_remove(t, idx);
 				break;
 			}
 			/* Refresh before expiry, unicast to the known MAC (RFC 4861 7.3.3 style). */
-			if (now - e->last_seen >= c->refresh && now - e->last_request >= c->retrans) {
+			if (elapsed(now, e->last_seen) >= c->refresh &&
+			    elapsed(now, e->last_request) >= c->retrans) {
 				e->last_request = now;
 				word_mac(w, &mac);
 				sent += neigh_request(t, &e->key, &mac) == 0;

@@ -96,6 +96,10 @@ test_lifecycle(void)
 	CHECK_EQ(gw_neigh_learn(t, 0, &s, &mac, false, now), -ENOENT);
 	s = net_test_ip("192.0.2.5");
 
+	/* processed with a clock read before the learning: young, not aged out (wrapped) */
+	CHECK_EQ(gw_neigh_process(t, now - 5), 0);
+	CHECK_EQ(gw_neigh_lookup(t, 0, &d, NULL), GW_NEIGH_REACHABLE);
+
 	/* refresh shortly before ageing (unicast), then age out */
 	nb_sent = 0;
 	CHECK_EQ(gw_neigh_process(t, now + 500 * hz), 0);

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -23,7 +25,28 @@ struct gw_sad {
 	uint32_t capacity;
 	/* Live keys: rte_hash_count also counts slots still in their grace period. */
 	uint32_t count;
+	/*
+	 * Live keys of each kind, for the readers: a SAD of group SAs only (a GDOI
+	 * member) looks each packet up once, by SPI, instead of first missing on
+	 * SPI + destination. Written by the one writer after the hash changed.
+	 */
+	_Atomic uint32_t nb_unicast;
+	_Atomic uint32_t nb_group;
 };
+
+static inline bool
+sad_key_is_group(const struct gw_sad_key *key)
+{
+	return key->family == 0;
+}
+
+static inline void
+sad_kind_count(struct gw_sad *sad, const struct gw_sad_key *key, int delta)
+{
+	_Atomic uint32_t *c = sad_key_is_group(key) ? &sad->nb_group : &sad->nb_unicast;
+
+	atomic_fetch_add_explicit(c, (uint32_t)delta, memory_order_release);
+}
 
 static void
 sad_release(void *obj, void *arg)
@@ -142,8 +165,10 @@ gw_sad_add(struct gw_sad *sad, const struct gw_sad_key *key, struct gw_sa *sa)
 		rte_rcu_qsbr_synchronize(sad->rcu, RTE_QSBR_THRID_INVALID);
 		ret = rte_hash_add_key_data(sad->h, key, sa);
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		sad->count++;
+		sad_kind_count(sad, key, 1);
+	}
 	return ret;
 }
 
@@ -189,6 +214,7 @@ gw_sad_delete(struct gw_sad *sad, const struct gw_sad_key *key)
 	if (rte_hash_del_key(sad->h, key) < 0)
 		return -ENOENT;
 	sad->count--;
+	sad_kind_count(sad, key, -1);
 	sad_retire(sad, old);
 	return 0;
 }
@@ -233,10 +259,20 @@ gw_sad_lookup_inbound_bulk(const struct gw_sad *sad, const struct gw_sad_key *ke
 	struct gw_sa *gout[SAD_BULK];
 	unsigned int idx[SAD_BULK];
 	unsigned int hits, i, j, nmiss;
+	struct gw_sad *rw = (struct gw_sad *)(uintptr_t)sad;	/* atomics: loads only */
+	uint32_t nb_unicast = atomic_load_explicit(&rw->nb_unicast, memory_order_acquire);
+	uint32_t nb_group = atomic_load_explicit(&rw->nb_group, memory_order_acquire);
 
-	hits = gw_sad_lookup_bulk(sad, keys, n, out);
-	if (hits == n)
-		return hits;
+	if (nb_unicast == 0) {
+		/* Nothing to find by SPI + destination: every packet as a group one. */
+		for (i = 0; i < n; i++)
+			out[i] = NULL;
+		hits = 0;
+	} else {
+		hits = gw_sad_lookup_bulk(sad, keys, n, out);
+		if (hits == n || nb_group == 0)
+			return hits;
+	}
 	/* Misses: retry as group SAs, by SPI only. */
 	nmiss = 0;
 	for (i = 0; i < n; i++) {

@@ -168,6 +168,21 @@ test_group_precedence(void)
 	CHECK_EQ(gw_sad_delete(sad, &uk4), 0);
 	CHECK_EQ(gw_sad_lookup_inbound_bulk(sad, qp, 1, out), 1);
 	CHECK(out[0] == g);
+	/* Group SAs only (the one-lookup path): the same answers for every query. */
+	CHECK_EQ(gw_sad_delete(sad, &uk6), 0);
+	CHECK_EQ(gw_sad_lookup_inbound_bulk(sad, qp, 6, out), 5);
+	CHECK(out[0] == g && out[1] == g && out[2] == g && out[3] == g2 && out[4] == NULL &&
+	      out[5] == g);
+	/* A unicast SA back: found again, in front of the group one. */
+	u4 = sa_test_dummy_new(5);
+	CHECK_EQ(gw_sad_add(sad, &uk4, u4), 0);
+	CHECK_EQ(gw_sad_lookup_inbound_bulk(sad, qp, 2, out), 2);
+	CHECK(out[0] == u4 && out[1] == g);
+	/* Unicast SAs only (no group fall-back): misses stay misses. */
+	CHECK_EQ(gw_sad_delete(sad, &gk), 0);
+	CHECK_EQ(gw_sad_delete(sad, &gk2), 0);
+	CHECK_EQ(gw_sad_lookup_inbound_bulk(sad, qp, 6, out), 1);
+	CHECK(out[0] == u4 && out[1] == NULL && out[3] == NULL && out[5] == NULL);
 	gw_sad_free(sad);
 }
 

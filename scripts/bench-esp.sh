@@ -42,14 +42,18 @@ log() { echo "bench-esp: $*" >&2; }
 ninja -C "$B" -j2 >/dev/null
 GW=$B/app/gdoigw/gdoigw
 MICRO=$B/esp_micro
-if [ ! -x "$MICRO" ] || [ scripts/bench/esp_micro.c -nt "$MICRO" ] || [ "$B/lib/sa/libgw_samgr.a" -nt "$MICRO" ] ||
-	[ "$B/drivers/crypto/libgw_crypto.a" -nt "$MICRO" ]; then
+MICRO_LIBS=(lib/sa/libgw_samgr.a lib/sa/libgw_sa_tables.a lib/esp/libgw_esp.a
+	drivers/crypto/libgw_crypto.a lib/conf/libgw_conf.a lib/util/libgw_util.a
+	lib/stats/libgw_stats.a lib/net/libgw_net.a lib/frag/libgw_frag.a)
+micro_stale=0
+[ -x "$MICRO" ] && [ ! scripts/bench/esp_micro.c -nt "$MICRO" ] || micro_stale=1
+for lib in "${MICRO_LIBS[@]}"; do	# relink when any library it links changed
+	if [ "$B/$lib" -nt "$MICRO" ]; then micro_stale=1; fi
+done
+if [ "$micro_stale" = 1 ]; then
 	cc -O2 -std=gnu11 -o "$MICRO" scripts/bench/esp_micro.c \
 		-Idrivers/crypto -Ilib/sa -Ilib/esp -Ilib/conf -Ilib/util -Ilib/stats -I"$B" \
-		$(pkg-config --cflags libdpdk) -Wl,--start-group "$B"/lib/sa/libgw_samgr.a \
-		"$B"/lib/sa/libgw_sa_tables.a "$B"/lib/esp/libgw_esp.a "$B"/drivers/crypto/libgw_crypto.a \
-		"$B"/lib/conf/libgw_conf.a "$B"/lib/util/libgw_util.a "$B"/lib/stats/libgw_stats.a \
-		"$B"/lib/net/libgw_net.a "$B"/lib/frag/libgw_frag.a -Wl,--end-group \
+		$(pkg-config --cflags libdpdk) -Wl,--start-group "${MICRO_LIBS[@]/#/$B/}" -Wl,--end-group \
 		$(pkg-config --libs libdpdk) -lIPSec_MB -lcrypto -lconfig -ldl -lpthread -lbsd
 fi
 SECGW_BIN=""

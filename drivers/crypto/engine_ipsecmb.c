@@ -308,38 +308,50 @@ mb_job_done(const struct mb_session *s, IMB_JOB *job)
 /*
  * AES-GCM through the direct API: no job queue, so it costs what the raw
  * primitive costs (test/bench/crypto_raw.c measured ~70 -> ~45 ns per op at 64 B, raw ~34).
+ * The nonces (salt | IV) are written for the whole burst first: built right
+ * before each call, the cipher's wide load of the 12 bytes spans two fresh
+ * narrow stores and waits for them to retire (a failed store-to-load forward,
+ * ~20 cycles a packet at 64 B).
  */
 static void
 mb_gcm_direct(const struct mb_session *s, IMB_MGR *mgr, struct gw_crypto_op *ops,
 	      unsigned int n)
 {
 	struct gcm_context_data ctx;
-	uint8_t nonce[12], tag[16];
-	unsigned int i;
+	alignas(16) uint8_t nonce[GW_CRYPTO_BURST][16];
+	uint8_t tag[16];
+	unsigned int i, base, m;
 
-	memcpy(nonce, s->salt, 4);
-	for (i = 0; i < n; i++) {
-		struct gw_crypto_op *op = &ops[i];
-		uint8_t *p = op->buf + op->cipher_start;
-
-		memcpy(nonce + 4, op->iv, 8);
-		if (s->encrypt) {
-			if (s->tmpl.key_len_in_bytes == 16)
-				IMB_AES128_GCM_ENC(mgr, &s->k.gcm, &ctx, p, p, op->cipher_len,
-						   nonce, op->aad, op->aad_len, op->icv, 16);
-			else
-				IMB_AES256_GCM_ENC(mgr, &s->k.gcm, &ctx, p, p, op->cipher_len,
-						   nonce, op->aad, op->aad_len, op->icv, 16);
-			op->status = 0;
-			continue;
+	for (base = 0; base < n; base += m) {
+		m = n - base < GW_CRYPTO_BURST ? n - base : GW_CRYPTO_BURST;
+		for (i = 0; i < m; i++) {
+			memcpy(nonce[i], s->salt, 4);
+			memcpy(nonce[i] + 4, ops[base + i].iv, 8);
 		}
-		if (s->tmpl.key_len_in_bytes == 16)
-			IMB_AES128_GCM_DEC(mgr, &s->k.gcm, &ctx, p, p, op->cipher_len,
-					   nonce, op->aad, op->aad_len, tag, 16);
-		else
-			IMB_AES256_GCM_DEC(mgr, &s->k.gcm, &ctx, p, p, op->cipher_len,
-					   nonce, op->aad, op->aad_len, tag, 16);
-		op->status = gw_crypto_ct_differ(tag, op->icv, 16) ? -EBADMSG : 0;
+		for (i = 0; i < m; i++) {
+			struct gw_crypto_op *op = &ops[base + i];
+			uint8_t *p = op->buf + op->cipher_start;
+
+			if (s->encrypt) {
+				if (s->tmpl.key_len_in_bytes == 16)
+					IMB_AES128_GCM_ENC(mgr, &s->k.gcm, &ctx, p, p,
+							   op->cipher_len, nonce[i], op->aad,
+							   op->aad_len, op->icv, 16);
+				else
+					IMB_AES256_GCM_ENC(mgr, &s->k.gcm, &ctx, p, p,
+							   op->cipher_len, nonce[i], op->aad,
+							   op->aad_len, op->icv, 16);
+				op->status = 0;
+				continue;
+			}
+			if (s->tmpl.key_len_in_bytes == 16)
+				IMB_AES128_GCM_DEC(mgr, &s->k.gcm, &ctx, p, p, op->cipher_len,
+						   nonce[i], op->aad, op->aad_len, tag, 16);
+			else
+				IMB_AES256_GCM_DEC(mgr, &s->k.gcm, &ctx, p, p, op->cipher_len,
+						   nonce[i], op->aad, op->aad_len, tag, 16);
+			op->status = gw_crypto_ct_differ(tag, op->icv, 16) ? -EBADMSG : 0;
+		}
 	}
 }
 

@@ -224,12 +224,19 @@ neigh_key(struct gw_neigh_key *k, const struct gw_meta *meta)
 	}
 }
 
+/*
+ * The port and family are the caller's, loaded before the packet's meta was
+ * written: compilers merge the two compares into one 8-byte load of the
+ * meta, which cannot be forwarded from the narrow stores (action, flags)
+ * just made to it and waits for them to retire.
+ */
 static inline bool
-same_next_hop(const struct gw_meta *a, const struct gw_meta *b)
+same_next_hop(const struct gw_meta *a, uint16_t a_port, uint8_t a_l3,
+	      const struct gw_meta *b, uint16_t b_port, uint8_t b_l3)
 {
-	if (a->out_port != b->out_port || a->l3 != b->l3)
+	if (a_port != b_port || a_l3 != b_l3)
 		return false;
-	return a->l3 == GW_L3_IPV4 ? a->nh4 == b->nh4 : memcmp(a->nh6, b->nh6, 16) == 0;
+	return a_l3 == GW_L3_IPV4 ? a->nh4 == b->nh4 : memcmp(a->nh6, b->nh6, 16) == 0;
 }
 
 /*
@@ -241,17 +248,21 @@ struct l2_keys {
 	const struct gw_neigh_key *keys[GW_MAX_BURST];
 	uint8_t key_of[GW_MAX_BURST];
 	const struct gw_meta *prev;
+	uint16_t prev_port;
+	uint8_t prev_l3;
 	unsigned int nb_keys;
 };
 
 static inline void
-l2_key_add(struct l2_keys *k, uint16_t i, const struct gw_meta *meta)
+l2_key_add(struct l2_keys *k, uint16_t i, const struct gw_meta *meta, uint16_t port, uint8_t l3)
 {
-	if (k->prev == NULL || !same_next_hop(k->prev, meta)) {
+	if (k->prev == NULL || !same_next_hop(k->prev, k->prev_port, k->prev_l3, meta, port, l3)) {
 		neigh_key(&k->kb[k->nb_keys], meta);
 		k->keys[k->nb_keys] = &k->kb[k->nb_keys];
 		k->nb_keys++;
 		k->prev = meta;
+		k->prev_port = port;
+		k->prev_l3 = l3;
 	}
 	k->key_of[i] = (uint8_t)(k->nb_keys - 1);
 }
@@ -261,6 +272,8 @@ static inline void
 route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, uint8_t action)
 {
 	struct gw_meta *meta = gw_meta(m);
+	const uint16_t out_port = meta->out_port;	/* before any store to meta */
+	const uint8_t l3 = meta->l3;
 	const struct gw_port *out;
 	enum gw_drop r;
 
@@ -270,7 +283,7 @@ route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, u
 	 */
 	if (action != GW_ACT_FORWARD || meta->drop != GW_DROP_NONE)
 		return;
-	out = &dp->ports[meta->out_port];
+	out = &dp->ports[out_port];
 	if (!out->up) {
 		meta->drop = GW_DROP_PORT_DOWN;
 		return;
@@ -292,7 +305,7 @@ route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, u
 		meta->drop = GW_DROP_NO_MBUF;
 		return;
 	}
-	l2_key_add(k, i, meta);
+	l2_key_add(k, i, meta, out_port, l3);
 }
 
 /*
@@ -326,12 +339,16 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			bool same_dst = action == GW_ACT_ENCRYPT &&
 					(flags & GW_META_F_ROUTED_KEEP);
 
-			meta->action = action = GW_ACT_FORWARD;
+			action = GW_ACT_FORWARD;
 			if (!same_dst) {
+				meta->action = action;
 				lookup_idx[nb_lookup] = i;
 				lookup[nb_lookup++] = pkts[i];
 				continue;
 			}
+			route_one(dp, pkts[i], i, &k, action);
+			meta->action = action;	/* after: see same_next_hop() */
+			continue;
 		}
 		route_one(dp, pkts[i], i, &k, action);
 	}

@@ -84,6 +84,18 @@ gw_l3_ipv6_is_multicast(const uint8_t *a)
 	return a[0] == 0xff;
 }
 
+/*
+ * l2_len and l3_len in one store of the whole tx_offload word (the other
+ * offload fields are 0 on receive). Two bitfield writes are two
+ * read-modify-writes of overlapping widths, and the second one's load
+ * cannot be forwarded from the first one's store: a stall per packet.
+ */
+static inline void
+gw_l3_set_lens(struct rte_mbuf *m, uint16_t l2, uint16_t l3)
+{
+	m->tx_offload = rte_mbuf_tx_offload(l2, l3, 0, 0, 0, 0, 0);
+}
+
 static inline unsigned int
 gw_l3_parse_ipv4(struct rte_mbuf *m, uint16_t l2)
 {
@@ -118,7 +130,7 @@ gw_l3_parse_ipv4(struct rte_mbuf *m, uint16_t l2)
 		return GW_DROP_BAD_IP_ADDR;
 	if (dlen > l2 + tlen)
 		rte_pktmbuf_trim(m, (uint16_t)(dlen - l2 - tlen));
-	m->l3_len = hlen;
+	gw_l3_set_lens(m, l2, hlen);
 	gw_meta(m)->l3 = GW_L3_IPV4;
 	return GW_DROP_NONE;
 }
@@ -150,7 +162,7 @@ gw_l3_parse_ipv6(struct rte_mbuf *m, uint16_t l2)
 		return GW_DROP_BAD_IP_ADDR;
 	if (dlen > l2 + tlen)
 		rte_pktmbuf_trim(m, (uint16_t)(dlen - l2 - tlen));
-	m->l3_len = GW_L3_IPV6_LEN;
+	gw_l3_set_lens(m, l2, GW_L3_IPV6_LEN);
 	gw_meta(m)->l3 = GW_L3_IPV6;
 	return GW_DROP_NONE;
 }
@@ -185,7 +197,7 @@ gw_l3_parse(struct rte_mbuf *m)
 		type = vh->eth_proto;
 		l2 += GW_L3_VLAN_LEN;
 	}
-	m->l2_len = l2;
+	gw_l3_set_lens(m, l2, 0);
 	switch (type) {
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
 		return gw_l3_parse_ipv4(m, l2);

@@ -200,7 +200,7 @@ esp_in_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 			continue;
 		}
 		ct_len[i] = esp_len - min_esp;
-		if (ct_len[i] % sa->pad_align != 0) {
+		if ((ct_len[i] & (sa->pad_align - 1u)) != 0) {	/* a power of two (gw_sa.c) */
 			drop[i] = GW_DROP_ESP_BAD_BLOCK;
 			continue;
 		}

@@ -145,8 +145,9 @@ gw_sa_create(const struct gw_conf_sa *conf, const struct gw_crypto_engine *engin
 	iv_len = gw_cipher_iv_len(conf->crypto.cipher);
 	icv_len = gw_icv_len(conf->crypto.cipher, conf->crypto.auth);
 	block = gw_cipher_block_len(conf->crypto.cipher);
+	/* a power of two: the receive path checks alignment with a mask */
 	if (iv_len > GW_CRYPTO_MAX_IV || icv_len > GW_CRYPTO_MAX_ICV || block < 4 ||
-	    block > 16) {
+	    block > 16 || !rte_is_power_of_2(block)) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -12,7 +12,7 @@
 #include "gw_sad.h"
 #include "sa_gc.h"
 
-_Static_assert(sizeof(struct gw_sad_key) == 24, "gw_sad_key must have no padding");
+_Static_assert(sizeof(struct gw_sad_key) == 32, "gw_sad_key must have no padding");
 
 #define SAD_BULK RTE_HASH_LOOKUP_BULK_MAX
 

@@ -26,12 +26,17 @@
 struct gw_sa;
 struct gw_sad;
 
-/* 24 bytes, no implicit padding: hashed and compared as raw bytes. */
+/*
+ * 32 bytes, no implicit padding: hashed and compared as raw bytes. 32, not
+ * the 24 the fields need: rte_hash compares 32-byte keys with vector
+ * instructions and other sizes through a memcmp() call.
+ */
 struct gw_sad_key {
 	rte_be32_t spi;		/* as on the wire */
 	uint8_t family;		/* AF_INET, AF_INET6, 0 = group (SPI only) */
 	uint8_t pad[3];		/* zero */
 	uint8_t dst[16];	/* IPv4 in the first 4 bytes, rest zero */
+	uint8_t pad2[8];	/* zero */
 };
 
 /* Called on the control thread after a grace period; owns the SA. */

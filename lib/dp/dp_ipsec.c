@@ -14,6 +14,7 @@
 #include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
+#include <rte_udp.h>
 
 #include "dp_ipsec.h"
 #include "dp_priv.h"
@@ -127,14 +128,35 @@ l3_proto(const struct rte_mbuf *m)
 
 /*
  * Only ESP and UDP (NAT-T, multipath port) can carry ESP: the rest, fragments
- * of other protocols included, goes to the policy without the ESP parse.
+ * of other protocols included, goes to the policy without the ESP parse. So
+ * does UDP to another port when the datagram is whole (a fragment's port
+ * bytes may be payload: those take the full parse, which names them).
  */
 static inline bool
 could_be_esp(const struct rte_mbuf *m)
 {
-	uint8_t proto = l3_proto(m);
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	uint32_t room = rte_pktmbuf_data_len(m) - m->l2_len, l4;
+	uint16_t frag, dport;
+	uint8_t proto;
 
-	return proto == IPPROTO_ESP || proto == IPPROTO_UDP;
+	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4) {
+		proto = l3[offsetof(struct rte_ipv4_hdr, next_proto_id)];
+		memcpy(&frag, l3 + offsetof(struct rte_ipv4_hdr, fragment_offset), 2);
+		if (proto != IPPROTO_UDP ||
+		    (frag & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+			return proto == IPPROTO_ESP || proto == IPPROTO_UDP;
+		l4 = m->l3_len;
+	} else {
+		proto = l3[offsetof(struct rte_ipv6_hdr, proto)];
+		if (proto != IPPROTO_UDP)
+			return proto == IPPROTO_ESP;
+		l4 = sizeof(struct rte_ipv6_hdr);
+	}
+	if (room < l4 + sizeof(struct rte_udp_hdr))
+		return true;	/* the parse names what is wrong */
+	memcpy(&dport, l3 + l4 + offsetof(struct rte_udp_hdr, dst_port), 2);
+	return gw_esp_udp_port_may_carry_esp(rte_be_to_cpu_16(dport));
 }
 
 void

@@ -10,12 +10,12 @@
 
 #include "gw_esp.h"
 
-static _Atomic uint16_t esp_encap_port;
+_Atomic uint16_t gw_esp_encap_port_now;
 
 void
 gw_esp_set_encap_port(uint16_t port)
 {
-	atomic_store_explicit(&esp_encap_port, port, memory_order_relaxed);
+	atomic_store_explicit(&gw_esp_encap_port_now, port, memory_order_relaxed);
 }
 
 int
@@ -62,7 +62,7 @@ gw_esp_parse_spi_buf(const uint8_t *p, uint32_t len, uint32_t *spi, bool *udp_en
 			return -EBADMSG;
 		memcpy(&uh, p + l3, sizeof(uh));
 		dport = rte_be_to_cpu_16(uh.dst_port);
-		mp = atomic_load_explicit(&esp_encap_port, memory_order_relaxed);
+		mp = atomic_load_explicit(&gw_esp_encap_port_now, memory_order_relaxed);
 		if (dport != GW_ESP_NATT_PORT && (mp == 0 || dport != mp))
 			return GW_ESP_CLASS_NOT_ESP;
 		if (rte_be_to_cpu_16(uh.dgram_len) < sizeof(uh) ||

@@ -13,6 +13,7 @@
  */
 
 #include <stdint.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <time.h>
 #include <rte_cycles.h>
@@ -74,5 +75,16 @@ int gw_esp_parse_spi_buf(const uint8_t *p, uint32_t len, uint32_t *spi, bool *ud
  * control thread at commit.
  */
 void gw_esp_set_encap_port(uint16_t port);
+
+/* The port set above; read by classify's quick pre-check of UDP packets. */
+extern _Atomic uint16_t gw_esp_encap_port_now;
+
+/* Can UDP to this destination port (host order) carry ESP? */
+static inline bool
+gw_esp_udp_port_may_carry_esp(uint16_t dport)
+{
+	return dport == GW_ESP_NATT_PORT ||
+	       dport == atomic_load_explicit(&gw_esp_encap_port_now, memory_order_relaxed);
+}
 
 #endif /* GW_ESP_H */

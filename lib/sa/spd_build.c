@@ -285,6 +285,9 @@ gw_spd_build(struct gw_spd *spd, const struct gw_conf_term *terms, unsigned int 
 	r = rte_zmalloc_socket("gw_spd_rules", sizeof(*r), RTE_CACHE_LINE_SIZE, spd->socket);
 	if (r == NULL)
 		return -ENOMEM;
+	static uint64_t spd_gen;
+
+	r->gen = __atomic_add_fetch(&spd_gen, 1, __ATOMIC_RELAXED);
 	r->slots = spd->slots;
 	r->nb_terms = nb_terms;
 	r->hits_stride = RTE_ALIGN(RTE_MAX(nb_terms, 1u), RTE_CACHE_LINE_SIZE / sizeof(uint64_t));

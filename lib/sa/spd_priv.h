@@ -46,6 +46,7 @@ struct spd_term {
 
 /* One compiled, immutable rule set; readers find it through gw_spd.rules. */
 struct spd_rules {
+	uint64_t gen;		/* unique per build, never 0: keys the per-lcore cache */
 	struct rte_acl_ctx *ctx[SPD_NB_FAMILIES];	/* NULL: no term of that family */
 	uint32_t ncat;					/* categories classified */
 	uint32_t nb_fo;					/* fail-open categories */

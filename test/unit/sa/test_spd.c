@@ -2,7 +2,8 @@
 /*
  * SPD: classification tables for IPv4 and IPv6 (prefixes, protocols, port
  * ranges, priority, fragments, options), fail-open only while the SA is not
- * usable, no match = bypass, slot swaps without rebuild, hit counters.
+ * usable, no match = bypass, slot swaps without rebuild, hit counters, the
+ * per-lcore cache of ACL answers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -420,6 +421,71 @@ test_bad_terms(void)
 	CHECK_EQ(gw_spd_slot_find(slots, "fo15"), -ENOENT);	/* failed build released */
 }
 
+/*
+ * The per-lcore ACL cache (one-category rule sets): more flows than it has
+ * entries, so entries are evicted and collide, classified twice; then a
+ * rebuild that swaps the actions must change every answer, cached or not.
+ */
+static void
+cache_pass(bool swapped, unsigned int nb_flows, unsigned int *wrong)
+{
+	struct rte_mbuf *pkts[32];
+	struct gw_spd_result res[32];
+	uint64_t seed = 12345;
+	char src[32], dst[32];
+	unsigned int i, j;
+
+	for (i = 0; i < nb_flows; i += 32) {
+		for (j = 0; j < 32; j++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			snprintf(src, sizeof(src), "172.16.%u.%u", (unsigned int)(seed >> 56),
+				 (unsigned int)(seed >> 48) & 0xff);
+			snprintf(dst, sizeof(dst), "10.%u.%u.%u", (unsigned int)(seed >> 40) & 0xff,
+				 (unsigned int)(seed >> 32) & 0xff, (unsigned int)(seed >> 24) & 0xff);
+			pkts[j] = pkt4(src, dst, IPPROTO_UDP, (uint16_t)(seed >> 8),
+				       (uint16_t)(seed >> 16), 5, 0);
+		}
+		gw_spd_classify_bulk(spd, pkts, 32, res);
+		for (j = 0; j < 32; j++) {
+			const uint8_t *ip = rte_pktmbuf_mtod_offset(pkts[j], const uint8_t *, 14);
+			bool low = ip[17] < 128;	/* 10.0/9 */
+			bool protect = low != swapped;	/* and term 1 */
+
+			if (res[j].term != (protect ? 1 : 2) ||
+			    res[j].action != (protect ? GW_SPD_PROTECT : GW_SPD_DROP) ||
+			    (protect && res[j].sa != sa_b))
+				(*wrong)++;
+			rte_pktmbuf_free(pkts[j]);
+		}
+	}
+}
+
+static void
+test_cache(void)
+{
+	struct gw_conf_term t[] = {
+		term(NULL, "10.0.0.0/9", 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
+		term(NULL, "10.128.0.0/9", 0, ANYP, ANYP, GW_POLICY_DISCARD, NULL),
+	};
+	struct gw_conf_term swapped[] = {	/* term numbers swap too */
+		term(NULL, "10.128.0.0/9", 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
+		term(NULL, "10.0.0.0/9", 0, ANYP, ANYP, GW_POLICY_DISCARD, NULL),
+	};
+	unsigned int wrong = 0;
+
+	CHECK_EQ(gw_spd_build(spd, t, RTE_DIM(t)), 0);
+	CHECK_EQ(gw_spd_slot_bind(slots, (uint32_t)gw_spd_slot_find(slots, "B"), sa_b), 0);
+	cache_pass(false, 3 * 4096, &wrong);	/* fills, evicts */
+	cache_pass(false, 3 * 4096, &wrong);	/* hits and evictions */
+	cache_pass(false, 64, &wrong);		/* hits */
+	CHECK_EQ(wrong, 0);
+	CHECK_EQ(gw_spd_build(spd, swapped, RTE_DIM(swapped)), 0);
+	cache_pass(true, 64, &wrong);		/* the cached answers are stale now */
+	cache_pass(true, 3 * 4096, &wrong);
+	CHECK_EQ(wrong, 0);
+	gw_spd_sync(spd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -447,6 +513,7 @@ main(int argc, char **argv)
 	GW_RUN(test_fail_open);
 	GW_RUN(test_hits_and_rebuild);
 	GW_RUN(test_opaque_ports);
+	GW_RUN(test_cache);
 	GW_RUN(test_bad_terms);
 	gw_spd_free(spd);
 	gw_spd_slots_free(slots);

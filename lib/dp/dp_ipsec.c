@@ -50,6 +50,9 @@ classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, u
 		struct gw_meta *meta = gw_meta(pkts[i]);
 
 		if (sas[i] != NULL) {
+			/* A group SA's inner packet may keep this route (lib/esp) */
+			if (meta->action == GW_ACT_FORWARD)
+				meta->flags |= GW_META_F_OUTER_ROUTED;
 			meta->action = GW_ACT_DECRYPT;
 			meta->sa = sas[i];
 		} else if (meta->action == GW_ACT_LOCAL || dp->spd_check[meta->in_port] != NULL) {

@@ -334,10 +334,11 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		    (flags & GW_META_F_REROUTE)) {
 			/*
 			 * Header preservation keeps the destination: a group SA's
-			 * ESP packet goes where classify routed the inner one.
+			 * ESP packet goes where classify routed the inner one, and
+			 * its inner packet where classify routed the ESP one.
 			 */
-			bool same_dst = action == GW_ACT_ENCRYPT &&
-					(flags & GW_META_F_ROUTED_KEEP);
+			bool same_dst = (flags & GW_META_F_ROUTED_KEEP) &&
+					action != GW_ACT_FORWARD;
 
 			action = GW_ACT_FORWARD;
 			if (!same_dst) {

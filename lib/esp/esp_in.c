@@ -164,6 +164,22 @@ mismatch:
 	return 0;
 }
 
+/*
+ * Header preservation (group SAs): when the inner destination is the outer
+ * one, the route classify found for the ESP packet is the inner packet's.
+ */
+static __rte_always_inline bool
+esp_in_same_dst(const uint8_t *outer, const uint8_t *inner, uint8_t nh)
+{
+	if (nh == IPPROTO_IPIP)
+		return (outer[0] >> 4) == 4 &&
+		       memcmp(outer + offsetof(struct rte_ipv4_hdr, dst_addr),
+			      inner + offsetof(struct rte_ipv4_hdr, dst_addr), 4) == 0;
+	return (outer[0] >> 4) == 6 &&
+	       memcmp(outer + offsetof(struct rte_ipv6_hdr, dst_addr),
+		      inner + offsetof(struct rte_ipv6_hdr, dst_addr), 16) == 0;
+}
+
 static __rte_always_inline uint16_t
 esp_in_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 	     const struct gw_esp_clock *now, const enum esp_in_kind kind, const bool udp)
@@ -314,6 +330,10 @@ esp_in_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 		inner_len = esp_in_inner(sa, pt, plen, nh, &drop[i], &l3_len);
 		if (drop[i] != GW_DROP_NONE)
 			continue;
+		if ((kind == ESP_IN_GROUP || kind == ESP_IN_GROUP_TBAR) &&
+		    (gw_meta(m)->flags & GW_META_F_OUTER_ROUTED) &&
+		    esp_in_same_dst(rte_pktmbuf_mtod(m, const uint8_t *), pt, nh))
+			gw_meta(m)->flags |= GW_META_F_ROUTED_KEEP;
 		rte_pktmbuf_adj(m, (uint16_t)hdr);
 		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - inner_len));
 		m->l3_len = l3_len;

@@ -50,8 +50,10 @@ struct gw_meta {
 #define GW_META_F_TTL_DONE	0x01	/* TTL/hop limit already decremented */
 #define GW_META_F_DECRYPTED	0x02	/* came out of an inbound SA */
 #define GW_META_F_REROUTE	0x04	/* built by the gateway (ICMP error): route it afresh */
-#define GW_META_F_ROUTED_KEEP	0x08	/* encrypted with header preservation: the route of
-					 * the inner packet still holds */
+#define GW_META_F_ROUTED_KEEP	0x08	/* header preservation: the route classify found
+					 * for the packet holds after encryption or
+					 * decryption (same destination) */
+#define GW_META_F_OUTER_ROUTED	0x10	/* inbound ESP that classify routed (FORWARD) */
 
 static inline struct gw_meta *
 gw_meta(struct rte_mbuf *m)

@@ -102,6 +102,14 @@ def grp(request, tmp_path_factory):
         nh = 41 if v6 else 4
         esp_in(n, d3p(nh) + ib, 253 if proto is None else proto, "in%d" % n, ident, True, v6)
         expected_in["in%d" % n].append(frame_out(PIN, ttl_minus_one(ib)))
+    # A sender without header preservation: the ESP packet's destination (10.2.1.77)
+    # leads back out of the outside port; the inner packet is routed by its own.
+    ident += 1
+    ib = inner(h(1, 9, 2), h(1, 5, 1), size=120, ident=ident)
+    inputs[OUTSIDE].append(frame_in(POUT, outer_ip(h(1, 9, 2), h(1, 77, 2),
+                                                   esp_seal(byname["g1-in"], d3p(4) + ib, 253,
+                                                            seq=ident))))
+    expected_in["in-moved-dst"].append(frame_out(PIN, ttl_minus_one(ib)))
     # TBAR inbound on TBAR_N
     tb_cases = [("tbar-now", lambda nh: d3p(nh), 253, 3, True),
                 ("tbar-now-whole-sec", lambda nh: d3p(nh, sec=now, usec=0), 253, 1, True),
@@ -202,7 +210,7 @@ def _delivered(res, frames):
     return all(got[f] >= 1 for f in frames)
 
 
-@pytest.mark.parametrize("case", ["in%d" % n for n in OUT_CASES] + [
+@pytest.mark.parametrize("case", ["in%d" % n for n in OUT_CASES] + ["in-moved-dst",
     "tbar-now", "tbar-now-whole-sec", "n%d-plain" % ZERO_N, "n%d-plain" % NOTBAR_N])
 def test_group_input_delivered(grp, case):
     res = grp["res"]

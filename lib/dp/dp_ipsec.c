@@ -24,9 +24,14 @@
 #include "gw_samgr.h"
 #include "gw_frag.h"
 
-/* Look the inbound ESP packets up in the SAD, by SPI + destination, then SPI only. */
+/*
+ * Look the inbound ESP packets up in the SAD, by SPI + destination, then SPI
+ * only. first: classify's own lookup, whose action says whether the ESP
+ * packet was routed (the pipeline's second lookup has overwritten it).
+ */
 static void
-classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, uint16_t n)
+classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, uint16_t n,
+	     bool first)
 {
 	struct gw_sad_key kb[GW_MAX_BURST];
 	const struct gw_sad_key *keys[GW_MAX_BURST];
@@ -51,7 +56,7 @@ classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, u
 
 		if (sas[i] != NULL) {
 			/* A group SA's inner packet may keep this route (lib/esp) */
-			if (meta->action == GW_ACT_FORWARD)
+			if (first && meta->action == GW_ACT_FORWARD)
 				meta->flags |= GW_META_F_OUTER_ROUTED;
 			meta->action = GW_ACT_DECRYPT;
 			meta->sa = sas[i];
@@ -217,7 +222,7 @@ dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		}
 	}
 	if (nb_esp != 0)
-		classify_esp(dp, esp, spis, nb_esp);
+		classify_esp(dp, esp, spis, nb_esp, true);
 	if (nb_clear != 0)
 		classify_cleartext(dp, clear, nb_clear);
 }
@@ -256,7 +261,7 @@ refresh_sas(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 		}
 	}
 	if (nb_esp != 0)
-		classify_esp(dp, esp, spis, nb_esp);
+		classify_esp(dp, esp, spis, nb_esp, false);	/* OUTER_ROUTED as classify set it */
 	for (uint16_t i = 0; i < nb_esp; i++)
 		if (gw_meta(esp[i])->action != GW_ACT_DECRYPT &&
 		    gw_meta(esp[i])->drop == GW_DROP_NONE)

@@ -47,6 +47,7 @@ OUT_CASES = {
 TBAR_N = 20        # inbound TBAR cases, window W
 ZERO_N = 21        # window 0 (no D3P)
 NOTBAR_N = 22      # no time-based-anti-replay statement
+LOCAL_N = 23       # ESP to the gateway's own inside address (192.0.2.1)
 
 
 @pytest.fixture(scope="module", params=[pytest.param(("rtc", "ipsecmb"), id="rtc-ipsecmb"),
@@ -62,6 +63,9 @@ def grp(request, tmp_path_factory):
         gin, gout = group_pair(n, "aes256cbc-sha256", tbar=tb)
         sas += [gin, gout]
         terms.append(Term("t%d" % n, "protect", src=gout.src, dst=gout.dst, sa=gout.name))
+    glocal = SA("g%d-in" % LOCAL_N, 0x4000 + 2 * LOCAL_N, "inbound", "aes128gcm", mode="group",
+                src="10.2.%d.0/24" % LOCAL_N, dst="192.0.2.1/32", tbar=W)
+    sas.append(glocal)
     pol = [Policy("enc", "ge-0/0/0", "input", terms)]
     gw = EspGw(tmp_path_factory.mktemp("esp-group-%s-%s" % (layout, engine)), sas, pol,
                layout=layout, engine=engine)
@@ -110,6 +114,13 @@ def grp(request, tmp_path_factory):
                                                    esp_seal(byname["g1-in"], d3p(4) + ib, 253,
                                                             seq=ident))))
     expected_in["in-moved-dst"].append(frame_out(PIN, ttl_minus_one(ib)))
+    # ESP whose inner (and outer) destination is the gateway itself: decrypted, then for
+    # the appliance (no exception path in these runs: dropped as such), never forwarded on
+    # the route classify found for the ESP packet, in either layout.
+    ident += 1
+    ib = inner(h(LOCAL_N, 9, 2), "192.0.2.1", size=90, ident=ident)
+    inputs[OUTSIDE].append(frame_in(POUT, outer_ip(h(LOCAL_N, 9, 2), "192.0.2.1",
+                                                   esp_seal(glocal, d3p(4) + ib, 253, seq=ident))))
     # TBAR inbound on TBAR_N
     tb_cases = [("tbar-now", lambda nh: d3p(nh), 253, 3, True),
                 ("tbar-now-whole-sec", lambda nh: d3p(nh, sec=now, usec=0), 253, 1, True),
@@ -228,7 +239,8 @@ def test_group_input_drop_counters(grp):
     want = {"tbar-too-old": 2, "tbar-too-new": 3, "tbar-missing": 2 + 1 + 1,
             # window 0 and no TBAR: an unexpected D3P header in tunnel mode MUST be
             # discarded (draft-weis-delay-detection-01 3)
-            "esp-bad-next-hdr": 2}
+            "esp-bad-next-hdr": 2,
+            "no-exception-path": 1}     # LOCAL_N: decrypted, for the gateway itself
     assert d == want, counters_msg(res)
     delivered = sum(len(v) for v in grp["exp_in"].values())
     assert len(res.outputs[INSIDE]) == delivered

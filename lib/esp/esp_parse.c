@@ -26,7 +26,7 @@ gw_esp_parse_spi_buf(const uint8_t *p, uint32_t len, uint32_t *spi, bool *udp_en
 	struct rte_ipv6_hdr ip6;
 	struct rte_udp_hdr uh;
 	uint32_t l3, end, be_spi;
-	uint16_t dport, mp;
+	uint16_t dport;
 	uint8_t proto;
 
 	*udp_encap = false;
@@ -62,8 +62,7 @@ gw_esp_parse_spi_buf(const uint8_t *p, uint32_t len, uint32_t *spi, bool *udp_en
 			return -EBADMSG;
 		memcpy(&uh, p + l3, sizeof(uh));
 		dport = rte_be_to_cpu_16(uh.dst_port);
-		mp = atomic_load_explicit(&gw_esp_encap_port_now, memory_order_relaxed);
-		if (dport != GW_ESP_NATT_PORT && (mp == 0 || dport != mp))
+		if (!gw_esp_udp_port_may_carry_esp(dport))
 			return GW_ESP_CLASS_NOT_ESP;
 		if (rte_be_to_cpu_16(uh.dgram_len) < sizeof(uh) ||
 		    rte_be_to_cpu_16(uh.dgram_len) > end - l3)

@@ -79,12 +79,13 @@ void gw_esp_set_encap_port(uint16_t port);
 /* The port set above; read by classify's quick pre-check of UDP packets. */
 extern _Atomic uint16_t gw_esp_encap_port_now;
 
-/* Can UDP to this destination port (host order) carry ESP? */
+/* Can UDP to this destination port (host order) carry ESP? 4500 or the multipath port. */
 static inline bool
 gw_esp_udp_port_may_carry_esp(uint16_t dport)
 {
-	return dport == GW_ESP_NATT_PORT ||
-	       dport == atomic_load_explicit(&gw_esp_encap_port_now, memory_order_relaxed);
+	uint16_t mp = atomic_load_explicit(&gw_esp_encap_port_now, memory_order_relaxed);
+
+	return dport == GW_ESP_NATT_PORT || (mp != 0 && dport == mp);
 }
 
 #endif /* GW_ESP_H */

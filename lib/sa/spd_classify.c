@@ -270,13 +270,11 @@ classify_chunk(const struct spd_rules *r, struct rte_mbuf **pkts, uint16_t n,
 	for (i = 0; i < n; i = j) {
 		uint16_t term = res[i].term;
 
-		for (j = i + 1; j < n && res[j].term == term; j++)
-			;
+		for (j = i; j < n && res[j].term == term; j++)
+			good += res[j].action != GW_SPD_DROP;
 		if (term != 0)
 			hits[term - 1] += j - i;
 	}
-	for (i = 0; i < n; i++)
-		good += res[i].action != GW_SPD_DROP;
 	return good;
 }
 

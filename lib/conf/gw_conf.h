@@ -15,8 +15,10 @@
 #include <netinet/in.h>
 #include <rte_ether.h>
 
+#include "gw_addr.h"
 #include "gw_common.h"
 #include "gw_crypto.h"
+#include "gw_sa_types.h"
 
 #define GW_CONF_NAME_LEN 64
 #define GW_CONF_MAX_ADDRS 8
@@ -26,23 +28,6 @@
 #define GW_CONF_MAX_SAS 4096
 #define GW_CONF_MAX_POLICIES 64
 #define GW_CONF_MAX_TERMS 256
-
-struct gw_prefix {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t len;		/* prefix length */
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	};
-};
-
-struct gw_ipaddr {
-	uint8_t family;		/* AF_INET, AF_INET6, 0 = unset */
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	};
-};
 
 struct gw_conf_arp {		/* static neighbour: family inet|inet6 ... arp/ndp */
 	struct gw_ipaddr addr;
@@ -102,10 +87,6 @@ struct gw_conf_traceoptions {
 
 /* ---- security (ESP issue): manual SAs and policies ---- */
 
-enum gw_df_mode { GW_DF_CLEAR = 0, GW_DF_SET, GW_DF_COPY };
-enum gw_udp_encap { GW_UDP_ENCAP_NONE = 0, GW_UDP_ENCAP_NAT_T, GW_UDP_ENCAP_PORT };
-enum gw_sa_dir { GW_SA_INBOUND = 0, GW_SA_OUTBOUND };
-
 struct gw_conf_lifetime {
 	uint64_t soft_seconds, hard_seconds;	/* 0 = none */
 	uint64_t soft_kbytes, hard_kbytes;
@@ -135,13 +116,6 @@ struct gw_conf_sa {
 	/* selectors: the inner traffic the SA carries */
 	struct gw_prefix sel_src, sel_dst;
 	uint8_t sel_proto;		/* 0 = any */
-};
-
-enum gw_policy_action {
-	GW_POLICY_PROTECT = 0,
-	GW_POLICY_BYPASS,
-	GW_POLICY_DISCARD,
-	GW_POLICY_FAIL_OPEN,		/* applies only while the group SA is disabled */
 };
 
 struct gw_conf_term {

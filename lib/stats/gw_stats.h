@@ -39,6 +39,7 @@
 	X(NO_MBUF, "packet buffer pool empty") \
 	X(FRAGMENT_UNSUPPORTED, "fragment the path cannot handle") \
 	X(LINK_LOCAL, "link-local source or destination, not forwarded (RFC 4291, 3927)") \
+	X(OWN_SRC_ADDR, "source is one of the gateway's own addresses (spoofed)") \
 	/* ESP inbound */ \
 	X(ESP_TRUNCATED, "ESP packet shorter than header, IV and ICV") \
 	X(ESP_UNKNOWN_SPI, "no SA for the SPI (and destination)") \
@@ -66,6 +67,7 @@
 	X(INNER_BAD_IP_CSUM, "decrypted packet with a wrong IPv4 header checksum") \
 	X(INNER_BAD_IP_ADDR, "decrypted packet with an address not forwardable") \
 	X(INNER_LINK_LOCAL, "decrypted packet with a link-local source or destination") \
+	X(INNER_OWN_SRC_ADDR, "decrypted packet from one of the gateway's own addresses") \
 	/* exception path */ \
 	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
 	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP")

@@ -70,16 +70,11 @@ l2_for_us(const struct gw_port *p, const struct rte_mbuf *m)
 static inline bool
 l3_multicast(const struct rte_mbuf *m)
 {
-	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4) {
-		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
-
-		/* 224.0.0.0/4 (RTE_IS_IPV4_MCAST shifts a signed int: UB) or broadcast */
-		return (rte_be_to_cpu_32(ip->dst_addr) & 0xf0000000u) == 0xe0000000u ||
-		       ip->dst_addr == RTE_BE32(0xffffffff);
-	}
-	return rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
-				       m->l2_len)->dst_addr[0] == 0xff;
+	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4)
+		return gw_l3_ipv4_dst_is_group(rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, m->l2_len)->dst_addr);
+	return gw_l3_ipv6_is_multicast(rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+							       m->l2_len)->dst_addr);
 }
 
 /* Which addresses of a parsed packet are link-local (GW_L3_LL_SRC, GW_L3_LL_DST). */

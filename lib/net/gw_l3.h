@@ -50,13 +50,26 @@ gw_l3_ipv4_src_bad(rte_be32_t src)
 	return a == 0 || a == 127 || a >= 224;
 }
 
-/* IPv4 destination that must not be forwarded: 0/8 (this network), 127/8. */
+/*
+ * IPv4 destination that must not be forwarded (RFC 1812 5.3.7): 0/8 (this
+ * network), 127/8, and class E 240/4 except the limited broadcast, which is
+ * for the appliance (classify punts it with the multicast groups).
+ */
 static inline bool
 gw_l3_ipv4_dst_bad(rte_be32_t dst)
 {
 	uint8_t a = (uint8_t)(rte_be_to_cpu_32(dst) >> 24);
 
-	return a == 0 || a == 127;
+	return a == 0 || a == 127 || (a >= 240 && dst != RTE_BE32(0xffffffff));
+}
+
+/* 224/4 or the limited broadcast: a group, never routed as unicast (RFC 1812 5.3.5). */
+static inline bool
+gw_l3_ipv4_dst_is_group(rte_be32_t dst)
+{
+	/* RTE_IS_IPV4_MCAST shifts a signed int: UB */
+	return (dst & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000) ||
+	       dst == RTE_BE32(0xffffffff);
 }
 
 /* Both addresses of an IPv4 header: the check cleartext and inner packets share. */
@@ -306,8 +319,11 @@ gw_l3_parse(struct rte_mbuf *m)
  * decryption: an authenticated packet is no more forwardable than one that
  * arrived in clear. The caller has checked version, header length and total
  * length. Link-local addresses are refused outright: an inner packet came
- * from another link by definition (RFC 4291 2.5.6, RFC 3927 7). The reasons
- * are the INNER_* ones, so a peer holding the key shows under its own names.
+ * from another link by definition (RFC 4291 2.5.6, RFC 3927 7). A group
+ * destination, which classify hands to the kernel in clear, is dropped: the
+ * gateway does not route multicast, and a unicast route would send it to one
+ * next hop. The reasons are the INNER_* ones, so a peer holding the key shows
+ * under its own names.
  */
 static inline enum gw_drop
 gw_l3_inner_check_ipv4(const struct rte_ipv4_hdr *ip, uint16_t hlen)
@@ -318,6 +334,8 @@ gw_l3_inner_check_ipv4(const struct rte_ipv4_hdr *ip, uint16_t hlen)
 		return GW_DROP_INNER_BAD_IP_ADDR;
 	if (gw_l3_ipv4_link_local(ip) != 0)
 		return GW_DROP_INNER_LINK_LOCAL;
+	if (gw_l3_ipv4_dst_is_group(ip->dst_addr))
+		return GW_DROP_INNER_MULTICAST;
 	return GW_DROP_NONE;
 }
 
@@ -328,6 +346,8 @@ gw_l3_inner_check_ipv6(const struct rte_ipv6_hdr *ip)
 		return GW_DROP_INNER_BAD_IP_ADDR;
 	if (gw_l3_ipv6_link_local(ip) != 0)
 		return GW_DROP_INNER_LINK_LOCAL;
+	if (gw_l3_ipv6_is_multicast(ip->dst_addr))
+		return GW_DROP_INNER_MULTICAST;
 	return GW_DROP_NONE;
 }
 

@@ -68,6 +68,7 @@
 	X(INNER_BAD_IP_ADDR, "decrypted packet with an address not forwardable") \
 	X(INNER_LINK_LOCAL, "decrypted packet with a link-local source or destination") \
 	X(INNER_OWN_SRC_ADDR, "decrypted packet from one of the gateway's own addresses") \
+	X(INNER_MULTICAST, "decrypted packet to a multicast or broadcast group (not routed)") \
 	/* exception path */ \
 	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
 	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP")

@@ -1,11 +1,13 @@
 """Decrypted inner packets get the checks cleartext gets (RFC 1812 5.2.2 / 5.3.7,
 RFC 4291 2.5), counted under their own names: a wrong IPv4 header checksum is
-`inner-bad-ip-csum`; a source in 0/8, 127/8, 224/4, 240/4 (255.255.255.255 included) or a
-destination in 0/8, 127/8, IPv6 multicast, unspecified or loopback sources, unspecified or
-loopback destinations and IPv4-mapped addresses are `inner-bad-ip-addr`; a link-local
-source or destination (169.254/16, fe80::/10) is `inner-link-local`; a source that is one
-of the gateway's own addresses is `inner-own-src-addr`. Valid inner packets of the same
-SAs are delivered byte for byte (TTL - 1).
+`inner-bad-ip-csum`; a source in 0/8, 127/8, 224/4, 240/4 (255.255.255.255 included), a
+destination in 0/8, 127/8, 240/4, IPv6 multicast, unspecified or loopback sources,
+unspecified or loopback destinations and IPv4-mapped addresses are `inner-bad-ip-addr`;
+a link-local source or destination (169.254/16, fe80::/10) is `inner-link-local`; a
+source that is one of the gateway's own addresses is `inner-own-src-addr`; a multicast or
+broadcast destination, which the gateway hands to its kernel in clear and does not route,
+is `inner-multicast`. Valid inner packets of the same SAs are delivered byte for byte
+(TTL - 1).
 
 The SAs have no selectors (any source, any destination), so nothing but these checks
 stands between a peer holding the key and the forwarding table, and the gateway has
@@ -45,6 +47,9 @@ ADDR_CASES = [
     ("v4-src-broadcast", "255.255.255.255", GOOD4[1], "inner-bad-ip-addr"),
     ("v4-dst-loopback", GOOD4[0], "127.0.0.1", "inner-bad-ip-addr"),
     ("v4-dst-zero-net", GOOD4[0], "0.1.2.3", "inner-bad-ip-addr"),
+    ("v4-dst-class-e", GOOD4[0], "240.0.0.1", "inner-bad-ip-addr"),
+    ("v4-dst-multicast", GOOD4[0], "239.1.2.3", "inner-multicast"),
+    ("v4-dst-broadcast", GOOD4[0], "255.255.255.255", "inner-multicast"),
     ("v4-src-link-local", "169.254.1.1", GOOD4[1], "inner-link-local"),
     ("v4-dst-link-local", GOOD4[0], "169.254.7.7", "inner-link-local"),
     ("v4-src-own", "198.51.100.1", GOOD4[1], "inner-own-src-addr"),
@@ -58,6 +63,7 @@ ADDR_CASES = [
     ("v6-dst-loopback", GOOD6[0], "::1", "inner-bad-ip-addr"),
     ("v6-dst-unspecified", GOOD6[0], "::", "inner-bad-ip-addr"),
     ("v6-dst-v4mapped", GOOD6[0], "::ffff:10.1.70.5", "inner-bad-ip-addr"),
+    ("v6-dst-multicast", GOOD6[0], "ff0e::1:2", "inner-multicast"),
     ("v6-src-link-local", "fe80::9", GOOD6[1], "inner-link-local"),
     ("v6-dst-link-local", GOOD6[0], "fe80::5", "inner-link-local"),
     ("v6-src-own", "2001:db8:1::1", GOOD6[1], "inner-own-src-addr"),

@@ -138,6 +138,13 @@ test_v4_bad(void)
 	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
 	len = build_v4(f, false, "192.0.2.1", "0.1.2.3", 0, 64);
 	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
+	len = build_v4(f, false, "192.0.2.1", "240.0.0.1", 0, 64);	/* class E */
+	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
+	len = build_v4(f, false, "192.0.2.1", "255.255.255.254", 0, 64);
+	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
+	/* the limited broadcast passes: classify punts it */
+	len = build_v4(f, false, "192.0.2.1", "255.255.255.255", 0, 64);
+	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_NONE);
 	/* Multicast destination passes validation: the route stage decides. */
 	len = build_v4(f, false, "192.0.2.1", "224.0.0.5", 0, 64);
 	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_NONE);
@@ -282,6 +289,15 @@ test_link_local_and_inner(void)
 	CHECK_EQ(gw_l3_inner_check_ipv4(&ip4, 20), GW_DROP_INNER_BAD_IP_CSUM);
 	inet_pton(AF_INET6, "::ffff:10.0.0.1", ip6.src_addr);
 	CHECK_EQ(gw_l3_inner_check_ipv6(&ip6), GW_DROP_INNER_BAD_IP_ADDR);
+	/* groups: for the kernel in clear, never routed from inside a tunnel */
+	inet_pton(AF_INET6, "2001:db8::1", ip6.src_addr);
+	inet_pton(AF_INET6, "ff05::2", ip6.dst_addr);
+	CHECK_EQ(gw_l3_inner_check_ipv6(&ip6), GW_DROP_INNER_MULTICAST);
+	inet_pton(AF_INET, "192.0.2.1", &ip4.src_addr);
+	inet_pton(AF_INET, "255.255.255.255", &ip4.dst_addr);
+	ip4.hdr_checksum = 0;
+	ip4.hdr_checksum = rte_ipv4_cksum(&ip4);
+	CHECK_EQ(gw_l3_inner_check_ipv4(&ip4, 20), GW_DROP_INNER_MULTICAST);
 }
 
 static void

@@ -63,7 +63,10 @@ gw_l3_ipv4_dst_bad(rte_be32_t dst)
 	return a == 0 || a == 127 || (a >= 240 && dst != RTE_BE32(0xffffffff));
 }
 
-/* 224/4 or the limited broadcast: a group, never routed as unicast (RFC 1812 5.3.5). */
+/*
+ * 224/4 or the limited broadcast (never forwarded, RFC 1812 5.3.5.1): a group,
+ * not for a unicast route.
+ */
 static inline bool
 gw_l3_ipv4_dst_is_group(rte_be32_t dst)
 {
@@ -120,7 +123,7 @@ gw_l3_ipv6_is_link_local(const uint8_t *a)
 
 /*
  * ::ffff:0:0/96, IPv4-mapped (RFC 4291 2.5.5.2): a host's internal form of an
- * IPv4 address, not forwardable on the wire (RFC 6890 2.2.3, RFC 4942 2.2).
+ * IPv4 address, not forwardable on the wire (RFC 6890 2.2.3).
  */
 static inline bool
 gw_l3_ipv6_is_v4mapped(const uint8_t *a)

@@ -21,6 +21,7 @@
 #include "gw_esp.h"
 #include "gw_icmp.h"
 #include "gw_l3.h"
+#include "gw_route.h"
 #include "gw_samgr.h"
 #include "gw_frag.h"
 
@@ -268,6 +269,24 @@ refresh_sas(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			gw_meta(esp[i])->drop = GW_DROP_ESP_UNKNOWN_SPI;	/* deleted meanwhile */
 }
 
+/*
+ * Decrypted packets whose source is one of the gateway's addresses: a tunnel
+ * does not bring the gateway's own packets back (lib/esp checks the rest of
+ * the inner header; this needs the route table). True if any was dropped.
+ */
+static bool
+inner_own_src(const struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+{
+	bool any = false;
+
+	for (uint16_t i = 0; i < n; i++)
+		if (unlikely(gw_route_src_is_own(dp->routes, pkts[i]))) {
+			gw_meta(pkts[i])->drop = GW_DROP_INNER_OWN_SRC_ADDR;
+			any = true;
+		}
+	return any;
+}
+
 /* Largest overhead ESP adds to any packet: padding varies with the length. */
 #define ESP_OVERHEAD_BOUND 160
 
@@ -433,7 +452,10 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *dro
 		}
 		nb = gather_run(pkts, n, i, done, run, big, &nb_big);
 		if (meta->action == GW_ACT_DECRYPT) {
-			if (gw_esp_inbound(sa, run, nb, &now) != nb)
+			uint16_t ok = gw_esp_inbound(sa, run, nb, &now);
+			bool spoofed = inner_own_src(dp, run, ok);	/* always runs */
+
+			if (spoofed || ok != nb)
 				*drops = true;
 			continue;
 		}

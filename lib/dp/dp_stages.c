@@ -70,16 +70,57 @@ l2_for_us(const struct gw_port *p, const struct rte_mbuf *m)
 static inline bool
 l3_multicast(const struct rte_mbuf *m)
 {
-	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4) {
-		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4)
+		return gw_l3_ipv4_dst_is_group(rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, m->l2_len)->dst_addr);
+	return gw_l3_ipv6_is_multicast(rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+							       m->l2_len)->dst_addr);
+}
 
-		/* 224.0.0.0/4 (RTE_IS_IPV4_MCAST shifts a signed int: UB) or broadcast */
-		return (rte_be_to_cpu_32(ip->dst_addr) & 0xf0000000u) == 0xe0000000u ||
-		       ip->dst_addr == RTE_BE32(0xffffffff);
-	}
-	return rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
-				       m->l2_len)->dst_addr[0] == 0xff;
+/* Which addresses of a parsed packet are link-local (GW_L3_LL_SRC, GW_L3_LL_DST). */
+static inline unsigned int
+link_local(const struct rte_mbuf *m)
+{
+	if (gw_meta((struct rte_mbuf *)(uintptr_t)m)->l3 == GW_L3_IPV4)
+		return gw_l3_ipv4_link_local(rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, m->l2_len));
+	return gw_l3_ipv6_link_local(rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+							    m->l2_len));
+}
+
+/*
+ * A link-local destination on a frame sent to our MAC can only be the
+ * gateway itself (a router never forwards it, RFC 4291 2.5.6, RFC 3927 7):
+ * the kernel behind the TAP owns those addresses, the one it formed from the
+ * MAC included, and answers or discards. Without a TAP: dropped.
+ */
+static inline void
+link_local_dst(const struct gw_dp *dp, struct gw_meta *meta)
+{
+	if (dp->ports[meta->in_port].tap_port_id != UINT16_MAX)
+		meta->action = GW_ACT_LOCAL;
+	else
+		meta->drop = GW_DROP_LINK_LOCAL;
+}
+
+/*
+ * After the route lookup, for a packet whose source is link-local or may be
+ * one of our addresses: fine to the gateway (ND probes, ping from fe80::, the
+ * kernel's business), never forwarded. An own source on a packet from the
+ * wire is spoofed: dropped rather than letting a host pass its traffic off as
+ * the gateway's.
+ */
+static void
+judge_source(const struct gw_dp *dp, struct rte_mbuf *m)
+{
+	struct gw_meta *meta = gw_meta(m);
+
+	if (meta->action == GW_ACT_LOCAL)
+		return;
+	if (link_local(m) & GW_L3_LL_SRC)
+		meta->drop = GW_DROP_LINK_LOCAL;
+	else if (gw_route_src_is_own(dp->routes, m))
+		meta->drop = GW_DROP_OWN_SRC_ADDR;
 }
 
 /* Is the packet's destination one of our addresses? (slow path: fragments only) */
@@ -127,14 +168,14 @@ compact(struct rte_mbuf **pkts, uint16_t n)
 uint16_t
 gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 {
-	struct rte_mbuf *ip_pkts[GW_MAX_BURST];
-	uint16_t nb_ip = 0;
+	struct rte_mbuf *ip_pkts[GW_MAX_BURST], *suspect[GW_MAX_BURST];
+	uint16_t nb_ip = 0, nb_suspect = 0;
 	bool holes = false;
 
 	for (uint16_t i = 0; i < *n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct gw_meta *meta = gw_meta(m);
-		unsigned int r = gw_l3_parse(m);
+		unsigned int r = gw_l3_parse(m), ll;
 
 		if (r == GW_L3_ARP) {
 			meta->action = GW_ACT_LOCAL;
@@ -153,6 +194,11 @@ gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 			meta->drop = GW_DROP_L2_NOT_FOR_US;
 			continue;
 		}
+		ll = link_local(m);
+		if (unlikely(ll & GW_L3_LL_DST)) {
+			link_local_dst(dp, meta);
+			continue;
+		}
 		if (unlikely(dp->has_ipsec && gw_l3_is_fragment(m))) {
 			m = reassemble(dp, m);
 			pkts[i] = m;
@@ -161,12 +207,16 @@ gw_stage_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t *n)
 				continue;
 			}
 		}
+		if (unlikely(ll != 0 || gw_route_src_may_be_own(dp->routes, m)))
+			suspect[nb_suspect++] = m;
 		ip_pkts[nb_ip++] = m;
 	}
 	if (holes)
 		*n = compact(pkts, *n);
 	if (nb_ip != 0) {
 		gw_route_lookup_burst(dp->routes, ip_pkts, nb_ip);
+		for (uint16_t i = 0; i < nb_suspect; i++)
+			judge_source(dp, suspect[i]);
 		dp_ipsec_classify(dp, ip_pkts, nb_ip);
 	}
 	return gw_partition_drops(pkts, *n);

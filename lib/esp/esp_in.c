@@ -3,7 +3,8 @@
  * ESP tunnel-mode decapsulation (RFC 4303 section 3.4). Order per packet:
  * outer header and UDP encapsulation, lengths, SPI, replay check (unicast),
  * decrypt + ICV (one engine call per burst), replay update, padding, D3P
- * (group), next header, inner header, inbound selectors, strip.
+ * (group), next header, inner header (the checks of classify: gw_l3.h), inbound
+ * selectors, strip.
  * Instantiated per (replay / no replay / group / group+D3P, UDP).
  */
 
@@ -11,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "esp_priv.h"
+#include "gw_l3.h"
 
 enum esp_in_kind {
 	ESP_IN_REPLAY,		/* unicast with a window or ESN: lock + window */
@@ -130,6 +132,9 @@ esp_in_inner(const struct gw_sa *sa, const uint8_t *in, uint32_t avail, uint8_t 
 			*drop = GW_DROP_BAD_IP_LEN;
 			return 0;
 		}
+		*drop = (uint8_t)gw_l3_inner_check_ipv4(ip, *l3_len);
+		if (*drop != GW_DROP_NONE)
+			return 0;
 		proto = ip->next_proto_id;
 		if (!esp_prefix_match(&sa->sel_src, AF_INET, in + 12) ||
 		    !esp_prefix_match(&sa->sel_dst, AF_INET, in + 16))
@@ -147,6 +152,9 @@ esp_in_inner(const struct gw_sa *sa, const uint8_t *in, uint32_t avail, uint8_t 
 			*drop = GW_DROP_BAD_IP_LEN;
 			return 0;
 		}
+		*drop = (uint8_t)gw_l3_inner_check_ipv6(ip6);
+		if (*drop != GW_DROP_NONE)
+			return 0;
 		proto = ip6->proto;
 		if (!esp_prefix_match(&sa->sel_src, AF_INET6, in + 8) ||
 		    !esp_prefix_match(&sa->sel_dst, AF_INET6, in + 24))

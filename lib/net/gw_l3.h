@@ -50,13 +50,43 @@ gw_l3_ipv4_src_bad(rte_be32_t src)
 	return a == 0 || a == 127 || a >= 224;
 }
 
-/* IPv4 destination that must not be forwarded: 0/8 (this network), 127/8. */
+/*
+ * IPv4 destination that must not be forwarded (RFC 1812 5.3.7): 0/8 (this
+ * network), 127/8, and class E 240/4 except the limited broadcast, which is
+ * for the appliance (classify punts it with the multicast groups).
+ */
 static inline bool
 gw_l3_ipv4_dst_bad(rte_be32_t dst)
 {
 	uint8_t a = (uint8_t)(rte_be_to_cpu_32(dst) >> 24);
 
-	return a == 0 || a == 127;
+	return a == 0 || a == 127 || (a >= 240 && dst != RTE_BE32(0xffffffff));
+}
+
+/*
+ * 224/4 or the limited broadcast (never forwarded, RFC 1812 5.3.5.1): a group,
+ * not for a unicast route.
+ */
+static inline bool
+gw_l3_ipv4_dst_is_group(rte_be32_t dst)
+{
+	/* RTE_IS_IPV4_MCAST shifts a signed int: UB */
+	return (dst & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000) ||
+	       dst == RTE_BE32(0xffffffff);
+}
+
+/* Both addresses of an IPv4 header: the check cleartext and inner packets share. */
+static inline bool
+gw_l3_ipv4_addrs_bad(const struct rte_ipv4_hdr *ip)
+{
+	return gw_l3_ipv4_src_bad(ip->src_addr) || gw_l3_ipv4_dst_bad(ip->dst_addr);
+}
+
+/* 169.254/16 (RFC 3927): valid on its link, never forwarded (RFC 3927 7). */
+static inline bool
+gw_l3_ipv4_is_link_local(rte_be32_t a)
+{
+	return (a & RTE_BE32(0xffff0000)) == RTE_BE32(0xa9fe0000);
 }
 
 /* Addresses in packets are not 8-byte aligned: load the words with memcpy. */
@@ -82,6 +112,66 @@ static inline bool
 gw_l3_ipv6_is_multicast(const uint8_t *a)
 {
 	return a[0] == 0xff;
+}
+
+/* fe80::/10 (RFC 4291 2.5.6): a router must not forward it, as source or destination. */
+static inline bool
+gw_l3_ipv6_is_link_local(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/*
+ * ::ffff:0:0/96, IPv4-mapped (RFC 4291 2.5.5.2): a host's internal form of an
+ * IPv4 address, not forwardable on the wire (RFC 6890 2.2.3).
+ */
+static inline bool
+gw_l3_ipv6_is_v4mapped(const uint8_t *a)
+{
+	uint64_t w0;
+	uint32_t w1;
+
+	memcpy(&w0, a, sizeof(w0));
+	memcpy(&w1, a + 8, sizeof(w1));
+	return w0 == 0 && w1 == RTE_BE32(0x0000ffff);
+}
+
+/*
+ * Addresses of an IPv6 header that must not be forwarded, shared by cleartext
+ * and inner packets. RFC 4291 2.5.2/2.7: multicast and loopback are never valid
+ * sources; the unspecified source only appears in DAD probes, which go to a
+ * (solicited-node) multicast destination and are punted, not forwarded.
+ * Neither loopback nor unspecified is a valid destination; IPv4-mapped is
+ * neither a source nor a destination.
+ */
+static inline bool
+gw_l3_ipv6_addrs_bad(const struct rte_ipv6_hdr *ip)
+{
+	const uint8_t *src = ip->src_addr, *dst = ip->dst_addr;
+
+	if (gw_l3_ipv6_is_multicast(src) || gw_l3_ipv6_is_loopback(src) ||
+	    (gw_l3_ipv6_is_unspec(src) && !gw_l3_ipv6_is_multicast(dst)))
+		return true;
+	return gw_l3_ipv6_is_unspec(dst) || gw_l3_ipv6_is_loopback(dst) ||
+	       gw_l3_ipv6_is_v4mapped(src) || gw_l3_ipv6_is_v4mapped(dst);
+}
+
+/* Which addresses of a header are link-local: GW_L3_LL_SRC | GW_L3_LL_DST, or 0. */
+#define GW_L3_LL_SRC 1u
+#define GW_L3_LL_DST 2u
+
+static inline unsigned int
+gw_l3_ipv4_link_local(const struct rte_ipv4_hdr *ip)
+{
+	return (gw_l3_ipv4_is_link_local(ip->src_addr) ? GW_L3_LL_SRC : 0) |
+	       (gw_l3_ipv4_is_link_local(ip->dst_addr) ? GW_L3_LL_DST : 0);
+}
+
+static inline unsigned int
+gw_l3_ipv6_link_local(const struct rte_ipv6_hdr *ip)
+{
+	return (gw_l3_ipv6_is_link_local(ip->src_addr) ? GW_L3_LL_SRC : 0) |
+	       (gw_l3_ipv6_is_link_local(ip->dst_addr) ? GW_L3_LL_DST : 0);
 }
 
 /*
@@ -148,7 +238,7 @@ gw_l3_parse_ipv4(struct rte_mbuf *m, uint16_t l2)
 		if (!gw_l3_ipv4_cksum_ok(ip, hlen))
 			return GW_DROP_BAD_IP_CSUM;
 	}
-	if (gw_l3_ipv4_src_bad(ip->src_addr) || gw_l3_ipv4_dst_bad(ip->dst_addr))
+	if (gw_l3_ipv4_addrs_bad(ip))
 		return GW_DROP_BAD_IP_ADDR;
 	if (dlen > l2 + tlen)
 		rte_pktmbuf_trim(m, (uint16_t)(dlen - l2 - tlen));
@@ -172,15 +262,7 @@ gw_l3_parse_ipv6(struct rte_mbuf *m, uint16_t l2)
 	tlen = (uint32_t)GW_L3_IPV6_LEN + rte_be_to_cpu_16(ip->payload_len);
 	if (tlen > (uint32_t)(dlen - l2))
 		return GW_DROP_BAD_IP_LEN;
-	/*
-	 * RFC 4291 2.5.2/2.7: multicast and loopback are never valid sources;
-	 * the unspecified source only appears in DAD probes, which go to a
-	 * (solicited-node) multicast destination and are punted, not forwarded.
-	 */
-	if (gw_l3_ipv6_is_multicast(ip->src_addr) || gw_l3_ipv6_is_loopback(ip->src_addr) ||
-	    (gw_l3_ipv6_is_unspec(ip->src_addr) && !gw_l3_ipv6_is_multicast(ip->dst_addr)))
-		return GW_DROP_BAD_IP_ADDR;
-	if (gw_l3_ipv6_is_unspec(ip->dst_addr) || gw_l3_ipv6_is_loopback(ip->dst_addr))
+	if (gw_l3_ipv6_addrs_bad(ip))
 		return GW_DROP_BAD_IP_ADDR;
 	if (dlen > l2 + tlen)
 		rte_pktmbuf_trim(m, (uint16_t)(dlen - l2 - tlen));
@@ -233,6 +315,43 @@ gw_l3_parse(struct rte_mbuf *m)
 	default:
 		return GW_DROP_UNSUPPORTED_ETHERTYPE;
 	}
+}
+
+/*
+ * The header checks of gw_l3_parse(), for the inner packet of ESP after
+ * decryption: an authenticated packet is no more forwardable than one that
+ * arrived in clear. The caller has checked version, header length and total
+ * length. Link-local addresses are refused outright: an inner packet came
+ * from another link by definition (RFC 4291 2.5.6, RFC 3927 7). A group
+ * destination, which classify hands to the kernel in clear, is dropped: the
+ * gateway does not route multicast, and a unicast route would send it to one
+ * next hop. The reasons are the INNER_* ones, so a peer holding the key shows
+ * under its own names.
+ */
+static inline enum gw_drop
+gw_l3_inner_check_ipv4(const struct rte_ipv4_hdr *ip, uint16_t hlen)
+{
+	if (!gw_l3_ipv4_cksum_ok(ip, hlen))
+		return GW_DROP_INNER_BAD_IP_CSUM;
+	if (gw_l3_ipv4_addrs_bad(ip))
+		return GW_DROP_INNER_BAD_IP_ADDR;
+	if (gw_l3_ipv4_link_local(ip) != 0)
+		return GW_DROP_INNER_LINK_LOCAL;
+	if (gw_l3_ipv4_dst_is_group(ip->dst_addr))
+		return GW_DROP_INNER_MULTICAST;
+	return GW_DROP_NONE;
+}
+
+static inline enum gw_drop
+gw_l3_inner_check_ipv6(const struct rte_ipv6_hdr *ip)
+{
+	if (gw_l3_ipv6_addrs_bad(ip))
+		return GW_DROP_INNER_BAD_IP_ADDR;
+	if (gw_l3_ipv6_link_local(ip) != 0)
+		return GW_DROP_INNER_LINK_LOCAL;
+	if (gw_l3_ipv6_is_multicast(ip->dst_addr))
+		return GW_DROP_INNER_MULTICAST;
+	return GW_DROP_NONE;
 }
 
 /*

@@ -334,6 +334,26 @@ route_lpm_unset(struct gw_route_table *t, const struct gw_prefix *p)
 	return ret;
 }
 
+/* own_bits from the Local routes now in the table (writer; few rules change it). */
+static void
+route_own_bits_update(struct gw_route_table *t)
+{
+	const struct gw_route_ctl *c = t->ctl;
+	uint64_t bits = 0;
+	uint32_t i;
+
+	for (i = 0; i < c->max_rules; i++) {
+		const struct gw_route_rule *r = &c->rules[i];
+
+		if (r->used && c->nh[r->nh].kind == GW_ROUTE_LOCAL)
+			bits |= UINT64_C(1) << gw_route_own_bit(
+				r->prefix.family == AF_INET ? (const void *)&r->prefix.v4 :
+							      (const void *)&r->prefix.v6,
+				r->prefix.family == AF_INET6);
+	}
+	__atomic_store_n(&t->own_bits, bits, __ATOMIC_RELAXED);
+}
+
 int
 gw_route_add(struct gw_route_table *t, const struct gw_prefix *prefix,
 	     enum gw_route_source source, const struct gw_route_nh *nh)
@@ -342,6 +362,7 @@ gw_route_add(struct gw_route_table *t, const struct gw_prefix *prefix,
 	struct gw_route_rule *r;
 	struct gw_prefix p;
 	uint32_t idx, i;
+	bool was_local = false;
 	int ret;
 
 	if (t == NULL || prefix == NULL || nh == NULL || !prefix_valid(prefix) ||
@@ -369,6 +390,7 @@ gw_route_add(struct gw_route_table *t, const struct gw_prefix *prefix,
 		return ret == -ENOSPC ? -ENOSPC : -EINVAL;
 	}
 	if (r != NULL) {
+		was_local = c->nh[r->nh].kind == GW_ROUTE_LOCAL;
 		route_nh_put(c, r->nh);
 	} else {
 		for (i = 0; c->rules[i].used; i++)
@@ -381,6 +403,8 @@ gw_route_add(struct gw_route_table *t, const struct gw_prefix *prefix,
 	r->nh = idx;
 	r->source = (uint8_t)source;
 	r->mark = false;
+	if (was_local || nh->kind == GW_ROUTE_LOCAL)
+		route_own_bits_update(t);
 	return 0;
 }
 
@@ -396,10 +420,14 @@ gw_route_rule_lookup(struct gw_route_table *t, const struct gw_prefix *prefix)
 void
 gw_route_rule_remove(struct gw_route_table *t, struct gw_route_rule *r)
 {
+	bool was_local = t->ctl->nh[r->nh].kind == GW_ROUTE_LOCAL;
+
 	route_lpm_unset(t, &r->prefix);
 	route_nh_put(t->ctl, r->nh);
 	r->used = false;
 	t->ctl->nb_rules--;
+	if (was_local)
+		route_own_bits_update(t);
 }
 
 int

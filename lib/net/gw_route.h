@@ -21,6 +21,7 @@
  * "Static" (a gateway address, or discard).
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
@@ -83,6 +84,12 @@ struct gw_route_table {
 	uint32_t def4;
 	uint32_t def6;
 	struct gw_route_ctl *ctl;	/* writer side, opaque */
+	/*
+	 * One bit per own address (the Local routes, both families), at
+	 * gw_route_own_bit(): a source whose bit is clear is not ours, without a
+	 * lookup. Rewritten whole by the writer when a Local route comes or goes.
+	 */
+	uint64_t own_bits;
 };
 
 struct gw_route_params {
@@ -147,6 +154,17 @@ const char *gw_route_kind_name(enum gw_route_kind kind);
 const char *gw_route_source_name(enum gw_route_source source);
 
 /* ---- fast path ---- */
+
+/* Bit of an address (4 or 16 bytes) in own_bits: a multiplicative hash of its words. */
+static inline unsigned int
+gw_route_own_bit(const void *addr, bool v6)
+{
+	uint64_t w[2] = { 0, 0 };
+
+	memcpy(w, addr, v6 ? 16 : 4);
+	return (unsigned int)(((w[0] ^ w[1]) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
+}
+
 
 static inline void
 gw_route_result_fill(const struct gw_route_table *t, uint32_t hop, bool hit,
@@ -265,6 +283,52 @@ gw_route_lookup_burst(const struct gw_route_table *t, struct rte_mbuf **pkts, un
 			meta->drop = GW_DROP_NO_ROUTE;
 		}
 	}
+}
+
+/* The source address of a parsed packet (meta->l3, l2_len set). */
+static inline const uint8_t *
+gw_route_src_of(struct rte_mbuf *m, bool *v6)
+{
+	*v6 = gw_meta(m)->l3 == GW_L3_IPV6;
+	return rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len) +
+	       (*v6 ? offsetof(struct rte_ipv6_hdr, src_addr) :
+		      offsetof(struct rte_ipv4_hdr, src_addr));
+}
+
+/*
+ * May the source of a parsed packet be one of the gateway's own addresses?
+ * false: certainly not (all most packets pay: a multiply and a bit test).
+ */
+static inline bool
+gw_route_src_may_be_own(const struct gw_route_table *t, struct rte_mbuf *m)
+{
+	bool v6;
+	const uint8_t *src = gw_route_src_of(m, &v6);
+
+	return (__atomic_load_n(&t->own_bits, __ATOMIC_RELAXED) &
+		(UINT64_C(1) << gw_route_own_bit(src, v6))) != 0;
+}
+
+/* Is it? The bit test, then an exact lookup: a Local route is an own address. */
+static inline bool
+gw_route_src_is_own(const struct gw_route_table *t, struct rte_mbuf *m)
+{
+	struct gw_route_result res;
+	uint8_t a[1][16];
+	rte_be32_t a4;
+	bool v6;
+	const uint8_t *src = gw_route_src_of(m, &v6);
+
+	if (!gw_route_src_may_be_own(t, m))
+		return false;
+	if (v6) {
+		memcpy(a[0], src, 16);
+		gw_route_lookup6_bulk(t, a, &res, 1);
+	} else {
+		memcpy(&a4, src, 4);
+		gw_route_lookup4_bulk(t, &a4, &res, 1);
+	}
+	return res.kind == GW_ROUTE_LOCAL;
 }
 
 #endif /* GW_ROUTE_H */

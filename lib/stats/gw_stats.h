@@ -38,6 +38,8 @@
 	X(EXCEPTION_FULL, "exception path (to the kernel) full") \
 	X(NO_MBUF, "packet buffer pool empty") \
 	X(FRAGMENT_UNSUPPORTED, "fragment the path cannot handle") \
+	X(LINK_LOCAL, "link-local source or destination, not forwarded (RFC 4291, 3927)") \
+	X(OWN_SRC_ADDR, "source is one of the gateway's own addresses (spoofed)") \
 	/* ESP inbound */ \
 	X(ESP_TRUNCATED, "ESP packet shorter than header, IV and ICV") \
 	X(ESP_UNKNOWN_SPI, "no SA for the SPI (and destination)") \
@@ -61,6 +63,12 @@
 	X(SEQ_EXHAUSTED, "outbound sequence number space exhausted") \
 	X(CRYPTO_ERROR, "crypto engine reported an error") \
 	X(FRAG_NEEDED, "DF set and larger than tunnel MTU (ICMP sent)") \
+	/* decrypted inner packets: the checks of classify, under their own names */ \
+	X(INNER_BAD_IP_CSUM, "decrypted packet with a wrong IPv4 header checksum") \
+	X(INNER_BAD_IP_ADDR, "decrypted packet with an address not forwardable") \
+	X(INNER_LINK_LOCAL, "decrypted packet with a link-local source or destination") \
+	X(INNER_OWN_SRC_ADDR, "decrypted packet from one of the gateway's own addresses") \
+	X(INNER_MULTICAST, "decrypted packet to a multicast or broadcast group (not routed)") \
 	/* exception path */ \
 	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
 	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP")

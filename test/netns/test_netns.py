@@ -3,6 +3,7 @@ for the gateway's own addresses, TCP end to end."""
 import hashlib
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -91,6 +92,42 @@ def test_ipv6_ping_gateway(net):
 
 def test_ipv6_ping_h1_h2(net):
     ping_through(net, H2["addr6"].split("/")[0], v6=True)
+
+
+def gateway_link_local(net, global6, timeout=10):
+    """The kernel's fe80:: address on the TAP that carries global6, once DAD is done."""
+    import json
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        links = json.loads(sh("ip", "-j", "-n", net.gw, "-6", "addr", "show").stdout)
+        for link in links:
+            infos = link.get("addr_info", [])
+            if any(a.get("local") == global6 for a in infos):
+                for a in infos:
+                    if (a.get("scope") == "link" and a.get("local", "").startswith("fe80:")
+                            and not a.get("tentative")):
+                        return a["local"]
+        time.sleep(0.25)
+    return None
+
+
+def test_ipv6_ping_gateway_link_local(net):
+    """Link-local destinations are never forwarded, but the gateway's own are the
+    kernel's: h1 pings the fe80:: address the kernel formed on the TAP, through gdoigw's
+    exception path (ND with fe80:: sources and destinations both ways)."""
+    ll = gateway_link_local(net, H1["gw6"])
+    assert ll, "no link-local address on the gateway's TAP\n%s" % sh(
+        "ip", "-n", net.gw, "-6", "addr", "show").stdout
+    # The veth under the af_packet port is a kernel interface of the gateway's namespace
+    # with the same MAC, so the same fe80:: address: without IPv6 there, only the path
+    # through gdoigw and its TAP can answer.
+    sysctl = "net.ipv6.conf.v1g.disable_ipv6"
+    sh("sysctl", "-qw", sysctl + "=1", ns=net.gw)
+    try:
+        got, out = ping(net.h1, ll + "%eth0", 3, v6=True)
+    finally:
+        sh("sysctl", "-qw", sysctl + "=0", ns=net.gw)
+    assert got == 3, "h1 -> gateway %s\n%s\n%s" % (ll, out, net.logtext())
 
 
 def test_stop_cleanly(net):

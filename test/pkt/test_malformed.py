@@ -135,6 +135,9 @@ CLASSES = {
     "dst-mac-other-unicast-v6": (lambda: dmac("02:00:00:00:00:99", 6), 18, "l2-not-for-us"),
     "dst-mac-broadcast-unicast-ip": (lambda: dmac("ff:ff:ff:ff:ff:ff"), 19, "l2-not-for-us"),
     "dst-mac-multicast-unicast-ip": (lambda: dmac("01:00:5e:00:00:05"), 20, "l2-not-for-us"),
+    # RFC 1812 5.3.7: class E destinations (but the limited broadcast) are invalid
+    "ipv4-dst-class-e": (lambda: good4(dst="240.0.0.1"), 21, "bad-ip-addr"),
+    "ipv4-dst-class-e-top": (lambda: good4(dst="255.255.255.254"), 22, "bad-ip-addr"),
 }
 
 MALFORMED_LAYOUTS = [pytest.param("rtc", id="rtc"), pytest.param("pipeline", id="pipeline")]

@@ -138,6 +138,13 @@ test_v4_bad(void)
 	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
 	len = build_v4(f, false, "192.0.2.1", "0.1.2.3", 0, 64);
 	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
+	len = build_v4(f, false, "192.0.2.1", "240.0.0.1", 0, 64);	/* class E */
+	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
+	len = build_v4(f, false, "192.0.2.1", "255.255.255.254", 0, 64);
+	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_BAD_IP_ADDR);
+	/* the limited broadcast passes: classify punts it */
+	len = build_v4(f, false, "192.0.2.1", "255.255.255.255", 0, 64);
+	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_NONE);
 	/* Multicast destination passes validation: the route stage decides. */
 	len = build_v4(f, false, "192.0.2.1", "224.0.0.5", 0, 64);
 	CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)), GW_DROP_NONE);
@@ -222,12 +229,75 @@ test_v6(void)
 		{ "2001:db8::1", "::1", "A" },
 		{ "2001:db8::1", "::", "A" },
 		{ "fe80::1", "ff02::1", "N" },
+		/* IPv4-mapped is neither source nor destination (RFC 4291 2.5.5.2) */
+		{ "::ffff:192.0.2.1", "2001:db8::2", "A" },
+		{ "2001:db8::1", "::ffff:192.0.2.1", "A" },
+		{ "::ffff:0:0", "2001:db8::2", "A" },
+		{ "::fffe:c000:201", "2001:db8::2", "N" },	/* not mapped */
+		{ "::1:ffff:c000:201", "2001:db8::2", "N" },
+		/* link-local is the forwarding decision's (classify), not validation's */
+		{ "fe80::1", "2001:db8::2", "N" },
 	};
 	for (unsigned int i = 0; i < RTE_DIM(pairs); i++) {
 		len = build_v6(f, pairs[i][0], pairs[i][1], 0);
 		CHECK_EQ(gw_l3_parse(net_test_mbuf_set(&tb, f, len)),
 			 pairs[i][2][0] == 'N' ? GW_DROP_NONE : GW_DROP_BAD_IP_ADDR);
 	}
+}
+
+/* The shared helpers: link-local bits, and the inner-packet reasons. */
+static void
+test_link_local_and_inner(void)
+{
+	struct { const char *src, *dst; unsigned int ll; } v4[] = {
+		{ "169.254.0.1", "192.0.2.1", GW_L3_LL_SRC },
+		{ "192.0.2.1", "169.254.255.255", GW_L3_LL_DST },
+		{ "169.254.1.1", "169.254.2.2", GW_L3_LL_SRC | GW_L3_LL_DST },
+		{ "169.253.255.255", "169.255.0.0", 0 },
+	}, v6[] = {
+		{ "fe80::1", "2001:db8::2", GW_L3_LL_SRC },
+		{ "febf:ffff::1", "2001:db8::2", GW_L3_LL_SRC },
+		{ "2001:db8::1", "fe80::2", GW_L3_LL_DST },
+		{ "fec0::1", "fe7f::1", 0 },
+	};
+	struct rte_ipv4_hdr ip4 = { .version_ihl = 0x45, .total_length = RTE_BE16(20),
+				    .time_to_live = 64 };
+	struct rte_ipv6_hdr ip6 = { .vtc_flow = RTE_BE32(6u << 28) };
+
+	for (unsigned int i = 0; i < RTE_DIM(v4); i++) {
+		inet_pton(AF_INET, v4[i].src, &ip4.src_addr);
+		inet_pton(AF_INET, v4[i].dst, &ip4.dst_addr);
+		ip4.hdr_checksum = 0;
+		ip4.hdr_checksum = rte_ipv4_cksum(&ip4);
+		CHECK_EQ(gw_l3_ipv4_link_local(&ip4), v4[i].ll);
+		CHECK_EQ(gw_l3_inner_check_ipv4(&ip4, 20),
+			 v4[i].ll ? GW_DROP_INNER_LINK_LOCAL : GW_DROP_NONE);
+	}
+	for (unsigned int i = 0; i < RTE_DIM(v6); i++) {
+		inet_pton(AF_INET6, v6[i].src, ip6.src_addr);
+		inet_pton(AF_INET6, v6[i].dst, ip6.dst_addr);
+		CHECK_EQ(gw_l3_ipv6_link_local(&ip6), v6[i].ll);
+		CHECK_EQ(gw_l3_inner_check_ipv6(&ip6),
+			 v6[i].ll ? GW_DROP_INNER_LINK_LOCAL : GW_DROP_NONE);
+	}
+	/* checksum before addresses, as in gw_l3_parse() */
+	inet_pton(AF_INET, "127.0.0.1", &ip4.src_addr);
+	ip4.hdr_checksum = 0;
+	ip4.hdr_checksum = rte_ipv4_cksum(&ip4);
+	CHECK_EQ(gw_l3_inner_check_ipv4(&ip4, 20), GW_DROP_INNER_BAD_IP_ADDR);
+	ip4.hdr_checksum ^= 1;
+	CHECK_EQ(gw_l3_inner_check_ipv4(&ip4, 20), GW_DROP_INNER_BAD_IP_CSUM);
+	inet_pton(AF_INET6, "::ffff:10.0.0.1", ip6.src_addr);
+	CHECK_EQ(gw_l3_inner_check_ipv6(&ip6), GW_DROP_INNER_BAD_IP_ADDR);
+	/* groups: for the kernel in clear, never routed from inside a tunnel */
+	inet_pton(AF_INET6, "2001:db8::1", ip6.src_addr);
+	inet_pton(AF_INET6, "ff05::2", ip6.dst_addr);
+	CHECK_EQ(gw_l3_inner_check_ipv6(&ip6), GW_DROP_INNER_MULTICAST);
+	inet_pton(AF_INET, "192.0.2.1", &ip4.src_addr);
+	inet_pton(AF_INET, "255.255.255.255", &ip4.dst_addr);
+	ip4.hdr_checksum = 0;
+	ip4.hdr_checksum = rte_ipv4_cksum(&ip4);
+	CHECK_EQ(gw_l3_inner_check_ipv4(&ip4, 20), GW_DROP_INNER_MULTICAST);
 }
 
 static void
@@ -349,6 +419,7 @@ main(void)
 	GW_RUN(test_l2);
 	GW_RUN(test_truncations);
 	GW_RUN(test_v6);
+	GW_RUN(test_link_local_and_inner);
 	GW_RUN(test_ttl);
 	GW_RUN(test_v4_fragment);
 	return gw_test_result();

@@ -296,6 +296,65 @@ test_burst(void)
 	gw_route_table_free(t);
 }
 
+/* Is a packet from src ours? (gw_route_src_is_own on a parsed frame) */
+static bool
+src_own(const struct gw_route_table *t, const char *src)
+{
+	static struct net_test_mbuf b;
+	struct gw_ipaddr a = net_test_ip(src);
+	uint8_t f[128] = { 0 };
+	struct rte_mbuf *m = net_test_mbuf_set(&b, f, 100);
+
+	m->l2_len = 14;
+	gw_meta(m)->l3 = a.family == AF_INET ? GW_L3_IPV4 : GW_L3_IPV6;
+	if (a.family == AF_INET)
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 12), &a.v4, 4);
+	else
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 8), &a.v6, 16);
+	return gw_route_src_is_own(t, m);
+}
+
+/* Own addresses follow the Local routes as they come and go; nothing else is own. */
+static void
+test_own_src(void)
+{
+	struct gw_route_table *t = make(NULL);
+	struct gw_prefix a4 = net_test_prefix("192.0.2.1/24");
+	struct gw_prefix a6 = net_test_prefix("2001:db8::1/64");
+	struct gw_prefix dflt = net_test_prefix("0.0.0.0/0");
+	struct gw_route_nh nh = via("192.0.2.9", 0);
+	char ip[32];
+	unsigned int i, others = 0;
+
+	CHECK(t != NULL);
+	if (t == NULL)
+		return;
+	CHECK_EQ(t->own_bits, 0);
+	CHECK(!src_own(t, "192.0.2.1"));
+	CHECK_EQ(gw_route_add_interface_addr(t, 0, &a4), 0);
+	CHECK_EQ(gw_route_add_interface_addr(t, 1, &a6), 0);
+	CHECK_EQ(gw_route_add(t, &dflt, GW_ROUTE_SRC_STATIC, &nh), 0);
+	CHECK(src_own(t, "192.0.2.1"));
+	CHECK(src_own(t, "2001:db8::1"));
+	/* every other address of the subnets and beyond: not own, whatever its bit */
+	for (i = 0; i < 256; i++) {
+		snprintf(ip, sizeof(ip), "192.0.2.%u", i);
+		if (i != 1)
+			others += src_own(t, ip);
+		snprintf(ip, sizeof(ip), "2001:db8::%x", i);
+		if (i != 1)
+			others += src_own(t, ip);
+	}
+	CHECK_EQ(others, 0);
+	CHECK(!src_own(t, "10.0.0.1"));
+	CHECK_EQ(gw_route_del_interface_addr(t, &a4), 0);
+	CHECK(!src_own(t, "192.0.2.1"));
+	CHECK(src_own(t, "2001:db8::1"));
+	CHECK_EQ(gw_route_del_interface_addr(t, &a6), 0);
+	CHECK_EQ(t->own_bits, 0);
+	gw_route_table_free(t);
+}
+
 /* A reader on another lcore never sees a torn or recycled next hop. */
 static struct rte_rcu_qsbr *qv;
 static volatile int stop;
@@ -396,6 +455,7 @@ main(void)
 	GW_RUN(test_nh_sharing);
 	GW_RUN(test_sync_conf);
 	GW_RUN(test_burst);
+	GW_RUN(test_own_src);
 	GW_RUN(test_rcu);
 	rte_eal_cleanup();
 	return gw_test_result();

@@ -393,3 +393,14 @@ const struct gdoi_sample gdoi_samples[] = {
 	{ "info-delete", GDOI_MSG_INFO, build_info_delete },
 };
 const unsigned int gdoi_nsamples = sizeof(gdoi_samples) / sizeof(gdoi_samples[0]);
+
+const struct gdoi_sample *
+gdoi_sample_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < gdoi_nsamples; i++)
+		if (strcmp(gdoi_samples[i].name, name) == 0)
+			return &gdoi_samples[i];
+	return NULL;
+}

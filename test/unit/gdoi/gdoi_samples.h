@@ -25,6 +25,9 @@ struct gdoi_sample {
 extern const struct gdoi_sample gdoi_samples[];
 extern const unsigned int gdoi_nsamples;
 
+/* The sample called name, or NULL. */
+const struct gdoi_sample *gdoi_sample_find(const char *name);
+
 /* Values the samples carry. */
 #define SAMPLE_GROUP_ID		1234u		/* KEY_ID, 4 octets, network order */
 #define SAMPLE_TEK_SPI		0x11223344u

@@ -18,22 +18,11 @@ static uint8_t buf[4096];
 static struct gdoi_msg msg;
 static struct gdoi_perr err;
 
-static const struct gdoi_sample *
-sample(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < gdoi_nsamples; i++)
-		if (strcmp(gdoi_samples[i].name, name) == 0)
-			return &gdoi_samples[i];
-	return NULL;
-}
-
 /* Build `name` (E flag as in real life) and parse it as its kind. */
 static size_t
 load(const char *name)
 {
-	const struct gdoi_sample *s = sample(name);
+	const struct gdoi_sample *s = gdoi_sample_find(name);
 	size_t len = 0;
 	int ret;
 
@@ -299,7 +288,7 @@ expect_rule(const char *name, bool enc, enum gdoi_msg_kind kind, enum gdoi_perr_
 	size_t len = 0;
 	int ret;
 
-	CHECK_EQ(sample(name)->build(buf, sizeof(buf), enc, &len), 0);
+	CHECK_EQ(gdoi_sample_find(name)->build(buf, sizeof(buf), enc, &len), 0);
 	ret = gdoi_msg_parse(buf, len, kind, GDOI_PARSE_DECRYPTED, &msg, &err);
 	if (err.code != code)
 		fprintf(stderr, "%s as %s: got %s (%s)\n", name, gdoi_msg_kind_name(kind),
@@ -412,7 +401,7 @@ test_encrypted_and_padding(void)
 {
 	size_t len = 0;
 
-	CHECK_EQ(sample("pull3")->build(buf, sizeof(buf), true, &len), 0);
+	CHECK_EQ(gdoi_sample_find("pull3")->build(buf, sizeof(buf), true, &len), 0);
 	CHECK_EQ(gdoi_msg_parse(buf, len, GDOI_MSG_PULL3, 0, &msg, &err), -ENOTSUP);
 	CHECK_EQ(err.code, GDOI_PE_ENCRYPTED);
 	CHECK(strstr(err.msg, "gdoi_msg_parse") != NULL);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* RFC 2408 3.3 data attributes (TV and TLV) and the GAP decoder (RFC 6407 5.5). */
+/* RFC 2408 3.3 data attributes (TV and TLV) and the GAP decoder (RFC 6407 (GAP)). */
 
 #include <errno.h>
 #include <string.h>
@@ -140,7 +140,7 @@ gap_u32(const struct gdoi_attr *a, uint32_t *out, const char *name, struct gdoi_
 }
 
 /*
- * RFC 6407 5.5: ATD, DTD, SENDER_ID_REQUEST; draft-weis-delay-detection-01 4:
+ * RFC 6407 (GAP): ATD, DTD, SENDER_ID_REQUEST; draft-weis-delay-detection-01 4:
  * D3P-TYPE (TV) and D3P-WINDOWSIZE (TLV, ms, > 0, required with D3P-TYPE).
  * Unknown attributes are counted and skipped (policy the member may ignore).
  */

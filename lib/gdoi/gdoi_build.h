@@ -65,7 +65,7 @@ int gdoi_bld_attr_u32(struct gdoi_bld *b, uint16_t type, uint32_t value);
 /* A payload that is only data: KE, HASH, SIG, NONCE, VID, NAT-D. */
 int gdoi_bld_data(struct gdoi_bld *b, uint8_t type, const void *data, size_t len);
 
-/* SA (RFC 2408 3.4); gdoi_layout: RFC 6407 5.1 (then nested SAK/SAT/GAP). */
+/* SA (RFC 2408 3.4); gdoi_layout: RFC 6407 5.2 (then nested SAK/SAT/GAP). */
 int gdoi_bld_sa_begin(struct gdoi_bld *b, uint32_t doi, uint32_t situation, bool gdoi_layout);
 int gdoi_bld_prop_begin(struct gdoi_bld *b, uint8_t num, uint8_t proto, const void *spi,
 			uint8_t spi_size);
@@ -81,14 +81,14 @@ int gdoi_bld_notify(struct gdoi_bld *b, const struct gdoi_notify *n);
 /* DELETE (RFC 2408 3.15): nspi SPIs of spi_size octets at spis. */
 int gdoi_bld_delete(struct gdoi_bld *b, uint32_t doi, uint8_t proto, uint8_t spi_size,
 		    const void *spis, uint16_t nspi);
-/* SEQ (RFC 6407 5.7). */
+/* SEQ (RFC 6407 (SEQ)). */
 int gdoi_bld_seq(struct gdoi_bld *b, uint32_t seq);
 
-/* In a GDOI SA: SA KEK (RFC 6407 5.3), SA TEK ESP/AH (5.4.1), GAP (5.5); add attributes, end. */
+/* In a GDOI SA: SA KEK (RFC 6407 5.3), SA TEK ESP/AH, GAP; add attributes, end. */
 int gdoi_bld_sak_begin(struct gdoi_bld *b, const struct gdoi_sak *sak);
 int gdoi_bld_sat_begin(struct gdoi_bld *b, const struct gdoi_sat *sat);
 
-/* KD (RFC 6407 5.6) and its key packets (add attributes, end each). */
+/* KD (RFC 6407 (KD)) and its key packets (add attributes, end each). */
 int gdoi_bld_kd_begin(struct gdoi_bld *b);
 int gdoi_bld_kp_begin(struct gdoi_bld *b, uint8_t type, const void *spi, uint8_t spi_size);
 

@@ -115,7 +115,7 @@ struct gdoi_sak {
 	struct gdoi_attrs attrs;
 };
 
-/* RFC 6407 5.4 SA TEK; esp_ah says whether the 5.4.1 fields are filled. */
+/* RFC 6407 (SA TEK) SA TEK; esp_ah says whether the ESP/AH fields are filled. */
 struct gdoi_sat {
 	uint8_t proto_id;		/* GDOI_TEK_PROTO_* */
 	bool esp_ah;
@@ -217,12 +217,12 @@ enum gdoi_msg_kind {
 	GDOI_MSG_MM5,
 	GDOI_MSG_MM6,
 	GDOI_MSG_INFO,		/* RFC 2408 4.8 / RFC 2409 5.7 Informational */
-	GDOI_MSG_PULL1,		/* RFC 6407 3.2 GROUPKEY-PULL messages 1-4 */
+	GDOI_MSG_PULL1,		/* RFC 6407 3 GROUPKEY-PULL messages 1-4 */
 	GDOI_MSG_PULL2,
 	GDOI_MSG_PULL3,
 	GDOI_MSG_PULL4,
 	GDOI_MSG_PUSH,		/* RFC 6407 4 GROUPKEY-PUSH */
-	GDOI_MSG_PUSH_ACK,	/* RFC 8263 3 GROUPKEY-PUSH-ACK */
+	GDOI_MSG_PUSH_ACK,	/* RFC 8263 GROUPKEY-PUSH-ACK */
 	GDOI_MSG_KIND_MAX
 };
 
@@ -270,7 +270,7 @@ int gdoi_attrs_find(const struct gdoi_attrs *l, uint16_t type, struct gdoi_attr 
 /* Integer value: TV, or TLV of 1-8 octets (RFC 2407 4.5 Life Duration). -ERANGE else. */
 int gdoi_attr_uint(const struct gdoi_attr *a, uint64_t *v);
 
-/* GAP (RFC 6407 5.5) decoded; D3P numbers are parameters (README.md). */
+/* GAP (RFC 6407 (GAP)) decoded; D3P numbers are parameters (README.md). */
 struct gdoi_gap_ids {
 	uint16_t d3p_type;
 	uint16_t d3p_window;

@@ -15,12 +15,12 @@
 /* Attribute registries (the same number means different things in each). */
 enum gdoi_attr_class {
 	GDOI_AC_IKE,		/* RFC 2409 Appendix A: phase 1 transforms */
-	GDOI_AC_IPSEC,		/* RFC 2407 4.5, RFC 6407 5.4.1: SA TEK, phase 2 */
+	GDOI_AC_IPSEC,		/* RFC 2407 4.5, RFC 6407 (SA TEK): SA TEK, phase 2 */
 	GDOI_AC_KEK,		/* RFC 6407 5.3, RFC 8263: SA KEK */
-	GDOI_AC_GAP,		/* RFC 6407 5.5 and the default D3P numbers */
-	GDOI_AC_KD_TEK,		/* RFC 6407 5.6.1 */
-	GDOI_AC_KD_KEK,		/* RFC 6407 5.6.2 */
-	GDOI_AC_KD_SID,		/* RFC 6407 5.6.4 */
+	GDOI_AC_GAP,		/* RFC 6407 (GAP) and the default D3P numbers */
+	GDOI_AC_KD_TEK,		/* RFC 6407 (KD, TEK) */
+	GDOI_AC_KD_KEK,		/* RFC 6407 (KD, KEK) */
+	GDOI_AC_KD_SID,		/* RFC 6407 (KD, SID) */
 };
 
 const char *gdoi_exch_name(uint8_t exch);

@@ -164,7 +164,7 @@ parse_data(struct gdoi_cur *c, struct gdoi_pl *pl, struct gdoi_perr *err)
 	return 0;
 }
 
-/* RFC 2408 3.8, RFC 2407 4.6.2, RFC 6407 5.2 (KEY_ID group number), RFC 3947 5.1. */
+/* RFC 2408 3.8, RFC 2407 4.6.2, RFC 6407 5.1 (KEY_ID group number), RFC 3947 5.2. */
 static int
 parse_id(struct gdoi_cur *c, struct gdoi_pl *pl, struct gdoi_perr *err)
 {
@@ -279,7 +279,7 @@ parse_delete(struct gdoi_cur *c, struct gdoi_pl *pl, struct gdoi_perr *err)
 	return 0;
 }
 
-/* RFC 6407 5.7: a 4-octet sequence number and nothing else. */
+/* RFC 6407 (SEQ): a 4-octet sequence number and nothing else. */
 static int
 parse_seq(struct gdoi_cur *c, struct gdoi_pl *pl, struct gdoi_perr *err)
 {
@@ -353,7 +353,7 @@ chain_admits(uint8_t type, uint16_t nested)
 	case GDOI_PL_SAT:
 		return nested ? GDOI_PE_OK : GDOI_PE_CHAIN;
 	case GDOI_PL_GAP:
-		/* nested in a GDOI SA, or alone in PULL message 3 (RFC 6407 3.2) */
+		/* nested in a GDOI SA, or alone in PULL message 3 (RFC 6407 3) */
 		return GDOI_PE_OK;
 	case GDOI_PL_SA:
 	case GDOI_PL_KE:

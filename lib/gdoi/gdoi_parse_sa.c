@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Payloads with inner structure: SA (RFC 2408 3.4 with Proposals 3.5 and
- * Transforms 3.6; RFC 6407 5.1 with nested SA KEK / SA TEK / GAP), SA KEK
- * (RFC 6407 5.3), SA TEK (5.4) and Key Download (5.6).
+ * Transforms 3.6; RFC 6407 5.2 with nested SA KEK / SA TEK / GAP), SA KEK
+ * (RFC 6407 5.3), SA TEK and Key Download.
  */
 
 #include <errno.h>
@@ -225,7 +225,7 @@ gdoi_parse_sak(struct gdoi_cur *c, struct gdoi_sak *sak, struct gdoi_perr *err)
 	return gdoi_parse_attrs(c, &sak->attrs, err);
 }
 
-/* RFC 6407 5.4, 5.4.1 */
+/* RFC 6407 (SA TEK) */
 int
 gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, struct gdoi_perr *err)
 {
@@ -261,7 +261,7 @@ gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, struct gdoi_perr *err)
 	return gdoi_parse_attrs(c, &sat->attrs, err);
 }
 
-/* RFC 6407 5.6: Number of Key Packets, then exactly that many key packets. */
+/* RFC 6407 (KD): Number of Key Packets, then exactly that many key packets. */
 int
 gdoi_parse_kd(struct gdoi_cur *c, struct gdoi_msg *msg, struct gdoi_kd *kd,
 	      struct gdoi_perr *err)

@@ -75,7 +75,7 @@ gdoi_get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* SA layout of payloads carrying DOI 2 inside GROUPKEY-PULL/PUSH (RFC 6407 5.1). */
+/* SA layout of payloads carrying DOI 2 inside GROUPKEY-PULL/PUSH (RFC 6407 5.2). */
 static inline int
 gdoi_exch_has_gdoi_sa(uint8_t exch)
 {

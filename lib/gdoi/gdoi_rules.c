@@ -20,7 +20,7 @@ enum rule_enc {
 	ENC_ANY,
 };
 
-#define RULE_SA_GDOI		0x01	/* every SA uses the RFC 6407 5.1 layout */
+#define RULE_SA_GDOI		0x01	/* every SA uses the RFC 6407 5.2 layout */
 #define RULE_HASH_FIRST_IF_ENC	0x02	/* RFC 2409 5.7: protected Informational */
 #define RULE_ONE_OF		0x04	/* exactly one of one_of[0], one_of[1] */
 #define RULE_SOME_OF		0x08	/* at least one of one_of[0], one_of[1] */
@@ -70,7 +70,7 @@ static const struct gdoi_rule rules[GDOI_MSG_KIND_MAX] = {
 		RULE_HASH_FIRST_IF_ENC | RULE_SOME_OF, { GDOI_PL_NOTIFY, GDOI_PL_DELETE },
 		{ { GDOI_PL_HASH, 0, 1 }, { GDOI_PL_NOTIFY, 0, ANY_N },
 		  { GDOI_PL_DELETE, 0, ANY_N } } },
-	/* RFC 6407 3.2: HDR*, HASH(1), Ni, ID */
+	/* RFC 6407 3: HDR*, HASH(1), Ni, ID */
 	[GDOI_MSG_PULL1] = { GDOI_EXCH_PULL, ENC_YES, GDOI_PL_HASH, 0, 0, { 0 },
 		{ { GDOI_PL_HASH, 1, 1 }, { GDOI_PL_NONCE, 1, 1 }, { GDOI_PL_ID, 1, 1 } } },
 	/* HDR*, HASH(2), Nr, SA */
@@ -91,7 +91,7 @@ static const struct gdoi_rule rules[GDOI_MSG_KIND_MAX] = {
 		{ 0 },
 		{ { GDOI_PL_SEQ, 1, 1 }, { GDOI_PL_DELETE, 0, ANY_N }, { GDOI_PL_SA, 0, 1 },
 		  { GDOI_PL_KD, 0, 1 }, { GDOI_PL_GAP, 0, 1 }, { GDOI_PL_SIG, 1, 1 } } },
-	/* RFC 8263 3: HDR, HASH, SEQ, ID (not encrypted) */
+	/* RFC 8263: HDR, HASH, SEQ, ID (not encrypted) */
 	[GDOI_MSG_PUSH_ACK] = { GDOI_EXCH_PUSH_ACK, ENC_NO, GDOI_PL_HASH, 0, 0, { 0 },
 		{ { GDOI_PL_HASH, 1, 1 }, { GDOI_PL_SEQ, 1, 1 }, { GDOI_PL_ID, 1, 1 } } },
 };

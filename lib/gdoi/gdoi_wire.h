@@ -15,7 +15,7 @@
 #include <assert.h>
 #include <stdint.h>
 
-#define GDOI_PORT		848	/* RFC 6407 5: GDOI's UDP port */
+#define GDOI_PORT		848	/* GDOI's UDP port (RFC 6407) */
 #define GDOI_ISAKMP_VERSION	0x10	/* RFC 2408 3.1: major 1, minor 0 */
 #define GDOI_COOKIE_LEN		8
 #define GDOI_KEK_SPI_LEN	16	/* RFC 6407 5.3: KEK SPI = I-cookie || R-cookie */
@@ -45,7 +45,7 @@ struct gdoi_wire_gen {
 };
 static_assert(sizeof(struct gdoi_wire_gen) == 4, "RFC 2408 3.2");
 
-/* Exchange types: RFC 2408 3.1 (1-5), RFC 6407 5 (32, 33), RFC 8263 3 (35). */
+/* Exchange types: RFC 2408 3.1 (1-5), RFC 6407 5 (32, 33), RFC 8263 (35). */
 enum gdoi_exch {
 	GDOI_EXCH_NONE = 0,
 	GDOI_EXCH_BASE = 1,
@@ -54,9 +54,9 @@ enum gdoi_exch {
 	GDOI_EXCH_AGGRESSIVE = 4,
 	GDOI_EXCH_INFO = 5,
 	GDOI_EXCH_QUICK = 32,		/* RFC 2409 (IPsec DOI); GDOI reuses 32 for PULL */
-	GDOI_EXCH_PULL = 32,		/* RFC 6407 3.2 GROUPKEY-PULL (GDOI DOI) */
+	GDOI_EXCH_PULL = 32,		/* RFC 6407 3 GROUPKEY-PULL (GDOI DOI) */
 	GDOI_EXCH_PUSH = 33,		/* RFC 6407 4 GROUPKEY-PUSH */
-	GDOI_EXCH_PUSH_ACK = 35,	/* RFC 8263 3 GROUPKEY-PUSH-ACK */
+	GDOI_EXCH_PUSH_ACK = 35,	/* RFC 8263 GROUPKEY-PUSH-ACK */
 };
 
 /* Payload types: RFC 2408 3.1, RFC 3947 (NAT-D/OA), RFC 6407 5. */
@@ -76,21 +76,21 @@ enum gdoi_pl_type {
 	GDOI_PL_DELETE = 12,
 	GDOI_PL_VID = 13,
 	GDOI_PL_SAK = 15,		/* RFC 6407 5.3 SA KEK */
-	GDOI_PL_SAT = 16,		/* RFC 6407 5.4 SA TEK */
-	GDOI_PL_KD = 17,		/* RFC 6407 5.6 Key Download */
-	GDOI_PL_SEQ = 18,		/* RFC 6407 5.7 Sequence Number */
+	GDOI_PL_SAT = 16,		/* RFC 6407 (SA TEK) SA TEK */
+	GDOI_PL_KD = 17,		/* RFC 6407 (KD) Key Download */
+	GDOI_PL_SEQ = 18,		/* RFC 6407 (SEQ) Sequence Number */
 	GDOI_PL_POP = 19,		/* RFC 3547 only; RFC 6407 deprecates it */
 	GDOI_PL_NATD = 20,		/* RFC 3947 3.2 */
-	GDOI_PL_NATOA = 21,		/* RFC 3947 5.1 */
-	GDOI_PL_GAP = 22,		/* RFC 6407 5.5 Group Associated Policy */
+	GDOI_PL_NATOA = 21,		/* RFC 3947 5.2 */
+	GDOI_PL_GAP = 22,		/* RFC 6407 (GAP) Group Associated Policy */
 };
 
-/* Domains of interpretation: RFC 2407 (1), RFC 6407 5.1 (2). */
+/* Domains of interpretation: RFC 2407 (1), RFC 6407 5.2 (2). */
 #define GDOI_DOI_ISAKMP		0
 #define GDOI_DOI_IPSEC		1
 #define GDOI_DOI_GDOI		2
 
-/* RFC 2407 4.2 situation bits; RFC 6407 5.1: GDOI NO_SITUATION_DEFINED = 0. */
+/* RFC 2407 4.2 situation bits; RFC 6407 5.2: GDOI NO_SITUATION_DEFINED = 0. */
 #define GDOI_SIT_IDENTITY_ONLY	0x01
 #define GDOI_SIT_SECRECY	0x02
 #define GDOI_SIT_INTEGRITY	0x04
@@ -103,7 +103,7 @@ struct gdoi_wire_sa {
 static_assert(sizeof(struct gdoi_wire_sa) == 8, "RFC 2408 3.4");
 
 /*
- * RFC 6407 5.1 SA payload body with the GDOI DOI in GROUPKEY-PULL/PUSH: then a
+ * RFC 6407 5.2 SA payload body with the GDOI DOI in GROUPKEY-PULL/PUSH: then a
  * chain of SA KEK / SA TEK / GAP payloads, the first one named by
  * sa_attr_next (2 octets, as the GDOI reference and Wireshark read it), each
  * next one by its own generic header. The SA Length covers the chain.
@@ -114,7 +114,7 @@ struct gdoi_wire_gdoi_sa {
 	uint16_t sa_attr_next;
 	uint16_t reserved2;
 };
-static_assert(sizeof(struct gdoi_wire_gdoi_sa) == 12, "RFC 6407 5.1");
+static_assert(sizeof(struct gdoi_wire_gdoi_sa) == 12, "RFC 6407 5.2");
 
 /* RFC 2408 3.5 Proposal body (after the generic header): then SPI, Transforms. */
 struct gdoi_wire_prop {
@@ -139,7 +139,7 @@ struct gdoi_wire_attr {
 #define GDOI_ATTR_AF		0x8000
 #define GDOI_ATTR_TYPE_MASK	0x7fff
 
-/* RFC 2408 3.8 ID body; RFC 2407 4.6.2 (IPsec DOI fields); RFC 6407 5.2. */
+/* RFC 2408 3.8 ID body; RFC 2407 4.6.2 (IPsec DOI fields); RFC 6407 5.1. */
 struct gdoi_wire_id {
 	uint8_t type;
 	uint8_t proto;			/* IPsec DOI: IP protocol; GDOI: 0 */
@@ -167,7 +167,7 @@ struct gdoi_wire_delete {
 	uint16_t nspi;
 };
 
-/* RFC 2408 3.2 / RFC 3947 5.1 NAT-OA body: then the address. */
+/* RFC 3947 5.2 NAT-OA body: then the address. */
 struct gdoi_wire_natoa {
 	uint8_t type;
 	uint8_t reserved[3];
@@ -185,23 +185,23 @@ struct gdoi_wire_kek_id {
 #define GDOI_SAK_TAIL_LEN	(GDOI_KEK_SPI_LEN + 4)	/* SPI + RESERVED2 */
 
 /*
- * RFC 6407 5.4 SA TEK body: Protocol-ID(1), then for ESP/AH (5.4.1):
+ * RFC 6407 (SA TEK) SA TEK body: Protocol-ID(1), then for ESP/AH:
  * Protocol(1), SRC and DST ID (each gdoi_wire_tek_id + data), Transform ID(1),
  * SPI(4), RFC 2407 SA attributes.
  */
 struct gdoi_wire_tek_id {
 	uint8_t type;
 	uint8_t port[2];
-	uint8_t data_len[2];		/* 2 octets in the SA TEK (RFC 6407 5.4.1) */
+	uint8_t data_len[2];		/* 2 octets in the SA TEK (RFC 6407 (SA TEK)) */
 };
 
-/* RFC 6407 5.6 KD body: then key packets. */
+/* RFC 6407 (KD) KD body: then key packets. */
 struct gdoi_wire_kd {
 	uint16_t nkp;
 	uint16_t reserved2;
 };
 
-/* RFC 6407 5.6 key packet: then SPI (spi_size octets), KD attributes. */
+/* RFC 6407 (KD) key packet: then SPI (spi_size octets), KD attributes. */
 struct gdoi_wire_kp {
 	uint8_t type;			/* GDOI_KD_* */
 	uint8_t reserved;
@@ -210,7 +210,7 @@ struct gdoi_wire_kp {
 };
 #define GDOI_WIRE_KP_LEN	5
 
-/* RFC 6407 5.7 SEQ body. */
+/* RFC 6407 (SEQ) SEQ body. */
 struct gdoi_wire_seq {
 	uint32_t seq;
 };
@@ -221,12 +221,12 @@ struct gdoi_wire_seq {
 #define GDOI_PROTO_IPSEC_ESP	3
 #define GDOI_PROTO_IPCOMP	4
 
-/* SA TEK Protocol-ID: RFC 6407 5.4 (1, 2), RFC 8052 (3). */
+/* SA TEK Protocol-ID: RFC 6407 (SA TEK: 1, 2), RFC 8052 (3). */
 #define GDOI_TEK_PROTO_ESP	1
 #define GDOI_TEK_PROTO_AH	2
 #define GDOI_TEK_PROTO_IEC61850	3
 
-/* ID types: RFC 2407 4.6.2.1, RFC 6407 5.2 (KEY_ID), RFC 8052 (ID_OID). */
+/* ID types: RFC 2407 4.6.2.1, RFC 6407 5.1 (KEY_ID), RFC 8052 (ID_OID). */
 #define GDOI_ID_IPV4_ADDR	1
 #define GDOI_ID_FQDN		2
 #define GDOI_ID_USER_FQDN	3
@@ -240,13 +240,13 @@ struct gdoi_wire_seq {
 #define GDOI_ID_KEY_ID		11
 #define GDOI_ID_OID		13
 
-/* KD key packet types: RFC 6407 5.6. */
+/* KD key packet types: RFC 6407 (KD). */
 #define GDOI_KD_TEK		1
 #define GDOI_KD_KEK		2
 #define GDOI_KD_LKH		3
 #define GDOI_KD_SID		4
 
-/* KD attributes: RFC 6407 5.6.1 (TEK), 5.6.2 (KEK), 5.6.4 (SID). */
+/* KD attributes: RFC 6407 (KD: TEK, KEK, SID key packets). */
 #define GDOI_KD_TEK_ALGORITHM_KEY	1
 #define GDOI_KD_TEK_INTEGRITY_KEY	2
 #define GDOI_KD_TEK_SOURCE_AUTH_KEY	3
@@ -255,7 +255,7 @@ struct gdoi_wire_seq {
 #define GDOI_KD_SID_NUM_BITS		1
 #define GDOI_KD_SID_VALUE		2
 
-/* SA KEK attributes: RFC 6407 5.3.1-5.3.7, RFC 8263 4 (KEK_ACK_REQUESTED). */
+/* SA KEK attributes: RFC 6407 5.3, RFC 8263 (KEK_ACK_REQUESTED). */
 #define GDOI_KEK_MANAGEMENT_ALGORITHM	1
 #define GDOI_KEK_ALGORITHM		2
 #define GDOI_KEK_KEY_LENGTH		3
@@ -265,7 +265,7 @@ struct gdoi_wire_seq {
 #define GDOI_KEK_SIG_KEY_LENGTH		7
 #define GDOI_KEK_ACK_REQUESTED		9
 
-/* KEK_ALGORITHM values (RFC 6407 5.3.2). */
+/* KEK_ALGORITHM values (RFC 6407 5.3). */
 #define GDOI_KEK_ALG_DES	1
 #define GDOI_KEK_ALG_3DES	2
 #define GDOI_KEK_ALG_AES	3
@@ -273,13 +273,13 @@ struct gdoi_wire_seq {
 #define GDOI_SIG_HASH_SHA1	2
 #define GDOI_SIG_HASH_SHA256	3
 #define GDOI_SIG_ALG_RSA	1
-/* KEK_ACK_REQUESTED values (RFC 8263 4). */
+/* KEK_ACK_REQUESTED values (RFC 8263). */
 #define GDOI_ACK_KEK_SHA256	1
 #define GDOI_ACK_LKH_SHA256	2
 #define GDOI_ACK_KEK_SHA512	3
 #define GDOI_ACK_LKH_SHA512	4
 
-/* GAP attributes: RFC 6407 5.5; D3P (draft-weis-delay-detection-01 4). */
+/* GAP attributes: RFC 6407 (GAP); D3P (draft-weis-delay-detection-01 4). */
 #define GDOI_GAP_ACTIVATION_TIME_DELAY		1
 #define GDOI_GAP_DEACTIVATION_TIME_DELAY	2
 #define GDOI_GAP_SENDER_ID_REQUEST		3
@@ -293,7 +293,7 @@ struct gdoi_wire_seq {
 #define GDOI_GAP_D3P_WINDOWSIZE_DEFAULT		16385
 #define GDOI_D3P_TYPE_POSIX_TIME		1
 
-/* IPsec DOI SA attributes: RFC 2407 4.5, RFC 6407 5.4.1 (14, 15). */
+/* IPsec DOI SA attributes: RFC 2407 4.5, RFC 6407 (SA TEK: 14, 15). */
 #define GDOI_IPSEC_SA_LIFE_TYPE		1
 #define GDOI_IPSEC_SA_LIFE_DURATION	2
 #define GDOI_IPSEC_GROUP_DESCRIPTION	3

@@ -221,7 +221,7 @@ def test_pull2_sa_kek_tek_gap(capture):
     assert fr.hex("isakmp.sak.src_id_data") == "0a630001"
     assert fr.hex("isakmp.sak.dst_id_data") == "efc00a01"
     assert fr.hex("isakmp.sak.spi") == "00ca1c48770116e0f31a8f7921aa3d08"
-    # SA TEK (RFC 6407 5.4.1): ESP AES-CBC-128 + HMAC-SHA-256, 10/8 <-> 10/8
+    # SA TEK (RFC 6407 (SA TEK)): ESP AES-CBC-128 + HMAC-SHA-256, 10/8 <-> 10/8
     assert fr.int("isakmp.sat.protocol_id") == 1
     assert fr.int("isakmp.sat.protocol") == 0
     for side in ("src", "dst"):

@@ -135,7 +135,7 @@ build_mm5(uint8_t *buf, size_t cap, bool enc, size_t *len)
 	return gdoi_bld_finish(&b, len);
 }
 
-/* RFC 6407 3.2 message 1: HASH(1), Ni, ID(KEY_ID group). */
+/* RFC 6407 3 message 1: HASH(1), Ni, ID(KEY_ID group). */
 static int
 build_pull1(uint8_t *buf, size_t cap, bool enc, size_t *len)
 {
@@ -342,7 +342,7 @@ build_push_delete(uint8_t *buf, size_t cap, bool enc, size_t *len)
 	return gdoi_bld_finish(&b, len);
 }
 
-/* RFC 8263 3: HASH, SEQ, ID(IPv4 of the member), not encrypted. */
+/* RFC 8263: HASH, SEQ, ID(IPv4 of the member), not encrypted. */
 static int
 build_push_ack(uint8_t *buf, size_t cap, bool enc, size_t *len)
 {

@@ -1,16 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* RFC 2408 3.3 data attributes (TV and TLV) and the GAP decoder (RFC 6407 (GAP)). */
+/* RFC 2408 3.3 data attributes (TV and TLV): list validation, walking, integer values. */
 
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "gdoi_priv.h"
-
-const struct gdoi_gap_ids gdoi_gap_ids_default = {
-	.d3p_type = GDOI_GAP_D3P_TYPE_DEFAULT,
-	.d3p_window = GDOI_GAP_D3P_WINDOWSIZE_DEFAULT,
-};
 
 /*
  * The rest of the element is a list of attributes: each header fits, a TLV's
@@ -122,65 +117,5 @@ gdoi_attr_uint(const struct gdoi_attr *a, uint64_t *v)
 	*v = 0;
 	for (i = 0; i < a->val.len; i++)
 		*v = *v << 8 | a->val.p[i];
-	return 0;
-}
-
-/* A GAP attribute's integer that must fit in 32 bits. */
-static int
-gap_u32(const struct gdoi_attr *a, uint32_t *out, const char *name, struct gdoi_perr *err)
-{
-	uint64_t v;
-
-	if (gdoi_attr_uint(a, &v) < 0 || v > UINT32_MAX)
-		return GDOI_FAIL(err, GDOI_PE_FIELD, a->val.off,
-				 "GAP %s: %s value of %u octets", name, a->tv ? "TV" : "TLV",
-				 a->val.len);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/*
- * RFC 6407 (GAP): ATD, DTD, SENDER_ID_REQUEST; draft-weis-delay-detection-01 4:
- * D3P-TYPE (TV) and D3P-WINDOWSIZE (TLV, ms, > 0, required with D3P-TYPE).
- * Unknown attributes are counted and skipped (policy the member may ignore).
- */
-int
-gdoi_gap_decode(const struct gdoi_attrs *l, const struct gdoi_gap_ids *ids,
-		struct gdoi_gap *gap, struct gdoi_perr *err)
-{
-	struct gdoi_attr a;
-	uint32_t pos = 0, v = 0;
-	bool have_window = false;
-	int ret = 0;
-
-	memset(gap, 0, sizeof(*gap));
-	while (ret == 0 && gdoi_attrs_next(l, &pos, &a)) {
-		if (a.type == GDOI_GAP_ACTIVATION_TIME_DELAY) {
-			ret = gap_u32(&a, &gap->atd, "ACTIVATION_TIME_DELAY", err);
-		} else if (a.type == GDOI_GAP_DEACTIVATION_TIME_DELAY) {
-			ret = gap_u32(&a, &gap->dtd, "DEACTIVATION_TIME_DELAY", err);
-		} else if (a.type == GDOI_GAP_SENDER_ID_REQUEST) {
-			ret = gap_u32(&a, &gap->sid_request, "SENDER_ID_REQUEST", err);
-		} else if (a.type == ids->d3p_type) {
-			if (!a.tv || a.tv_value == 0)
-				return GDOI_FAIL(err, GDOI_PE_FIELD, a.val.off,
-						 "GAP D3P-TYPE must be TV and non-zero");
-			gap->d3p_type = a.tv_value;
-		} else if (a.type == ids->d3p_window) {
-			if (a.tv)
-				return GDOI_FAIL(err, GDOI_PE_FIELD, a.val.off,
-						 "GAP D3P-WINDOWSIZE must be TLV");
-			ret = gap_u32(&a, &v, "D3P-WINDOWSIZE", err);
-			gap->d3p_window_ms = v;
-			have_window = true;
-		} else {
-			gap->unknown++;
-		}
-	}
-	if (ret < 0)
-		return ret;
-	if (gap->d3p_type != 0 && (!have_window || gap->d3p_window_ms == 0))
-		return GDOI_FAIL(err, GDOI_PE_FIELD, l->s.off,
-				 "GAP D3P-TYPE %u without a D3P-WINDOWSIZE > 0", gap->d3p_type);
 	return 0;
 }

@@ -18,7 +18,7 @@
 
 #include "gdoi_msg.h"
 
-#define GDOI_BLD_DEPTH	5	/* message, SA, proposal / nested payload / KD, transform / key packet */
+#define GDOI_BLD_DEPTH	5	/* message, SA, proposal/payload/KD, transform/key packet */
 
 struct gdoi_bframe {
 	uint8_t kind;			/* internal frame kind */

@@ -270,7 +270,44 @@ int gdoi_attrs_find(const struct gdoi_attrs *l, uint16_t type, struct gdoi_attr 
 /* Integer value: TV, or TLV of 1-8 octets (RFC 2407 4.5 Life Duration). -ERANGE else. */
 int gdoi_attr_uint(const struct gdoi_attr *a, uint64_t *v);
 
-/* GAP (RFC 6407 (GAP)) decoded; D3P numbers are parameters (README.md). */
+/*
+ * Attribute lists decoded (gdoi_policy.c): 0, or -EBADMSG when a known
+ * attribute appears twice, in the wrong form (TV / TLV) or with a value too
+ * large. Unknown attributes are counted and skipped.
+ */
+
+/* SA KEK attributes (RFC 6407 5.3, RFC 8263). */
+struct gdoi_kek_policy {
+	uint16_t mgmt_alg;		/* KEK_MANAGEMENT_ALGORITHM, 0 = absent */
+	uint16_t alg;			/* KEK_ALGORITHM: GDOI_KEK_ALG_* */
+	uint16_t key_bits;		/* KEK_KEY_LENGTH */
+	uint32_t lifetime_s;		/* KEK_KEY_LIFETIME */
+	uint16_t sig_hash;		/* SIG_HASH_ALGORITHM */
+	uint16_t sig_alg;		/* SIG_ALGORITHM */
+	uint16_t sig_key_bits;		/* SIG_KEY_LENGTH */
+	uint16_t ack;			/* KEK_ACK_REQUESTED: GDOI_ACK_*, 0 = no ACKs */
+	unsigned int unknown;
+};
+int gdoi_kek_decode(const struct gdoi_attrs *l, struct gdoi_kek_policy *p,
+		    struct gdoi_perr *err);
+
+/* SA TEK (ESP/AH) attributes: RFC 2407 4.5, RFC 6407 (SA TEK). 0 = absent. */
+struct gdoi_tek_policy {
+	uint64_t life_s;		/* SA_LIFE_TYPE seconds + SA_LIFE_DURATION */
+	uint64_t life_kb;		/* SA_LIFE_TYPE kilobytes + SA_LIFE_DURATION */
+	uint16_t encap;			/* ENCAPSULATION_MODE */
+	uint16_t auth_alg;		/* AUTHENTICATION_ALGORITHM */
+	uint16_t key_bits;		/* KEY_LENGTH */
+	uint16_t key_rounds;
+	uint16_t esn;			/* EXTENDED_SEQUENCE_NUMBER */
+	uint16_t addr_preservation;	/* ADDRESS_PRESERVATION */
+	uint16_t direction;		/* SA_DIRECTION */
+	unsigned int unknown;
+};
+int gdoi_tek_decode(const struct gdoi_attrs *l, struct gdoi_tek_policy *p,
+		    struct gdoi_perr *err);
+
+/* GAP (RFC 6407 (GAP)); the D3P attribute numbers are parameters (README.md). */
 struct gdoi_gap_ids {
 	uint16_t d3p_type;
 	uint16_t d3p_window;
@@ -285,7 +322,6 @@ struct gdoi_gap {
 };
 extern const struct gdoi_gap_ids gdoi_gap_ids_default;
 
-/* 0, or -EBADMSG when a known attribute has the wrong form or value. */
 int gdoi_gap_decode(const struct gdoi_attrs *l, const struct gdoi_gap_ids *ids,
 		    struct gdoi_gap *gap, struct gdoi_perr *err);
 

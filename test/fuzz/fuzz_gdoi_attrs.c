@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer harness for lib/gdoi's attribute lists (RFC 2408 3.3):
- * gdoi_attrs_parse, then the walk, the integer decoder and the GAP decoder
- * with the default and with other D3P attribute numbers (taken from the
- * first four octets of the input). No EAL.
+ * gdoi_attrs_parse, then the walk, the integer decoder, the KEK and TEK
+ * policy decoders, and the GAP decoder with the default and with other D3P
+ * attribute numbers (taken from the first four octets of the input). No EAL.
  */
 
 #include <stddef.h>
@@ -19,6 +19,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gdoi_gap_ids ids = gdoi_gap_ids_default;
+	struct gdoi_kek_policy kek;
+	struct gdoi_tek_policy tek;
 	struct gdoi_attrs l;
 	struct gdoi_perr err;
 	struct gdoi_attr a;
@@ -39,6 +41,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sink += gap.d3p_window_ms;
 	if (gdoi_gap_decode(&l, &ids, &gap, &err) == 0)
 		sink += gap.unknown;
+	if (gdoi_kek_decode(&l, &kek, &err) == 0)
+		sink += kek.lifetime_s;
+	if (gdoi_tek_decode(&l, &tek, &err) == 0)
+		sink += tek.life_s;
 	if (l.count > 0 && gdoi_attrs_find(&l, 1, &a) == 0)
 		sink += a.type;
 	return 0;

@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness for lib/gdoi's message parser: gdoi_hdr_parse and
  * gdoi_msg_parse (as received and as decrypted), then on what parses: every
- * payload rule, every attribute list walked and decoded, every name looked
+ * payload rule, every attribute list walked and decoded (KEK, TEK, GAP
+ * policies), every name looked
  * up. No EAL. Seeds: test/fuzz/corpus/fuzz_gdoi_msg (gdoi_sample's messages).
  */
 
@@ -34,6 +35,8 @@ walk(const struct gdoi_attrs *l, enum gdoi_attr_class cls)
 static void
 walk_msg(const struct gdoi_msg *m)
 {
+	struct gdoi_kek_policy kek;
+	struct gdoi_tek_policy tek;
 	struct gdoi_perr err;
 	struct gdoi_gap gap;
 	unsigned int i, k;
@@ -44,10 +47,13 @@ walk_msg(const struct gdoi_msg *m)
 		const struct gdoi_pl *pl = &m->pl[i];
 
 		sink += strlen(gdoi_pl_name(pl->type)) + pl->body.len;
-		if (pl->type == GDOI_PL_SAK)
+		if (pl->type == GDOI_PL_SAK) {
 			walk(&pl->u.sak.attrs, GDOI_AC_KEK);
-		else if (pl->type == GDOI_PL_SAT)
+			sink += gdoi_kek_decode(&pl->u.sak.attrs, &kek, &err) == 0;
+		} else if (pl->type == GDOI_PL_SAT) {
 			walk(&pl->u.sat.attrs, GDOI_AC_IPSEC);
+			sink += gdoi_tek_decode(&pl->u.sat.attrs, &tek, &err) == 0;
+		}
 		else if (pl->type == GDOI_PL_GAP && gdoi_gap_decode(&pl->u.gap,
 				&gdoi_gap_ids_default, &gap, &err) == 0)
 			sink += gap.atd + gap.d3p_window_ms;

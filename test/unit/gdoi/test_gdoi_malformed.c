@@ -497,6 +497,7 @@ test_gap(void)
 	static const uint8_t window_tv[] = { 0x80, 200, 0x00, 0x01, 0x80, 201, 0x01, 0xf4 };
 	static const uint8_t zero_window[] = {
 		0x80, 200, 0x00, 0x01, 0x00, 201, 0x00, 0x01, 0x00 };
+	static const uint8_t atd_twice[] = { 0x80, 0x01, 0x00, 0x3c, 0x80, 0x01, 0x00, 0x3d };
 	static const uint8_t atd_long[] = {
 		0x00, 0x01, 0x00, 0x05, 1, 0, 0, 0, 0 };
 	struct gdoi_attrs l;
@@ -519,9 +520,62 @@ test_gap(void)
 	CHECK_EQ(gdoi_gap_decode(&l, &ids, &gap, &err), -EBADMSG);
 	CHECK_EQ(gdoi_attrs_parse(zero_window, sizeof(zero_window), 0, &l, &err), 0);
 	CHECK_EQ(gdoi_gap_decode(&l, &ids, &gap, &err), -EBADMSG);
+	CHECK_EQ(gdoi_attrs_parse(atd_twice, sizeof(atd_twice), 0, &l, &err), 0);
+	CHECK_EQ(gdoi_gap_decode(&l, &ids, &gap, &err), -EBADMSG);
+	CHECK(strstr(err.msg, "twice") != NULL);
 	CHECK_EQ(gdoi_attrs_parse(atd_long, sizeof(atd_long), 0, &l, &err), 0);
 	CHECK_EQ(gdoi_gap_decode(&l, &ids, &gap, &err), -EBADMSG);
 	CHECK_EQ(err.code, GDOI_PE_FIELD);
+}
+
+/* Decode `bytes` as an attribute list with `fn`; expect ret. */
+#define DECODE(fn, pol, bytes, want) do { \
+	struct gdoi_attrs l_; \
+	CHECK_EQ(gdoi_attrs_parse(bytes, sizeof(bytes), 0, &l_, &err), 0); \
+	CHECK_EQ(fn(&l_, pol, &err), want); \
+} while (0)
+
+/* KEK and TEK decoders: duplicates, forms, sizes, life pairs (RFC 2407 4.5). */
+static void
+test_policy_decoders(void)
+{
+	static const uint8_t kek_dup[] = { 0x80, 2, 0, 3, 0x80, 2, 0, 2 };
+	static const uint8_t kek_alg_tlv[] = { 0, 2, 0, 2, 0, 3 };
+	static const uint8_t kek_life_tv[] = { 0x80, 4, 0x0e, 0x10, 0x80, 9, 0, 1 };
+	static const uint8_t kek_life_big[] = { 0, 4, 0, 5, 1, 0, 0, 0, 0 };
+	static const uint8_t kek_unknown[] = { 0x80, 8, 0, 2, 0x80, 100, 0, 1 };
+	static const uint8_t tek_life2[] = {
+		0x80, 1, 0, 1, 0, 2, 0, 4, 0, 0, 0x0e, 0x10,	/* seconds 3600 */
+		0x80, 1, 0, 2, 0x80, 2, 0x10, 0x00 };		/* kilobytes 4096 */
+	static const uint8_t tek_dur_first[] = { 0x80, 2, 0, 1, 0x80, 1, 0, 1 };
+	static const uint8_t tek_type_alone[] = { 0x80, 1, 0, 1 };
+	static const uint8_t tek_type_twice[] = {
+		0x80, 1, 0, 1, 0x80, 2, 0, 1, 0x80, 1, 0, 1, 0x80, 2, 0, 2 };
+	static const uint8_t tek_type3[] = { 0x80, 1, 0, 3, 0x80, 2, 0, 1 };
+	static const uint8_t tek_auth_tlv[] = { 0, 5, 0, 2, 0, 5 };
+	static const uint8_t tek_dup[] = { 0x80, 4, 0, 1, 0x80, 4, 0, 2 };
+	struct gdoi_kek_policy kek;
+	struct gdoi_tek_policy tek;
+
+	DECODE(gdoi_kek_decode, &kek, kek_dup, -EBADMSG);
+	CHECK(strstr(err.msg, "twice") != NULL);
+	DECODE(gdoi_kek_decode, &kek, kek_alg_tlv, -EBADMSG);
+	CHECK(strstr(err.msg, "must be TV") != NULL);
+	DECODE(gdoi_kek_decode, &kek, kek_life_tv, 0);
+	CHECK_EQ(kek.lifetime_s, 3600);
+	CHECK_EQ(kek.ack, GDOI_ACK_KEK_SHA256);
+	DECODE(gdoi_kek_decode, &kek, kek_life_big, -EBADMSG);
+	DECODE(gdoi_kek_decode, &kek, kek_unknown, 0);
+	CHECK_EQ(kek.unknown, 2);
+	DECODE(gdoi_tek_decode, &tek, tek_life2, 0);
+	CHECK_EQ(tek.life_s, 3600);
+	CHECK_EQ(tek.life_kb, 4096);
+	DECODE(gdoi_tek_decode, &tek, tek_dur_first, -EBADMSG);
+	DECODE(gdoi_tek_decode, &tek, tek_type_alone, -EBADMSG);
+	DECODE(gdoi_tek_decode, &tek, tek_type_twice, -EBADMSG);
+	DECODE(gdoi_tek_decode, &tek, tek_type3, -EBADMSG);
+	DECODE(gdoi_tek_decode, &tek, tek_auth_tlv, -EBADMSG);
+	DECODE(gdoi_tek_decode, &tek, tek_dup, -EBADMSG);
 }
 
 int
@@ -535,5 +589,6 @@ main(void)
 	GW_RUN(test_header);
 	GW_RUN(test_attributes);
 	GW_RUN(test_gap);
+	GW_RUN(test_policy_decoders);
 	return gw_test_result();
 }

@@ -148,6 +148,8 @@ static void
 check_gdoi_sa(const struct gdoi_pl *sa, bool with_gap)
 {
 	const struct gdoi_pl *sak, *sat;
+	struct gdoi_kek_policy kek;
+	struct gdoi_tek_policy tek;
 	struct gdoi_gap gap;
 
 	CHECK_EQ(sa->u.sa.doi, GDOI_DOI_GDOI);
@@ -164,9 +166,16 @@ check_gdoi_sa(const struct gdoi_pl *sa, bool with_gap)
 	CHECK_MEM(sak->u.sak.dst.data.p, sample_rekey_group, 4);
 	CHECK_MEM(sak->u.sak.spi, sample_kek_spi, 16);
 	CHECK_EQ(attr_u(&sak->u.sak.attrs, GDOI_KEK_ALGORITHM), GDOI_KEK_ALG_AES);
-	CHECK_EQ(attr_u(&sak->u.sak.attrs, GDOI_KEK_KEY_LIFETIME), SAMPLE_KEK_LIFETIME);
-	CHECK_EQ(attr_u(&sak->u.sak.attrs, GDOI_KEK_ACK_REQUESTED), GDOI_ACK_KEK_SHA256);
-	CHECK_EQ(attr_u(&sak->u.sak.attrs, GDOI_KEK_SIG_KEY_LENGTH), 2048);
+	CHECK_EQ(gdoi_kek_decode(&sak->u.sak.attrs, &kek, &err), 0);
+	CHECK_EQ(kek.alg, GDOI_KEK_ALG_AES);
+	CHECK_EQ(kek.key_bits, 128);
+	CHECK_EQ(kek.lifetime_s, SAMPLE_KEK_LIFETIME);
+	CHECK_EQ(kek.sig_hash, GDOI_SIG_HASH_SHA256);
+	CHECK_EQ(kek.sig_alg, GDOI_SIG_ALG_RSA);
+	CHECK_EQ(kek.sig_key_bits, 2048);
+	CHECK_EQ(kek.ack, GDOI_ACK_KEK_SHA256);
+	CHECK_EQ(kek.mgmt_alg, 0);
+	CHECK_EQ(kek.unknown, 0);
 	CHECK_EQ(sat->type, GDOI_PL_SAT);
 	CHECK_EQ(sat->u.sat.proto_id, GDOI_TEK_PROTO_ESP);
 	CHECK(sat->u.sat.esp_ah);
@@ -176,10 +185,16 @@ check_gdoi_sa(const struct gdoi_pl *sa, bool with_gap)
 	CHECK_MEM(sat->u.sat.dst.data.p, sample_net10, 8);
 	CHECK_EQ(sat->u.sat.transform_id, GDOI_ESP_AES_CBC);
 	CHECK_EQ(sat->u.sat.spi, SAMPLE_TEK_SPI);
-	CHECK_EQ(attr_u(&sat->u.sat.attrs, GDOI_IPSEC_AUTH_ALGORITHM), GDOI_AUTH_HMAC_SHA2_256);
-	CHECK_EQ(attr_u(&sat->u.sat.attrs, GDOI_IPSEC_KEY_LENGTH), 128);
 	CHECK_EQ(attr_u(&sat->u.sat.attrs, GDOI_IPSEC_SA_LIFE_DURATION), SAMPLE_TEK_LIFETIME);
-	CHECK_EQ(attr_u(&sat->u.sat.attrs, GDOI_IPSEC_SA_DIRECTION), 3);
+	CHECK_EQ(gdoi_tek_decode(&sat->u.sat.attrs, &tek, &err), 0);
+	CHECK_EQ(tek.encap, GDOI_ENCAP_TUNNEL);
+	CHECK_EQ(tek.auth_alg, GDOI_AUTH_HMAC_SHA2_256);
+	CHECK_EQ(tek.key_bits, 128);
+	CHECK_EQ(tek.life_s, SAMPLE_TEK_LIFETIME);
+	CHECK_EQ(tek.life_kb, 0);
+	CHECK_EQ(tek.addr_preservation, 4);
+	CHECK_EQ(tek.direction, 3);
+	CHECK_EQ(tek.unknown, 0);
 	if (!with_gap)
 		return;
 	CHECK_EQ(sat[1].type, GDOI_PL_GAP);

@@ -240,13 +240,13 @@ int gdoi_hdr_parse(const uint8_t *buf, size_t len, struct gdoi_hdr *hdr,
  * Parse a whole message (header Length must equal len) and check the rule of
  * `kind`. Encrypted messages need GDOI_PARSE_DECRYPTED (the caller decrypted
  * the body in place). Returns 0, -EBADMSG (malformed), -E2BIG (a maximum),
- * -ENOTSUP (unsupported or encrypted) or -EPROTO (payload rule); err says
- * which and where.
+ * -ENOTSUP (unsupported or encrypted), -EPROTO (payload rule) or -EINVAL (kind
+ * unknown); err says which and where.
  */
 int gdoi_msg_parse(const uint8_t *buf, size_t len, enum gdoi_msg_kind kind,
 		   unsigned int flags, struct gdoi_msg *msg, struct gdoi_perr *err);
 
-/* The payload rule of `kind` on a parsed message: 0 or -EPROTO. */
+/* The payload rule of `kind` on a parsed message: 0, -EPROTO, -EINVAL (no such kind). */
 int gdoi_msg_check_rules(const struct gdoi_msg *msg, enum gdoi_msg_kind kind,
 			 struct gdoi_perr *err);
 

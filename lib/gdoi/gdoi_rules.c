@@ -118,8 +118,13 @@ gdoi_msg_check_rules(const struct gdoi_msg *msg, enum gdoi_msg_kind kind,
 	bool enc;
 	unsigned int i;
 
-	if (kind <= GDOI_MSG_ANY || kind >= GDOI_MSG_KIND_MAX)
+	if (kind == GDOI_MSG_ANY)
 		return 0;
+	/* a caller's bug: never let it pass as "no rule" */
+	if ((unsigned int)kind >= GDOI_MSG_KIND_MAX) {
+		GDOI_FAIL(err, GDOI_PE_RULE_EXCHANGE, 0, "no rule for message kind %d", (int)kind);
+		return -EINVAL;
+	}
 	r = &rules[kind];
 	if (msg->hdr.exchange != r->exch)
 		return GDOI_FAIL(err, GDOI_PE_RULE_EXCHANGE, 18, "%s: exchange %s (%u), want %u",

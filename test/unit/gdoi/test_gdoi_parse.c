@@ -331,6 +331,10 @@ test_rules(void)
 	expect_rule("mm1-sa", false, GDOI_MSG_MM3, GDOI_PE_RULE_UNEXPECTED);
 	expect_rule("mm5-id", false, GDOI_MSG_MM5, GDOI_PE_RULE_FLAGS);
 	expect_rule("mm5-id", true, GDOI_MSG_MM6, GDOI_PE_OK);
+	/* a kind without a rule is the caller's bug, not "no rule" */
+	CHECK_EQ(gdoi_msg_check_rules(&msg, GDOI_MSG_KIND_MAX, &err), -EINVAL);
+	CHECK_EQ(gdoi_msg_check_rules(&msg, (enum gdoi_msg_kind)-1, &err), -EINVAL);
+	CHECK_EQ(gdoi_msg_check_rules(&msg, GDOI_MSG_ANY, &err), 0);
 }
 
 /* Hand-built messages for the count, order, one-of and SA-layout rules. */

@@ -149,6 +149,12 @@ gdoi_bld_init(struct gdoi_bld *b, uint8_t *buf, size_t cap, const struct gdoi_hd
 	return gdoi_bld_put(b, &w, sizeof(w));
 }
 
+void
+gdoi_bld_set_compat(struct gdoi_bld *b, unsigned int compat)
+{
+	b->compat = compat;
+}
+
 int
 gdoi_bld_end(struct gdoi_bld *b)
 {
@@ -381,8 +387,8 @@ gdoi_bld_sat_begin(struct gdoi_bld *b, const struct gdoi_sat *sat)
 	if (!sat->esp_ah)
 		return gdoi_bld_put(b, sat->raw.p, sat->raw.len);
 	gdoi_bld_u8(b, sat->ip_proto);
-	put_sel(b, &sat->src, 2);
-	put_sel(b, &sat->dst, 2);
+	put_sel(b, &sat->src, b->compat & GDOI_WIRE_SAT_ID_LEN1 ? 1 : 2);
+	put_sel(b, &sat->dst, b->compat & GDOI_WIRE_SAT_ID_LEN1 ? 1 : 2);
 	gdoi_bld_u8(b, sat->transform_id);
 	return gdoi_bld_u32(b, sat->spi);
 }

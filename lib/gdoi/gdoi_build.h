@@ -38,11 +38,15 @@ struct gdoi_bld {
 	uint32_t len;
 	int err;
 	unsigned int depth;
+	unsigned int compat;		/* GDOI_WIRE_* */
 	struct gdoi_bframe f[GDOI_BLD_DEPTH];
 };
 
 /* Start a message: the header from h (length and next payload are computed). */
 int gdoi_bld_init(struct gdoi_bld *b, uint8_t *buf, size_t cap, const struct gdoi_hdr *h);
+
+/* Wire compatibility for this message (GDOI_WIRE_SAT_ID_LEN1, gdoi_msg.h). */
+void gdoi_bld_set_compat(struct gdoi_bld *b, unsigned int compat);
 
 /* All containers closed: write the header Length; *len = message length. */
 int gdoi_bld_finish(struct gdoi_bld *b, size_t *len);

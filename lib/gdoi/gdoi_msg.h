@@ -196,6 +196,7 @@ struct gdoi_hdr {
 
 struct gdoi_msg {
 	struct gdoi_hdr hdr;
+	unsigned int flags;		/* the gdoi_msg_parse() flags it was parsed with */
 	uint32_t len;			/* octets parsed (header Length) */
 	uint32_t pad_len;		/* decrypted input: octets after the last payload */
 	uint16_t npl;			/* pl[] entries (top-level and nested) */
@@ -228,6 +229,13 @@ enum gdoi_msg_kind {
 
 /* gdoi_msg_parse() flags. */
 #define GDOI_PARSE_DECRYPTED	0x01	/* body is plaintext; padding may follow it */
+/*
+ * Wire compatibility (a parse flag, and gdoi_bld_set_compat()): SA TEK
+ * identities with a 1-octet Data Len, the RFC 3547 layout that the GDOI
+ * reference implementation (gdoid) still sends and expects. Default: the
+ * 2-octet RFC 6407 layout. Chosen per peer, never guessed from the input.
+ */
+#define GDOI_WIRE_SAT_ID_LEN1	0x02
 
 /*
  * The ISAKMP header alone (to find the SA that decrypts the rest): header

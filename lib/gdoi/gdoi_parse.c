@@ -325,7 +325,7 @@ parse_body(struct gdoi_cur *c, struct gdoi_msg *msg, uint16_t idx, struct gdoi_p
 	case GDOI_PL_SAK:
 		return gdoi_parse_sak(c, &pl->u.sak, err);
 	case GDOI_PL_SAT:
-		return gdoi_parse_sat(c, &pl->u.sat, err);
+		return gdoi_parse_sat(c, &pl->u.sat, msg->flags & GDOI_WIRE_SAT_ID_LEN1, err);
 	case GDOI_PL_KD:
 		return gdoi_parse_kd(c, msg, &pl->u.kd, err);
 	case GDOI_PL_SEQ:
@@ -440,6 +440,7 @@ gdoi_msg_parse(const uint8_t *buf, size_t len, enum gdoi_msg_kind kind, unsigned
 
 	msg->npl = msg->ntop = msg->nprop = msg->nxf = msg->nkp = 0;
 	msg->len = msg->pad_len = 0;
+	msg->flags = flags;
 	if (err != NULL) {
 		err->code = GDOI_PE_OK;
 		err->offset = 0;

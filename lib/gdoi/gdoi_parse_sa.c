@@ -174,13 +174,16 @@ gdoi_parse_sa_body(struct gdoi_cur *c, struct gdoi_msg *msg, uint16_t idx,
 	return parse_proposals(c, msg, sa, err);
 }
 
-/* One SRC/DST identity of an SA KEK (1-octet length) or SA TEK (2-octet length). */
+/*
+ * One SRC/DST identity: SA KEK (1-octet Data Len) or SA TEK (2 octets; 1 in
+ * the RFC 3547 layout, len2 false).
+ */
 static int
-parse_sel(struct gdoi_cur *c, struct gdoi_ident *id, int tek, const char *what,
+parse_sel(struct gdoi_cur *c, struct gdoi_ident *id, bool len2, const char *what,
 	  struct gdoi_perr *err)
 {
 	uint8_t h[sizeof(struct gdoi_wire_tek_id)];
-	uint32_t hlen = tek ? sizeof(struct gdoi_wire_tek_id) : sizeof(struct gdoi_wire_kek_id);
+	uint32_t hlen = len2 ? sizeof(struct gdoi_wire_tek_id) : sizeof(struct gdoi_wire_kek_id);
 	uint32_t start = c->pos;
 	uint32_t dlen;
 	int want, ret;
@@ -191,7 +194,7 @@ parse_sel(struct gdoi_cur *c, struct gdoi_ident *id, int tek, const char *what,
 	id->type = h[0];
 	id->proto = 0;
 	id->port = gdoi_get16(h + 1);
-	dlen = tek ? gdoi_get16(h + 3) : h[3];
+	dlen = len2 ? gdoi_get16(h + 3) : h[3];
 	ret = CUR_VIEW(c, &id->data, dlen, what);
 	if (ret < 0)
 		return ret;
@@ -212,10 +215,10 @@ gdoi_parse_sak(struct gdoi_cur *c, struct gdoi_sak *sak, struct gdoi_perr *err)
 	ret = CUR_TAKE(c, &sak->proto, 1, "SA KEK protocol");
 	if (ret < 0)
 		return ret;
-	ret = parse_sel(c, &sak->src, 0, "SA KEK SRC ID", err);
+	ret = parse_sel(c, &sak->src, false, "SA KEK SRC ID", err);
 	if (ret < 0)
 		return ret;
-	ret = parse_sel(c, &sak->dst, 0, "SA KEK DST ID", err);
+	ret = parse_sel(c, &sak->dst, false, "SA KEK DST ID", err);
 	if (ret < 0)
 		return ret;
 	ret = CUR_VIEW(c, &tail, GDOI_SAK_TAIL_LEN, "SA KEK SPI and RESERVED2");
@@ -227,7 +230,7 @@ gdoi_parse_sak(struct gdoi_cur *c, struct gdoi_sak *sak, struct gdoi_perr *err)
 
 /* RFC 6407 (SA TEK) */
 int
-gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, struct gdoi_perr *err)
+gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, bool id_len1, struct gdoi_perr *err)
 {
 	uint8_t spi[4];
 	int ret;
@@ -245,10 +248,10 @@ gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, struct gdoi_perr *err)
 	ret = CUR_TAKE(c, &sat->ip_proto, 1, "SA TEK protocol");
 	if (ret < 0)
 		return ret;
-	ret = parse_sel(c, &sat->src, 1, "SA TEK SRC ID", err);
+	ret = parse_sel(c, &sat->src, !id_len1, "SA TEK SRC ID", err);
 	if (ret < 0)
 		return ret;
-	ret = parse_sel(c, &sat->dst, 1, "SA TEK DST ID", err);
+	ret = parse_sel(c, &sat->dst, !id_len1, "SA TEK DST ID", err);
 	if (ret < 0)
 		return ret;
 	ret = CUR_TAKE(c, &sat->transform_id, 1, "SA TEK Transform ID");

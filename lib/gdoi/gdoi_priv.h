@@ -86,7 +86,8 @@ gdoi_exch_has_gdoi_sa(uint8_t exch)
 int gdoi_parse_sa_body(struct gdoi_cur *c, struct gdoi_msg *msg, uint16_t idx,
 		       struct gdoi_perr *err);
 int gdoi_parse_sak(struct gdoi_cur *c, struct gdoi_sak *sak, struct gdoi_perr *err);
-int gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, struct gdoi_perr *err);
+int gdoi_parse_sat(struct gdoi_cur *c, struct gdoi_sat *sat, bool id_len1,
+		   struct gdoi_perr *err);
 int gdoi_parse_kd(struct gdoi_cur *c, struct gdoi_msg *msg, struct gdoi_kd *kd,
 		  struct gdoi_perr *err);
 int gdoi_parse_chain(struct gdoi_cur *c, uint8_t first, uint16_t nested,

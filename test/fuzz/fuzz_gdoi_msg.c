@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer harness for lib/gdoi's message parser: gdoi_hdr_parse and
- * gdoi_msg_parse (as received and as decrypted), then on what parses: every
+ * gdoi_msg_parse (as received, as decrypted, with the RFC 3547 SA TEK
+ * identities), then on what parses: every
  * payload rule, every attribute list walked and decoded (KEK, TEK, GAP
  * policies), every name looked
- * up. No EAL. Seeds: test/fuzz/corpus/fuzz_gdoi_msg (gdoi_sample's messages).
+ * up. No EAL. Seeds: test/fuzz/corpus/fuzz_gdoi_msg (gdoi_sample's messages
+ * and gdoid's, test/vectors/gdoi).
  */
 
 #include <stddef.h>
@@ -83,6 +85,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		sink += strlen(gdoi_perr_name(err.code)) + gdoi_perr_notify(err.code);
 	if (gdoi_msg_parse(data, size, GDOI_MSG_ANY, GDOI_PARSE_DECRYPTED, &msg, &err) == 0)
+		walk_msg(&msg);
+	/* the RFC 3547 SA TEK layout of the GDOI reference implementation */
+	if (gdoi_msg_parse(data, size, GDOI_MSG_ANY, GDOI_PARSE_DECRYPTED | GDOI_WIRE_SAT_ID_LEN1,
+			   &msg, &err) == 0)
 		walk_msg(&msg);
 	return 0;
 }

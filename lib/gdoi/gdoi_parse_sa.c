@@ -225,6 +225,11 @@ gdoi_parse_sak(struct gdoi_cur *c, struct gdoi_sak *sak, struct gdoi_perr *err)
 	if (ret < 0)
 		return ret;
 	sak->spi = tail.p;
+	/* type 0 is reserved anyway: say what it most likely is */
+	if (cur_left(c) >= 2 && c->base[c->pos] == 0 && c->base[c->pos + 1] == 0)
+		return GDOI_FAIL(err, GDOI_PE_FIELD, c->pos,
+				 "SA KEK attributes start with 2 zero octets at offset %u: the "
+				 "22-octet SPI tail of upstream gdoid? RFC 6407 has 20", c->pos);
 	return gdoi_parse_attrs(c, &sak->attrs, err);
 }
 

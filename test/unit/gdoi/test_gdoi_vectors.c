@@ -184,11 +184,16 @@ test_vectors_parse_and_reencode(void)
 	}
 }
 
-/* With the RFC 6407 layout, gdoid's SA TEKs do not parse. */
+/*
+ * With the RFC 6407 layout, gdoid's SA TEKs do not parse; upstream gdoid
+ * (without the RFC-wire fixes) puts 2 more octets after the SA KEK SPI.
+ */
 static void
 test_vectors_sat_layout(void)
 {
+	char path[1024];
 	unsigned int i;
+	FILE *f;
 
 	for (i = 0; i < NVEC; i++) {
 		bool has_sat = strstr(vectors[i].file, "pull2") || strstr(vectors[i].file, "push");
@@ -202,6 +207,17 @@ test_vectors_sat_layout(void)
 		CHECK_EQ(err.code, GDOI_PE_TRUNCATED);
 		CHECK(strstr(err.msg, "SA TEK SRC ID") != NULL);
 	}
+	snprintf(path, sizeof(path), "%s/gdoid-upstream-pull2.bin", dir);
+	f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	pkt_len = fread(pkt, 1, sizeof(pkt), f);
+	fclose(f);
+	CHECK_EQ(gdoi_msg_parse(pkt, pkt_len, GDOI_MSG_ANY,
+				GDOI_PARSE_DECRYPTED | GDOI_WIRE_SAT_ID_LEN1, &msg, &err), -EBADMSG);
+	CHECK_EQ(err.code, GDOI_PE_FIELD);
+	CHECK(strstr(err.msg, "22-octet") != NULL);
 }
 
 static uint32_t

@@ -337,6 +337,31 @@ test_rules(void)
 	CHECK_EQ(gdoi_msg_check_rules(&msg, GDOI_MSG_ANY, &err), 0);
 }
 
+/* A PULL message 4: HASH (first or after the SEQs), nseq SEQ, KD. Its length. */
+static size_t
+build_pull4(bool hash_first, unsigned int nseq)
+{
+	struct gdoi_hdr h = { .exchange = GDOI_EXCH_PULL, .flags = GDOI_FLAG_ENC, .msgid = 7 };
+	uint8_t h20[20] = { 1 };
+	struct gdoi_bld b;
+	size_t len = 0;
+	unsigned int i;
+
+	gdoi_bld_init(&b, buf, sizeof(buf), &h);
+	if (hash_first)
+		gdoi_bld_data(&b, GDOI_PL_HASH, h20, sizeof(h20));
+	for (i = 0; i < nseq; i++)
+		gdoi_bld_seq(&b, i);
+	if (!hash_first)
+		gdoi_bld_data(&b, GDOI_PL_HASH, h20, sizeof(h20));
+	gdoi_bld_kd_begin(&b);
+	gdoi_bld_kp_begin(&b, GDOI_KD_TEK, "\1\2\3\4", 4);
+	gdoi_bld_end(&b);
+	gdoi_bld_end(&b);
+	CHECK_EQ(gdoi_bld_finish(&b, &len), 0);
+	return len;
+}
+
 /* Hand-built messages for the count, order, one-of and SA-layout rules. */
 static void
 test_rules_built(void)
@@ -346,32 +371,15 @@ test_rules_built(void)
 	struct gdoi_bld b;
 	size_t len;
 
-	/* PULL4 with two SEQ payloads */
-	gdoi_bld_init(&b, buf, sizeof(buf), &h);
-	gdoi_bld_data(&b, GDOI_PL_HASH, h20, sizeof(h20));
-	gdoi_bld_seq(&b, 1);
-	gdoi_bld_seq(&b, 2);
-	gdoi_bld_kd_begin(&b);
-	gdoi_bld_kp_begin(&b, GDOI_KD_TEK, "\1\2\3\4", 4);
-	gdoi_bld_end(&b);
-	gdoi_bld_end(&b);
-	CHECK_EQ(gdoi_bld_finish(&b, &len), 0);
-	CHECK_EQ(gdoi_msg_parse(buf, len, GDOI_MSG_PULL4, GDOI_PARSE_DECRYPTED, &msg, &err),
-		 -EPROTO);
+	/* PULL4 with two SEQ payloads; with the HASH after the SEQ */
+	CHECK_EQ(gdoi_msg_parse(buf, build_pull4(true, 2), GDOI_MSG_PULL4, GDOI_PARSE_DECRYPTED,
+				&msg, &err), -EPROTO);
 	CHECK_EQ(err.code, GDOI_PE_RULE_COUNT);
-
-	/* PULL4 with the HASH not first */
-	gdoi_bld_init(&b, buf, sizeof(buf), &h);
-	gdoi_bld_seq(&b, 1);
-	gdoi_bld_data(&b, GDOI_PL_HASH, h20, sizeof(h20));
-	gdoi_bld_kd_begin(&b);
-	gdoi_bld_kp_begin(&b, GDOI_KD_TEK, "\1\2\3\4", 4);
-	gdoi_bld_end(&b);
-	gdoi_bld_end(&b);
-	CHECK_EQ(gdoi_bld_finish(&b, &len), 0);
-	CHECK_EQ(gdoi_msg_parse(buf, len, GDOI_MSG_PULL4, GDOI_PARSE_DECRYPTED, &msg, &err),
-		 -EPROTO);
+	CHECK_EQ(gdoi_msg_parse(buf, build_pull4(false, 1), GDOI_MSG_PULL4, GDOI_PARSE_DECRYPTED,
+				&msg, &err), -EPROTO);
 	CHECK_EQ(err.code, GDOI_PE_RULE_ORDER);
+	CHECK_EQ(gdoi_msg_parse(buf, build_pull4(true, 1), GDOI_MSG_PULL4, GDOI_PARSE_DECRYPTED,
+				&msg, &err), 0);
 
 	/* PULL2 whose SA carries the IPsec DOI */
 	gdoi_bld_init(&b, buf, sizeof(buf), &h);

@@ -55,7 +55,7 @@ block_signals(void)
 	sigset_t set;
 
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(handled_signals) / sizeof(handled_signals[0]); i++)
+	for (size_t i = 0; i < RTE_DIM(handled_signals); i++)
 		sigaddset(&set, handled_signals[i]);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }

@@ -19,8 +19,8 @@ LOAD_DONE = re.compile(r"helper load: (\d+) modular exponentiations \(3072-bit\)
 
 
 def ping_rtts(ns, dst, count):
-    """Echoes 0.1 s apart; the RTT of each reply in ms (duplicates left out: this
-    topology echoes some replies twice, with or without this change), and the output."""
+    """Echoes 0.1 s apart; the RTT of each reply in ms (a duplicate would be left out),
+    and the output."""
     r = sh("ping", "-c", str(count), "-i", "0.1", "-W", "1", dst, ns=ns, check=False,
            timeout=30)
     return [float(x) for x in re.findall(r"time=([\d.]+) ms$", r.stdout, re.M)], \
@@ -50,10 +50,11 @@ def loaded_run(net):
 
 
 def test_ping_gateway_while_helper_busy(tmp_path):
-    """Every RTT < 5 ms in one of three loads. If the exception path waited on the
+    """Every RTT < 5 ms in one of five loads. If the exception path waited on the
     control thread's or the helper's work, every load would show RTTs of up to 2 s;
-    the occasional single spike of 10-40 ms on this shared 2-core VM comes from other
-    processes (the idle warm-up shows the same), hence the retries."""
+    the spikes of 10-50 ms seen on this shared 2-core VM when other processes keep it
+    busy (load average 13) come from scheduling, and the idle warm-up shows them too,
+    hence the retries."""
     net = NetnsTopo(tmp_path, "rtc")
     runs = []
     try:
@@ -61,7 +62,7 @@ def test_ping_gateway_while_helper_busy(tmp_path):
         net.start()
         idle, out = ping_rtts(net.h1, H1["gw"], 3)           # warm-up, and the idle RTT
         assert len(idle) == 3, out + net.logtext()
-        for _ in range(3):
+        for _ in range(5):
             runs.append(loaded_run(net))
             rtts, out, pinged, in_load, m = runs[-1]
             assert m, "no helper load result\n" + net.logtext()

@@ -4,11 +4,14 @@
  *
  * Loads and validates the configuration before EAL starts (so --check needs
  * no DPDK and a bad file never half-starts the appliance), adds the devices it
- * names to the EAL arguments, then runs the control loop on the main lcore
- * while the workers poll.
+ * names to the EAL arguments, then runs the control loop (lib/ctl) on the main
+ * lcore while the workers poll. Threads: the workers (EAL lcores), the control
+ * thread (main lcore: signals, reload, timers), the exception thread (TAP <->
+ * port, lib/dp/dp_control.c) and the control loop's helper thread.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +20,16 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_cycles.h>
 #include <rte_lcore.h>
 
 #include "gw_build.h"
 #include "gw_conf.h"
+#include "gw_ctl.h"
 #include "gw_dp.h"
 #include "gw_log.h"
 #include "gw_stats.h"
 #include "eal_args.h"
+#include "diag_load.h"
 
 struct app_args {
 	const char *conf_path;
@@ -34,16 +38,26 @@ struct app_args {
 	const char *stats_file;
 };
 
-static volatile sig_atomic_t stop_requested;
-static volatile sig_atomic_t reload_requested;
+#define IDLE_CHECK_MS 10	/* summing every lcore's counters is not free */
+
+/*
+ * The signals gdoigw handles. Blocked in every thread from main()'s first
+ * line (threads inherit the mask, EAL's included), so none can kill the
+ * process before the planes run; the control loop reads them from a signalfd
+ * once they do: a SIGHUP sent during start-up becomes one reload then, a
+ * SIGTERM a clean exit.
+ */
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
 
 static void
-on_signal(int sig)
+block_signals(void)
 {
-	if (sig == SIGHUP)
-		reload_requested = 1;
-	else
-		stop_requested = 1;
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < RTE_DIM(handled_signals); i++)
+		sigaddset(&set, handled_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
 static void
@@ -160,41 +174,90 @@ reload(struct gw_dp *dp, const char *path, struct gw_config **running)
 	*running = conf;
 }
 
+struct control {
+	struct gw_dp *dp;
+	const struct app_args *a;
+	struct gw_config **conf;
+	struct ctl_helper *helper;
+	struct ctl_timer idle_timer;
+	uint64_t last_rx_total, last_rx_change;
+	struct diag_load load;
+};
+
 static void
+on_signal(struct ctl_loop *l, int sig, void *arg)
+{
+	struct control *c = arg;
+	int rc;
+
+	switch (sig) {
+	case SIGHUP:
+		reload(c->dp, c->a->conf_path, c->conf);
+		break;
+	case SIGUSR1:
+		rc = diag_load_start(&c->load, c->helper, l);
+		if (rc != 0)
+			GW_LOG(general, WARNING, "SIGUSR1: helper load not started: %s",
+			       strerror(-rc));
+		break;
+	default:
+		GW_LOG(general, NOTICE, "%s: stopping", strsignal(sig));
+		ctl_loop_stop(l);
+	}
+}
+
+/* --exit-when-idle: stop once the RX counters did not move for that long. */
+static void
+idle_tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct control *c = arg;
+	uint64_t rx_total = gw_dp_rx_total(c->dp), now = ctl_now_ms();
+
+	if (rx_total != c->last_rx_total) {
+		c->last_rx_total = rx_total;
+		c->last_rx_change = now;
+	} else if (now - c->last_rx_change > c->a->exit_when_idle_ms) {
+		GW_LOG(general, INFO, "idle for %u ms, exiting", c->a->exit_when_idle_ms);
+		ctl_loop_stop(l);
+		return;
+	}
+	ctl_timer_arm(l, t, IDLE_CHECK_MS);
+}
+
+/*
+ * The control thread: an event loop (lib/ctl) with the signals, the periodic
+ * data-plane work on timers and a helper thread for public-key work; the
+ * exception path runs on its own thread (gw_dp_control_start). 0 or -errno
+ * when it could not be set up.
+ */
+static int
 run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **conf)
 {
-	uint64_t hz = rte_get_tsc_hz();
-	uint64_t idle_tsc = (uint64_t)a->exit_when_idle_ms * hz / 1000;
-	uint64_t last_rx_total = 0, last_rx_change = rte_rdtsc(), last_check = 0;
+	struct control c = { .dp = dp, .a = a, .conf = conf, .last_rx_change = ctl_now_ms() };
+	struct ctl_loop *loop = ctl_loop_create(NULL);
+	int rc = 0;
 
-	while (!stop_requested) {
-		unsigned int work = gw_dp_control_poll(dp);
-
-		if (reload_requested) {
-			reload_requested = 0;
-			reload(dp, a->conf_path, conf);
-		}
-
-		uint64_t now = rte_rdtsc();
-
-		/* Summing every lcore's counters is not free: look every 10 ms. */
-		if (idle_tsc != 0 && now - last_check > hz / 100) {
-			uint64_t rx_total = gw_dp_rx_total(dp);
-
-			last_check = now;
-
-			if (rx_total != last_rx_total) {
-				last_rx_total = rx_total;
-				last_rx_change = now;
-			} else if (now - last_rx_change > idle_tsc) {
-				GW_LOG(general, INFO, "idle for %u ms, exiting",
-				       a->exit_when_idle_ms);
-				break;
-			}
-		}
-		if (work == 0)
-			usleep(100);	/* the control thread shares a core: do not spin */
+	if (loop == NULL)
+		return -errno;
+	for (size_t i = 0; i < RTE_DIM(handled_signals) && rc == 0; i++)
+		rc = ctl_signal_add(loop, handled_signals[i], on_signal, &c);
+	if (rc == 0) {
+		c.helper = ctl_helper_create(loop, &(struct ctl_helper_params){ .name = "gw-helper" });
+		if (c.helper == NULL)
+			rc = -errno;
 	}
+	if (rc == 0)
+		rc = gw_dp_control_start(dp, loop);
+	if (rc == 0 && a->exit_when_idle_ms != 0) {
+		ctl_timer_init(&c.idle_timer, idle_tick, &c);
+		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
+	}
+	if (rc == 0)
+		rc = ctl_loop_run(loop);
+	ctl_helper_free(c.helper);
+	gw_dp_control_stop(dp);
+	ctl_loop_free(loop);
+	return rc;
 }
 
 int
@@ -208,6 +271,7 @@ main(int argc, char **argv)
 	int app_argc, eal_given, rc;
 	char **app_argv;
 
+	block_signals();	/* first: before any thread exists (defect: SIGHUP at start-up) */
 	eal_given = eal_args_split(argc, argv, &app_argc, &app_argv);
 	rc = parse_app_args(app_argc, app_argv, &a);
 	if (rc != 0)
@@ -245,10 +309,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "gdoigw: traceoptions file '%s': %s (logging to stderr)\n",
 			conf->trace.file, strerror(-rc));
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-
 	dp = calloc(1, sizeof(*dp));
 	if (dp == NULL)
 		rte_exit(EXIT_FAILURE, "out of memory\n");
@@ -273,7 +333,9 @@ main(int argc, char **argv)
 	       GW_VERSION, dp->nb_ports, dp->nb_workers,
 	       dp->layout == GW_LAYOUT_PIPELINE ? "pipeline" : "run-to-completion");
 
-	run_control_loop(dp, &a, &conf);
+	rc = run_control_loop(dp, &a, &conf);
+	if (rc != 0)
+		fprintf(stderr, "gdoigw: control loop: %s\n", strerror(-rc));
 
 	gw_dp_stop(dp);
 	gw_stats_snapshot(&snap, dp->nb_ports);
@@ -287,5 +349,5 @@ main(int argc, char **argv)
 	rte_eal_cleanup();
 	eal_args_free(&eal);
 	gw_conf_free(conf);
-	return 0;
+	return rc != 0 ? 1 : 0;
 }

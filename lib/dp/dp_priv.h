@@ -16,11 +16,9 @@ int dp_ipsec_tables_init(struct gw_dp *dp);
 int dp_control_init(struct gw_dp *dp);
 void dp_control_fini(struct gw_dp *dp);
 
-/* Hand a packet to the control thread for the kernel; frees it if the ring is full. */
+/* Hand a packet to the exception thread for the kernel; frees it if the ring is full. */
 void dp_to_kernel(struct gw_dp *dp, struct rte_mbuf *m);
-/* Have the control thread send a complete frame out of port (ICMP errors). */
+/* Have the exception thread send a complete frame out of port (ICMP errors, ARP/ND requests). */
 void dp_to_port(struct gw_dp *dp, struct rte_mbuf *m, uint16_t port);
-/* Transmit on a port's control queue (consumes m). */
-int dp_control_tx_one(uint16_t port, struct rte_mbuf *m, void *dp);
 
 #endif /* GW_DP_PRIV_H */

@@ -28,6 +28,8 @@ struct gw_sad;
 struct gw_spd;
 struct gw_spd_slots;
 struct gw_crypto_engine;
+struct ctl_loop;
+struct dp_control;
 
 #define GW_MAX_WORKERS 64
 #define GW_EXC_RING_SIZE 4096
@@ -106,8 +108,9 @@ struct gw_dp {
 	/* pipeline rings: [i] joins stage i and stage i+1 */
 	struct rte_ring *stage_ring[GW_STAGE_MAX - 1];
 
-	/* exception path, workers -> control thread */
-	struct rte_ring *to_kernel;	/* mbufs for the kernel (ARP, ND, local) */
+	/* exception path: workers and the control thread -> the exception thread */
+	struct rte_ring *to_kernel;	/* mbufs for the kernel (ARP, ND, local), frames to send */
+	struct dp_control *control;	/* exception thread, control-loop timers (dp_control.c) */
 
 	struct gw_route_table *routes;
 	struct gw_neigh_table *neigh;
@@ -133,8 +136,16 @@ int gw_dp_init(struct gw_dp *dp, const struct gw_config *conf);
 int gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf);
 /* Start the lcores per the layout. */
 int gw_dp_launch(struct gw_dp *dp);
-/* Control-thread poll: exception path, resolution, SA lifetimes. Returns work done. */
-unsigned int gw_dp_control_poll(struct gw_dp *dp);
+/*
+ * After gw_dp_launch(), on the control thread: start the exception thread
+ * (TAP <-> port, its own pthread) and arm the periodic control work on loop
+ * (neighbour requests and ageing, route reclamation, SA lifetimes). What the
+ * exception thread learns from ARP/ND reaches the neighbour table through
+ * loop's mailbox. 0 or -errno.
+ */
+int gw_dp_control_start(struct gw_dp *dp, struct ctl_loop *loop);
+/* Stop and join the exception thread, cancel the timers. Control thread. */
+void gw_dp_control_stop(struct gw_dp *dp);
 /* Stop workers and wait for them. */
 void gw_dp_stop(struct gw_dp *dp);
 /* Close ports (flushes pcap output) and free tables. */

@@ -57,6 +57,11 @@ class NetnsTopo:
                "peer", "name", gname, "netns", self.gw)
             sh("ip", "-n", self.gw, "link", "set", gname, "address", mac)
             sh("ip", "-n", self.gw, "link", "set", gname, "up")
+            # The veth carries the gateway's MAC and the gateway namespace's kernel owns
+            # the TAP addresses: without a strict reverse-path check that kernel answers
+            # an IPv4 echo arriving on the veth itself (a duplicate reply, and half of
+            # the path bypassing gdoigw). Strict rp_filter drops what comes in that way.
+            sh("sysctl", "-qw", "net.ipv4.conf.%s.rp_filter=1" % gname, ns=self.gw)
             sh("sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0", ns=host)
             sh("ip", "-n", host, "link", "set", "eth0", "up")
             # af_packet hands the gateway what the sender's kernel left for the NIC:

@@ -9,8 +9,9 @@ is its source). Each SA below has tunnel-mtu 1300, less than 1280 + overhead:
   6in4  IPv6 inner, IPv4 outer: df-bit clear, set and copy, and passive mode with df-bit
         set; with DF the 1280-byte packet could never cross, so the gateway clears DF
         on exactly those ESP packets (RFC 4213 3.2) and fragments them
-  4in6  IPv4 inner, IPv6 outer: DF clear is fragmented before encryption, DF set gets
-        ICMP fragmentation needed with the next-hop MTU T - O, small DF packets pass
+  4in6  IPv4 inner, IPv6 outer (and 4in4): DF clear is fragmented before encryption,
+        DF set gets ICMP fragmentation needed with the next-hop MTU T - O, small DF
+        packets pass
 
 Checked with scapy: every ESP frame <= 1300 bytes of IP, the fragments reassembled by a
 strict reassembly here (offsets contiguous, 8-aligned, M flags; the result compared with
@@ -19,7 +20,8 @@ the exact inner packet (hop limit - 1). Larger inner IPv6 packets still get Pack
 Big with MTU 1280. Then the gateway's own output is fed to a second gateway that owns
 the peer's addresses and has the matching inbound SAs: it must reassemble the outer
 fragments (IPv6 and IPv4 outer, ESP and UDP-encapsulated) and deliver each inner packet
-(hop limit - 2). Both layouts.
+(hop limit - 2). The outer IPv4 identifications of two SAs between the same endpoints
+do not coincide (fragments of both would be mixed up at the peer). Both layouts.
 """
 import collections
 import os
@@ -83,6 +85,7 @@ CASES = [
     Case("6in4-df-copy", 0x7007, 0x67, True, False, df="copy"),
     Case("6in4-passive-df", 0x7008, 0x68, True, False, df="set", passive=True),
     Case("4in6", 0x7009, 0x69, False, True),
+    Case("4in4", 0x700a, 0x6a, False, False),
 ]
 BY_NAME = {c.name: c for c in CASES}
 BY_SPI = {c.spi: c for c in CASES}
@@ -239,7 +242,7 @@ def test_ipv6_over_1280_gets_packet_too_big(run):
     for p in ptb:
         assert p[ICMPv6PacketTooBig].mtu == 1280
         assert p[IPv6].src == PIN["v6"].split("/")[0]
-    assert res.drop("frag-needed") == len(want) + 1, counters_msg(res)  # + 4in6 DF
+    assert res.drop("frag-needed") == len(want) + 2, counters_msg(res)  # + 4in6, 4in4 DF
 
 
 def test_6in4_df_only_cleared_where_needed(run):
@@ -257,25 +260,41 @@ def test_udp_encapsulation_kept(run):
     assert not any(u for _p, _n, u, _ip in run["sent"]["6in6"])
 
 
-def test_4in6_ipv4_df_clear_fragmented_before_encryption(run):
-    pk, res = run["pk"]["4in6"], run["res"]
-    frags = [IP(p) for p, n, _u, _ip in run["sent"]["4in6"] if IP(p).id == IP(pk["frag"]).id]
+@pytest.mark.parametrize("name", ["4in6", "4in4"])
+def test_ipv4_df_clear_fragmented_before_encryption(run, name):
+    pk, res = run["pk"][name], run["res"]
+    frags = [IP(p) for p, n, _u, _ip in run["sent"][name] if IP(p).id == IP(pk["frag"]).id]
     assert len(frags) >= 2, counters_msg(res)
-    assert all(n == 1 for _p, n, _u, _ip in run["sent"]["4in6"]), "outer fragmented"
+    assert all(n == 1 for _p, n, _u, _ip in run["sent"][name]), "outer fragmented"
     assert bytes(defragment(frags)[0]) == ttl_minus_one(pk["frag"])
-    assert ttl_minus_one(pk["small"]) in [p for p, _n, _u, _ip in run["sent"]["4in6"]]
+    assert ttl_minus_one(pk["small"]) in [p for p, _n, _u, _ip in run["sent"][name]]
 
 
-def test_4in6_ipv4_df_set_gets_frag_needed(run):
+@pytest.mark.parametrize("name", ["4in6", "4in4"])
+def test_ipv4_df_set_gets_frag_needed(run, name):
     """DF set: ICMP type 3 code 4 with next-hop MTU T - O, which is far above the IPv4
     minimum of 68 (tunnel-mtu >= 256), so no DF packet needs outer fragmentation."""
-    res, pk = run["res"], run["pk"]["4in6"]
+    res, c = run["res"], BY_NAME[name]
+    pk = run["pk"][name]
     fn = [Ether(f) for f in res.outputs[INSIDE] if ICMP in Ether(f) and
-          Ether(f)[ICMP].type == 3 and Ether(f)[ICMP].code == 4]
+          Ether(f)[ICMP].type == 3 and Ether(f)[ICMP].code == 4 and
+          Ether(f)[ICMP].payload.dst == IP(pk["df"]).dst]
     assert len(fn) == 1, counters_msg(res)
-    # T - IPv6 40 - ESP 8 - IV 8 - ICV 16 - trailer 2 - padding up to 3
-    assert T - 77 <= fn[0][ICMP].nexthopmtu <= T - 74
+    # T - outer IP - ESP 8 - IV 8 - ICV 16 - trailer 2 - padding up to 3
+    o = (40 if c.ov6 else 20) + 34
+    assert T - o - 3 <= fn[0][ICMP].nexthopmtu <= T - o
     assert bytes(fn[0][ICMP].payload)[:20] in (pk["df"][:20], ttl_minus_one(pk["df"])[:20])
+
+
+def test_outer_ipv4_ids_differ_between_sas(run):
+    """6in4 and 4in4 share the endpoints; their DF-clear ESP packets may be fragmented
+    on the path, so their identifications must not coincide (RFC 6864 4.2). Random
+    starts per SA: a false failure has a chance of about 1 in 10,000."""
+    ids = {}
+    for name in ("6in4", "4in4"):
+        ids[name] = {ip.id for _p, n, _u, ip in run["sent"][name] if n == 1}
+        assert ids[name], name
+    assert not ids["6in4"] & ids["4in4"], ids
 
 
 def test_peer_gateway_reassembles_and_decrypts(run):

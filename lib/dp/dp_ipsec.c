@@ -432,7 +432,7 @@ oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, u
 	side_push(w, icmp, nb_icmp);
 	/* IPv6 is never cut before encryption: at most one slot per input */
 	for (int i = 0; i < good; i++) {
-		if (v6 && ipv6_within_min_mtu(out[i]))
+		if (v6 && nb_min6 < RTE_DIM(min6) && ipv6_within_min_mtu(out[i]))
 			min6[nb_min6++] = out[i];
 		else
 			out[nb_rest++] = out[i];

@@ -25,15 +25,14 @@ do not coincide (fragments of both would be mixed up at the peer). Both layouts.
 """
 import collections
 import os
-import struct
 import sys
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from esplib import (EspGw, SA, Term, Policy, INSIDE, OUTSIDE, PIN, POUT, LOCAL4, REMOTE4,  # noqa: E402
-                    LOCAL6, REMOTE6, inner, ttl_minus_one, frame_in, frame_out, esp_open,
-                    parse_out, spi_of, counters_msg)
+from esplib import (EspGw, SA, Term, Policy, INSIDE, OUTSIDE, PIN, POUT,  # noqa: E402
+                    LOCAL4, REMOTE4, LOCAL6, REMOTE6, inner, ttl_minus_one, frame_in,
+                    frame_out, esp_open, parse_out, spi_of, counters_msg)
 from gwtest import assert_clean_exit  # noqa: E402
 from scapy.all import (Ether, IP, IPv6, ICMP, ICMPv6PacketTooBig, IPv6ExtHdrFragment,  # noqa: E402
                        defragment, defragment6)
@@ -136,7 +135,7 @@ def _reasm_check(frags, offset, more, payload):
 
 
 def outer_packets(frames):
-    """Output frames -> [(whole outer IP packet (scapy), number of fragments, frames)]."""
+    """Output frames -> [(whole outer IP packet (scapy), number of fragments)]."""
     groups = collections.OrderedDict()
     whole = []
     for f in frames:
@@ -197,7 +196,7 @@ def run(request, tmp_path_factory):
                  routes=PEER_ROUTES, ports=[PIN, PEER_OUT])
     back = [frame_in(PEER_OUT, bytes(Ether(f).payload)) for f in res.outputs[OUTSIDE]]
     res2 = peer.run({OUTSIDE: back})
-    sent = collections.defaultdict(list)        # case name -> [(inner, fragments, udp)]
+    sent = collections.defaultdict(list)    # name -> [(inner, fragments, udp, outer)]
     for ip, nfrag in outer_packets(res.outputs[OUTSIDE]):
         c, payload, udp = decrypt(ip)
         sent[c.name].append((payload, nfrag, udp, ip))

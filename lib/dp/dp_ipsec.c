@@ -362,33 +362,86 @@ side_push(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	gw_drop_burst(pkts + k, n - k);
 }
 
+/* Every packet of pkts dropped for reason (counted and freed). */
+static void
+drop_as(struct rte_mbuf **pkts, uint16_t n, enum gw_drop reason)
+{
+	for (uint16_t i = 0; i < n; i++)
+		gw_meta(pkts[i])->drop = reason;
+	gw_drop_burst(pkts, n);
+}
+
+/* An IPv6 packet of at most 1280 bytes: IPv6 promises it every link (RFC 8200 5). */
+static inline bool
+ipv6_within_min_mtu(const struct rte_mbuf *m)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+
+	return rte_pktmbuf_data_len(m) >= sizeof(*ip) &&
+	       (*rte_pktmbuf_mtod(m, const uint8_t *) >> 4) == 6 &&
+	       sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) <= GW_FRAG_MIN_MTU_V6;
+}
+
 /*
- * The slow path for inner packets larger than the tunnel MTU (RFC 4459 6:
- * fragment before encryption): IPv4 without DF is cut and each fragment is
- * encrypted; DF or IPv6 is answered with ICMP; passive mode tunnels it and
- * fragments the ESP packet instead. Everything produced goes to the side queue.
+ * Encrypt pkts and cut the ESP packets that exceed the tunnel MTU (the
+ * gateway is their source, so it may fragment them: RFC 791, RFC 8200 4.5);
+ * everything produced goes to the side queue. min6: each carries an IPv6
+ * packet of at most 1280 bytes, which must cross even where the SA's df-bit
+ * puts DF on an outer IPv4 header (gw_frag_outer_burst_min6, RFC 4213 3.2).
  */
 static void
-encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, uint16_t nb,
-		 const struct gw_esp_clock *now)
+seal_and_cut(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
+	     uint16_t mtu, bool min6, const struct gw_esp_clock *now)
+{
+	for (uint16_t i = 0; i < n; i += GW_MAX_BURST) {
+		struct rte_mbuf *frags[GW_FRAG_OUT_MAX];
+		uint16_t chunk = RTE_MIN(GW_MAX_BURST, n - i), nb_frags = 0;
+		uint16_t ok = gw_esp_outbound(sa, pkts + i, chunk, now);
+		int f;
+
+		gw_drop_burst(pkts + i + ok, chunk - ok);
+		f = min6 ? gw_frag_outer_burst_min6(w->frag, mtu, pkts + i, ok, frags,
+						    RTE_DIM(frags), &nb_frags) :
+			gw_frag_outer_burst(w->frag, mtu, pkts + i, ok, frags, RTE_DIM(frags),
+					    &nb_frags);
+		if (f < 0) {	/* nothing consumed (cannot happen: frags holds a burst) */
+			drop_as(pkts + i, ok, GW_DROP_MTU_EXCEEDED);
+			continue;
+		}
+		gw_drop_burst(frags + f, nb_frags - f);
+		side_push(w, frags, (uint16_t)f);
+	}
+}
+
+/*
+ * The slow path for inner packets of one family larger than the tunnel MTU
+ * (RFC 4459 3.4: fragment before encryption where the inner packet allows
+ * it): IPv4 without DF is cut and each fragment is encrypted; IPv4 with DF
+ * and IPv6 over 1280 are answered with ICMP; IPv6 of at most 1280 bytes and,
+ * in passive mode, everything is tunnelled whole and the ESP packet is
+ * fragmented instead. v6: the family, which for a group SA is also the outer
+ * one and so decides the overhead.
+ */
+static void
+oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t nb,
+		bool v6, const struct gw_esp_clock *now)
 {
 	const struct gw_conf_sa *c = gw_sa_conf(sa);
-	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST];
-	uint16_t nb_out = 0, nb_icmp = 0, mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
+	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST], *min6[GW_MAX_BURST];
+	uint16_t nb_out = 0, nb_icmp = 0, nb_min6 = 0, nb_rest = 0;
+	uint16_t mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
 	struct gw_frag_params fp;
 	int good;
 
 	/* worst case over the padding cycle, for where to cut */
 	for (uint16_t len = mtu - 32; len <= mtu; len++)
-		overhead = RTE_MAX(overhead, (uint16_t)gw_sa_overhead(sa, len,
-			gw_meta(big[0])->l3 == GW_L3_IPV6));
+		overhead = RTE_MAX(overhead, (uint16_t)gw_sa_overhead(sa, len, v6));
+	/* refused only below T - O = 68, out of reach with tunnel-mtu >= 256 */
 	if (gw_frag_params_init(&fp, mtu, overhead, c->clear_df, c->passive) != 0) {
-		for (uint16_t i = 0; i < nb; i++)
-			gw_meta(big[i])->drop = GW_DROP_MTU_EXCEEDED;
-		gw_drop_burst(big, nb);
+		drop_as(pkts, nb, GW_DROP_MTU_EXCEEDED);
 		return;
 	}
-	good = gw_frag_inner_burst(w->frag, &fp, big, nb, out, RTE_DIM(out), &nb_out,
+	good = gw_frag_inner_burst(w->frag, &fp, pkts, nb, out, RTE_DIM(out), &nb_out,
 				   icmp, RTE_DIM(icmp), &nb_icmp);
 	if (good < 0)
 		good = 0;
@@ -396,25 +449,35 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 	for (uint16_t i = 0; i < nb_icmp; i++)
 		gw_meta(icmp[i])->flags |= GW_META_F_REROUTE;
 	side_push(w, icmp, nb_icmp);
-	for (int i = 0; i < good; i += GW_MAX_BURST) {
-		uint16_t chunk = RTE_MIN(GW_MAX_BURST, good - i);
-		uint16_t ok = gw_esp_outbound(sa, out + i, chunk, now);
-
-		gw_drop_burst(out + i + ok, chunk - ok);
-		if (c->passive) {	/* the ESP packet may exceed the MTU: cut it */
-			struct rte_mbuf *frags[GW_FRAG_OUT_MAX];
-			uint16_t nb_frags = 0;
-			int f = gw_frag_outer_burst(w->frag, mtu, out + i, ok, frags,
-						    RTE_DIM(frags), &nb_frags);
-
-			if (f < 0)
-				f = 0;
-			gw_drop_burst(frags + f, nb_frags - f);
-			side_push(w, frags, (uint16_t)f);
-		} else {
-			side_push(w, out + i, ok);
-		}
+	/* IPv6 is never cut before encryption: at most one slot per input */
+	for (int i = 0; i < good; i++) {
+		if (v6 && nb_min6 < RTE_DIM(min6) && ipv6_within_min_mtu(out[i]))
+			min6[nb_min6++] = out[i];
+		else
+			out[nb_rest++] = out[i];
 	}
+	seal_and_cut(w, sa, out, nb_rest, mtu, false, now);
+	seal_and_cut(w, sa, min6, nb_min6, mtu, true, now);
+}
+
+/* Inner packets over the tunnel MTU, one family at a time. */
+static void
+encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, uint16_t nb,
+		 const struct gw_esp_clock *now)
+{
+	struct rte_mbuf *v6[GW_MAX_BURST];
+	uint16_t nb4 = 0, nb6 = 0;
+
+	for (uint16_t i = 0; i < nb; i++) {
+		if (gw_meta(big[i])->l3 == GW_L3_IPV6)
+			v6[nb6++] = big[i];
+		else
+			big[nb4++] = big[i];
+	}
+	if (nb4 != 0)
+		oversize_family(w, sa, big, nb4, false, now);
+	if (nb6 != 0)
+		oversize_family(w, sa, v6, nb6, true, now);
 }
 
 bool

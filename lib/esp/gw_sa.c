@@ -160,6 +160,14 @@ gw_sa_create(const struct gw_conf_sa *conf, const struct gw_crypto_engine *engin
 		return NULL;
 	}
 	sa->nb_slots = (uint16_t)nb_slots;
+	/*
+	 * Outer IPv4 identification: a random start per lcore slot, so that SAs
+	 * between the same endpoints (or one SA on two lcores, or an SA and its
+	 * rekey) do not send the same IDs in step; with DF clear a router may
+	 * fragment them, and equal IDs break reassembly (RFC 6864 4.2).
+	 */
+	for (unsigned int i = 0; i < nb_slots; i++)
+		sa->lc[i].ip_id = (uint16_t)rte_rand();
 
 	params = conf->crypto;
 	params.encrypt = conf->direction == GW_SA_OUTBOUND;

@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <rte_cycles.h>
 #include <rte_ip.h>
@@ -22,6 +23,24 @@
 #define IPV4_OPT_NOP 1
 #define IPV4_OPT_COPIED 0x80
 #define ICMP_BURST_DEFAULT 10
+
+/*
+ * Identification of the outer IPv4 packets cut here, shared by all lcores.
+ * The ESP packets of different SAs (and lcores) between the same tunnel
+ * endpoints come with counters that start alike, and fragments of two
+ * datagrams with one (source, destination, protocol, ID) break reassembly at
+ * the peer (RFC 791, RFC 6864 4.2). One atomic add per packet cut.
+ */
+static _Atomic uint16_t outer_ip_id;
+
+/* A random start, once (a later context must not move the counter back). */
+static void
+seed_outer_ip_id(void)
+{
+	uint16_t unset = 0;
+
+	atomic_compare_exchange_strong(&outer_ip_id, &unset, (uint16_t)rte_rand());
+}
 
 int
 gw_frag_params_init(struct gw_frag_params *p, uint16_t tunnel_mtu, uint16_t overhead,
@@ -61,6 +80,7 @@ gw_frag_ctx_create(int socket_id, struct rte_mempool *pool, uint32_t icmp_rate,
 	}
 	ctx->pool = pool;
 	ctx->ip_id = (uint16_t)rte_rand();
+	seed_outer_ip_id();
 	ctx->ip6_id = (uint32_t)rte_rand();
 	if (icmp_rate != 0) {
 		if (icmp_burst == 0)
@@ -565,7 +585,7 @@ gw_frag_inner_burst(struct gw_frag_ctx *ctx, const struct gw_frag_params *p,
 
 static void
 outer_one(struct gw_frag_ctx *ctx, uint16_t mtu, struct burst_io *b, struct rte_mbuf *m,
-	  uint16_t room)
+	  uint16_t room, bool min6)
 {
 	uint8_t ver = ip_version(m);
 	enum gw_drop why = GW_DROP_BAD_IP_VERSION;
@@ -581,20 +601,34 @@ outer_one(struct gw_frag_ctx *ctx, uint16_t mtu, struct burst_io *b, struct rte_
 	}
 	if (why != GW_DROP_NONE) {
 		put_bad(b, m, why);
-	} else if (tlen <= mtu) {
-		b->out[b->good++] = m;
-	} else if (ver == 4 && (rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
-			m->l2_len)->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))) {
-		put_bad(b, m, GW_DROP_MTU_EXCEEDED);	/* the operator's df-bit set */
-	} else {
-		cut(ctx, b, m, mtu, room, ver == 6);
+		return;
 	}
+	if (tlen <= mtu) {
+		b->out[b->good++] = m;
+		return;
+	}
+	if (ver == 4) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+								   m->l2_len);
+
+		if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) {
+			if (!min6) {
+				put_bad(b, m, GW_DROP_MTU_EXCEEDED);	/* the operator's df-bit */
+				return;
+			}
+			ip->fragment_offset &= ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+			ctx->st.df_overridden++;
+		}
+		/* every fragment's checksum is computed afresh by frag_v4() */
+		ip->packet_id = rte_cpu_to_be_16(atomic_fetch_add_explicit(&outer_ip_id, 1,
+							memory_order_relaxed));
+	}
+	cut(ctx, b, m, mtu, room, ver == 6);
 }
 
-int
-gw_frag_outer_burst(struct gw_frag_ctx *ctx, uint16_t mtu,
-		    struct rte_mbuf **in, uint16_t n,
-		    struct rte_mbuf **out, uint16_t out_max, uint16_t *nb_out)
+static int
+outer_burst(struct gw_frag_ctx *ctx, uint16_t mtu, bool min6, struct rte_mbuf **in, uint16_t n,
+	    struct rte_mbuf **out, uint16_t out_max, uint16_t *nb_out)
 {
 	struct burst_io b = { .out = out, .out_max = out_max };
 	uint16_t i;
@@ -603,6 +637,22 @@ gw_frag_outer_burst(struct gw_frag_ctx *ctx, uint16_t mtu,
 	    (out == NULL && out_max != 0) || overlap(in, n, out, out_max))
 		return -EINVAL;
 	for (i = 0; i < n; i++)
-		outer_one(ctx, mtu, &b, in[i], room_for(&b, n, i));
+		outer_one(ctx, mtu, &b, in[i], room_for(&b, n, i), min6);
 	return finish(&b, nb_out);
+}
+
+int
+gw_frag_outer_burst(struct gw_frag_ctx *ctx, uint16_t mtu,
+		    struct rte_mbuf **in, uint16_t n,
+		    struct rte_mbuf **out, uint16_t out_max, uint16_t *nb_out)
+{
+	return outer_burst(ctx, mtu, false, in, n, out, out_max, nb_out);
+}
+
+int
+gw_frag_outer_burst_min6(struct gw_frag_ctx *ctx, uint16_t mtu,
+			 struct rte_mbuf **in, uint16_t n,
+			 struct rte_mbuf **out, uint16_t out_max, uint16_t *nb_out)
+{
+	return outer_burst(ctx, mtu, true, in, n, out, out_max, nb_out);
 }

@@ -27,11 +27,13 @@
  * ICMP errors are rate-limited by a token bucket in the (per-lcore) context.
  *
  * After encryption (gw_frag_outer_burst): outer packets larger than the
- * egress MTU are fragmented (IPv4 outer with DF clear, and IPv6 outer: the
- * gateway is the source of the outer packet, so RFC 8200 allows it to
- * fragment); an outer IPv4 packet with DF set that does not fit is dropped
- * with GW_DROP_MTU_EXCEEDED (the DF bit on the outer header is the
- * operator's explicit choice: "df-bit set").
+ * given MTU are fragmented (IPv4 outer with DF clear, with a fresh
+ * identification shared by all lcores, and IPv6 outer: the gateway is the
+ * source of the outer packet, so RFC 8200 allows it to fragment); an outer
+ * IPv4 packet with DF set that does not fit is dropped with
+ * GW_DROP_MTU_EXCEEDED (the DF bit on the outer header is the operator's
+ * explicit choice: "df-bit set"), except by gw_frag_outer_burst_min6, for
+ * ESP packets that carry IPv6 of at most 1280 bytes, which clears DF.
  *
  * Both burst functions consume their input: every input packet ends up
  * exactly once either in out[] as itself, replaced by its fragments (the
@@ -96,6 +98,7 @@ struct gw_frag_stats {
 	uint64_t icmp_ratelimited;	/* not built: token bucket empty */
 	uint64_t icmp_suppressed;	/* not built: RFC rules, no source, array full */
 	uint64_t icmp_nombuf;	/* not built: pool empty */
+	uint64_t df_overridden;	/* outer DF cleared so that IPv6 <= 1280 crosses */
 };
 
 struct gw_frag_ctx;
@@ -149,12 +152,28 @@ int gw_frag_inner_burst(struct gw_frag_ctx *ctx, const struct gw_frag_params *p,
  * Fragment outer (ESP) packets larger than the egress MTU mtu (IP bytes).
  * Same contract and drop reasons as gw_frag_inner_burst, without ICMP;
  * an outer IPv4 packet with DF set that does not fit is dropped with
- * MTU_EXCEEDED. IPv6 outer packets get a Fragment header (RFC 8200 4.5)
- * after the fixed header; the identification comes from the context.
+ * MTU_EXCEEDED. An IPv4 packet that is cut gets a new identification from
+ * a counter shared by all lcores (RFC 6864 4.2: unique per source,
+ * destination and protocol while fragments are in flight; per-SA counters
+ * are not). IPv6 outer packets get a Fragment header (RFC 8200 4.5) after
+ * the fixed header; the identification comes from the context.
  * Returns the number of good packets or -EINVAL.
  */
 int gw_frag_outer_burst(struct gw_frag_ctx *ctx, uint16_t mtu,
 			struct rte_mbuf **in, uint16_t n,
 			struct rte_mbuf **out, uint16_t out_max, uint16_t *nb_out);
+
+/*
+ * gw_frag_outer_burst for ESP packets that each carry an IPv6 packet of at
+ * most 1280 bytes: an outer IPv4 packet with DF set that does not fit has DF
+ * cleared (counted in df_overridden) and is fragmented instead of dropped.
+ * IPv6 promises 1280 bytes end to end (RFC 8200 5) and the tunnel is a link
+ * of the inner path: with DF such a packet could never cross, and RFC 4213
+ * 3.2 has IPv6-in-IPv4 encapsulators send it without DF. The caller sorts
+ * the packets (the inner family is gone once encrypted).
+ */
+int gw_frag_outer_burst_min6(struct gw_frag_ctx *ctx, uint16_t mtu,
+			     struct rte_mbuf **in, uint16_t n,
+			     struct rte_mbuf **out, uint16_t out_max, uint16_t *nb_out);
 
 #endif /* GW_FRAG_H */

@@ -45,6 +45,18 @@ free_all(struct rte_mbuf **m, uint16_t n)
 	rte_pktmbuf_free_bulk(m, n);
 }
 
+/* A pcap holding the IP packet buf[0, len). */
+static void
+write_pcap_one(const char *path, const uint8_t *buf, uint16_t len)
+{
+	struct rte_mbuf *m = ft_mbuf(mp, buf, len, 0);
+	FILE *f = ft_pcap_open(path);
+
+	ft_pcap_write(f, m);
+	fclose(f);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_params(void)
 {
@@ -340,8 +352,10 @@ test_passive_outer(void)
 {
 	struct gw_frag_params p;
 	struct rte_mbuf *in[4], *out[16], *enc[4];
+	static uint8_t orig4[2048];
+	struct rte_ipv4_hdr *ip4;
 	FILE *fo, *ff;
-	uint16_t nb_out, nb_icmp, len, i;
+	uint16_t nb_out, nb_icmp, len, len4, i;
 	char args[512];
 	int good;
 
@@ -357,11 +371,10 @@ test_passive_outer(void)
 	free_all(out, nb_out);
 
 	/* "Encrypted" outer packets: ESP over IPv4 (DF clear / set) and IPv6. */
-	fo = ft_pcap_open(tpath("outer_orig.pcap"));
 	len = ft_ipv4(pkt, "192.0.2.1", "192.0.2.2", 50, 500, false, NULL, 0, 1560);
+	len4 = len;
+	memcpy(orig4, pkt, len);
 	in[0] = ft_mbuf(mp, pkt, len, 0);
-	ft_pcap_write(fo, in[0]);
-	fclose(fo);
 	len = ft_ipv4(pkt, "192.0.2.1", "192.0.2.2", 50, 501, true, NULL, 0, 1560);
 	in[1] = ft_mbuf(mp, pkt, len, 0);
 	len = ft_ipv6(pkt, "2001:db8::1", "2001:db8::2", 50, 1600);
@@ -377,6 +390,13 @@ test_passive_outer(void)
 	for (i = 0; i < 2; i++)
 		ft_pcap_write(ff, out[i]);
 	fclose(ff);
+	/* The cut packet got an identification of its own (shared counter): expect it. */
+	ip4 = (struct rte_ipv4_hdr *)orig4;
+	ip4->packet_id = rte_pktmbuf_mtod(out[0], struct rte_ipv4_hdr *)->packet_id;
+	CHECK_EQ(rte_pktmbuf_mtod(out[1], struct rte_ipv4_hdr *)->packet_id, ip4->packet_id);
+	ip4->hdr_checksum = 0;
+	ip4->hdr_checksum = rte_ipv4_cksum(ip4);
+	write_pcap_one(tpath("outer_orig.pcap"), orig4, len4);
 	ff = ft_pcap_open(tpath("outer6_frags.pcap"));
 	for (i = 2; i < 4; i++) {
 		CHECK(rte_pktmbuf_data_len(out[i]) <= 1500);
@@ -390,6 +410,75 @@ test_passive_outer(void)
 	snprintf(args, sizeof(args), "frag6 %s %s 1500", tpath("outer6_orig.pcap"),
 		 tpath("outer6_frags.pcap"));
 	CHECK_EQ(ft_scapy(srcdir, args), 0);
+}
+
+/*
+ * ESP packets carrying IPv6 of at most 1280 bytes (gw_frag_outer_burst_min6):
+ * an outer IPv4 with DF set is cut with DF cleared instead of dropped; two
+ * packets that came with one identification (two SAs, same endpoints) leave
+ * with two; IPv6 outer is cut as by gw_frag_outer_burst. Checked by scapy.
+ */
+static void
+test_outer_min6(void)
+{
+	struct rte_mbuf *in[4], *out[16];
+	static uint8_t orig[2][2048];
+	struct gw_frag_stats before, after;
+	struct rte_ipv4_hdr *ip4;
+	uint16_t nb_out, len[2], l, i;
+	char args[512];
+	FILE *ff;
+	int good;
+
+	gw_frag_ctx_stats(ctx, &before);
+	for (i = 0; i < 2; i++) {	/* 1356 bytes: a 1280-byte IPv6 packet in ESP */
+		len[i] = ft_ipv4(pkt, "192.0.2.1", "192.0.2.2", 50, 7, true, NULL, 0, 1336);
+		memcpy(orig[i], pkt, len[i]);
+		in[i] = ft_mbuf(mp, pkt, len[i], 0);
+	}
+	l = ft_ipv4(pkt, "192.0.2.1", "192.0.2.2", 50, 8, true, NULL, 0, 600);
+	in[2] = ft_mbuf(mp, pkt, l, 0);	/* fits: untouched, DF kept */
+	good = gw_frag_outer_burst_min6(ctx, 1300, in, 3, out, RTE_DIM(out), &nb_out);
+	CHECK_EQ(good, 5);
+	CHECK_EQ(nb_out, 5);
+	CHECK(out[4] == in[2]);
+	CHECK(rte_pktmbuf_mtod(out[4], struct rte_ipv4_hdr *)->fragment_offset ==
+	      RTE_BE16(RTE_IPV4_HDR_DF_FLAG));
+	gw_frag_ctx_stats(ctx, &after);
+	CHECK_EQ(after.df_overridden - before.df_overridden, 2);
+	CHECK(rte_pktmbuf_mtod(out[0], struct rte_ipv4_hdr *)->packet_id !=
+	      rte_pktmbuf_mtod(out[2], struct rte_ipv4_hdr *)->packet_id);
+	ff = ft_pcap_open(tpath("min6_frags.pcap"));
+	for (i = 0; i < 4; i++)
+		ft_pcap_write(ff, out[i]);
+	fclose(ff);
+	/* what scapy must get back: the originals, without DF, with the new IDs */
+	ff = ft_pcap_open(tpath("min6_orig.pcap"));
+	for (i = 0; i < 2; i++) {
+		struct rte_mbuf *m;
+
+		ip4 = (struct rte_ipv4_hdr *)orig[i];
+		ip4->packet_id = rte_pktmbuf_mtod(out[2 * i], struct rte_ipv4_hdr *)->packet_id;
+		ip4->fragment_offset = 0;
+		ip4->hdr_checksum = 0;
+		ip4->hdr_checksum = rte_ipv4_cksum(ip4);
+		m = ft_mbuf(mp, orig[i], len[i], 0);
+		ft_pcap_write(ff, m);
+		rte_pktmbuf_free(m);
+	}
+	fclose(ff);
+	free_all(out, nb_out);
+	snprintf(args, sizeof(args), "frag4 %s %s 1300", tpath("min6_orig.pcap"),
+		 tpath("min6_frags.pcap"));
+	CHECK_EQ(ft_scapy(srcdir, args), 0);
+
+	/* Without min6 the same packet is dropped: the operator's df-bit. */
+	l = ft_ipv4(pkt, "192.0.2.1", "192.0.2.2", 50, 9, true, NULL, 0, 1336);
+	in[0] = ft_mbuf(mp, pkt, l, 0);
+	good = gw_frag_outer_burst(ctx, 1300, in, 1, out, RTE_DIM(out), &nb_out);
+	CHECK_EQ(good, 0);
+	CHECK_EQ(gw_meta(out[0])->drop, GW_DROP_MTU_EXCEEDED);
+	free_all(out, nb_out);
 }
 
 /* A burst whose fragments do not fit: capped, the rest dropped, order kept, no leak. */
@@ -545,6 +634,7 @@ main(int argc, char **argv)
 	GW_RUN(test_v4_clear_df);
 	GW_RUN(test_v6_ptb);
 	GW_RUN(test_passive_outer);
+	GW_RUN(test_outer_min6);
 	GW_RUN(test_overflow);
 	GW_RUN(test_icmp_limits);
 	GW_RUN(test_malformed);

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <rte_ether.h>
 
+#include "gw_addr.h"
 #include "gw_common.h"
 #include "gw_crypto.h"
 
@@ -26,23 +27,6 @@
 #define GW_CONF_MAX_SAS 4096
 #define GW_CONF_MAX_POLICIES 64
 #define GW_CONF_MAX_TERMS 256
-
-struct gw_prefix {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t len;		/* prefix length */
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	};
-};
-
-struct gw_ipaddr {
-	uint8_t family;		/* AF_INET, AF_INET6, 0 = unset */
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	};
-};
 
 struct gw_conf_arp {		/* static neighbour: family inet|inet6 ... arp/ndp */
 	struct gw_ipaddr addr;

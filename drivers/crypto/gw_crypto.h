@@ -156,7 +156,7 @@ unsigned int gw_auth_key_len(enum gw_auth auth);
 bool gw_crypto_params_valid(const struct gw_crypto_params *p);
 
 /*
- * IPsec-MB per-lcore library copies (notes/ipsec-mb-scaling.md). The
+ * IPsec-MB per-lcore library copies (drivers/crypto/README.md). The
  * "ipsecmb" engine's lcore_init(lcore_id), called on the thread that will
  * process, gives that thread its own dlmopen() copy of libIPSec_MB; threads
  * that never called it use a manager from the normally linked library.

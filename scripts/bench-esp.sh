@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ESP throughput benchmark (notes/bench-method.md; scripts/bench/README.md):
+# ESP throughput benchmark (method and figures: scripts/bench/README.md):
 # gdoigw vs raw IPsec-MB vs ipsec-secgw, one worker lcore, in one run.
 #
 #   scripts/bench-esp.sh          (or: scripts/bench.sh esp)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Throughput benchmark (notes/bench-method.md): in-process source and sink.
+# Throughput benchmark (method: scripts/bench/README.md): in-process source and sink.
 #
 #   scripts/bench.sh forward      plain IPv4 forwarding, 64 B and 1420 B frames
-#   scripts/bench.sh esp          (not yet: see bench_esp below, the extension point)
+#   scripts/bench.sh esp          ESP encrypt and decrypt: scripts/bench-esp.sh
 #
 # Source: net_pcap replaying a pcap from memory (infinite_rx=1); sink: net_null (no-rx=1).
 # One worker lcore, run-to-completion (-l 0,1). Throughput = the sink's opackets per
@@ -125,19 +125,6 @@ print("%-6s %14.2f %14.2f %10.2f %10s" % (size, mp(floor), mp(gw), mp(gw) * size
       ("%.2f" % (gw / floor)) if floor else "-"))' "$size" "$floor" "$gw")"
 	done
 	echo "results in $OUT"
-}
-
-# Extension point: ESP throughput (encrypt and decrypt), per notes/bench-method.md:
-#  * encrypt: the same plain pcaps into a protected interface, an outbound SA/policy
-#    for 10/8; sink = the unprotected port. Confirm once via a tx_pcap= capture
-#    decrypted by scapy's SecurityAssociation before trusting a figure.
-#  * decrypt: pre-encrypt ~1000 inner packets (addressed back towards the protected
-#    side) with scapy's SecurityAssociation, sequence 1..N; replaying repeats sequence
-#    numbers, so the inbound SA runs with anti-replay off (say so next to the figure).
-#  * side by side in the same run: ipsec-secgw (both modes), plus the I/O floor above.
-bench_esp() {
-	echo "bench.sh esp: not implemented yet (see the comment above bench_esp)" >&2
-	exit 2
 }
 
 "bench_$mode"

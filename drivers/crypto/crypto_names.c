@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Algorithm names (as in the configuration) and ESP wire sizes.
- * One table per kind, so the parser, the printer and the size helpers
- * cannot drift apart.
+ * The algorithm table: every cipher and integrity algorithm the gateway
+ * offers, one row each, as the configuration names it, with its key length,
+ * its ESP wire sizes and the engines that implement it. The parser, the
+ * printer, the size helpers, the engines' supports() and the configuration's
+ * list of choices (gw_cipher_names[], gw_auth_names[], read by lib/conf) all
+ * come from these rows, so they cannot drift apart.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,64 +14,114 @@
 
 #include "crypto_private.h"
 
-static const struct {
+#define BOTH (GW_CRYPTO_ENGINE_BIT(GW_CRYPTO_IPSECMB) | GW_CRYPTO_ENGINE_BIT(GW_CRYPTO_OPENSSL))
+
+/*
+ * name, cipher, key length (the 4-byte salt included for AEAD), IV on the
+ * wire, padding alignment, salt, AEAD ICV, engines.
+ */
+#define CIPHER_ROWS(ROW) \
+	/* RFC 2410 */ \
+	ROW("null", GW_CIPHER_NULL, 0, 0, 4, 0, 0, BOTH) \
+	/* RFC 3602 */ \
+	ROW("aes-128-cbc", GW_CIPHER_AES_CBC, 16, 16, 16, 0, 0, BOTH) \
+	ROW("aes-192-cbc", GW_CIPHER_AES_CBC, 24, 16, 16, 0, 0, BOTH) \
+	ROW("aes-256-cbc", GW_CIPHER_AES_CBC, 32, 16, 16, 0, 0, BOTH) \
+	/* RFC 4106 */ \
+	ROW("aes-128-gcm", GW_CIPHER_AES_GCM16, 16 + 4, 8, 4, 4, 16, BOTH) \
+	ROW("aes-256-gcm", GW_CIPHER_AES_GCM16, 32 + 4, 8, 4, 4, 16, BOTH) \
+	/* RFC 7634 */ \
+	ROW("chacha20-poly1305", GW_CIPHER_CHACHA20_POLY1305, 32 + 4, 8, 4, 4, 16, BOTH) \
+	/* RFC 2451 */ \
+	ROW("3des-cbc", GW_CIPHER_3DES_CBC, 24, 8, 8, 0, 0, BOTH) \
+	/* RFC 2405 */ \
+	ROW("des-cbc", GW_CIPHER_DES_CBC, 8, 8, 8, 0, 0, BOTH)
+
+/* name, auth, key length, ICV (truncated as the RFC says), engines. */
+#define AUTH_ROWS(ROW) \
+	ROW("none", GW_AUTH_NONE, 0, 0, BOTH) \
+	/* RFC 2403, RFC 2404, RFC 4868 */ \
+	ROW("hmac-md5-96", GW_AUTH_HMAC_MD5_96, 16, 12, BOTH) \
+	ROW("hmac-sha1-96", GW_AUTH_HMAC_SHA1_96, 20, 12, BOTH) \
+	ROW("hmac-sha-256-128", GW_AUTH_HMAC_SHA256_128, 32, 16, BOTH) \
+	ROW("hmac-sha-384-192", GW_AUTH_HMAC_SHA384_192, 48, 24, BOTH) \
+	ROW("hmac-sha-512-256", GW_AUTH_HMAC_SHA512_256, 64, 32, BOTH)
+
+static const struct cipher_row {
 	const char *name;
 	enum gw_cipher cipher;
-	unsigned int key_len;	/* incl. the 4-byte salt for AEAD */
-} cipher_names[] = {
-	{ "null", GW_CIPHER_NULL, 0 },
-	{ "aes-128-cbc", GW_CIPHER_AES_CBC, 16 },
-	{ "aes-192-cbc", GW_CIPHER_AES_CBC, 24 },
-	{ "aes-256-cbc", GW_CIPHER_AES_CBC, 32 },
-	{ "aes-128-gcm", GW_CIPHER_AES_GCM16, 16 + 4 },
-	{ "aes-256-gcm", GW_CIPHER_AES_GCM16, 32 + 4 },
-	{ "chacha20-poly1305", GW_CIPHER_CHACHA20_POLY1305, 32 + 4 },
-	{ "3des-cbc", GW_CIPHER_3DES_CBC, 24 },
-	{ "des-cbc", GW_CIPHER_DES_CBC, 8 },
+	unsigned int key_len, iv_len, block_len, salt_len, icv_len;
+	unsigned int engines;		/* GW_CRYPTO_ENGINE_BIT() mask */
+} ciphers[] = {
+#define CIPHER_ROW(n, c, key, iv, blk, salt, icv, eng) { n, c, key, iv, blk, salt, icv, eng },
+	CIPHER_ROWS(CIPHER_ROW)
+#undef CIPHER_ROW
 };
 
-static const struct {
+static const struct auth_row {
 	const char *name;
-	unsigned int key_len;
-	unsigned int icv_len;	/* truncated as the RFC says */
-} auth_names[GW_AUTH_MAX] = {
-	[GW_AUTH_NONE] = { "none", 0, 0 },
-	[GW_AUTH_HMAC_MD5_96] = { "hmac-md5-96", 16, 12 },		/* RFC 2403 */
-	[GW_AUTH_HMAC_SHA1_96] = { "hmac-sha1-96", 20, 12 },		/* RFC 2404 */
-	[GW_AUTH_HMAC_SHA256_128] = { "hmac-sha-256-128", 32, 16 },	/* RFC 4868 */
-	[GW_AUTH_HMAC_SHA384_192] = { "hmac-sha-384-192", 48, 24 },
-	[GW_AUTH_HMAC_SHA512_256] = { "hmac-sha-512-256", 64, 32 },
+	enum gw_auth auth;
+	unsigned int key_len, icv_len;
+	unsigned int engines;
+} auths[] = {
+#define AUTH_ROW(n, a, key, icv, eng) { n, a, key, icv, eng },
+	AUTH_ROWS(AUTH_ROW)
+#undef AUTH_ROW
 };
 
-/* Per cipher: IV on the wire, padding alignment, salt, AEAD ICV. */
-static const struct {
-	unsigned int iv_len;
-	unsigned int block_len;
-	unsigned int salt_len;
-	unsigned int icv_len;	/* AEAD only */
-} cipher_sizes[GW_CIPHER_MAX] = {
-	[GW_CIPHER_NULL] = { 0, 4, 0, 0 },		/* RFC 2410 */
-	[GW_CIPHER_AES_CBC] = { 16, 16, 0, 0 },		/* RFC 3602 */
-	[GW_CIPHER_AES_GCM16] = { 8, 4, 4, 16 },	/* RFC 4106 */
-	[GW_CIPHER_CHACHA20_POLY1305] = { 8, 4, 4, 16 },	/* RFC 7634 */
-	[GW_CIPHER_3DES_CBC] = { 8, 8, 0, 0 },		/* RFC 2451 */
-	[GW_CIPHER_DES_CBC] = { 8, 8, 0, 0 },		/* RFC 2405 */
+#define ROW_NAME(n, ...) n,
+const char *const gw_cipher_names[] = { CIPHER_ROWS(ROW_NAME) NULL };
+const char *const gw_auth_names[] = { AUTH_ROWS(ROW_NAME) NULL };
+#undef ROW_NAME
+
+const char *const gw_crypto_engine_names[] = {
+	[GW_CRYPTO_IPSECMB] = "ipsecmb",
+	[GW_CRYPTO_OPENSSL] = "openssl",
+	[GW_CRYPTO_ENGINE_MAX] = NULL,
 };
+
+/* The first row of a cipher: the sizes are the same for every key length. */
+static const struct cipher_row *
+cipher_row(enum gw_cipher cipher)
+{
+	for (unsigned int i = 0; i < RTE_DIM(ciphers); i++)
+		if (ciphers[i].cipher == cipher)
+			return &ciphers[i];
+	return NULL;
+}
+
+/* The row of a cipher and key length; NULL has one row whatever the length says. */
+static const struct cipher_row *
+cipher_row_keyed(enum gw_cipher cipher, unsigned int key_len)
+{
+	for (unsigned int i = 0; i < RTE_DIM(ciphers); i++)
+		if (ciphers[i].cipher == cipher &&
+		    (cipher == GW_CIPHER_NULL || ciphers[i].key_len == key_len))
+			return &ciphers[i];
+	return NULL;
+}
+
+static const struct auth_row *
+auth_row(enum gw_auth auth)
+{
+	for (unsigned int i = 0; i < RTE_DIM(auths); i++)
+		if (auths[i].auth == auth)
+			return &auths[i];
+	return NULL;
+}
 
 int
 gw_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len)
 {
-	unsigned int i;
-
 	if (name == NULL)
 		return -EINVAL;
-	for (i = 0; i < sizeof(cipher_names) / sizeof(cipher_names[0]); i++) {
-		if (strcmp(name, cipher_names[i].name) != 0)
+	for (unsigned int i = 0; i < RTE_DIM(ciphers); i++) {
+		if (strcmp(name, ciphers[i].name) != 0)
 			continue;
 		if (cipher != NULL)
-			*cipher = cipher_names[i].cipher;
+			*cipher = ciphers[i].cipher;
 		if (key_len != NULL)
-			*key_len = cipher_names[i].key_len;
+			*key_len = ciphers[i].key_len;
 		return 0;
 	}
 	return -EINVAL;
@@ -77,32 +130,23 @@ gw_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len)
 const char *
 gw_cipher_name(enum gw_cipher cipher, unsigned int key_len)
 {
-	unsigned int i;
+	const struct cipher_row *r = cipher_row_keyed(cipher, key_len);
 
-	for (i = 0; i < sizeof(cipher_names) / sizeof(cipher_names[0]); i++) {
-		if (cipher_names[i].cipher != cipher)
-			continue;
-		/* NULL has one name whatever the key length says. */
-		if (cipher == GW_CIPHER_NULL || cipher_names[i].key_len == key_len)
-			return cipher_names[i].name;
-	}
-	return NULL;
+	return r != NULL ? r->name : NULL;
 }
 
 int
 gw_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len)
 {
-	unsigned int i;
-
 	if (name == NULL)
 		return -EINVAL;
-	for (i = 0; i < GW_AUTH_MAX; i++) {
-		if (strcmp(name, auth_names[i].name) != 0)
+	for (unsigned int i = 0; i < RTE_DIM(auths); i++) {
+		if (strcmp(name, auths[i].name) != 0)
 			continue;
 		if (auth != NULL)
-			*auth = (enum gw_auth)i;
+			*auth = auths[i].auth;
 		if (key_len != NULL)
-			*key_len = auth_names[i].key_len;
+			*key_len = auths[i].key_len;
 		return 0;
 	}
 	return -EINVAL;
@@ -111,35 +155,41 @@ gw_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len)
 const char *
 gw_auth_name(enum gw_auth auth)
 {
-	if ((unsigned int)auth >= GW_AUTH_MAX)
-		return NULL;
-	return auth_names[auth].name;
+	const struct auth_row *r = auth_row(auth);
+
+	return r != NULL ? r->name : NULL;
 }
 
 unsigned int
 gw_auth_key_len(enum gw_auth auth)
 {
-	if ((unsigned int)auth >= GW_AUTH_MAX)
-		return 0;
-	return auth_names[auth].key_len;
+	const struct auth_row *r = auth_row(auth);
+
+	return r != NULL ? r->key_len : 0;
 }
 
 unsigned int
 gw_cipher_iv_len(enum gw_cipher cipher)
 {
-	return (unsigned int)cipher < GW_CIPHER_MAX ? cipher_sizes[cipher].iv_len : 0;
+	const struct cipher_row *r = cipher_row(cipher);
+
+	return r != NULL ? r->iv_len : 0;
 }
 
 unsigned int
 gw_cipher_block_len(enum gw_cipher cipher)
 {
-	return (unsigned int)cipher < GW_CIPHER_MAX ? cipher_sizes[cipher].block_len : 4;
+	const struct cipher_row *r = cipher_row(cipher);
+
+	return r != NULL ? r->block_len : 4;
 }
 
 unsigned int
 gw_cipher_salt_len(enum gw_cipher cipher)
 {
-	return (unsigned int)cipher < GW_CIPHER_MAX ? cipher_sizes[cipher].salt_len : 0;
+	const struct cipher_row *r = cipher_row(cipher);
+
+	return r != NULL ? r->salt_len : 0;
 }
 
 bool
@@ -151,18 +201,18 @@ gw_cipher_is_aead(enum gw_cipher cipher)
 unsigned int
 gw_icv_len(enum gw_cipher cipher, enum gw_auth auth)
 {
-	if ((unsigned int)cipher >= GW_CIPHER_MAX || (unsigned int)auth >= GW_AUTH_MAX)
+	const struct cipher_row *c = cipher_row(cipher);
+	const struct auth_row *a = auth_row(auth);
+
+	if (c == NULL || a == NULL)
 		return 0;
-	if (gw_cipher_is_aead(cipher))
-		return cipher_sizes[cipher].icv_len;
-	return auth_names[auth].icv_len;
+	return gw_cipher_is_aead(cipher) ? c->icv_len : a->icv_len;
 }
 
 bool
 gw_crypto_params_valid(const struct gw_crypto_params *p)
 {
-	if (p == NULL || (unsigned int)p->cipher >= GW_CIPHER_MAX ||
-	    (unsigned int)p->auth >= GW_AUTH_MAX)
+	if (p == NULL || auth_row(p->auth) == NULL)
 		return false;
 	if (gw_cipher_name(p->cipher, p->cipher_key_len) == NULL)
 		return false;
@@ -173,11 +223,12 @@ gw_crypto_params_valid(const struct gw_crypto_params *p)
 	/* ESP without integrity is not offered (RFC 4303 section 3.2 allows it). */
 	if (p->auth == GW_AUTH_NONE)
 		return false;
-	return p->auth_key_len == auth_names[p->auth].key_len;
+	return p->auth_key_len == gw_auth_key_len(p->auth);
 }
 
 bool
-gw_crypto_combo_valid(enum gw_cipher cipher, unsigned int key_len, enum gw_auth auth)
+gw_crypto_alg_supported(enum gw_crypto_engine_id engine, enum gw_cipher cipher,
+			unsigned int key_len, enum gw_auth auth)
 {
 	struct gw_crypto_params p = {
 		.cipher = cipher,
@@ -185,39 +236,43 @@ gw_crypto_combo_valid(enum gw_cipher cipher, unsigned int key_len, enum gw_auth 
 		.cipher_key_len = key_len,
 		.auth_key_len = gw_auth_key_len(auth),
 	};
+	unsigned int bit = GW_CRYPTO_ENGINE_BIT(engine);
 
-	return gw_crypto_params_valid(&p);
+	if ((unsigned int)engine >= GW_CRYPTO_ENGINE_MAX || !gw_crypto_params_valid(&p))
+		return false;
+	return (cipher_row_keyed(cipher, key_len)->engines & auth_row(auth)->engines & bit) != 0;
 }
 
 const struct gw_crypto_engine *
 gw_crypto_engine_get(const char *name)
 {
-	if (name == NULL || strcmp(name, "ipsecmb") == 0)
+	if (name == NULL || strcmp(name, gw_crypto_engine_names[GW_CRYPTO_IPSECMB]) == 0)
 		return &gw_crypto_engine_ipsecmb;
-	if (strcmp(name, "openssl") == 0)
+	if (strcmp(name, gw_crypto_engine_names[GW_CRYPTO_OPENSSL]) == 0)
 		return &gw_crypto_engine_openssl;
 	return NULL;
 }
 
-static const char *const arch_names[GW_CRYPTO_ARCH_MAX] = {
+const char *const gw_crypto_arch_names[] = {
 	[GW_CRYPTO_ARCH_AUTO] = "auto",
 	[GW_CRYPTO_ARCH_AVX512] = "avx512",
 	[GW_CRYPTO_ARCH_AVX2] = "avx2",
 	[GW_CRYPTO_ARCH_AVX] = "avx",
 	[GW_CRYPTO_ARCH_SSE] = "sse",
+	[GW_CRYPTO_ARCH_MAX] = NULL,
 };
 
 const char *
 gw_crypto_arch_name(enum gw_crypto_arch arch)
 {
-	return (unsigned int)arch < GW_CRYPTO_ARCH_MAX ? arch_names[arch] : NULL;
+	return (unsigned int)arch < GW_CRYPTO_ARCH_MAX ? gw_crypto_arch_names[arch] : NULL;
 }
 
 int
 gw_crypto_arch_parse(const char *name, enum gw_crypto_arch *arch)
 {
 	for (unsigned int a = 0; name != NULL && a < GW_CRYPTO_ARCH_MAX; a++)
-		if (strcmp(name, arch_names[a]) == 0) {
+		if (strcmp(name, gw_crypto_arch_names[a]) == 0) {
 			*arch = (enum gw_crypto_arch)a;
 			return 0;
 		}

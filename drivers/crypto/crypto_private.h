@@ -20,9 +20,6 @@ struct gw_crypto_session {
 	const struct gw_crypto_engine *engine;
 };
 
-/* supports() of an engine that has every algorithm: the combination is valid. */
-bool gw_crypto_combo_valid(enum gw_cipher cipher, unsigned int key_len, enum gw_auth auth);
-
 /*
  * Constant-time inequality of two ICVs: 0 if equal, 1 otherwise. Eight bytes
  * a step; the empty asm keeps the compiler from ending the loop at the first

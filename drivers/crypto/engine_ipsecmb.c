@@ -63,7 +63,7 @@ mb_lcore_init(unsigned int lcore_id)
 static bool
 mb_supports(enum gw_cipher cipher, unsigned int key_len, enum gw_auth auth)
 {
-	return gw_crypto_combo_valid(cipher, key_len, auth);
+	return gw_crypto_alg_supported(GW_CRYPTO_IPSECMB, cipher, key_len, auth);
 }
 
 /* HMAC: hash one block of key ^ pad; the job continues from that state. */

@@ -160,7 +160,8 @@ ossl_digest_name(enum gw_auth auth)
 static bool
 ossl_supports(enum gw_cipher cipher, unsigned int key_len, enum gw_auth auth)
 {
-	if (ossl_probe() != 0 || !gw_crypto_combo_valid(cipher, key_len, auth))
+	if (ossl_probe() != 0 ||
+	    !gw_crypto_alg_supported(GW_CRYPTO_OPENSSL, cipher, key_len, auth))
 		return false;
 	return cipher != GW_CIPHER_DES_CBC || ossl_legacy;
 }

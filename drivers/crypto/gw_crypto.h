@@ -36,6 +36,16 @@ enum gw_auth {
 #define GW_CRYPTO_MAX_ICV 32
 #define GW_CRYPTO_MAX_IV 16
 
+/*
+ * The algorithm table (crypto_names.c): one row per algorithm with its name
+ * as in the configuration, key length, ESP sizes and the engines that
+ * implement it. Everything below reads it.
+ */
+
+/* Every name, in table order, NULL-terminated: the configuration's choices. */
+extern const char *const gw_cipher_names[];
+extern const char *const gw_auth_names[];
+
 /* Names as in the configuration ("aes-128-gcm", "hmac-sha1-96"): 0 / -EINVAL. */
 int gw_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len);
 int gw_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len);
@@ -101,6 +111,8 @@ enum gw_crypto_arch {
 	GW_CRYPTO_ARCH_MAX
 };
 
+/* "auto", "avx512", "avx2", "avx", "sse" by enum, NULL-terminated. */
+extern const char *const gw_crypto_arch_names[];
 /* "auto", "avx512", "avx2", "avx", "sse"; NULL out of range. */
 const char *gw_crypto_arch_name(enum gw_crypto_arch arch);
 int gw_crypto_arch_parse(const char *name, enum gw_crypto_arch *arch);	/* 0 / -EINVAL */
@@ -136,6 +148,26 @@ struct gw_crypto_engine {
 				unsigned int n);
 };
 
+/* The engines, as the algorithm table's engine columns name them. */
+enum gw_crypto_engine_id {
+	GW_CRYPTO_IPSECMB = 0,
+	GW_CRYPTO_OPENSSL,
+	GW_CRYPTO_ENGINE_MAX
+};
+#define GW_CRYPTO_ENGINE_BIT(id) (1u << (id))
+
+/* "ipsecmb", "openssl" by enum gw_crypto_engine_id, NULL-terminated. */
+extern const char *const gw_crypto_engine_names[];
+
+/*
+ * Does the algorithm table give engine this combination, and is it a valid
+ * ESP transform (gw_crypto_params_valid() with the table's key lengths)?
+ * An engine's supports() starts from this, then adds what only it knows at
+ * run time (a provider that did not load).
+ */
+bool gw_crypto_alg_supported(enum gw_crypto_engine_id engine, enum gw_cipher cipher,
+			     unsigned int key_len, enum gw_auth auth);
+
 /* Registered engines by name: "ipsecmb" (default, also for NULL) and "openssl". */
 const struct gw_crypto_engine *gw_crypto_engine_get(const char *name);
 
@@ -156,7 +188,7 @@ unsigned int gw_auth_key_len(enum gw_auth auth);
 bool gw_crypto_params_valid(const struct gw_crypto_params *p);
 
 /*
- * IPsec-MB per-lcore library copies (notes/ipsec-mb-scaling.md). The
+ * IPsec-MB per-lcore library copies (drivers/crypto/README.md). The
  * "ipsecmb" engine's lcore_init(lcore_id), called on the thread that will
  * process, gives that thread its own dlmopen() copy of libIPSec_MB; threads
  * that never called it use a manager from the normally linked library.

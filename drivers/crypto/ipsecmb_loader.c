@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Per-lcore private copies of libIPSec_MB (notes/ipsec-mb-scaling.md).
+ * Per-lcore private copies of libIPSec_MB (drivers/crypto/README.md, "Per-lcore library copies").
  *
  * IPsec-MB 1.3 stores to a process-wide imb_errno on every call, so workers
  * sharing one copy of the library bounce that cache line on every packet.

@@ -4,7 +4,7 @@
 
 /*
  * IPsec-MB managers: one per thread, from a private dlmopen() copy of the
- * library (per-lcore, see notes/ipsec-mb-scaling.md) or from the normally
+ * library (per-lcore, see drivers/crypto/README.md) or from the normally
  * linked library.
  */
 

@@ -85,15 +85,6 @@ const char *conf_ipaddr_str(const struct gw_ipaddr *a, char *buf, size_t len);
 bool conf_ipaddr_eq(const struct gw_ipaddr *a, const struct gw_ipaddr *b);
 bool conf_prefix_eq(const struct gw_prefix *a, const struct gw_prefix *b);
 
-/* conf_alg.c: configuration names of the algorithms. 0 / -EINVAL. */
-int conf_cipher_parse(const char *name, enum gw_cipher *cipher, unsigned int *key_len);
-int conf_auth_parse(const char *name, enum gw_auth *auth, unsigned int *key_len);
-bool conf_cipher_is_aead(enum gw_cipher cipher);
-const char *conf_cipher_name(enum gw_cipher cipher, unsigned int key_len);	/* or NULL */
-const char *conf_auth_name(enum gw_auth auth);
-extern const char *const conf_cipher_names[];
-extern const char *const conf_auth_names[];
-
 /* conf_value.c: text or libconfig setting -> value, type and range checked. */
 int conf_value_parse(const struct gw_conf_stmt *s, const char *text, struct gw_conf_val *v,
 		     char *reason, size_t len);

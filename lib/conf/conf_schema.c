@@ -22,10 +22,6 @@
 #define LCORE_MAX (RTE_MAX_LCORE - 1)
 
 static const char *const layouts[] = { "run-to-completion", "pipeline", NULL };
-static const char *const engines[] = { "ipsecmb", "openssl", NULL };
-static const char *const arches[] = {	/* enum gw_crypto_arch */
-	"auto", "avx512", "avx2", "avx", "sse", NULL
-};
 static const char *const levels[] = {
 	"error", "warning", "notice", "info", "verbose", "all", NULL
 };
@@ -66,9 +62,10 @@ static const struct gw_conf_stmt schema[] = {
 	  ROOT(dataplane.crypto_lcore), .help = "ESP crypto stage lcore (0 = automatic)" },
 	{ "system.dataplane.pipeline.tx", GW_CONF_UINT, 0, 0, LCORE_MAX,
 	  ROOT(dataplane.tx_lcore), .help = "TX stage lcore (0 = automatic)" },
-	{ "system.dataplane.crypto-engine", GW_CONF_ENUM, 0, 0, 0, "ipsecmb", engines,
-	  .set = conf_set_engine, .get = conf_get_engine, .help = "Software crypto engine" },
-	{ "system.dataplane.crypto-arch", GW_CONF_ENUM, 0, 0, 0, "auto", arches,
+	{ "system.dataplane.crypto-engine", GW_CONF_ENUM, 0, 0, 0, "ipsecmb",
+	  gw_crypto_engine_names, .set = conf_set_engine, .get = conf_get_engine,
+	  .help = "Software crypto engine" },
+	{ "system.dataplane.crypto-arch", GW_CONF_ENUM, 0, 0, 0, "auto", gw_crypto_arch_names,
 	  ROOT(dataplane.crypto_arch),
 	  .help = "IPsec-MB code path: auto (the best for this CPU) or one forced; "
 		  "refused if the CPU lacks a feature it needs (ipsecmb engine only)" },
@@ -168,7 +165,7 @@ static const struct gw_conf_stmt schema[] = {
 	{ "security.ipsec.security-association.encryption", GW_CONF_CONTAINER,
 	  .help = "Encryption" },
 	{ "security.ipsec.security-association.encryption.algorithm", GW_CONF_ENUM,
-	  GW_CONF_F_REQUIRED, 0, 0, NULL, conf_cipher_names, .set = conf_set_enc_alg,
+	  GW_CONF_F_REQUIRED, 0, 0, NULL, gw_cipher_names, .set = conf_set_enc_alg,
 	  .get = conf_get_enc_alg, .help = "Cipher" },
 	{ "security.ipsec.security-association.encryption.key", GW_CONF_KEY, GW_CONF_F_SECRET,
 	  1, GW_CRYPTO_MAX_KEY, .set = conf_set_enc_key,
@@ -177,7 +174,7 @@ static const struct gw_conf_stmt schema[] = {
 	{ "security.ipsec.security-association.authentication", GW_CONF_CONTAINER,
 	  .help = "Integrity (not with an AEAD cipher)" },
 	{ "security.ipsec.security-association.authentication.algorithm", GW_CONF_ENUM,
-	  GW_CONF_F_REQUIRED, 0, 0, NULL, conf_auth_names, .set = conf_set_auth_alg,
+	  GW_CONF_F_REQUIRED, 0, 0, NULL, gw_auth_names, .set = conf_set_auth_alg,
 	  .get = conf_get_auth_alg, .help = "HMAC" },
 	{ "security.ipsec.security-association.authentication.key", GW_CONF_KEY,
 	  GW_CONF_F_SECRET, 1, GW_CRYPTO_MAX_KEY, .set = conf_set_auth_key,

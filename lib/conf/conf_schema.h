@@ -3,7 +3,7 @@
 #define GW_CONF_SCHEMA_H
 
 /*
- * The one schema of the configuration (DESIGN.md section 5). Every statement
+ * The one schema of the configuration (lib/conf/README.md). Every statement
  * the file may hold is one row: its dotted path ("interfaces.unit.family.inet.
  * address"), type, range, default and help text, plus the loader's hooks. The
  * libconfig loader walks the file against this table; the CLI uses the same

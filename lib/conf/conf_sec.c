@@ -46,7 +46,7 @@ int
 conf_set_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
 		 const struct gw_conf_val *v)
 {
-	if (conf_cipher_parse(v->s, &cur_sa(c)->crypto.cipher, &c->sa.enc_key_len) < 0)
+	if (gw_cipher_parse(v->s, &cur_sa(c)->crypto.cipher, &c->sa.enc_key_len) < 0)
 		return conf_fail(c, "unknown algorithm '%s'", v->s);
 	c->sa.enc_name = v->s;
 	return 0;
@@ -56,7 +56,7 @@ int
 conf_set_auth_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
 		  const struct gw_conf_val *v)
 {
-	if (conf_auth_parse(v->s, &cur_sa(c)->crypto.auth, &c->sa.auth_key_len) < 0)
+	if (gw_auth_parse(v->s, &cur_sa(c)->crypto.auth, &c->sa.auth_key_len) < 0)
 		return conf_fail(c, "unknown algorithm '%s'", v->s);
 	c->sa.has_auth_alg = true;
 	return 0;
@@ -120,7 +120,7 @@ check_crypto(struct gw_conf_ctx *c)
 {
 	struct gw_conf_sa *sa = cur_sa(c);
 	const struct gw_crypto_params *p = &sa->crypto;
-	bool aead = conf_cipher_is_aead(p->cipher);
+	bool aead = gw_cipher_is_aead(p->cipher);
 
 	if (!conf_has(c, "encryption"))
 		return conf_fail_at(c, NULL, "missing encryption (algorithm null for none)");
@@ -266,7 +266,7 @@ conf_get_enc_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unuse
 {
 	const struct gw_crypto_params *p = &cur_sa(c)->crypto;
 
-	return get_name(conf_cipher_name(p->cipher, p->cipher_key_len), idx, buf, len);
+	return get_name(gw_cipher_name(p->cipher, p->cipher_key_len), idx, buf, len);
 }
 
 int
@@ -284,7 +284,7 @@ conf_get_auth_alg(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unus
 {
 	enum gw_auth auth = cur_sa(c)->crypto.auth;
 
-	return auth == GW_AUTH_NONE ? 0 : get_name(conf_auth_name(auth), idx, buf, len);
+	return auth == GW_AUTH_NONE ? 0 : get_name(gw_auth_name(auth), idx, buf, len);
 }
 
 int

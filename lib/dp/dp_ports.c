@@ -13,7 +13,7 @@
 #include <rte_lcore.h>
 
 #include "gw_dp.h"
-#include "gw_kif.h"
+#include "apply_net.h"
 #include "gw_log.h"
 #include "dp_priv.h"
 
@@ -196,7 +196,7 @@ setup_tap(struct gw_dp *dp, struct gw_port *p, unsigned int index,
 	rc = rte_eth_dev_start(p->tap_port_id);
 	if (rc != 0)
 		return rc;
-	rc = gw_kif_configure(itf->tap_name, itf);
+	rc = apply_kif(itf->tap_name, itf);
 	if (rc != 0)
 		GW_LOG(general, ERR, "%s: cannot configure kernel interface %s: %s",
 		       itf->name, itf->tap_name, strerror(-rc));

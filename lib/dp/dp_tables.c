@@ -10,7 +10,7 @@
 #include "gw_neigh.h"
 #include "gw_route.h"
 #include "gw_samgr.h"
-#include "gw_kif.h"
+#include "apply_net.h"
 #include "gw_esp.h"
 #include <rte_cycles.h>
 #include "dp_priv.h"
@@ -24,7 +24,7 @@ dp_tables_init(struct gw_dp *dp)
 	if (dp->routes == NULL)
 		return -errno;
 	/* Port indices in the tables are interface indices (dp->ports[]). */
-	rc = gw_route_table_sync_conf(dp->routes, dp->conf, NULL);
+	rc = apply_routes(dp->routes, dp->conf, NULL);
 	if (rc < 0)
 		return rc;
 	dp->neigh = gw_neigh_table_create("gw_neigh", rte_socket_id(), NULL, dp->rcu);
@@ -39,7 +39,7 @@ dp_tables_init(struct gw_dp *dp)
 		if (rc != 0)
 			return rc;
 	}
-	rc = gw_neigh_sync_conf(dp->neigh, dp->conf, NULL);
+	rc = apply_neighbours(dp->neigh, dp->conf, NULL);
 	if (rc != 0)
 		return rc;
 	return dp_ipsec_tables_init(dp);
@@ -145,10 +145,10 @@ gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
 		       "crypto-arch changed (restart to apply)");
 		return -EINVAL;
 	}
-	rc = gw_route_table_sync_conf(dp->routes, conf, NULL);
+	rc = apply_routes(dp->routes, conf, NULL);
 	if (rc < 0)
 		return rc;
-	rc = gw_neigh_sync_conf(dp->neigh, conf, NULL);
+	rc = apply_neighbours(dp->neigh, conf, NULL);
 	if (rc != 0)
 		return rc;
 	rc = gw_samgr_apply_config(dp->samgr, conf);
@@ -161,7 +161,7 @@ gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
 		dp->ports[i].up = !conf->interfaces[i].disable;
 		dp->ports[i].mtu = conf->interfaces[i].mtu;
 		if (dp->ports[i].tap_port_id != UINT16_MAX)
-			gw_kif_configure(conf->interfaces[i].tap_name, &conf->interfaces[i]);
+			apply_kif(conf->interfaces[i].tap_name, &conf->interfaces[i]);
 	}
 	dp->has_ipsec = dp->has_ipsec || conf->nb_sas != 0 || conf->nb_policies != 0;
 	dp->conf = conf;

@@ -4,7 +4,7 @@
 
 /*
  * Time-based anti-replay for group SAs: the IP Delivery Delay Detection
- * header of draft-weis-delay-detection-01 (IP-D3P), DESIGN.md section 3.
+ * header of draft-weis-delay-detection-01 (IP-D3P); lib/esp/README.md.
  *
  * Tunnel mode (draft section 3, figure 5):
  *   outer IP | ESP | D3P | inner IP ... | ESP trailer (next header = D3P) | ICV

@@ -86,7 +86,7 @@ nl_talk(int fd, struct kif_req *r)
 }
 
 static int
-kif_link(int fd, int ifindex, const struct gw_conf_interface *itf, bool up)
+kif_link(int fd, int ifindex, const struct gw_kif_params *kp, bool up)
 {
 	struct kif_req r = { 0 };
 	struct ifinfomsg *ifi = NLMSG_DATA(&r.nh);
@@ -99,12 +99,12 @@ kif_link(int fd, int ifindex, const struct gw_conf_interface *itf, bool up)
 	ifi->ifi_index = ifindex;
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
-	if (itf != NULL && itf->mtu != 0) {
-		mtu = itf->mtu;
+	if (kp != NULL && kp->mtu != 0) {
+		mtu = kp->mtu;
 		ret = nl_attr(&r, IFLA_MTU, &mtu, sizeof(mtu));
 	}
-	if (ret == 0 && itf != NULL && itf->has_mac)
-		ret = nl_attr(&r, IFLA_ADDRESS, &itf->mac, sizeof(itf->mac));
+	if (ret == 0 && kp != NULL && kp->has_mac)
+		ret = nl_attr(&r, IFLA_ADDRESS, &kp->mac, sizeof(kp->mac));
 	return ret != 0 ? ret : nl_talk(fd, &r);
 }
 
@@ -135,12 +135,12 @@ kif_addr(int fd, int type, int ifindex, uint8_t family, uint8_t plen, const void
 }
 
 static bool
-conf_has(const struct gw_conf_interface *itf, uint8_t family, uint8_t plen, const void *addr)
+kif_wants(const struct gw_kif_params *kp, uint8_t family, uint8_t plen, const void *addr)
 {
 	unsigned int i;
 
-	for (i = 0; i < itf->nb_addrs; i++) {
-		const struct gw_prefix *p = &itf->addrs[i];
+	for (i = 0; i < kp->nb_addrs; i++) {
+		const struct gw_prefix *p = &kp->addrs[i];
 
 		if (p->family == family && p->len == plen &&
 		    memcmp(&p->v6, addr, family == AF_INET ? 4 : 16) == 0)
@@ -154,9 +154,9 @@ struct kif_stale {
 	uint8_t addr[16];
 };
 
-/* Addresses on ifindex that itf does not have (kernel link-locals excepted). */
+/* Addresses on ifindex that kp does not have (kernel link-locals excepted). */
 static int
-kif_stale_addrs(int fd, int ifindex, const struct gw_conf_interface *itf,
+kif_stale_addrs(int fd, int ifindex, const struct gw_kif_params *kp,
 		struct kif_stale *out, unsigned int max)
 {
 	struct kif_req r = { 0 };
@@ -197,7 +197,7 @@ kif_stale_addrs(int fd, int ifindex, const struct gw_conf_interface *itf,
 
 				if (a->rta_type != IFA_ADDRESS || RTA_PAYLOAD(a) != alen)
 					continue;
-				if (conf_has(itf, m->ifa_family, m->ifa_prefixlen, ad))
+				if (kif_wants(kp, m->ifa_family, m->ifa_prefixlen, ad))
 					continue;
 				if (m->ifa_family == AF_INET6 && ad[0] == 0xfe &&
 				    (ad[1] & 0xc0) == 0x80)
@@ -214,13 +214,13 @@ kif_stale_addrs(int fd, int ifindex, const struct gw_conf_interface *itf,
 }
 
 int
-gw_kif_configure(const char *ifname, const struct gw_conf_interface *itf)
+gw_kif_configure(const char *ifname, const struct gw_kif_params *kp)
 {
 	struct kif_stale stale[32];
 	int fd, ifindex, ret, nb, i;
 	unsigned int k;
 
-	if (ifname == NULL || itf == NULL)
+	if (ifname == NULL || kp == NULL || (kp->nb_addrs != 0 && kp->addrs == NULL))
 		return -EINVAL;
 	ifindex = (int)if_nametoindex(ifname);
 	if (ifindex == 0)
@@ -228,17 +228,17 @@ gw_kif_configure(const char *ifname, const struct gw_conf_interface *itf)
 	fd = nl_open();
 	if (fd < 0)
 		return fd;
-	ret = kif_link(fd, ifindex, itf, !itf->disable);
+	ret = kif_link(fd, ifindex, kp, kp->up);
 	if (ret != 0) {
-		GW_LOG(general, ERR, "%s: link mtu %u / mac / up: %s", ifname, itf->mtu,
+		GW_LOG(general, ERR, "%s: link mtu %u / mac / up: %s", ifname, kp->mtu,
 		       strerror(-ret));
 		goto out;
 	}
-	nb = kif_stale_addrs(fd, ifindex, itf, stale, RTE_DIM(stale));
+	nb = kif_stale_addrs(fd, ifindex, kp, stale, RTE_DIM(stale));
 	for (i = 0; i < nb; i++)
 		kif_addr(fd, RTM_DELADDR, ifindex, stale[i].family, stale[i].plen, stale[i].addr);
-	for (k = 0; k < itf->nb_addrs; k++) {
-		const struct gw_prefix *p = &itf->addrs[k];
+	for (k = 0; k < kp->nb_addrs; k++) {
+		const struct gw_prefix *p = &kp->addrs[k];
 
 		ret = kif_addr(fd, RTM_NEWADDR, ifindex, p->family, p->len, &p->v6);
 		if (ret != 0) {

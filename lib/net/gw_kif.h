@@ -4,19 +4,33 @@
 
 /*
  * Kernel side of a port (the TAP of the exception path): make the kernel
- * interface carry the configured addresses, MTU and MAC, and set it up or
+ * interface carry the port's addresses, MTU and MAC, and set it up or
  * down, over rtnetlink. Control thread only; needs CAP_NET_ADMIN.
  */
 
-#include "gw_conf.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+
+#include "gw_addr.h"
+
+/* What the kernel interface should look like. */
+struct gw_kif_params {
+	uint16_t mtu;			/* 0 = leave the kernel's */
+	bool up;
+	bool has_mac;
+	struct rte_ether_addr mac;	/* with has_mac */
+	unsigned int nb_addrs;
+	const struct gw_prefix *addrs;	/* IPv4 and IPv6 */
+};
 
 /*
- * Configure ifname from itf: MTU, MAC (when configured), every address of
- * itf (IPv4 and IPv6, added or kept), addresses the configuration no longer
- * has removed (kernel IPv6 link-local addresses are kept), link up unless
- * itf->disable. Returns 0 or -errno (-ENODEV: no such interface).
+ * Configure ifname as p says: MTU, MAC (when given), every address of p
+ * (added or kept), other addresses removed (kernel IPv6 link-local addresses
+ * are kept), link up or down. Returns 0 or -errno (-ENODEV: no such
+ * interface).
  */
-int gw_kif_configure(const char *ifname, const struct gw_conf_interface *itf);
+int gw_kif_configure(const char *ifname, const struct gw_kif_params *p);
 
 /* Set the link up or down. 0 or -errno. */
 int gw_kif_set_up(const char *ifname, bool up);

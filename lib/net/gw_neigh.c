@@ -30,13 +30,13 @@ struct neigh_port {
 	bool set;
 	struct rte_ether_addr mac;
 	unsigned int nb_addrs;
-	struct gw_prefix addrs[GW_CONF_MAX_ADDRS];
+	struct gw_prefix addrs[GW_NEIGH_MAX_PORT_ADDRS];
 };
 
 struct neigh_entry {		/* writer-only companion of words[i] */
 	struct gw_neigh_key key;
 	bool used;
-	bool mark;		/* sync: static entry not (yet) seen in the new conf */
+	bool mark;		/* sync: static entry not (yet) in the new set */
 	uint8_t retries;
 	uint64_t last_seen;
 	uint64_t last_request;
@@ -225,7 +225,8 @@ gw_neigh_port_set(struct gw_neigh_table *t, uint16_t port, const struct rte_ethe
 {
 	struct neigh_port *np;
 
-	if (t == NULL || port >= GW_MAX_PORTS || mac == NULL || nb_addrs > GW_CONF_MAX_ADDRS)
+	if (t == NULL || port >= GW_MAX_PORTS || mac == NULL ||
+	    nb_addrs > GW_NEIGH_MAX_PORT_ADDRS)
 		return -EINVAL;
 	np = &t->ctl->ports[port];
 	np->set = true;
@@ -392,38 +393,30 @@ gw_neigh_lookup(const struct gw_neigh_table *t, uint16_t port, const struct gw_i
 	return word_state(w);
 }
 
-int
-gw_neigh_sync_conf(struct gw_neigh_table *t, const struct gw_config *conf,
-		   const uint16_t *port_ids)
+void
+gw_neigh_sync_begin(struct gw_neigh_table *t)
 {
-	struct gw_neigh_ctl *c;
-	unsigned int i, j;
+	struct gw_neigh_ctl *c = t->ctl;
 	uint32_t idx;
-	int ret;
 
-	if (t == NULL || conf == NULL)
-		return -EINVAL;
-	c = t->ctl;
 	for (idx = 0; idx < c->max; idx++)
 		c->e[idx].mark = c->e[idx].used &&
 			word_state(c->words[idx]) == GW_NEIGH_STATIC;
-	for (i = 0; i < conf->nb_interfaces; i++) {
-		const struct gw_conf_interface *itf = &conf->interfaces[i];
-		uint16_t port = port_ids != NULL ? port_ids[i] : (uint16_t)i;
+}
 
-		for (j = 0; j < itf->nb_arp; j++) {
-			ret = gw_neigh_add_static(t, port, &itf->arp[j].addr, &itf->arp[j].mac);
-			if (ret != 0) {
-				GW_LOG(database, ERR, "static neighbour on %s: %s", itf->name,
-				       strerror(-ret));
-				return ret;
-			}
-		}
-	}
+unsigned int
+gw_neigh_sync_end(struct gw_neigh_table *t)
+{
+	struct gw_neigh_ctl *c = t->ctl;
+	unsigned int removed = 0;
+	uint32_t idx;
+
 	for (idx = 0; idx < c->max; idx++)
-		if (c->e[idx].used && c->e[idx].mark)
+		if (c->e[idx].used && c->e[idx].mark) {
 			neigh_remove(t, idx);
-	return 0;
+			removed++;
+		}
+	return removed;
 }
 
 /* ---- requests and ageing ---- */

@@ -29,9 +29,9 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "gw_addr.h"
 #include "gw_common.h"
 #include "gw_stats.h"
-#include "gw_conf.h"
 
 enum gw_neigh_state {
 	GW_NEIGH_NONE = 0,
@@ -51,6 +51,8 @@ struct gw_neigh_key {
 #define GW_NEIGH_MAC_MASK ((UINT64_C(1) << 48) - 1)
 
 struct gw_neigh_ctl;
+
+#define GW_NEIGH_MAX_PORT_ADDRS 8	/* addresses per port gw_neigh_port_set() takes */
 
 struct gw_neigh_table {
 	struct rte_hash *hash;		/* key -> (void *)(index + 1) */
@@ -105,12 +107,13 @@ int gw_neigh_learn(struct gw_neigh_table *t, uint16_t port, const struct gw_ipad
 		   const struct rte_ether_addr *mac, bool create, uint64_t now);
 
 /*
- * Static entries of conf (interface i is port port_ids[i] or i): added or
- * updated; static entries no longer configured are deleted. Dynamic entries
- * stay. Returns 0 or -errno.
+ * Replacing the static entries as a whole (a configuration commit):
+ * gw_neigh_sync_begin() marks every static entry stale, gw_neigh_add_static()
+ * adds or keeps one (no longer stale), gw_neigh_sync_end() deletes the static
+ * entries still stale and returns how many. Dynamic entries stay. Control thread.
  */
-int gw_neigh_sync_conf(struct gw_neigh_table *t, const struct gw_config *conf,
-		       const uint16_t *port_ids);
+void gw_neigh_sync_begin(struct gw_neigh_table *t);
+unsigned int gw_neigh_sync_end(struct gw_neigh_table *t);
 
 /*
  * Control thread, periodically (e.g. every 100 ms) with the TSC: drain the

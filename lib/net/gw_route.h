@@ -32,9 +32,9 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include "gw_addr.h"
 #include "gw_common.h"
 #include "gw_stats.h"
-#include "gw_conf.h"
 
 enum gw_route_kind {
 	GW_ROUTE_NONE = 0,	/* no route */
@@ -126,16 +126,33 @@ int gw_route_add_interface_addr(struct gw_route_table *t, uint16_t port,
 int gw_route_del_interface_addr(struct gw_route_table *t, const struct gw_prefix *addr);
 
 /*
- * Make the table match conf: direct and local routes of every enabled
- * interface (interface i is DPDK port port_ids[i], or i with port_ids NULL),
- * then the static routes. A static next hop resolves through the direct
- * routes (or the interface the route names); one that does not resolve is
- * skipped with a warning, as Junos keeps it hidden. Routes not in conf are
- * deleted, routes that did not change are not touched. Returns the number of
- * static routes skipped, or -errno.
+ * Replacing the table as a whole (a configuration commit; later a routing
+ * protocol's full table), touching only what changed: gw_route_sync_begin()
+ * marks every route stale; each route of the new table is then added with
+ * gw_route_sync_add() or gw_route_sync_interface_addr() (a route that did
+ * not change keeps its LPM rule and is no longer stale; a stale route of
+ * another source for the same prefix gives way); gw_route_sync_end()
+ * deletes the routes still stale and returns how many. Control thread.
  */
-int gw_route_table_sync_conf(struct gw_route_table *t, const struct gw_config *conf,
-			     const uint16_t *port_ids);
+void gw_route_sync_begin(struct gw_route_table *t);
+/* As gw_route_add(); 0, -EINVAL, -EEXIST (a route of the new table), -ENOSPC. */
+int gw_route_sync_add(struct gw_route_table *t, const struct gw_prefix *prefix,
+		      enum gw_route_source source, const struct gw_route_nh *nh);
+/*
+ * An interface address: the local /32 or /128 route to port, and the
+ * direct route of its subnet (none for a host prefix or an IPv6 link-local
+ * subnet, which exists on every port). 0 or as gw_route_sync_add().
+ */
+int gw_route_sync_interface_addr(struct gw_route_table *t, uint16_t port,
+				 const struct gw_prefix *addr);
+unsigned int gw_route_sync_end(struct gw_route_table *t);
+
+/*
+ * Port of the longest direct (connected) route covering ip, stale routes of
+ * a sync in progress excluded: how a static route's next hop resolves.
+ * The port, or -ENETUNREACH.
+ */
+int gw_route_direct_port(const struct gw_route_table *t, const struct gw_ipaddr *ip);
 
 /* Visit every route (control thread: "show route"). cb returns non-zero to stop. */
 typedef int (*gw_route_walk_cb)(const struct gw_prefix *prefix, enum gw_route_source source,

@@ -11,7 +11,7 @@ struct gw_route_rule {
 	uint32_t nh;			/* index into nh[] */
 	uint8_t source;			/* enum gw_route_source */
 	bool used;
-	bool mark;			/* sync: not (yet) seen in the new conf */
+	bool mark;			/* sync: stale, not (yet) in the new table */
 };
 
 struct gw_route_ctl {

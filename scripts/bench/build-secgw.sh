@@ -2,7 +2,7 @@
 # Build DPDK's ipsec-secgw example from Debian's dpdk-doc package (third-party
 # code: fetched at bench time, built under OUTDIR, never committed).
 #   scripts/bench/build-secgw.sh OUTDIR      -> OUTDIR/ipsec-secgw/build/ipsec-secgw
-# The one change (notes/bench-method.md): rxmode.offloads CHECKSUM -> 0, which
+# The one change (scripts/bench/README.md): rxmode.offloads CHECKSUM -> 0, which
 # software vdevs (net_pcap, net_null) do not offer.
 set -euo pipefail
 out=$(realpath -m "$1")

@@ -286,7 +286,7 @@ def main(path):
         p("")
         p("Two pinned threads on a 2-core VM:"
           " the shared `imb_errno` line moves between only two cores, so the difference is small"
-          " and noisy here; notes/ipsec-mb-scaling.md has the 8-16-core figures.")
+          " and noisy here; drivers/crypto/README.md has the 8-16-core figures.")
     print("\n".join(out))
 
 

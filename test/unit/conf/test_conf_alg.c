@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/conf keeps its own algorithm-name table (it is built before
- * drivers/crypto). Check that it agrees with drivers/crypto: every
- * cipher x authentication pair the schema offers, keyed with the lengths
+ * lib/conf takes its algorithm names from drivers/crypto's algorithm table.
+ * Check that the loader's own cross-checks agree with it: every cipher x
+ * authentication pair the schema offers, keyed with the lengths
  * gw_cipher_parse()/gw_auth_parse() give, loads exactly when
  * gw_crypto_params_valid() accepts it, and loads to the same enums. The
  * crypto-arch choices likewise name drivers/crypto's code paths.

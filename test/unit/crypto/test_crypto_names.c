@@ -44,6 +44,10 @@ test_cipher_names(void)
 	CHECK_EQ(gw_cipher_parse(NULL, &c, &k), -EINVAL);
 	CHECK(gw_cipher_name(GW_CIPHER_AES_CBC, 20) == NULL);
 	CHECK(gw_cipher_name(GW_CIPHER_MAX, 16) == NULL);
+	/* the configuration's choices: every row, in table order */
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(gw_cipher_names[i] != NULL && strcmp(gw_cipher_names[i], t[i].name) == 0);
+	CHECK(gw_cipher_names[i] == NULL);
 }
 
 static void
@@ -74,6 +78,9 @@ test_auth_names(void)
 	}
 	CHECK_EQ(gw_auth_parse("hmac-sha256", &a, &k), -EINVAL);
 	CHECK(gw_auth_name(GW_AUTH_MAX) == NULL);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(gw_auth_names[i] != NULL && strcmp(gw_auth_names[i], t[i].name) == 0);
+	CHECK(gw_auth_names[i] == NULL);
 }
 
 static void
@@ -84,6 +91,32 @@ test_engines(void)
 	CHECK(gw_crypto_engine_get(NULL) == gw_crypto_engine_get("ipsecmb"));
 	CHECK(gw_crypto_engine_get("aesni_mb") == NULL);
 	CHECK(strcmp(gw_crypto_engine_get("openssl")->name, "openssl") == 0);
+	for (unsigned int e = 0; e < GW_CRYPTO_ENGINE_MAX; e++)
+		CHECK(strcmp(gw_crypto_engine_get(gw_crypto_engine_names[e])->name,
+			     gw_crypto_engine_names[e]) == 0);
+	CHECK(gw_crypto_engine_names[GW_CRYPTO_ENGINE_MAX] == NULL);
+	for (unsigned int a = 0; a < GW_CRYPTO_ARCH_MAX; a++)
+		CHECK(strcmp(gw_crypto_arch_names[a], gw_crypto_arch_name(a)) == 0);
+	CHECK(gw_crypto_arch_names[GW_CRYPTO_ARCH_MAX] == NULL);
+}
+
+/* The table's engine columns and the ESP rules behind gw_crypto_alg_supported(). */
+static void
+test_alg_supported(void)
+{
+	for (unsigned int e = 0; e < GW_CRYPTO_ENGINE_MAX; e++) {
+		CHECK(gw_crypto_alg_supported(e, GW_CIPHER_AES_GCM16, 20, GW_AUTH_NONE));
+		CHECK(gw_crypto_alg_supported(e, GW_CIPHER_AES_CBC, 16, GW_AUTH_HMAC_SHA1_96));
+		CHECK(gw_crypto_alg_supported(e, GW_CIPHER_NULL, 0, GW_AUTH_HMAC_SHA256_128));
+		/* AEAD with an HMAC, CBC without one, NULL+none, a wrong key length */
+		CHECK(!gw_crypto_alg_supported(e, GW_CIPHER_AES_GCM16, 20, GW_AUTH_HMAC_SHA1_96));
+		CHECK(!gw_crypto_alg_supported(e, GW_CIPHER_AES_CBC, 16, GW_AUTH_NONE));
+		CHECK(!gw_crypto_alg_supported(e, GW_CIPHER_NULL, 0, GW_AUTH_NONE));
+		CHECK(!gw_crypto_alg_supported(e, GW_CIPHER_AES_CBC, 20, GW_AUTH_HMAC_SHA1_96));
+		CHECK(!gw_crypto_alg_supported(e, GW_CIPHER_MAX, 16, GW_AUTH_HMAC_SHA1_96));
+	}
+	CHECK(!gw_crypto_alg_supported(GW_CRYPTO_ENGINE_MAX, GW_CIPHER_AES_GCM16, 20,
+				       GW_AUTH_NONE));
 }
 
 int
@@ -92,5 +125,6 @@ main(void)
 	GW_RUN(test_cipher_names);
 	GW_RUN(test_auth_names);
 	GW_RUN(test_engines);
+	GW_RUN(test_alg_supported);
 	return gw_test_result();
 }

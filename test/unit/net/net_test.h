@@ -13,7 +13,7 @@
 #include <rte_mbuf.h>
 
 #include "gw_common.h"
-#include "gw_conf.h"
+#include "gw_addr.h"
 
 /* EAL with no hugepages and a per-test, per-process file prefix. */
 static inline int

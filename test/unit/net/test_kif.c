@@ -32,13 +32,15 @@ show(void)
 static void
 test_configure(void)
 {
-	struct gw_conf_interface itf = { .mtu = 1400, .has_mac = true,
-					 .mac = {{ 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 }} };
+	struct gw_prefix addrs[3] = {
+		net_test_prefix("192.0.2.1/24"),
+		net_test_prefix("2001:db8::1/64"),
+		net_test_prefix("10.9.9.9/32"),
+	};
+	struct gw_kif_params itf = { .mtu = 1400, .up = true, .has_mac = true,
+				     .mac = {{ 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 }},
+				     .nb_addrs = 3, .addrs = addrs };
 
-	itf.nb_addrs = 3;
-	itf.addrs[0] = net_test_prefix("192.0.2.1/24");
-	itf.addrs[1] = net_test_prefix("2001:db8::1/64");
-	itf.addrs[2] = net_test_prefix("10.9.9.9/32");
 	CHECK_EQ(gw_kif_configure("utkif0", &itf), 0);
 	show();
 	CHECK(strstr(out, "\"mtu\":1400") != NULL);
@@ -50,10 +52,10 @@ test_configure(void)
 
 	/* again, idempotent; then change: one address gone, one new, MTU, down */
 	CHECK_EQ(gw_kif_configure("utkif0", &itf), 0);
-	itf.addrs[0] = net_test_prefix("198.51.100.1/25");
+	addrs[0] = net_test_prefix("198.51.100.1/25");
 	itf.nb_addrs = 2;
 	itf.mtu = 1500;
-	itf.disable = true;
+	itf.up = false;
 	CHECK_EQ(gw_kif_configure("utkif0", &itf), 0);
 	show();
 	CHECK(strstr(out, "192.0.2.1") == NULL);

@@ -146,7 +146,6 @@ test_v6_retries(void)
 static void
 test_sync_and_burst(void)
 {
-	struct gw_config *c = calloc(1, sizeof(*c));
 	struct gw_neigh_table *t = make(NULL, 64);
 	static struct net_test_mbuf b[3];
 	struct rte_mbuf *pkts[3];
@@ -155,16 +154,16 @@ test_sync_and_burst(void)
 	struct gw_ipaddr a = net_test_ip("192.0.2.77"), a6 = net_test_ip("2001:db8::77");
 	unsigned int i;
 
-	CHECK(t != NULL && c != NULL);
-	if (t == NULL || c == NULL)
+	struct gw_ipaddr l = net_test_ip("192.0.2.90");
+
+	CHECK(t != NULL);
+	if (t == NULL)
 		return;
-	c->nb_interfaces = 1;
-	c->interfaces[0].nb_arp = 2;
-	c->interfaces[0].arp[0].addr = a;
-	c->interfaces[0].arp[0].mac = mac_a;
-	c->interfaces[0].arp[1].addr = a6;
-	c->interfaces[0].arp[1].mac = mac_b;
-	CHECK_EQ(gw_neigh_sync_conf(t, c, (const uint16_t[]){ 2 }), 0);
+	gw_neigh_sync_begin(t);
+	CHECK_EQ(gw_neigh_add_static(t, 2, &a, &mac_a), 0);
+	CHECK_EQ(gw_neigh_add_static(t, 2, &a6, &mac_b), 0);
+	CHECK_EQ(gw_neigh_sync_end(t), 0);
+	CHECK_EQ(gw_neigh_learn(t, 2, &l, &mac_b, true, 0), 0);
 	CHECK_EQ(gw_neigh_lookup(t, 2, &a, NULL), GW_NEIGH_STATIC);
 	CHECK_EQ(gw_neigh_lookup(t, 2, &a6, NULL), GW_NEIGH_STATIC);
 
@@ -186,12 +185,14 @@ test_sync_and_burst(void)
 	CHECK(rte_is_same_ether_addr(rte_pktmbuf_mtod(pkts[1], struct rte_ether_addr *), &mac_b));
 	CHECK_EQ(gw_meta(pkts[2])->drop, GW_DROP_NEIGH_UNRESOLVED);
 
-	c->interfaces[0].nb_arp = 1;
-	CHECK_EQ(gw_neigh_sync_conf(t, c, (const uint16_t[]){ 2 }), 0);
+	/* a second set without a6: a6 goes, the learned entry stays */
+	gw_neigh_sync_begin(t);
+	CHECK_EQ(gw_neigh_add_static(t, 2, &a, &mac_a), 0);
+	CHECK_EQ(gw_neigh_sync_end(t), 1);
 	CHECK_EQ(gw_neigh_lookup(t, 2, &a, NULL), GW_NEIGH_STATIC);
 	CHECK_EQ(gw_neigh_lookup(t, 2, &a6, NULL), GW_NEIGH_NONE);
+	CHECK_EQ(gw_neigh_lookup(t, 2, &l, NULL), GW_NEIGH_REACHABLE);
 	gw_neigh_table_free(t);
-	free(c);
 }
 
 /* With RCU: indexes of deleted entries come back after the grace period. */

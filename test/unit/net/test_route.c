@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Route table: kinds, longest match, defaults, conf sync, burst lookup, RCU. */
+/* Route table: kinds, longest match, defaults, table sync, burst lookup, RCU. */
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -7,35 +7,7 @@
 
 #include "gw_test.h"
 #include "net_test.h"
-#include "gw_route.h"
-
-static struct gw_route_table *
-make(struct rte_rcu_qsbr *v)
-{
-	static int n;
-	char name[32];
-	struct gw_route_params p = { .max_rules4 = 256, .max_rules6 = 256, .tbl8s6 = 256,
-				     .max_nh = 64 };
-
-	snprintf(name, sizeof(name), "rt%d", n++);
-	return gw_route_table_create(name, SOCKET_ID_ANY, &p, v);
-}
-
-static enum gw_route_kind
-look(const struct gw_route_table *t, const char *ip, struct gw_route_result *r)
-{
-	struct gw_ipaddr a = net_test_ip(ip);
-
-	return gw_route_lookup(t, &a, r);
-}
-
-static bool
-nh_is(const struct gw_route_result *r, const char *ip)
-{
-	struct gw_ipaddr a = net_test_ip(ip);
-
-	return a.family == AF_INET ? r->nh4 == a.v4.s_addr : memcmp(r->nh6, &a.v6, 16) == 0;
-}
+#include "route_test.h"
 
 static struct gw_route_nh
 via(const char *gw, uint16_t port)
@@ -50,7 +22,7 @@ via(const char *gw, uint16_t port)
 static void
 test_basic(void)
 {
-	struct gw_route_table *t = make(NULL);
+	struct gw_route_table *t = route_test_table(NULL);
 	struct gw_route_result r;
 	struct gw_prefix p;
 	struct gw_route_nh nh;
@@ -66,18 +38,18 @@ test_basic(void)
 	CHECK_EQ(gw_route_add_interface_addr(t, 0, &p), 0);
 	CHECK_EQ(gw_route_count(t), 6);
 
-	CHECK_EQ(look(t, "192.0.2.55", &r), GW_ROUTE_FORWARD);
+	CHECK_EQ(route_test_look(t, "192.0.2.55", &r), GW_ROUTE_FORWARD);
 	CHECK_EQ(r.port, 0);
-	CHECK(nh_is(&r, "192.0.2.55"));
-	CHECK_EQ(look(t, "192.0.2.1", &r), GW_ROUTE_LOCAL);
+	CHECK(route_test_nh_is(&r, "192.0.2.55"));
+	CHECK_EQ(route_test_look(t, "192.0.2.1", &r), GW_ROUTE_LOCAL);
 	CHECK_EQ(r.port, 0);
-	CHECK_EQ(look(t, "198.51.100.9", &r), GW_ROUTE_FORWARD);
+	CHECK_EQ(route_test_look(t, "198.51.100.9", &r), GW_ROUTE_FORWARD);
 	CHECK_EQ(r.port, 1);
-	CHECK_EQ(look(t, "10.1.2.3", &r), GW_ROUTE_NONE);
-	CHECK_EQ(look(t, "2001:db8::99", &r), GW_ROUTE_FORWARD);
-	CHECK(nh_is(&r, "2001:db8::99"));
-	CHECK_EQ(look(t, "2001:db8::1", &r), GW_ROUTE_LOCAL);
-	CHECK_EQ(look(t, "2001:db9::1", &r), GW_ROUTE_NONE);
+	CHECK_EQ(route_test_look(t, "10.1.2.3", &r), GW_ROUTE_NONE);
+	CHECK_EQ(route_test_look(t, "2001:db8::99", &r), GW_ROUTE_FORWARD);
+	CHECK(route_test_nh_is(&r, "2001:db8::99"));
+	CHECK_EQ(route_test_look(t, "2001:db8::1", &r), GW_ROUTE_LOCAL);
+	CHECK_EQ(route_test_look(t, "2001:db9::1", &r), GW_ROUTE_NONE);
 
 	/* statics, longest match, host bits ignored, discard, defaults */
 	p = net_test_prefix("10.1.2.3/8");
@@ -93,14 +65,14 @@ test_basic(void)
 	nh = via("2001:db8::fe", 0);
 	CHECK_EQ(gw_route_add(t, &p, GW_ROUTE_SRC_STATIC, &nh), 0);
 
-	CHECK_EQ(look(t, "10.200.0.1", &r), GW_ROUTE_FORWARD);
+	CHECK_EQ(route_test_look(t, "10.200.0.1", &r), GW_ROUTE_FORWARD);
 	CHECK_EQ(r.port, 1);
-	CHECK(nh_is(&r, "198.51.100.254"));
-	CHECK_EQ(look(t, "10.9.1.1", &r), GW_ROUTE_DISCARD);
-	CHECK_EQ(look(t, "8.8.8.8", &r), GW_ROUTE_FORWARD);
-	CHECK(nh_is(&r, "192.0.2.254"));
-	CHECK_EQ(look(t, "2001:4860::1", &r), GW_ROUTE_FORWARD);
-	CHECK(nh_is(&r, "2001:db8::fe"));
+	CHECK(route_test_nh_is(&r, "198.51.100.254"));
+	CHECK_EQ(route_test_look(t, "10.9.1.1", &r), GW_ROUTE_DISCARD);
+	CHECK_EQ(route_test_look(t, "8.8.8.8", &r), GW_ROUTE_FORWARD);
+	CHECK(route_test_nh_is(&r, "192.0.2.254"));
+	CHECK_EQ(route_test_look(t, "2001:4860::1", &r), GW_ROUTE_FORWARD);
+	CHECK(route_test_nh_is(&r, "2001:db8::fe"));
 
 	/* a static route cannot replace a direct one */
 	p = net_test_prefix("192.0.2.0/24");
@@ -117,20 +89,20 @@ test_basic(void)
 	p = net_test_prefix("10.0.0.0/8");
 	nh = via("198.51.100.253", 1);
 	CHECK_EQ(gw_route_add(t, &p, GW_ROUTE_SRC_STATIC, &nh), 0);
-	CHECK_EQ(look(t, "10.200.0.1", &r), GW_ROUTE_FORWARD);
-	CHECK(nh_is(&r, "198.51.100.253"));
+	CHECK_EQ(route_test_look(t, "10.200.0.1", &r), GW_ROUTE_FORWARD);
+	CHECK(route_test_nh_is(&r, "198.51.100.253"));
 	CHECK_EQ(gw_route_del(t, &p), 0);
 	CHECK_EQ(gw_route_del(t, &p), -ENOENT);
-	CHECK_EQ(look(t, "10.200.0.1", &r), GW_ROUTE_FORWARD);	/* default now */
-	CHECK(nh_is(&r, "192.0.2.254"));
+	CHECK_EQ(route_test_look(t, "10.200.0.1", &r), GW_ROUTE_FORWARD);	/* default now */
+	CHECK(route_test_nh_is(&r, "192.0.2.254"));
 	p = net_test_prefix("0.0.0.0/0");
 	CHECK_EQ(gw_route_del(t, &p), 0);
-	CHECK_EQ(look(t, "10.200.0.1", &r), GW_ROUTE_NONE);
+	CHECK_EQ(route_test_look(t, "10.200.0.1", &r), GW_ROUTE_NONE);
 	p = net_test_prefix("2001:db8::1/64");
 	CHECK_EQ(gw_route_del_interface_addr(t, &p), 0);
-	CHECK_EQ(look(t, "2001:db8::99", &r), GW_ROUTE_FORWARD);	/* ::/0 */
-	CHECK(nh_is(&r, "2001:db8::fe"));
-	CHECK_EQ(look(t, "2001:db8::1", &r), GW_ROUTE_FORWARD);
+	CHECK_EQ(route_test_look(t, "2001:db8::99", &r), GW_ROUTE_FORWARD);	/* ::/0 */
+	CHECK(route_test_nh_is(&r, "2001:db8::fe"));
+	CHECK_EQ(route_test_look(t, "2001:db8::1", &r), GW_ROUTE_FORWARD);
 	gw_route_table_free(t);
 }
 
@@ -138,7 +110,7 @@ test_basic(void)
 static void
 test_nh_sharing(void)
 {
-	struct gw_route_table *t = make(NULL);
+	struct gw_route_table *t = route_test_table(NULL);
 	struct gw_route_nh nh = via("192.0.2.254", 0);
 	struct gw_prefix p;
 	unsigned int round, i;
@@ -172,90 +144,72 @@ test_nh_sharing(void)
 	gw_route_table_free(t);
 }
 
-static int
-count_cb(const struct gw_prefix *p, enum gw_route_source s, const struct gw_route_nh *nh,
-	 void *arg)
-{
-	unsigned int *n = arg;
-
-	RTE_SET_USED(p);
-	RTE_SET_USED(nh);
-	n[s]++;
-	return 0;
-}
-
+/* Replacing the table as a whole: what stays, what gives way, what goes. */
 static void
-test_sync_conf(void)
+test_sync(void)
 {
-	struct gw_config *c = calloc(1, sizeof(*c));
-	struct gw_route_table *t = make(NULL);
+	struct gw_route_table *t = route_test_table(NULL);
 	struct gw_route_result r;
 	unsigned int n[3] = { 0 };
-	uint16_t ports[2] = { 3, 5 };
+	struct gw_prefix p;
+	struct gw_route_nh nh;
+	struct gw_ipaddr a;
 
-	CHECK(t != NULL && c != NULL);
-	if (t == NULL || c == NULL)
+	CHECK(t != NULL);
+	if (t == NULL)
 		return;
-	c->nb_interfaces = 2;
-	snprintf(c->interfaces[0].name, GW_IFNAME_LEN, "ge-0/0/0");
-	c->interfaces[0].nb_addrs = 3;
-	c->interfaces[0].addrs[0] = net_test_prefix("192.0.2.1/24");
-	c->interfaces[0].addrs[1] = net_test_prefix("2001:db8::1/64");
-	c->interfaces[0].addrs[2] = net_test_prefix("fe80::1/64");
-	snprintf(c->interfaces[1].name, GW_IFNAME_LEN, "ge-0/0/1");
-	c->interfaces[1].nb_addrs = 1;
-	c->interfaces[1].addrs[0] = net_test_prefix("198.51.100.1/24");
-	c->nb_routes = 5;
-	c->routes[0].prefix = net_test_prefix("0.0.0.0/0");
-	c->routes[0].next_hop = net_test_ip("198.51.100.254");
-	c->routes[1].prefix = net_test_prefix("10.0.0.0/8");
-	c->routes[1].discard = true;
-	c->routes[2].prefix = net_test_prefix("172.16.0.0/12");
-	c->routes[2].next_hop = net_test_ip("203.0.113.1");	/* unreachable */
-	c->routes[3].prefix = net_test_prefix("2001:db8:99::/48");
-	c->routes[3].next_hop = net_test_ip("2001:db8::2");
-	c->routes[4].prefix = net_test_prefix("172.20.0.0/16");
-	c->routes[4].next_hop = net_test_ip("203.0.113.2");
-	snprintf(c->routes[4].interface, GW_IFNAME_LEN, "ge-0/0/1");	/* qualified */
-
-	CHECK_EQ(gw_route_table_sync_conf(t, c, ports), 1);
-	gw_route_walk(t, count_cb, n);
-	CHECK_EQ(n[GW_ROUTE_SRC_LOCAL], 4);
-	CHECK_EQ(n[GW_ROUTE_SRC_DIRECT], 3);	/* no fe80::/64 */
-	CHECK_EQ(n[GW_ROUTE_SRC_STATIC], 4);
-	CHECK_EQ(look(t, "8.8.8.8", &r), GW_ROUTE_FORWARD);
+	gw_route_sync_begin(t);
+	p = net_test_prefix("192.0.2.1/24");
+	CHECK_EQ(gw_route_sync_interface_addr(t, 3, &p), 0);
+	p = net_test_prefix("fe80::1/64");
+	CHECK_EQ(gw_route_sync_interface_addr(t, 3, &p), 0);
+	p = net_test_prefix("198.51.100.1/24");
+	CHECK_EQ(gw_route_sync_interface_addr(t, 5, &p), 0);
+	a = net_test_ip("192.0.2.9");
+	CHECK_EQ(gw_route_direct_port(t, &a), 3);
+	a = net_test_ip("203.0.113.1");
+	CHECK_EQ(gw_route_direct_port(t, &a), -ENETUNREACH);
+	p = net_test_prefix("0.0.0.0/0");
+	nh = via("198.51.100.254", 5);
+	CHECK_EQ(gw_route_sync_add(t, &p, GW_ROUTE_SRC_STATIC, &nh), 0);
+	/* a static route on a prefix the new table has as direct: refused */
+	p = net_test_prefix("192.0.2.0/24");
+	CHECK_EQ(gw_route_sync_add(t, &p, GW_ROUTE_SRC_STATIC, &nh), -EEXIST);
+	CHECK_EQ(gw_route_sync_end(t), 0);
+	gw_route_walk(t, route_test_count_cb, n);
+	CHECK_EQ(n[GW_ROUTE_SRC_LOCAL], 3);
+	CHECK_EQ(n[GW_ROUTE_SRC_DIRECT], 2);	/* no fe80::/64 */
+	CHECK_EQ(n[GW_ROUTE_SRC_STATIC], 1);
+	CHECK_EQ(route_test_look(t, "8.8.8.8", &r), GW_ROUTE_FORWARD);
 	CHECK_EQ(r.port, 5);
-	CHECK_EQ(look(t, "10.0.0.1", &r), GW_ROUTE_DISCARD);
-	CHECK_EQ(look(t, "172.16.0.1", &r), GW_ROUTE_FORWARD);	/* default */
-	CHECK_EQ(look(t, "172.20.0.1", &r), GW_ROUTE_FORWARD);
-	CHECK_EQ(r.port, 5);
-	CHECK(nh_is(&r, "203.0.113.2"));
-	CHECK_EQ(look(t, "2001:db8:99::1", &r), GW_ROUTE_FORWARD);
-	CHECK_EQ(r.port, 3);
-	CHECK_EQ(look(t, "fe80::1", &r), GW_ROUTE_LOCAL);
+	CHECK_EQ(route_test_look(t, "fe80::1", &r), GW_ROUTE_LOCAL);
 
-	/* second commit: drop ge-0/0/1's address and the default, add a route */
-	c->interfaces[1].nb_addrs = 0;
-	c->routes[0].prefix = net_test_prefix("192.168.0.0/16");
-	c->routes[0].next_hop = net_test_ip("192.0.2.9");
-	CHECK_EQ(gw_route_table_sync_conf(t, c, ports), 1);
-	CHECK_EQ(look(t, "8.8.8.8", &r), GW_ROUTE_NONE);
-	CHECK_EQ(look(t, "198.51.100.1", &r), GW_ROUTE_NONE);
-	CHECK_EQ(look(t, "192.168.3.3", &r), GW_ROUTE_FORWARD);
-	CHECK_EQ(r.port, 3);
-	CHECK_EQ(look(t, "172.20.0.1", &r), GW_ROUTE_FORWARD);	/* qualified stays */
-	/* same conf again: nothing changes */
-	CHECK_EQ(gw_route_table_sync_conf(t, c, ports), 1);
-	CHECK_EQ(gw_route_count(t), 4 - 1 + 3 - 1 + 4);
+	/* second table: 198.51.100.1 gone, its subnet now a discard route */
+	gw_route_sync_begin(t);
+	a = net_test_ip("192.0.2.9");
+	CHECK_EQ(gw_route_direct_port(t, &a), -ENETUNREACH);	/* stale until re-added */
+	p = net_test_prefix("192.0.2.1/24");
+	CHECK_EQ(gw_route_sync_interface_addr(t, 3, &p), 0);
+	CHECK_EQ(gw_route_direct_port(t, &a), 3);
+	p = net_test_prefix("fe80::1/64");
+	CHECK_EQ(gw_route_sync_interface_addr(t, 3, &p), 0);
+	p = net_test_prefix("198.51.100.0/24");
+	nh = (struct gw_route_nh){ .kind = GW_ROUTE_DISCARD, .family = AF_INET };
+	CHECK_EQ(gw_route_sync_add(t, &p, GW_ROUTE_SRC_STATIC, &nh), 0);	/* gives way */
+	CHECK_EQ(gw_route_sync_end(t), 2);	/* 198.51.100.1/32 and the default */
+	CHECK_EQ(route_test_look(t, "198.51.100.7", &r), GW_ROUTE_DISCARD);
+	CHECK_EQ(route_test_look(t, "198.51.100.1", &r), GW_ROUTE_DISCARD);
+	CHECK_EQ(route_test_look(t, "8.8.8.8", &r), GW_ROUTE_NONE);
+	CHECK_EQ(route_test_look(t, "192.0.2.9", &r), GW_ROUTE_FORWARD);
+	CHECK_EQ(gw_route_count(t), 2 + 1 + 1);
 	gw_route_table_free(t);
-	free(c);
 }
 
 static void
 test_burst(void)
 {
 	static struct net_test_mbuf b[4];
-	struct gw_route_table *t = make(NULL);
+	struct gw_route_table *t = route_test_table(NULL);
 	struct rte_mbuf *pkts[4];
 	uint8_t f[128];
 	struct gw_prefix p;
@@ -406,7 +360,7 @@ test_rcu(void)
 
 	qv = rte_zmalloc("qsbr", sz, RTE_CACHE_LINE_SIZE);
 	CHECK(qv != NULL && rte_rcu_qsbr_init(qv, RTE_MAX_LCORE) == 0);
-	t = make(qv);
+	t = route_test_table(qv);
 	CHECK(t != NULL);
 	worker = rte_get_next_lcore(-1, 1, 0);
 	if (t == NULL || worker >= RTE_MAX_LCORE)
@@ -453,7 +407,7 @@ main(void)
 	}
 	GW_RUN(test_basic);
 	GW_RUN(test_nh_sharing);
-	GW_RUN(test_sync_conf);
+	GW_RUN(test_sync);
 	GW_RUN(test_burst);
 	GW_RUN(test_own_src);
 	GW_RUN(test_rcu);

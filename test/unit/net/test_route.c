@@ -272,7 +272,7 @@ src_own(const struct gw_route_table *t, const char *src)
 static void
 test_own_src(void)
 {
-	struct gw_route_table *t = make(NULL);
+	struct gw_route_table *t = route_test_table(NULL);
 	struct gw_prefix a4 = net_test_prefix("192.0.2.1/24");
 	struct gw_prefix a6 = net_test_prefix("2001:db8::1/64");
 	struct gw_prefix dflt = net_test_prefix("0.0.0.0/0");

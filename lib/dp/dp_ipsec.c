@@ -353,7 +353,7 @@ static void
 encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, uint16_t nb,
 		 const struct gw_esp_clock *now)
 {
-	const struct gw_conf_sa *c = gw_sa_conf(sa);
+	bool passive = gw_sa_passive(sa);
 	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST];
 	uint16_t nb_out = 0, nb_icmp = 0, mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
 	struct gw_frag_params fp;
@@ -363,7 +363,7 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 	for (uint16_t len = mtu - 32; len <= mtu; len++)
 		overhead = RTE_MAX(overhead, (uint16_t)gw_sa_overhead(sa, len,
 			gw_meta(big[0])->l3 == GW_L3_IPV6));
-	if (gw_frag_params_init(&fp, mtu, overhead, c->clear_df, c->passive) != 0) {
+	if (gw_frag_params_init(&fp, mtu, overhead, gw_sa_clear_df(sa), passive) != 0) {
 		for (uint16_t i = 0; i < nb; i++)
 			gw_meta(big[i])->drop = GW_DROP_MTU_EXCEEDED;
 		gw_drop_burst(big, nb);
@@ -382,7 +382,7 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 		uint16_t ok = gw_esp_outbound(sa, out + i, chunk, now);
 
 		gw_drop_burst(out + i + ok, chunk - ok);
-		if (c->passive) {	/* the ESP packet may exceed the MTU: cut it */
+		if (passive) {	/* the ESP packet may exceed the MTU: cut it */
 			struct rte_mbuf *frags[GW_FRAG_OUT_MAX];
 			uint16_t nb_frags = 0;
 			int f = gw_frag_outer_burst(w->frag, mtu, out + i, ok, frags,

@@ -113,7 +113,8 @@ struct gw_install_ops {
 	 * Install or replace (n = 0: remove) the owner's terms on an interface
 	 * and direction. The SPD compiles all owners' terms together (see
 	 * lib/sa/README.md for the order); other owners' terms and hit counters
-	 * are not touched; workers see the new rule set at once.
+	 * are not touched; workers see the new rule set at once. Terms are
+	 * compared as bytes with the installed ones: zero-fill them.
 	 */
 	int (*set_policy)(void *ctx, struct gw_owner owner, const char *ifname,
 			  enum gw_sa_dir dir, const struct gw_spd_term *terms, unsigned int n);

@@ -1,6 +1,6 @@
 """SAs and terms of a non-configuration owner survive 20 SIGHUP reloads.
 
-h1 -- gdoigw -- h2 (nslib.NetnsTopo, run-to-completion). The TEST-ONLY hook
+h1 -- gdoigw -- h2 (nslib.NetnsTopo, run-to-completion and pipeline). The TEST-ONLY hook
 GDOIGW_TEST_OWNER_FILE (lib/apply/apply_test.c) makes the gateway read a second file
 in the configuration's syntax at start and install its SAs and policy under the owner
 "test-0" through the install interface, the calls GDOI and IKEv2 make:
@@ -115,9 +115,10 @@ def esp_to_h1(r, i):
     return bytes(IP(src=H2_IP, dst=H1_IP, proto=50, ttl=64) / espb), data
 
 
-def test_test_owner_survives_reloads(tmp_path):
+@pytest.mark.parametrize("layout", ["rtc", "pipeline"])
+def test_test_owner_survives_reloads(tmp_path, layout):
     owner_file = os.path.join(str(tmp_path), "test-owner.conf")
-    net = NetnsTopo(tmp_path, "rtc", extra_conf=conf_security(0) or "")
+    net = NetnsTopo(tmp_path, layout, extra_conf=conf_security(0) or "")
     with open(owner_file, "w") as f:
         f.write(net.config().replace(conf_security(0), "") +
                 security_text([T_OUT, T_IN], [T_POLICY]))

@@ -79,6 +79,7 @@ struct samgr_spi_ent {
 struct samgr_spis {
 	struct samgr_spi_ent *tab;	/* open addressing, linear probing */
 	uint32_t mask;
+	uint32_t nb;			/* entries in use */
 	uint32_t lo, hi;		/* get_spi range */
 	uint64_t used[SAMGR_SPI_DOMAINS];	/* distinct SPIs in [lo, hi] */
 };

@@ -13,8 +13,12 @@
 #include "gw_log.h"
 #include "samgr_priv.h"
 
-/* Two table entries per SA or reservation keep the probes short. */
+/*
+ * Room for every SA and as many reservations, at most half full so that the
+ * probes stay short: get_spi refuses a reservation past that.
+ */
 #define SPI_TAB_SIZE (4u * GW_SAMGR_MAX_SAS)
+#define SPI_TAB_MAX (SPI_TAB_SIZE / 2)
 #define SPI_RANDOM_TRIES 64
 
 static uint32_t
@@ -77,6 +81,7 @@ spi_insert(struct samgr_spis *s, uint64_t key)
 		if (s->tab[i].key == key || ++n > s->mask)
 			return s->tab[i].key == key ? &s->tab[i] : NULL;
 	s->tab[i].key = key;
+	s->nb++;
 	s->tab[i].refs = 0;
 	s->tab[i].reserved = false;
 	return &s->tab[i];
@@ -96,6 +101,7 @@ spi_remove(struct samgr_spis *s, struct samgr_spi_ent *ent)
 
 	if (in_range(s, (uint32_t)ent->key))
 		s->used[ent->key >> 32]--;
+	s->nb--;
 	for (;;) {
 		s->tab[hole].key = 0;
 		for (;;) {
@@ -192,8 +198,8 @@ gw_samgr_spi_get(struct gw_samgr *mgr, struct gw_owner owner, bool group, enum g
 
 	if (spi == NULL || (dir != GW_SA_INBOUND && dir != GW_SA_OUTBOUND))
 		return -EINVAL;
-	if (s->used[dom] >= span)
-		return -ENOSPC;
+	if (s->used[dom] >= span || s->nb >= SPI_TAB_MAX)
+		return -ENOSPC;	/* range exhausted, or too many reservations */
 	for (i = 0; i < SPI_RANDOM_TRIES && !found; i++) {
 		cand = (uint32_t)(s->lo + rte_rand_max(span));
 		found = spi_free(s, dom, cand);

@@ -32,7 +32,7 @@ struct gw_sa_params {
 	char label[GW_SA_LABEL_LEN];	/* for logs and show; not an identity */
 	uint32_t spi;			/* host order, >= 256 (RFC 4303 2.1) */
 	enum gw_sa_dir direction;
-	bool group;			/* group SA: header preservation, SPI-only lookup, TBAR */
+	bool group;			/* header preservation, SPI-only lookup, TBAR */
 	struct gw_crypto_params crypto;	/* algorithms and keys; .encrypt from direction */
 	struct gw_ipaddr tunnel_local;	/* unicast: tunnel endpoints */
 	struct gw_ipaddr tunnel_remote;
@@ -45,7 +45,7 @@ struct gw_sa_params {
 	uint16_t udp_port;		/* GW_UDP_ENCAP_PORT: 1025..65535, not 4500 */
 	uint16_t tunnel_mtu;		/* largest inner packet sent whole, default 1500 */
 	enum gw_df_mode df;
-	bool clear_df;			/* clear-dont-fragment-bit: DF clear, fragment inner */
+	bool clear_df;			/* clear-dont-fragment-bit */
 	bool passive;			/* passive-mode-tunneling: fragment the ESP packet */
 	struct gw_sa_lifetime lifetime;
 	/* selectors: the inner traffic the SA carries */

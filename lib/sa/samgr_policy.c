@@ -21,7 +21,7 @@ gw_samgr_slot_name(struct gw_owner owner, const char *bind, char *out, size_t le
 	if (bind == NULL || bind[0] == '\0')
 		return -EINVAL;
 	if (owner.kind == GW_OWNER_CONFIG && owner.id == 0) {
-		n = snprintf(out, len, "%s", bind);	/* the configuration's names as they are */
+		n = snprintf(out, len, "%s", bind);	/* configuration names as they are */
 	} else {
 		gw_owner_format(owner, who, sizeof(who));
 		n = snprintf(out, len, "%s/%s", who, bind);

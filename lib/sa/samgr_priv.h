@@ -70,7 +70,7 @@ struct samgr_zombie {
 #define SAMGR_SPI_DOMAINS 4
 
 struct samgr_spi_ent {
-	uint64_t key;			/* domain << 32 | spi; 0 = empty (SPI 0 is never used) */
+	uint64_t key;			/* domain << 32 | spi; 0 = empty (no SPI 0) */
 	uint32_t refs;			/* SAs using it + 1 if reserved */
 	bool reserved;
 	struct gw_owner holder;		/* of the reservation */

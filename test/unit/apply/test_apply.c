@@ -177,7 +177,8 @@ test_reload_keeps_other_owners(void)
 	snprintf(pol->terms[0].sa, sizeof(pol->terms[0].sa), "x");
 	for (unsigned int r = 0; r < 20; r++) {
 		sas[0] = conf_sa("x", 0x3000 + r, GW_SA_OUTBOUND, false, (uint8_t)r);
-		sas[1] = conf_sa("y", 0x2001, GW_SA_INBOUND, true, (uint8_t)r);	/* IKE's SPI */
+		/* a group SA with the SPI of IKE's unicast inbound SA */
+		sas[1] = conf_sa("y", 0x2001, GW_SA_INBOUND, true, (uint8_t)r);
 		cfg.nb_sas = r % 3 == 2 ? 0 : 2;
 		cfg.nb_policies = r % 2;
 		pol->nb_terms = 1 + r % 4;

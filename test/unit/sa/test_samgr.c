@@ -295,7 +295,7 @@ test_owner_policies(void)
 		term("10.0.0.0", 8, GW_POLICY_BYPASS, NULL),
 	};
 	struct gw_spd_term ike[] = {
-		term("10.1.0.0", 16, GW_POLICY_DISCARD, NULL),	/* shadowed by the configuration */
+		term("10.1.0.0", 16, GW_POLICY_DISCARD, NULL),	/* the configuration's first */
 		term("20.1.0.0", 16, GW_POLICY_BYPASS, NULL),	/* shadowed by GDOI */
 		term("30.0.0.0", 8, GW_POLICY_PROTECT, "child"),
 	};

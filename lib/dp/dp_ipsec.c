@@ -426,7 +426,6 @@ static void
 oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t nb,
 		bool v6, const struct gw_esp_clock *now)
 {
-	const struct gw_conf_sa *c = gw_sa_conf(sa);
 	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST], *min6[GW_MAX_BURST];
 	uint16_t nb_out = 0, nb_icmp = 0, nb_min6 = 0, nb_rest = 0;
 	uint16_t mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
@@ -437,7 +436,7 @@ oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, u
 	for (uint16_t len = mtu - 32; len <= mtu; len++)
 		overhead = RTE_MAX(overhead, (uint16_t)gw_sa_overhead(sa, len, v6));
 	/* refused only below T - O = 68, out of reach with tunnel-mtu >= 256 */
-	if (gw_frag_params_init(&fp, mtu, overhead, c->clear_df, c->passive) != 0) {
+	if (gw_frag_params_init(&fp, mtu, overhead, gw_sa_clear_df(sa), gw_sa_passive(sa)) != 0) {
 		drop_as(pkts, nb, GW_DROP_MTU_EXCEEDED);
 		return;
 	}

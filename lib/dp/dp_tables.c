@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The data-plane tables: routes and neighbours (and SAs, with the ESP path). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_lcore.h>
@@ -11,6 +12,7 @@
 #include "gw_route.h"
 #include "gw_samgr.h"
 #include "apply_net.h"
+#include "gw_apply_sa.h"
 #include "gw_esp.h"
 #include <rte_cycles.h>
 #include "dp_priv.h"
@@ -60,6 +62,21 @@ register_encap_port(const struct gw_config *conf)
 	gw_esp_set_encap_port(port);
 }
 
+/*
+ * TEST ONLY (test/netns/test_netns_owner.py): SAs and terms of a second file
+ * under the "test" owner, through the install interface as GDOI and IKEv2 will.
+ */
+static int
+dp_test_owner(struct gw_dp *dp)
+{
+	const char *path = getenv("GDOIGW_TEST_OWNER_FILE");
+
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	dp->has_ipsec = true;
+	return gw_apply_test_owner(&dp->install, GW_OWNER(GW_OWNER_TEST, 0), path);
+}
+
 int
 dp_ipsec_tables_init(struct gw_dp *dp)
 {
@@ -78,7 +95,11 @@ dp_ipsec_tables_init(struct gw_dp *dp)
 	dp->samgr = gw_samgr_create(dp->engine, dp->rcu, rte_socket_id());
 	if (dp->samgr == NULL)
 		return -errno;
-	rc = gw_samgr_apply_config(dp->samgr, dp->conf);
+	gw_samgr_install(dp->samgr, &dp->install);
+	dp->apply_sa = gw_apply_sa_create(&dp->install);
+	if (dp->apply_sa == NULL)
+		return -ENOMEM;
+	rc = gw_apply_security(dp->apply_sa, dp->conf);
 	if (rc != 0) {
 		GW_LOG(policy, ERR, "security configuration not applied: %s", strerror(-rc));
 		return rc;
@@ -91,7 +112,7 @@ dp_ipsec_tables_init(struct gw_dp *dp)
 		dp->spd_check[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_INBOUND);
 	}
 	dp->has_ipsec = dp->conf->nb_sas != 0 || dp->conf->nb_policies != 0;
-	return 0;
+	return dp_test_owner(dp);
 }
 
 void
@@ -109,6 +130,8 @@ dp_tables_housekeeping(struct gw_dp *dp)
 void
 dp_tables_fini(struct gw_dp *dp)
 {
+	gw_apply_sa_free(dp->apply_sa);
+	dp->apply_sa = NULL;
 	gw_samgr_free(dp->samgr);
 	dp->samgr = NULL;
 	gw_neigh_table_free(dp->neigh);
@@ -151,7 +174,7 @@ gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
 	rc = apply_neighbours(dp->neigh, conf, NULL);
 	if (rc != 0)
 		return rc;
-	rc = gw_samgr_apply_config(dp->samgr, conf);
+	rc = gw_apply_security(dp->apply_sa, conf);
 	if (rc != 0)
 		return rc;
 	register_encap_port(conf);

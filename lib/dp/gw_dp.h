@@ -19,11 +19,13 @@
 
 #include "gw_common.h"
 #include "gw_conf.h"
+#include "gw_install.h"
 #include "gw_stats.h"
 
 struct gw_route_table;
 struct gw_neigh_table;
 struct gw_samgr;
+struct gw_apply_sa;
 struct gw_sad;
 struct gw_spd;
 struct gw_spd_slots;
@@ -115,6 +117,8 @@ struct gw_dp {
 	struct gw_route_table *routes;
 	struct gw_neigh_table *neigh;
 	struct gw_samgr *samgr;
+	struct gw_install install;	/* backed by samgr: for every owner */
+	struct gw_apply_sa *apply_sa;	/* the configuration as an owner */
 	bool has_ipsec;			/* any SA or policy configured */
 	struct gw_sad *sad;
 	struct gw_spd_slots *slots;

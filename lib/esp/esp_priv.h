@@ -79,7 +79,8 @@ struct gw_sa {
 	struct gw_replay replay;
 
 	/* ---- cold ---- */
-	struct gw_conf_sa conf __rte_cache_aligned;	/* key bytes wiped */
+	struct gw_sa_params conf __rte_cache_aligned;	/* key bytes wiped */
+	uint64_t tag;					/* gw_sa_set_tag */
 	uint64_t created_sec;
 	_Atomic uint8_t ev_soft, ev_hard;
 

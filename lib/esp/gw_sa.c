@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The SA object: creation from the configuration (crypto session, outer
+ * The SA object: creation from its parameters (crypto session, outer
  * header template, specialised burst functions), accessors, counters,
  * lifetime events. See README.md for the layout and the sequence spaces.
  */
@@ -36,6 +36,7 @@ esp_sa_event(const struct gw_sa *sa, enum gw_sa_event_type type, uint64_t value)
 		.group = sa->conf.group,
 		.lcore = (uint16_t)rte_lcore_id(),
 		.sa = sa,
+		.tag = sa->tag,
 		.value = value,
 	};
 
@@ -70,7 +71,7 @@ prefix_ok(const struct gw_prefix *p)
 }
 
 static int
-sa_check_conf(const struct gw_conf_sa *c)
+sa_check_conf(const struct gw_sa_params *c)
 {
 	if (c->direction != GW_SA_INBOUND && c->direction != GW_SA_OUTBOUND)
 		return -EINVAL;
@@ -96,7 +97,7 @@ sa_check_conf(const struct gw_conf_sa *c)
 }
 
 static void
-sa_build_template(struct gw_sa *sa, const struct gw_conf_sa *c)
+sa_build_template(struct gw_sa *sa, const struct gw_sa_params *c)
 {
 	uint8_t proto = sa->udp_dport_be ? IPPROTO_UDP : IPPROTO_ESP;
 
@@ -119,7 +120,7 @@ sa_build_template(struct gw_sa *sa, const struct gw_conf_sa *c)
 }
 
 struct gw_sa *
-gw_sa_create(const struct gw_conf_sa *conf, const struct gw_crypto_engine *engine, int socket)
+gw_sa_create(const struct gw_sa_params *conf, const struct gw_crypto_engine *engine, int socket)
 {
 	struct gw_crypto_params params;
 	unsigned int nb_slots, iv_len, icv_len, block;
@@ -262,13 +263,25 @@ gw_sa_is_group(const struct gw_sa *sa)
 const char *
 gw_sa_name(const struct gw_sa *sa)
 {
-	return sa->conf.name;
+	return sa->conf.label;
 }
 
-const struct gw_conf_sa *
-gw_sa_conf(const struct gw_sa *sa)
+const struct gw_sa_params *
+gw_sa_params(const struct gw_sa *sa)
 {
 	return &sa->conf;
+}
+
+void
+gw_sa_set_tag(struct gw_sa *sa, uint64_t tag)
+{
+	sa->tag = tag;
+}
+
+uint64_t
+gw_sa_tag(const struct gw_sa *sa)
+{
+	return sa->tag;
 }
 
 void
@@ -291,6 +304,18 @@ uint16_t
 gw_sa_tunnel_mtu(const struct gw_sa *sa)
 {
 	return sa->tunnel_mtu;
+}
+
+bool
+gw_sa_clear_df(const struct gw_sa *sa)
+{
+	return sa->conf.clear_df;
+}
+
+bool
+gw_sa_passive(const struct gw_sa *sa)
+{
+	return sa->conf.passive;
 }
 
 uint32_t
@@ -346,7 +371,7 @@ gw_sa_is_dead(const struct gw_sa *sa)
 int
 gw_sa_lifetime_poll(struct gw_sa *sa, uint64_t now_sec)
 {
-	const struct gw_conf_lifetime *lt = &sa->conf.lifetime;
+	const struct gw_sa_lifetime *lt = &sa->conf.lifetime;
 	uint64_t age = now_sec > sa->created_sec ? now_sec - sa->created_sec : 0;
 	struct gw_sa_stats st;
 	uint64_t kb;

@@ -14,8 +14,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "gw_conf.h"
 #include "gw_crypto.h"
+#include "gw_sa_params.h"
 #include "gw_stats.h"
 
 struct gw_sa;
@@ -28,12 +28,12 @@ struct gw_sa_stats {
 };
 
 /*
- * Build an SA from its configuration with the given engine (session created
+ * Build an SA from its parameters with the given engine (session created
  * here, on the calling thread). socket: NUMA node for the allocation.
  * Returns NULL and sets errno (EINVAL bad parameters, ENOTSUP algorithm
  * not supported by the engine, ENOMEM).
  */
-struct gw_sa *gw_sa_create(const struct gw_conf_sa *conf,
+struct gw_sa *gw_sa_create(const struct gw_sa_params *params,
 			   const struct gw_crypto_engine *engine, int socket);
 /* Free it, wiping key material. Only after an RCU grace period. */
 void gw_sa_destroy(struct gw_sa *sa);
@@ -41,8 +41,15 @@ void gw_sa_destroy(struct gw_sa *sa);
 uint32_t gw_sa_spi(const struct gw_sa *sa);			/* host order */
 enum gw_sa_dir gw_sa_direction(const struct gw_sa *sa);
 bool gw_sa_is_group(const struct gw_sa *sa);
-const char *gw_sa_name(const struct gw_sa *sa);
-const struct gw_conf_sa *gw_sa_conf(const struct gw_sa *sa);
+const char *gw_sa_name(const struct gw_sa *sa);		/* the params' label */
+/* The parameters it was built from, key bytes wiped. */
+const struct gw_sa_params *gw_sa_params(const struct gw_sa *sa);
+/*
+ * An opaque 64-bit tag the owner of the object (the SA manager: its SA id)
+ * sets before publishing it; copied into every event the SA raises.
+ */
+void gw_sa_set_tag(struct gw_sa *sa, uint64_t tag);
+uint64_t gw_sa_tag(const struct gw_sa *sa);
 /* Summed over lcores. */
 void gw_sa_stats(const struct gw_sa *sa, struct gw_sa_stats *out);
 
@@ -54,12 +61,6 @@ void gw_sa_stats(const struct gw_sa *sa, struct gw_sa_stats *out);
  * A full ring or no ring loses the event; each event is raised once per SA
  * (sequence exhaustion by the first worker that sees it).
  */
-enum gw_sa_event_type {
-	GW_SA_EV_SOFT_LIFETIME = 1,	/* soft seconds/kbytes reached: rekey */
-	GW_SA_EV_HARD_LIFETIME,		/* hard limit reached: SA now drops SA_EXPIRED */
-	GW_SA_EV_SEQ_EXHAUSTED,		/* outbound sequence space used up (worker) */
-};
-
 struct gw_sa_event {
 	uint32_t type;			/* enum gw_sa_event_type */
 	uint32_t spi;			/* host order */
@@ -68,6 +69,7 @@ struct gw_sa_event {
 	uint16_t lcore;			/* raising lcore, LCORE_ID_ANY as 0xffff */
 	uint32_t reserved;
 	const struct gw_sa *sa;		/* identity only: the SA may be gone */
+	uint64_t tag;			/* gw_sa_set_tag() of the SA */
 	uint64_t value;			/* seconds, kbytes or sequence number */
 };
 
@@ -77,7 +79,7 @@ void gw_sa_set_event_ring(struct rte_ring *ring);
 /*
  * Control thread, periodically (e.g. once a second): compares the SA's age
  * (now_sec - creation time) and summed byte counters with the soft/hard
- * lifetimes of the configuration, raises the events once, and on the hard
+ * lifetimes of its parameters, raises the events once, and on the hard
  * limit marks the SA dead (the data path then drops its packets with
  * SA_EXPIRED). Returns 0, or 1 when the SA is dead.
  */
@@ -95,6 +97,9 @@ bool gw_sa_is_dead(const struct gw_sa *sa);
  * the inner one, given by inner_v6.
  */
 uint16_t gw_sa_tunnel_mtu(const struct gw_sa *sa);
+/* Fragmentation choices of the slow path (lib/dp): clear-df and passive mode. */
+bool gw_sa_clear_df(const struct gw_sa *sa);
+bool gw_sa_passive(const struct gw_sa *sa);
 uint32_t gw_sa_overhead(const struct gw_sa *sa, uint32_t inner_len, bool inner_v6);
 
 /* Show helpers. */

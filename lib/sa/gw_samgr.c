@@ -1,58 +1,60 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* SA manager: create, install, replace, delete. */
+/* SA manager: create, SAs by id (add, update, delete), the install interface. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include <rte_errno.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 
 #include "gw_log.h"
 #include "samgr_priv.h"
 
-struct name_key {
-	char name[GW_CONF_NAME_LEN];
-};
+#define SAMGR_GC_SIZE 8192	/* retired objects queued before a synchronize */
 
-static int
-name_key(const char *name, struct name_key *k)
+static uint32_t
+id_idx(gw_sa_id_t id)
 {
-	size_t len = name == NULL ? 0 : strnlen(name, GW_CONF_NAME_LEN);
+	return (uint32_t)id;
+}
 
-	if (len == 0 || len == GW_CONF_NAME_LEN)
-		return -EINVAL;
-	memset(k, 0, sizeof(*k));
-	memcpy(k->name, name, len);
-	return 0;
+static uint32_t
+id_gen(gw_sa_id_t id)
+{
+	return (uint32_t)(id >> 32);
+}
+
+gw_sa_id_t
+samgr_id(const struct gw_samgr *mgr, const struct samgr_entry *e)
+{
+	return (uint64_t)e->gen << 32 | (uint32_t)(e - mgr->entries);
 }
 
 struct samgr_entry *
-samgr_entry(const struct gw_samgr *mgr, const char *name)
+samgr_entry(const struct gw_samgr *mgr, gw_sa_id_t id)
 {
-	struct name_key k;
-	void *data;
+	struct samgr_entry *e;
 
-	if (name_key(name, &k) != 0 || rte_hash_lookup_data(mgr->by_name, &k, &data) < 0)
+	if (id_idx(id) >= mgr->hwm)
 		return NULL;
-	return &mgr->entries[(uintptr_t)data];
+	e = &mgr->entries[id_idx(id)];
+	return e->sa != NULL && e->gen == id_gen(id) ? e : NULL;
 }
 
-/* Table free callback: park the SA until the event ring has been drained. */
-void
-samgr_zombie_add(struct gw_sa *sa, void *arg)
+/* sa_gc callback: park the SA until the event ring has been drained. */
+static void
+zombie_add(void *obj, void *arg)
 {
 	struct gw_samgr *mgr = arg;
 	struct samgr_zombie *z = malloc(sizeof(*z));
 
 	if (z == NULL) {
 		/* Out of memory: events naming it are only compared, never followed. */
-		gw_sa_destroy(sa);
+		gw_sa_destroy(obj);
 		return;
 	}
-	z->sa = sa;
+	z->sa = obj;
 	z->next = mgr->zombies;
 	mgr->zombies = z;
 }
@@ -70,13 +72,19 @@ samgr_zombies_destroy(struct samgr_zombie *list)
 	}
 }
 
+/* Unlinked from every table: destroyed after a grace period and a drain. */
+static void
+sa_retire(struct gw_samgr *mgr, struct gw_sa *sa)
+{
+	sa_gc_defer(mgr->gc, zombie_add, sa, mgr);
+}
+
 struct gw_samgr *
 gw_samgr_create(const struct gw_crypto_engine *engine, struct rte_rcu_qsbr *rcu, int socket)
 {
 	static uint32_t seq;
 	struct gw_sad_params sp = { 0 };
 	struct gw_spd_slots_params lp = { 0 };
-	struct rte_hash_parameters hp = { 0 };
 	char name[32];
 	struct gw_samgr *mgr;
 	uint32_t i, id;
@@ -85,7 +93,7 @@ gw_samgr_create(const struct gw_crypto_engine *engine, struct rte_rcu_qsbr *rcu,
 		errno = EINVAL;
 		return NULL;
 	}
-	mgr = rte_zmalloc_socket("gw_samgr", sizeof(*mgr), 0, socket);
+	mgr = calloc(1, sizeof(*mgr));
 	if (mgr == NULL) {
 		errno = ENOMEM;
 		return NULL;
@@ -99,38 +107,28 @@ gw_samgr_create(const struct gw_crypto_engine *engine, struct rte_rcu_qsbr *rcu,
 	sp.capacity = GW_SAMGR_MAX_SAS;
 	sp.socket = socket;
 	sp.rcu = rcu;
-	sp.free_sa = samgr_zombie_add;
-	sp.free_arg = mgr;
 	mgr->sad = gw_sad_create(&sp);
 	lp.name = name;
 	lp.nb_slots = GW_SAMGR_MAX_SAS;
 	lp.socket = socket;
 	lp.rcu = rcu;
-	lp.free_sa = samgr_zombie_add;
-	lp.free_arg = mgr;
 	mgr->slots = gw_spd_slots_create(&lp);
-	/* Inbound SAs live in the SAD; their slots only say whether they are up. */
 	snprintf(name, sizeof(name), "mgrin%u", id);
 	lp.name = name;
-	lp.free_sa = NULL;
-	lp.free_arg = NULL;
 	mgr->in_slots = gw_spd_slots_create(&lp);
 	snprintf(name, sizeof(name), "samgr_ev%u", id);
 	mgr->events = rte_ring_create_elem(name, sizeof(struct gw_sa_event),
 					   GW_SAMGR_EVENT_RING, socket, RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "samgr_nm%u", id);
-	hp.name = name;
-	hp.entries = GW_SAMGR_MAX_SAS;
-	hp.key_len = GW_CONF_NAME_LEN;
-	hp.hash_func = rte_jhash;
-	hp.socket_id = socket;
-	mgr->by_name = rte_hash_create(&hp);
-	mgr->entries = rte_zmalloc_socket("samgr_entries",
-					  sizeof(*mgr->entries) * GW_SAMGR_MAX_SAS, 0, socket);
-	mgr->free_idx = rte_malloc("samgr_free", sizeof(uint32_t) * GW_SAMGR_MAX_SAS, 0);
+	mgr->gc = sa_gc_create(rcu, SAMGR_GC_SIZE);
+	/* control-thread memory: untouched pages of the big arrays cost nothing */
+	mgr->entries = calloc(GW_SAMGR_MAX_SAS, sizeof(*mgr->entries));
+	mgr->free_idx = malloc(sizeof(uint32_t) * GW_SAMGR_MAX_SAS);
+	mgr->in_live = calloc(GW_SAMGR_MAX_SAS, sizeof(uint32_t));
+	mgr->owners = calloc(GW_SAMGR_MAX_OWNERS, sizeof(*mgr->owners));
 	if (mgr->sad == NULL || mgr->slots == NULL || mgr->in_slots == NULL ||
-	    mgr->events == NULL ||
-	    mgr->by_name == NULL || mgr->entries == NULL || mgr->free_idx == NULL) {
+	    mgr->events == NULL || mgr->gc == NULL || mgr->entries == NULL ||
+	    mgr->free_idx == NULL || mgr->in_live == NULL || mgr->owners == NULL ||
+	    samgr_spis_init(&mgr->spis) != 0) {
 		gw_samgr_free(mgr);
 		errno = ENOMEM;
 		return NULL;
@@ -145,153 +143,256 @@ gw_samgr_create(const struct gw_crypto_engine *engine, struct rte_rcu_qsbr *rcu,
 void
 gw_samgr_free(struct gw_samgr *mgr)
 {
-	unsigned int i;
+	uint32_t i;
 
 	if (mgr == NULL)
 		return;
 	if (mgr->events != NULL)
 		gw_sa_set_event_ring(NULL);
-	for (i = 0; i < mgr->nb_spds; i++) {
-		gw_spd_free(mgr->spds[i].spd);
-		free(mgr->spds[i].terms);
-	}
-	/* The tables hand every SA to samgr_zombie_add after a grace period. */
+	samgr_spds_free(mgr);
+	/* Freeing the tables waits for the readers; the SAs are ours. */
 	gw_sad_free(mgr->sad);
 	gw_spd_slots_free(mgr->slots);
 	gw_spd_slots_free(mgr->in_slots);
+	for (i = 0; mgr->entries != NULL && i < mgr->hwm; i++)
+		if (mgr->entries[i].sa != NULL)
+			gw_sa_destroy(mgr->entries[i].sa);
+	sa_gc_free(mgr->gc);
 	samgr_zombies_destroy(mgr->zombies);
+	samgr_spis_fini(&mgr->spis);
 	rte_ring_free(mgr->events);
-	rte_hash_free(mgr->by_name);
-	rte_free(mgr->entries);
-	rte_free(mgr->free_idx);
-	rte_free(mgr);
+	free(mgr->entries);
+	free(mgr->free_idx);
+	free(mgr->in_live);
+	free(mgr->owners);
+	free(mgr);
+}
+
+void
+gw_owner_format(struct gw_owner owner, char *buf, size_t len)
+{
+	static const char *const kinds[GW_OWNER_KIND_MAX] = {
+		[GW_OWNER_CONFIG] = "config", [GW_OWNER_GDOI] = "gdoi",
+		[GW_OWNER_IKE] = "ike", [GW_OWNER_TEST] = "test",
+	};
+	const char *k = owner.kind < GW_OWNER_KIND_MAX ? kinds[owner.kind] : "owner";
+
+	if (owner.kind == GW_OWNER_CONFIG && owner.id == 0)
+		snprintf(buf, len, "%s", k);
+	else
+		snprintf(buf, len, "%s-%u", k, owner.id);
 }
 
 static int
-entry_key(const struct gw_conf_sa *c, struct gw_sad_key *key)
+spec_key(const struct gw_sa_params *p, struct gw_sad_key *key)
 {
-	if (c->group) {
-		gw_sad_key_group(key, rte_cpu_to_be_32(c->spi));
-		return 0;
-	}
-	if (c->tunnel_local.family == AF_INET)
-		gw_sad_key_unicast(key, rte_cpu_to_be_32(c->spi), AF_INET, &c->tunnel_local.v4);
-	else if (c->tunnel_local.family == AF_INET6)
-		gw_sad_key_unicast(key, rte_cpu_to_be_32(c->spi), AF_INET6, &c->tunnel_local.v6);
+	rte_be32_t spi = rte_cpu_to_be_32(p->spi);
+
+	if (p->group)
+		gw_sad_key_group(key, spi);
+	else if (p->tunnel_local.family == AF_INET)
+		gw_sad_key_unicast(key, spi, AF_INET, &p->tunnel_local.v4);
+	else if (p->tunnel_local.family == AF_INET6)
+		gw_sad_key_unicast(key, spi, AF_INET6, &p->tunnel_local.v6);
 	else
 		return -EINVAL;
 	return 0;
 }
 
+static const char *
+spec_bind(const struct gw_sa_spec *spec)
+{
+	return spec->bind[0] != '\0' ? spec->bind : spec->params.label;
+}
+
+/* The SA with its id as tag, so that its events find the entry at once. */
+static struct gw_sa *
+sa_make(struct gw_samgr *mgr, const struct gw_sa_spec *spec, gw_sa_id_t id)
+{
+	struct gw_sa *sa = gw_sa_create(&spec->params, mgr->engine, mgr->socket);
+
+	if (sa == NULL) {
+		GW_LOG(policy, ERR, "SA %s (spi 0x%08x): cannot create: %s", spec->params.label,
+		       spec->params.spi, strerror(errno ? errno : ENOMEM));
+		return NULL;
+	}
+	gw_sa_set_tag(sa, id);
+	return sa;
+}
+
+/* Another live inbound SA naming in_slot (a rekey's older SA), or NULL. */
+static struct gw_sa *
+in_slot_other(struct gw_samgr *mgr, const struct samgr_entry *skip)
+{
+	for (uint32_t i = 0; i < mgr->hwm; i++) {
+		const struct samgr_entry *e = &mgr->entries[i];
+
+		if (e != skip && e->sa != NULL && e->dir == GW_SA_INBOUND &&
+		    e->in_slot == skip->in_slot)
+			return e->sa;
+	}
+	return NULL;
+}
+
 static void
 in_slot_release(struct gw_samgr *mgr, struct samgr_entry *e)
 {
-	if (e->in_slot < 0)
+	uint32_t s = (uint32_t)e->in_slot;
+
+	if (e->in_slot == SAMGR_NO_SLOT)
 		return;
-	gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, NULL);
-	gw_spd_slot_put(mgr->in_slots, (uint32_t)e->in_slot);
-	e->in_slot = -1;
+	mgr->in_live[s]--;
+	if (mgr->in_slots->slot[s].sa == e->sa)
+		gw_spd_slot_bind(mgr->in_slots, s,
+				 mgr->in_live[s] != 0 ? in_slot_other(mgr, e) : NULL);
+	gw_spd_slot_put(mgr->in_slots, s);
+	e->in_slot = SAMGR_NO_SLOT;
 }
 
-/* Put sa where the data path finds it: SAD key or slot of the name. */
-static int
-entry_install(struct gw_samgr *mgr, struct samgr_entry *e, struct gw_sa *sa)
+/* Unlink e's SA from the tables (not the SA itself: the caller retires it). */
+static void
+entry_unlink(struct gw_samgr *mgr, struct samgr_entry *e)
 {
-	int ret;
+	if (e->dir == GW_SA_INBOUND) {
+		in_slot_release(mgr, e);
+		gw_sad_delete(mgr->sad, &e->key);
+	} else if (e->slot != SAMGR_NO_SLOT) {
+		if (mgr->slots->slot[e->slot].sa == e->sa)
+			gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, NULL);
+		gw_spd_slot_put(mgr->slots, (uint32_t)e->slot);
+		e->slot = SAMGR_NO_SLOT;
+	}
+}
 
-	if (e->conf.direction == GW_SA_INBOUND) {
-		ret = entry_key(&e->conf, &e->key);
+/* Put e->sa where the data path finds it: SAD key, or the slot of its binding. */
+static int
+entry_link(struct gw_samgr *mgr, struct samgr_entry *e, const struct gw_sa_spec *spec)
+{
+	char slot[GW_SPD_NAME_LEN];
+	int ret, idx;
+
+	ret = gw_samgr_slot_name(e->owner, spec_bind(spec), slot, sizeof(slot));
+	if (ret != 0)
+		return ret;
+	if (e->dir == GW_SA_INBOUND) {
+		ret = spec_key(&spec->params, &e->key);
 		if (ret == 0)
-			ret = gw_sad_add(mgr->sad, &e->key, sa);
+			ret = gw_sad_add(mgr->sad, &e->key, e->sa);
 		if (ret != 0)
 			return ret;
 		/* A slot too, so inbound-check terms see whether the SA is up. */
-		e->in_slot = gw_spd_slot_get(mgr->in_slots, e->conf.name);
-		if (e->in_slot >= 0)
-			gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, sa);
+		idx = gw_spd_slot_get(mgr->in_slots, slot);
+		if (idx >= 0) {
+			e->in_slot = idx;
+			mgr->in_live[idx]++;
+			gw_spd_slot_bind(mgr->in_slots, (uint32_t)idx, e->sa);
+		}
 		return 0;
 	}
-	e->slot = gw_spd_slot_get(mgr->slots, e->conf.name);
-	if (e->slot < 0)
-		return e->slot;
-	return gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, sa);
+	idx = gw_spd_slot_get(mgr->slots, slot);
+	if (idx < 0)
+		return idx;
+	e->slot = idx;
+	return gw_spd_slot_bind(mgr->slots, (uint32_t)idx, e->sa);
+}
+
+static void
+entry_fill(struct samgr_entry *e, struct gw_owner owner, const struct gw_sa_spec *spec)
+{
+	e->owner = owner;
+	e->spi = spec->params.spi;
+	e->dir = (uint8_t)spec->params.direction;
+	e->group = spec->params.group;
+	e->soft_sent = false;
+	e->first_use = spec->first_use_event;
+	e->idle_sent = false;
+	e->idle_seconds = spec->idle_seconds;
+	e->created = SAMGR_UNSTAMPED;
+	e->last_packets = 0;
+	e->last_active = SAMGR_UNSTAMPED;
+	e->lifetime = spec->params.lifetime;
 }
 
 int
-gw_samgr_add(struct gw_samgr *mgr, const struct gw_conf_sa *conf)
+gw_samgr_sa_add(struct gw_samgr *mgr, struct gw_owner owner, const struct gw_sa_spec *spec,
+		gw_sa_id_t *id)
 {
 	struct samgr_entry *e;
-	struct name_key k;
-	struct gw_sa *sa;
+	unsigned int dom;
+	char who[32];
 	uint32_t idx;
 	int ret;
 
-	if (conf == NULL || name_key(conf->name, &k) != 0)
+	if (mgr == NULL || spec == NULL || id == NULL ||
+	    (spec->params.direction != GW_SA_INBOUND && spec->params.direction != GW_SA_OUTBOUND))
 		return -EINVAL;
-	if (samgr_entry(mgr, conf->name) != NULL)
-		return -EEXIST;
 	if (mgr->nb_free == 0)
 		return -ENOSPC;
-	sa = gw_sa_create(conf, mgr->engine, mgr->socket);
-	if (sa == NULL) {
-		ret = errno ? -errno : -ENOMEM;
-		GW_LOG(policy, ERR, "SA %s: cannot create: %s", conf->name, strerror(-ret));
-		return ret;
-	}
 	idx = mgr->free_idx[mgr->nb_free - 1];
 	e = &mgr->entries[idx];
-	memset(e, 0, sizeof(*e));
-	e->conf = *conf;
-	e->slot = -1;
-	e->in_slot = -1;
-	ret = entry_install(mgr, e, sa);
-	if (ret == 0)
-		ret = rte_hash_add_key_data(mgr->by_name, &k, (void *)(uintptr_t)idx);
+	if (e->gen == 0)
+		e->gen = 1;	/* never id 0 */
+	entry_fill(e, owner, spec);
+	e->slot = e->in_slot = SAMGR_NO_SLOT;
+	e->sa = sa_make(mgr, spec, samgr_id(mgr, e));
+	if (e->sa == NULL)
+		return errno ? -errno : -ENOMEM;
+	ret = entry_link(mgr, e, spec);
 	if (ret != 0) {
-		if (e->slot >= 0) {
-			gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, NULL);
-			gw_spd_slot_put(mgr->slots, (uint32_t)e->slot);
-		} else if (e->conf.direction == GW_SA_INBOUND &&
-			   gw_sad_find(mgr->sad, &e->key) == sa) {
-			in_slot_release(mgr, e);
-			gw_sad_delete(mgr->sad, &e->key);
-		} else {
-			gw_sa_destroy(sa);
-		}
-		GW_LOG(policy, ERR, "SA %s: install failed: %s", conf->name, strerror(-ret));
+		/* entry_link fails before the SAD add (inbound) or at the slot (outbound) */
+		if (e->slot != SAMGR_NO_SLOT)
+			entry_unlink(mgr, e);
+		sa_retire(mgr, e->sa);
+		e->sa = NULL;
+		GW_LOG(policy, ERR, "SA %s (spi 0x%08x): install failed: %s",
+		       spec->params.label, spec->params.spi, strerror(-ret));
 		return ret;
 	}
+	dom = samgr_spi_domain(e->group, (enum gw_sa_dir)e->dir);
+	samgr_spi_use(&mgr->spis, dom, e->spi, owner);
 	mgr->nb_free--;
-	e->used = true;
-	e->sa = sa;
-	e->created = SAMGR_UNSTAMPED;
-	GW_LOG(policy, INFO, "SA %s: installed (spi 0x%08x, %s%s)", conf->name, conf->spi,
-	       conf->direction == GW_SA_INBOUND ? "inbound" : "outbound",
-	       conf->group ? ", group" : "");
+	if (idx >= mgr->hwm)
+		mgr->hwm = idx + 1;
+	*id = samgr_id(mgr, e);
+	gw_owner_format(owner, who, sizeof(who));
+	GW_LOG(policy, INFO, "SA %s: installed for %s (spi 0x%08x, %s%s)", spec->params.label,
+	       who, e->spi, e->dir == GW_SA_INBOUND ? "inbound" : "outbound",
+	       e->group ? ", group" : "");
 	return 0;
 }
 
 int
-gw_samgr_replace(struct gw_samgr *mgr, const struct gw_conf_sa *conf)
+gw_samgr_sa_update(struct gw_samgr *mgr, gw_sa_id_t id, const struct gw_sa_spec *spec)
 {
-	struct samgr_entry *e = conf == NULL ? NULL : samgr_entry(mgr, conf->name);
+	struct samgr_entry *e = samgr_entry(mgr, id);
 	struct gw_sad_key key;
-	struct gw_sa *sa;
+	struct gw_sa *sa, *old;
+	char slot[GW_SPD_NAME_LEN];
 	int ret;
 
 	if (e == NULL)
 		return -ENOENT;
-	if (conf->direction != e->conf.direction) {
-		ret = gw_samgr_delete(mgr, conf->name);
-		return ret != 0 ? ret : gw_samgr_add(mgr, conf);
-	}
-	if (conf->direction == GW_SA_INBOUND && entry_key(conf, &key) != 0)
+	if (spec == NULL)
 		return -EINVAL;
-	sa = gw_sa_create(conf, mgr->engine, mgr->socket);
+	ret = gw_samgr_slot_name(e->owner, spec_bind(spec), slot, sizeof(slot));
+	if (ret != 0)
+		return ret;
+	if (spec->params.direction != e->dir || spec->params.group != e->group ||
+	    (e->dir == GW_SA_OUTBOUND && strcmp(slot, gw_spd_slot_name(mgr->slots,
+								      (uint32_t)e->slot)) != 0) ||
+	    (e->dir == GW_SA_INBOUND && e->in_slot != SAMGR_NO_SLOT &&
+	     strcmp(slot, gw_spd_slot_name(mgr->in_slots, (uint32_t)e->in_slot)) != 0))
+		return -EINVAL;	/* another kind of SA: delete and add */
+	if (e->dir == GW_SA_INBOUND && spec_key(&spec->params, &key) != 0)
+		return -EINVAL;
+	sa = sa_make(mgr, spec, id);
 	if (sa == NULL)
 		return errno ? -errno : -ENOMEM;
-	if (conf->direction == GW_SA_OUTBOUND) {
-		ret = gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, sa);
+	old = e->sa;
+	if (e->dir == GW_SA_OUTBOUND) {
+		/* only if it carries the traffic: a rekey's older SA stays unbound */
+		ret = mgr->slots->slot[e->slot].sa == old ?
+			gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, sa) : 0;
 	} else if (memcmp(&key, &e->key, sizeof(key)) == 0) {
 		ret = gw_sad_replace(mgr->sad, &key, sa);
 	} else {
@@ -300,59 +401,72 @@ gw_samgr_replace(struct gw_samgr *mgr, const struct gw_conf_sa *conf)
 		if (ret == 0)
 			gw_sad_delete(mgr->sad, &e->key);
 	}
-	if (ret == 0 && e->in_slot >= 0)
-		gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, sa);
 	if (ret != 0) {
 		gw_sa_destroy(sa);	/* never published */
-		GW_LOG(policy, ERR, "SA %s: replace failed: %s", conf->name, strerror(-ret));
+		GW_LOG(policy, ERR, "SA %s: update failed: %s", spec->params.label,
+		       strerror(-ret));
 		return ret;
 	}
-	e->key = key;
-	e->conf = *conf;
+	if (e->dir == GW_SA_INBOUND && e->in_slot != SAMGR_NO_SLOT &&
+	    mgr->in_slots->slot[e->in_slot].sa == old)
+		gw_spd_slot_bind(mgr->in_slots, (uint32_t)e->in_slot, sa);
+	if (spec->params.spi != e->spi) {
+		unsigned int dom = samgr_spi_domain(e->group, (enum gw_sa_dir)e->dir);
+
+		samgr_spi_use(&mgr->spis, dom, spec->params.spi, e->owner);
+		samgr_spi_unuse(&mgr->spis, dom, e->spi);
+	}
+	if (e->dir == GW_SA_INBOUND)
+		e->key = key;
+	entry_fill(e, e->owner, spec);
 	e->sa = sa;
-	e->created = SAMGR_UNSTAMPED;
-	e->soft_sent = false;
-	GW_LOG(policy, INFO, "SA %s: replaced (spi 0x%08x)", conf->name, conf->spi);
+	sa_retire(mgr, old);
+	GW_LOG(policy, INFO, "SA %s: updated (spi 0x%08x)", spec->params.label, e->spi);
 	return 0;
 }
 
 int
-gw_samgr_delete(struct gw_samgr *mgr, const char *name)
+gw_samgr_sa_del(struct gw_samgr *mgr, gw_sa_id_t id)
 {
-	struct samgr_entry *e = samgr_entry(mgr, name);
-	struct name_key k;
+	struct samgr_entry *e = samgr_entry(mgr, id);
+	struct gw_sa *sa;
 
 	if (e == NULL)
 		return -ENOENT;
-	if (e->conf.direction == GW_SA_INBOUND) {
-		in_slot_release(mgr, e);
-		gw_sad_delete(mgr->sad, &e->key);
-	} else {
-		gw_spd_slot_bind(mgr->slots, (uint32_t)e->slot, NULL);
-		gw_spd_slot_put(mgr->slots, (uint32_t)e->slot);
-	}
-	name_key(e->conf.name, &k);
-	rte_hash_del_key(mgr->by_name, &k);
-	GW_LOG(policy, INFO, "SA %s: deleted", e->conf.name);
-	explicit_bzero(&e->conf.crypto, sizeof(e->conf.crypto));
-	e->used = false;
+	sa = e->sa;
+	entry_unlink(mgr, e);
+	samgr_spi_unuse(&mgr->spis, samgr_spi_domain(e->group, (enum gw_sa_dir)e->dir), e->spi);
+	GW_LOG(policy, INFO, "SA %s: deleted (spi 0x%08x)", gw_sa_name(sa), e->spi);
 	e->sa = NULL;
+	e->gen = e->gen + 1 == 0 ? 1 : e->gen + 1;	/* the old id is stale now */
 	mgr->free_idx[mgr->nb_free++] = (uint32_t)(e - mgr->entries);
+	sa_retire(mgr, sa);
 	return 0;
 }
 
 struct gw_sa *
-gw_samgr_find(const struct gw_samgr *mgr, const char *name)
+gw_samgr_sa_get(const struct gw_samgr *mgr, gw_sa_id_t id)
 {
-	const struct samgr_entry *e = samgr_entry(mgr, name);
+	const struct samgr_entry *e = samgr_entry(mgr, id);
 
 	return e == NULL ? NULL : e->sa;
 }
 
 int
-gw_samgr_stats(const struct gw_samgr *mgr, const char *name, struct gw_sa_stats *out)
+gw_samgr_sa_owner(const struct gw_samgr *mgr, gw_sa_id_t id, struct gw_owner *owner)
 {
-	const struct samgr_entry *e = samgr_entry(mgr, name);
+	const struct samgr_entry *e = samgr_entry(mgr, id);
+
+	if (e == NULL)
+		return -ENOENT;
+	*owner = e->owner;
+	return 0;
+}
+
+int
+gw_samgr_sa_stats(const struct gw_samgr *mgr, gw_sa_id_t id, struct gw_sa_stats *out)
+{
+	const struct samgr_entry *e = samgr_entry(mgr, id);
 
 	if (e == NULL)
 		return -ENOENT;
@@ -361,26 +475,65 @@ gw_samgr_stats(const struct gw_samgr *mgr, const char *name, struct gw_sa_stats 
 }
 
 int
-gw_samgr_set_disabled(struct gw_samgr *mgr, const char *name, bool disabled)
+gw_samgr_sa_next(const struct gw_samgr *mgr, uint32_t *next, gw_sa_id_t *id)
 {
-	struct gw_spd_slots *slots = mgr->slots;
-	int slot = gw_spd_slot_find(slots, name);
+	for (; *next < mgr->hwm; (*next)++) {
+		const struct samgr_entry *e = &mgr->entries[*next];
 
-	if (slot < 0) {
-		slots = mgr->in_slots;
-		slot = gw_spd_slot_find(slots, name);
+		if (e->sa != NULL) {
+			*id = samgr_id(mgr, e);
+			(*next)++;
+			return 0;
+		}
 	}
-	if (slot < 0)
-		return slot;
-	GW_LOG(policy, NOTICE, "SA slot %s: %s", name, disabled ? "disabled" : "enabled");
-	return gw_spd_slot_set_disabled(slots, (uint32_t)slot, GW_SPD_SLOT_DIS_ADMIN,
-					disabled);
+	return -ENOENT;
 }
 
 unsigned int
 gw_samgr_count(const struct gw_samgr *mgr)
 {
 	return GW_SAMGR_MAX_SAS - mgr->nb_free;
+}
+
+unsigned int
+gw_samgr_owner_count(const struct gw_samgr *mgr, struct gw_owner owner)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < mgr->hwm; i++)
+		n += mgr->entries[i].sa != NULL && gw_owner_eq(mgr->entries[i].owner, owner);
+	return n;
+}
+
+int
+gw_samgr_flush(struct gw_samgr *mgr, struct gw_owner owner)
+{
+	int first = 0, ret;
+
+	for (uint32_t i = 0; i < mgr->hwm; i++) {
+		struct samgr_entry *e = &mgr->entries[i];
+
+		if (e->sa != NULL && gw_owner_eq(e->owner, owner)) {
+			ret = gw_samgr_sa_del(mgr, samgr_id(mgr, e));
+			if (first == 0)
+				first = ret;
+		}
+	}
+	samgr_spi_flush(&mgr->spis, owner);
+	ret = samgr_policy_flush(mgr, owner);
+	gw_samgr_subscribe(mgr, owner, NULL, NULL);
+	return first != 0 ? first : ret;
+}
+
+int
+gw_samgr_owner_removed(struct gw_samgr *mgr, struct gw_owner owner)
+{
+	const struct samgr_owner *o = samgr_owner_find(mgr, owner);
+	struct gw_ipsec_event ev = { .type = GW_IPSEC_EV_OWNER_REMOVED, .owner = owner };
+
+	if (o != NULL && o->cb != NULL)
+		o->cb(&ev, o->arg);
+	return gw_samgr_flush(mgr, owner);
 }
 
 struct gw_sad *
@@ -401,9 +554,96 @@ gw_samgr_event_ring(const struct gw_samgr *mgr)
 	return mgr->events;
 }
 
-void
-gw_samgr_set_event_cb(struct gw_samgr *mgr, gw_samgr_event_cb cb, void *arg)
+/* ---- the install interface backed by the manager ---- */
+
+static int
+op_get_spi(void *ctx, struct gw_owner owner, bool group, enum gw_sa_dir dir, uint32_t *spi)
 {
-	mgr->cb = cb;
-	mgr->cb_arg = arg;
+	return gw_samgr_spi_get(ctx, owner, group, dir, spi);
+}
+
+static int
+op_release_spi(void *ctx, struct gw_owner owner, bool group, enum gw_sa_dir dir, uint32_t spi)
+{
+	return gw_samgr_spi_release(ctx, owner, group, dir, spi);
+}
+
+static int
+op_add_sa(void *ctx, struct gw_owner owner, const struct gw_sa_spec *spec, gw_sa_id_t *id)
+{
+	return gw_samgr_sa_add(ctx, owner, spec, id);
+}
+
+static int
+op_update_sa(void *ctx, gw_sa_id_t id, const struct gw_sa_spec *spec)
+{
+	return gw_samgr_sa_update(ctx, id, spec);
+}
+
+static int
+op_del_sa(void *ctx, gw_sa_id_t id)
+{
+	return gw_samgr_sa_del(ctx, id);
+}
+
+static int
+op_query_sa(void *ctx, gw_sa_id_t id, struct gw_sa_counters *out)
+{
+	struct gw_sa_stats st;
+	int ret = gw_samgr_sa_stats(ctx, id, &st);
+
+	if (ret != 0)
+		return ret;
+	out->packets = st.packets;
+	out->bytes = st.bytes;
+	out->drops = 0;
+	for (unsigned int d = 0; d < GW_DROP_MAX; d++)
+		out->drops += st.drops[d];
+	return 0;
+}
+
+static int
+op_set_policy(void *ctx, struct gw_owner owner, const char *ifname, enum gw_sa_dir dir,
+	      const struct gw_spd_term *terms, unsigned int n)
+{
+	return gw_samgr_policy_set(ctx, owner, ifname, dir, terms, n);
+}
+
+static int
+op_set_disabled(void *ctx, struct gw_owner owner, enum gw_sa_dir dir, const char *bind,
+		bool disabled)
+{
+	return gw_samgr_set_disabled(ctx, owner, dir, bind, disabled);
+}
+
+static int
+op_flush(void *ctx, struct gw_owner owner)
+{
+	return gw_samgr_flush(ctx, owner);
+}
+
+static int
+op_subscribe(void *ctx, struct gw_owner owner, gw_ipsec_event_cb cb, void *arg)
+{
+	return gw_samgr_subscribe(ctx, owner, cb, arg);
+}
+
+static const struct gw_install_ops samgr_ops = {
+	.get_spi = op_get_spi,
+	.release_spi = op_release_spi,
+	.add_sa = op_add_sa,
+	.update_sa = op_update_sa,
+	.del_sa = op_del_sa,
+	.query_sa = op_query_sa,
+	.set_policy = op_set_policy,
+	.set_disabled = op_set_disabled,
+	.flush = op_flush,
+	.subscribe = op_subscribe,
+};
+
+void
+gw_samgr_install(struct gw_samgr *mgr, struct gw_install *out)
+{
+	out->ops = &samgr_ops;
+	out->ctx = mgr;
 }

@@ -39,7 +39,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
-#include "gw_conf.h"
+#include "gw_spd_term.h"
 
 struct gw_sa;
 struct gw_spd;
@@ -140,10 +140,17 @@ void gw_spd_free(struct gw_spd *spd);
  * Compile terms (in priority order) and publish them atomically. On error
  * the running rules stay. -EINVAL (bad term: mixed families, protect without
  * an SA name), -E2BIG (more than 15 distinct SAs named by fail-open terms,
- * or more than GW_CONF_MAX_TERMS terms), -ENOSPC (no slot), -ENOMEM.
+ * or more than GW_SPD_MAX_TERMS terms), -ENOSPC (no slot), -ENOMEM.
  * Hit counters restart at zero.
  */
-int gw_spd_build(struct gw_spd *spd, const struct gw_conf_term *terms, unsigned int nb_terms);
+int gw_spd_build(struct gw_spd *spd, const struct gw_spd_term *terms, unsigned int nb_terms);
+/*
+ * The same, but term i's hit counter continues the running rule set's term
+ * carry[i] (-1: starts at zero), so a term that merely moved keeps its count.
+ * carry NULL = gw_spd_build.
+ */
+int gw_spd_build_carry(struct gw_spd *spd, const struct gw_spd_term *terms,
+		       unsigned int nb_terms, const int32_t *carry);
 
 /*
  * Fast path: classify n packets (any n). Returns how many are not dropped.

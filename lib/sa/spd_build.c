@@ -2,6 +2,7 @@
 /* SPD: compile policy terms into rte_acl contexts, publish, retire. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -56,6 +57,7 @@ rules_destroy(struct spd_rules *r)
 			gw_spd_slot_put(r->slots, r->terms[i].slot);
 	rte_free(r->terms);
 	rte_free(r->hits);
+	free(r->hits_base);
 	rte_free(r);
 }
 
@@ -111,7 +113,7 @@ term_any_port(uint16_t lo, uint16_t hi)
 
 /* Fields shared by both families: proto, ports, the l4 requirement. */
 static void
-rule_common(const struct gw_conf_term *t, struct rte_acl_field *proto,
+rule_common(const struct gw_spd_term *t, struct rte_acl_field *proto,
 	    struct rte_acl_field *sport, struct rte_acl_field *dport, struct rte_acl_field *l4)
 {
 	bool any_s = term_any_port(t->sport_lo, t->sport_hi);
@@ -128,7 +130,7 @@ rule_common(const struct gw_conf_term *t, struct rte_acl_field *proto,
 }
 
 static void
-rule4(const struct gw_conf_term *t, struct spd_rule4 *r)
+rule4(const struct gw_spd_term *t, struct spd_rule4 *r)
 {
 	rule_common(t, &r->field[0], &r->field[3], &r->field[4], &r->field[5]);
 	if (t->src.family == AF_INET) {
@@ -158,7 +160,7 @@ prefix6(const struct gw_prefix *p, struct rte_acl_field *f)
 }
 
 static void
-rule6(const struct gw_conf_term *t, struct spd_rule6 *r)
+rule6(const struct gw_spd_term *t, struct spd_rule6 *r)
 {
 	rule_common(t, &r->field[0], &r->field[9], &r->field[10], &r->field[11]);
 	prefix6(&t->src, &r->field[1]);
@@ -167,7 +169,7 @@ rule6(const struct gw_conf_term *t, struct spd_rule6 *r)
 
 /* Which families a term applies to: bit 0 IPv4, bit 1 IPv6; 0 = invalid. */
 static unsigned int
-term_families(const struct gw_conf_term *t)
+term_families(const struct gw_spd_term *t)
 {
 	uint8_t fs = t->src.family, fd = t->dst.family;
 
@@ -182,7 +184,7 @@ term_families(const struct gw_conf_term *t)
 }
 
 static int
-ctx_build(struct spd_rules *r, unsigned int fam, const struct gw_conf_term *terms,
+ctx_build(struct spd_rules *r, unsigned int fam, const struct gw_spd_term *terms,
 	  const uint32_t *cat, int socket, const char *tag)
 {
 	static uint32_t seq;
@@ -234,7 +236,7 @@ ctx_build(struct spd_rules *r, unsigned int fam, const struct gw_conf_term *term
 
 /* Slots and categories of the terms. */
 static int
-rules_terms(struct spd_rules *r, const struct gw_conf_term *terms, uint32_t *cat)
+rules_terms(struct spd_rules *r, const struct gw_spd_term *terms, uint32_t *cat)
 {
 	unsigned int i, c;
 	int idx;
@@ -242,7 +244,7 @@ rules_terms(struct spd_rules *r, const struct gw_conf_term *terms, uint32_t *cat
 	for (i = 0; i < r->nb_terms; i++)
 		r->terms[i].slot = GW_SPD_SLOT_NONE;
 	for (i = 0; i < r->nb_terms; i++) {
-		const struct gw_conf_term *t = &terms[i];
+		const struct gw_spd_term *t = &terms[i];
 
 		r->terms[i].action = (uint8_t)t->action;
 		cat[i] = 0;
@@ -270,15 +272,54 @@ rules_terms(struct spd_rules *r, const struct gw_conf_term *terms, uint32_t *cat
 	return 0;
 }
 
-int
-gw_spd_build(struct gw_spd *spd, const struct gw_conf_term *terms, unsigned int nb_terms)
+/* Hits of term in r, from its lcore rows and what it carried. */
+static uint64_t
+rules_term_hits(const struct spd_rules *r, unsigned int term)
 {
-	uint32_t cat[GW_CONF_MAX_TERMS];
+	uint64_t sum = r->hits_base == NULL ? 0 : r->hits_base[term];
+	unsigned int l;
+
+	for (l = 0; l <= RTE_MAX_LCORE; l++)
+		sum += __atomic_load_n(&r->hits[(size_t)l * r->hits_stride + term],
+				       __ATOMIC_RELAXED);
+	return sum;
+}
+
+/*
+ * Read after the new set is published: only packets classified by the old
+ * set during the readers' switch-over (one poll loop) are not carried.
+ */
+static void
+rules_carry(struct spd_rules *r, const struct spd_rules *old, const int32_t *carry)
+{
+	unsigned int i;
+
+	if (carry == NULL || old == NULL)
+		return;
+	r->hits_base = calloc(RTE_MAX(r->nb_terms, 1u), sizeof(*r->hits_base));
+	if (r->hits_base == NULL)
+		return;		/* counters restart: only statistics are lost */
+	for (i = 0; i < r->nb_terms; i++)
+		if (carry[i] >= 0 && (uint32_t)carry[i] < old->nb_terms)
+			r->hits_base[i] = rules_term_hits(old, (unsigned int)carry[i]);
+}
+
+int
+gw_spd_build(struct gw_spd *spd, const struct gw_spd_term *terms, unsigned int nb_terms)
+{
+	return gw_spd_build_carry(spd, terms, nb_terms, NULL);
+}
+
+int
+gw_spd_build_carry(struct gw_spd *spd, const struct gw_spd_term *terms, unsigned int nb_terms,
+		   const int32_t *carry)
+{
+	uint32_t cat[GW_SPD_MAX_TERMS];
 	struct spd_rules *r, *old;
 	unsigned int fam;
 	int ret;
 
-	if (nb_terms > GW_CONF_MAX_TERMS)
+	if (nb_terms > GW_SPD_MAX_TERMS)
 		return -E2BIG;
 	if (nb_terms != 0 && terms == NULL)
 		return -EINVAL;
@@ -307,6 +348,7 @@ gw_spd_build(struct gw_spd *spd, const struct gw_conf_term *terms, unsigned int 
 		goto fail;
 	old = spd->rules;
 	__atomic_store_n(&spd->rules, r, __ATOMIC_RELEASE);
+	rules_carry(r, old, carry);
 	if (old != NULL)
 		sa_gc_defer(spd->gc, rules_release, old, NULL);
 	GW_LOG(policy, INFO, "spd %s: %u terms published (%u fail-open SAs)", spd->name,
@@ -331,15 +373,10 @@ int
 gw_spd_term_hits(const struct gw_spd *spd, unsigned int term, uint64_t *hits)
 {
 	const struct spd_rules *r = spd->rules;
-	uint64_t sum = 0;
-	unsigned int l;
 
 	if (r == NULL || term >= r->nb_terms)
 		return -ENOENT;
-	for (l = 0; l <= RTE_MAX_LCORE; l++)
-		sum += __atomic_load_n(&r->hits[(size_t)l * r->hits_stride + term],
-				       __ATOMIC_RELAXED);
-	*hits = sum;
+	*hits = rules_term_hits(r, term);
 	return 0;
 }
 

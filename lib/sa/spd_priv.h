@@ -54,6 +54,7 @@ struct spd_rules {
 	uint32_t nb_terms;
 	struct spd_term *terms;
 	uint64_t *hits;		/* (RTE_MAX_LCORE + 1) rows of hits_stride counters */
+	uint64_t *hits_base;	/* per term, carried from an earlier rule set (control) */
 	uint32_t hits_stride;
 	struct gw_spd_slots *slots;
 };
@@ -63,7 +64,7 @@ struct gw_spd {
 	struct gw_spd_slots *slots;
 	struct sa_gc *gc;
 	int socket;
-	char name[GW_CONF_NAME_LEN];
+	char name[GW_SPD_NAME_LEN];
 };
 
 #endif /* SPD_PRIV_H */

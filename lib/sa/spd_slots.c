@@ -13,7 +13,7 @@
 #include "sa_gc.h"
 
 struct slot_name {
-	char name[GW_CONF_NAME_LEN];
+	char name[GW_SPD_NAME_LEN];
 };
 
 /* Control-thread state behind gw_spd_slots.priv. */
@@ -96,7 +96,7 @@ gw_spd_slots_create(const struct gw_spd_slots_params *p)
 	pv->nb_free = p->nb_slots;
 	hp.name = name;
 	hp.entries = RTE_MAX(p->nb_slots, 8u);
-	hp.key_len = GW_CONF_NAME_LEN;
+	hp.key_len = GW_SPD_NAME_LEN;
 	hp.hash_func = rte_jhash;
 	hp.socket_id = p->socket;
 	pv->by_name = rte_hash_create(&hp);
@@ -134,8 +134,8 @@ name_key(const char *name, struct slot_name *key)
 
 	if (name == NULL)
 		return -EINVAL;
-	len = strnlen(name, GW_CONF_NAME_LEN);
-	if (len == 0 || len == GW_CONF_NAME_LEN)
+	len = strnlen(name, GW_SPD_NAME_LEN);
+	if (len == 0 || len == GW_SPD_NAME_LEN)
 		return -EINVAL;
 	memset(key, 0, sizeof(*key));
 	memcpy(key->name, name, len);

@@ -17,7 +17,7 @@
  *   esp_micro sad N...             SAD lookup ns/packet, bursts of 32, keys spread
  *                                  over N installed SAs (group: 2-step miss+hit;
  *                                  unicast: 1-step hit)
- *   esp_micro install MS NSA       SA installs/s (gw_samgr_replace, real sessions)
+ *   esp_micro install MS NSA       SA installs/s (gw_samgr_sa_update, real sessions)
  *                                  on the main lcore while worker lcore 1 looks up
  *                                  bursts of 32 in the same SAD and reads the SA
  * A benchmark, not a test: figures depend on the machine and its load.
@@ -311,24 +311,25 @@ reader(void *arg)
 	return (int)(sum & 1) * 0;
 }
 
-static struct gw_conf_sa
+static struct gw_sa_spec
 in_conf(unsigned int i, uint8_t keybyte)
 {
-	struct gw_conf_sa c;
+	struct gw_sa_spec s;
+	struct gw_sa_params *c = &s.params;
 	unsigned int len;
 
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "in%u", i);
-	c.spi = 0x1000 + i;
-	c.direction = GW_SA_INBOUND;
-	c.group = true;
-	gw_cipher_parse("aes-128-gcm", &c.crypto.cipher, &len);
-	c.crypto.cipher_key_len = len;
-	memset(c.crypto.cipher_key, keybyte, len);
-	c.anti_replay = 0;
-	c.d3p_protocol = 253;
-	c.tunnel_mtu = 1500;
-	return c;
+	memset(&s, 0, sizeof(s));
+	snprintf(c->label, sizeof(c->label), "in%u", i);
+	c->spi = 0x1000 + i;
+	c->direction = GW_SA_INBOUND;
+	c->group = true;
+	gw_cipher_parse("aes-128-gcm", &c->crypto.cipher, &len);
+	c->crypto.cipher_key_len = len;
+	memset(c->crypto.cipher_key, keybyte, len);
+	c->anti_replay = 0;
+	c->d3p_protocol = 253;
+	c->tunnel_mtu = 1500;
+	return s;
 }
 
 static int
@@ -339,6 +340,7 @@ cmd_install(int argc, char **argv)
 	const struct gw_crypto_engine *eng = gw_crypto_engine_get("ipsecmb");
 	uint64_t installs = 0;
 	double t0, t_base, t_churn;
+	gw_sa_id_t *ids;
 
 	if (eng->probe() != 0)
 		return 1;
@@ -346,10 +348,11 @@ cmd_install(int argc, char **argv)
 	mgr = gw_samgr_create(eng, irc, SOCKET_ID_ANY);
 	if (mgr == NULL)
 		return 1;
-	for (unsigned int i = 0; i < nsa; i++) {
-		struct gw_conf_sa c = in_conf(i, 1);
+	ids = calloc(nsa, sizeof(*ids));
+	for (unsigned int i = 0; ids != NULL && i < nsa; i++) {
+		struct gw_sa_spec c = in_conf(i, 1);
 
-		if (gw_samgr_add(mgr, &c) != 0) {
+		if (gw_samgr_sa_add(mgr, GW_OWNER_CONF, &c, &ids[i]) != 0) {
 			fprintf(stderr, "install: add %u failed\n", i);
 			return 1;
 		}
@@ -364,10 +367,10 @@ cmd_install(int argc, char **argv)
 	t0 = now_s();
 	while (now_s() - t0 < ms / 1000.0) {
 		for (int k = 0; k < 64; k++, installs++) {
-			struct gw_conf_sa c = in_conf((unsigned int)(installs % nsa),
+			struct gw_sa_spec c = in_conf((unsigned int)(installs % nsa),
 						      (uint8_t)(2 + installs / nsa));
 
-			if (gw_samgr_replace(mgr, &c) != 0) {
+			if (gw_samgr_sa_update(mgr, ids[installs % nsa], &c) != 0) {
 				fprintf(stderr, "install: replace failed\n");
 				phase = 3;
 				return 1;
@@ -383,6 +386,7 @@ cmd_install(int argc, char **argv)
 	       nsa, installs / t_churn, rd_lookups[1] / t_base / 1e6,
 	       rd_lookups[2] / t_churn / 1e6, (unsigned long)(rd_miss[1] + rd_miss[2]));
 	gw_samgr_free(mgr);
+	free(ids);
 	return 0;
 }
 

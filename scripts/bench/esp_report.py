@@ -264,7 +264,7 @@ def main(path):
         kv = dict(zip(f[1::2], f[2::2]))
         p("### SA installs while forwarding (`esp_micro install`)")
         p("")
-        p("Main lcore: `gw_samgr_replace()` (new AES-128-GCM session, SAD swap, old SA freed after"
+        p("Main lcore: `gw_samgr_sa_update()` (new AES-128-GCM session, SAD swap, old SA freed after"
           " an RCU grace period, `gw_samgr_poll()` every 64) round-robin over %s inbound group SAs"
           " for 2 s; worker lcore 1: bursts of 32 SAD lookups over the same SPIs, dereferencing"
           " each SA, quiescent report per burst." % kv.get("nsa"))

@@ -26,7 +26,7 @@ static struct gw_sa *
 mk_sa(const char *cipher, const char *auth, bool group, uint32_t tbar, enum gw_udp_encap udp,
       unsigned int i)
 {
-	struct gw_conf_sa c;
+	struct gw_sa_params c;
 	unsigned int len, k;
 
 	memset(&c, 0, sizeof(c));

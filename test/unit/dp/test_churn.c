@@ -131,22 +131,23 @@ worker(void *arg __rte_unused)
 static void
 test_churn_while_forwarding(void)
 {
-	struct gw_conf_sa gout = gw_test_sa_conf("gout", 0x500, GW_SA_OUTBOUND, true, 7);
-	struct gw_conf_sa gin = gw_test_sa_conf("gin", 0x500, GW_SA_INBOUND, true, 7);
+	struct gw_sa_spec gout = gw_test_sa_spec("gout", 0x500, GW_SA_OUTBOUND, true, 7);
+	struct gw_sa_spec gin = gw_test_sa_spec("gin", 0x500, GW_SA_INBOUND, true, 7);
 	unsigned int worker_lcore = rte_get_next_lcore(-1, 1, 0);
 	uint64_t replaced = 0, end, hz = rte_get_tsc_hz();
-	struct gw_conf_sa churn[NB_CHURN];
+	struct gw_sa_spec churn[NB_CHURN];
+	gw_sa_id_t ids[NB_CHURN], id;
 	int slot;
 
-	CHECK_EQ(gw_samgr_add(mgr, &gout), 0);
-	CHECK_EQ(gw_samgr_add(mgr, &gin), 0);
+	CHECK_EQ(gw_samgr_sa_add(mgr, GW_OWNER_CONF, &gout, &id), 0);
+	CHECK_EQ(gw_samgr_sa_add(mgr, GW_OWNER_CONF, &gin, &id), 0);
 	for (int i = 0; i < NB_CHURN; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "c%d", i);
-		churn[i] = gw_test_sa_conf(name, 0x1000 + i, i % 2 ? GW_SA_INBOUND : GW_SA_OUTBOUND,
-				   i % 4 < 2, 1);
-		CHECK_EQ(gw_samgr_add(mgr, &churn[i]), 0);
+		churn[i] = gw_test_sa_spec(name, 0x1000 + i, i % 2 ? GW_SA_INBOUND : GW_SA_OUTBOUND,
+					   i % 4 < 2, 1);
+		CHECK_EQ(gw_samgr_sa_add(mgr, GW_OWNER_CONF, &churn[i], &ids[i]), 0);
 	}
 	slot = gw_spd_slot_get(gw_samgr_slots(mgr), "gout");
 	CHECK(slot >= 0);
@@ -155,10 +156,10 @@ test_churn_while_forwarding(void)
 
 	end = rte_rdtsc() + 2 * hz;
 	while (rte_rdtsc() < end) {
-		struct gw_conf_sa *c = &churn[replaced % NB_CHURN];
+		struct gw_sa_spec *c = &churn[replaced % NB_CHURN];
 
-		c->crypto.cipher_key[0]++;	/* new keys: a real replace */
-		CHECK_EQ(gw_samgr_replace(mgr, c), 0);
+		c->params.crypto.cipher_key[0]++;	/* new keys: a real replace */
+		CHECK_EQ(gw_samgr_sa_update(mgr, ids[replaced % NB_CHURN], c), 0);
 		replaced++;
 		if (replaced % 256 == 0)
 			gw_samgr_poll(mgr, rte_rdtsc() / hz);	/* reclaims retired SAs */

@@ -95,7 +95,7 @@ main(int argc, char **argv)
 	char *eal[] = { argv[0], "--no-huge", "-m", "128", "--no-pci", "-l", "0",
 		"--file-prefix", NULL, "--log-level", "lib.eal:error", NULL };
 	const char *engine_name = "ipsecmb", *in_path = NULL, *out_path = NULL;
-	struct gw_conf_sa conf = { .direction = GW_SA_INBOUND, .anti_replay = 1 };
+	struct gw_sa_params conf = { .direction = GW_SA_INBOUND, .anti_replay = 1 };
 	unsigned int key_len, cnt = 0, idx = 0;
 	uint64_t start_seq = 0;
 	struct rte_mempool *mp;
@@ -110,7 +110,7 @@ main(int argc, char **argv)
 
 	snprintf(prefix, sizeof(prefix), "esp-pcap-%d", getpid());
 	eal[8] = prefix;
-	strcpy(conf.name, "pcap-tool");
+	strcpy(conf.label, "pcap-tool");
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': engine_name = optarg; break;

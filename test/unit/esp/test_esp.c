@@ -31,12 +31,12 @@ static const struct alg algs[] = {
 };
 
 static void
-conf_init(struct gw_conf_sa *c, const struct alg *a, enum gw_sa_dir dir, bool v6)
+conf_init(struct gw_sa_params *c, const struct alg *a, enum gw_sa_dir dir, bool v6)
 {
 	unsigned int i, len;
 
 	memset(c, 0, sizeof(*c));
-	strcpy(c->name, "t");
+	strcpy(c->label, "t");
 	c->spi = 0x1000;
 	c->direction = dir;
 	c->anti_replay = 1;
@@ -123,8 +123,8 @@ struct pair {
 };
 
 static bool
-pair_make(struct pair *p, const char *engine, const struct gw_conf_sa *co,
-	  const struct gw_conf_sa *ci)
+pair_make(struct pair *p, const char *engine, const struct gw_sa_params *co,
+	  const struct gw_sa_params *ci)
 {
 	const struct gw_crypto_engine *e = gw_crypto_engine_get(engine);
 
@@ -180,7 +180,7 @@ round_trip(struct pair *sp, bool inner_v6, unsigned int n, unsigned int len0,
 static void
 test_all_algorithms(void)
 {
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	unsigned int e, a, fam, udp, esn;
 	struct pair sp;
@@ -228,7 +228,7 @@ test_cross_engine(void)
 {
 	const struct gw_crypto_engine *e0 = gw_crypto_engine_get("ipsecmb");
 	const struct gw_crypto_engine *e1 = gw_crypto_engine_get("openssl");
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	unsigned int a;
 	struct pair sp;
@@ -250,7 +250,7 @@ test_cross_engine(void)
 }
 
 static void
-group_conf(struct gw_conf_sa *c, enum gw_sa_dir dir, uint32_t tbar_ms)
+group_conf(struct gw_sa_params *c, enum gw_sa_dir dir, uint32_t tbar_ms)
 {
 	static const struct alg gcm = { "aes-256-gcm", NULL };
 
@@ -264,7 +264,7 @@ group_conf(struct gw_conf_sa *c, enum gw_sa_dir dir, uint32_t tbar_ms)
 static void
 test_group_header_preservation(void)
 {
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	struct rte_mbuf *m;
 	uint8_t inner[64];
@@ -314,7 +314,7 @@ test_group_tbar(void)
 		{ 1001, GW_DROP_TBAR_TOO_OLD }, { -1001, GW_DROP_TBAR_TOO_NEW },
 		{ 60000, GW_DROP_TBAR_TOO_OLD }, { -60000, GW_DROP_TBAR_TOO_NEW },
 	};
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock tx, rx;
 	struct rte_mbuf *m;
 	struct pair sp;
@@ -366,7 +366,7 @@ test_group_tbar(void)
 static void
 test_group_iv_unique(void)
 {
-	struct gw_conf_sa co;
+	struct gw_sa_params co;
 	struct gw_esp_clock now;
 	struct rte_mbuf *m[4];
 	struct gw_sa *sa;
@@ -399,7 +399,7 @@ static uint8_t
 bad_case(const struct alg *a, enum gw_udp_encap udp_out, enum gw_udp_encap udp_in,
 	 mangle_fn fn)
 {
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	struct rte_mbuf *m;
 	struct pair sp;
@@ -526,7 +526,7 @@ trailer_case(int pad_delta, int pad_byte_xor, uint8_t nh)
 	struct gw_crypto_params prm;
 	struct gw_crypto_session *s;
 	struct gw_crypto_op op;
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	struct rte_mbuf *m;
 	struct pair sp;
@@ -584,7 +584,7 @@ static void
 test_selectors(void)
 {
 	static const struct alg gcm = { "aes-128-gcm", NULL };
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	struct rte_mbuf *m[3];
 	struct pair sp;
@@ -615,7 +615,7 @@ test_burst_order(void)
 {
 	static const struct alg gcm = { "aes-128-gcm", NULL };
 	struct rte_mbuf *m[70];
-	struct gw_conf_sa co, ci;
+	struct gw_sa_params co, ci;
 	struct gw_esp_clock now;
 	unsigned int i, g;
 	struct pair sp;
@@ -649,7 +649,7 @@ test_seq_exhausted_and_events(void)
 {
 	static const struct alg gcm = { "aes-128-gcm", NULL };
 	struct rte_ring *r;
-	struct gw_conf_sa co;
+	struct gw_sa_params co;
 	struct gw_esp_clock now;
 	struct gw_sa_event ev;
 	struct rte_mbuf *m[3];
@@ -696,7 +696,7 @@ test_create_errors(void)
 {
 	static const struct alg gcm = { "aes-128-gcm", NULL };
 	const struct gw_crypto_engine *e = gw_crypto_engine_get("ipsecmb");
-	struct gw_conf_sa c;
+	struct gw_sa_params c;
 
 	conf_init(&c, &gcm, GW_SA_INBOUND, false);
 	c.replay_window = 4097;
@@ -721,7 +721,7 @@ static void
 test_overhead(void)
 {
 	static const struct alg cbc = { "aes-128-cbc", "hmac-sha1-96" };
-	struct gw_conf_sa co;
+	struct gw_sa_params co;
 	struct gw_esp_clock now;
 	struct rte_mbuf *m;
 	struct gw_sa *sa;

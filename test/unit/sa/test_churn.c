@@ -22,6 +22,7 @@
 #include "gw_sad.h"
 #define SA_TEST_DUMMY_SA
 #include "sa_test_common.h"
+#include "gw_common.h"
 #include "gw_spd.h"
 
 #define N_STABLE 64
@@ -142,10 +143,10 @@ pkt_to(const char *dst)
 	return m;
 }
 
-static struct gw_conf_term
+static struct gw_spd_term
 protect(const char *dst, const char *sa)
 {
-	struct gw_conf_term t;
+	struct gw_spd_term t;
 
 	memset(&t, 0, sizeof(t));
 	t.dst.family = AF_INET;
@@ -163,7 +164,7 @@ spd_setup(void)
 	struct gw_spd_slots_params sp = { .name = "churn", .nb_slots = 16,
 		.socket = SOCKET_ID_ANY, .rcu = rcu, .free_sa = dummy_free };
 	struct gw_spd_params pp = { .name = "churn", .socket = SOCKET_ID_ANY, .rcu = rcu };
-	struct gw_conf_term t[2] = { protect("10.0.0.0", "stable"), protect("11.0.0.0", "churn") };
+	struct gw_spd_term t[2] = { protect("10.0.0.0", "stable"), protect("11.0.0.0", "churn") };
 
 	pool = rte_pktmbuf_pool_create("ut_churn", 64, 0, GW_META_PRIV_SIZE,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
@@ -185,7 +186,7 @@ spd_setup(void)
 static void
 spd_churn(uint64_t ops)
 {
-	struct gw_conf_term t[2] = { protect("10.0.0.0", "stable"), protect("11.0.0.0", "churn") };
+	struct gw_spd_term t[2] = { protect("10.0.0.0", "stable"), protect("11.0.0.0", "churn") };
 	uint32_t slot = (uint32_t)gw_spd_slot_find(slots, "churn");
 
 	CHECK_EQ(gw_spd_slot_bind(slots, slot, ops % 5 == 4 ? NULL : sa_test_dummy_new(2000)), 0);

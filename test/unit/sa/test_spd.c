@@ -44,11 +44,11 @@ pfx(struct gw_prefix *p, const char *text)
 	inet_pton(p->family, buf, p->family == AF_INET ? (void *)&p->v4 : (void *)&p->v6);
 }
 
-static struct gw_conf_term
+static struct gw_spd_term
 term(const char *src, const char *dst, uint8_t proto, uint16_t slo, uint16_t shi,
      uint16_t dlo, uint16_t dhi, enum gw_policy_action act, const char *sa)
 {
-	struct gw_conf_term t;
+	struct gw_spd_term t;
 
 	memset(&t, 0, sizeof(t));
 	if (src)
@@ -163,7 +163,7 @@ static int slot_a, slot_b, slot_c;
 static void
 setup_rules(void)
 {
-	struct gw_conf_term t[] = {
+	struct gw_spd_term t[] = {
 		/* 1 */ term(NULL, "10.0.0.0/8", IPPROTO_UDP, ANYP, 53, 53, GW_POLICY_DISCARD,
 			     NULL),
 		/* 2 */ term("192.168.1.0/24", "10.0.0.0/8", 0, ANYP, ANYP, GW_POLICY_PROTECT, "A"),
@@ -341,7 +341,7 @@ test_fail_open(void)
 static void
 test_hits_and_rebuild(void)
 {
-	struct gw_conf_term t[] = {
+	struct gw_spd_term t[] = {
 		term(NULL, "10.0.0.0/8", 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
 	};
 	struct expect e[] = {
@@ -378,7 +378,7 @@ test_hits_and_rebuild(void)
 static void
 test_opaque_ports(void)
 {
-	struct gw_conf_term t[] = {
+	struct gw_spd_term t[] = {
 		term(NULL, NULL, IPPROTO_UDP, ANYP, 0, 1023, GW_POLICY_DISCARD, NULL),
 		term(NULL, NULL, 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
 	};
@@ -401,10 +401,10 @@ test_opaque_ports(void)
 static void
 test_bad_terms(void)
 {
-	struct gw_conf_term mixed = term("10.0.0.0/8", "2001:db8::/32", 0, ANYP, ANYP,
+	struct gw_spd_term mixed = term("10.0.0.0/8", "2001:db8::/32", 0, ANYP, ANYP,
 					 GW_POLICY_BYPASS, NULL);
-	struct gw_conf_term noname = term(NULL, NULL, 0, ANYP, ANYP, GW_POLICY_PROTECT, NULL);
-	struct gw_conf_term fo[17];
+	struct gw_spd_term noname = term(NULL, NULL, 0, ANYP, ANYP, GW_POLICY_PROTECT, NULL);
+	struct gw_spd_term fo[17];
 	char name[8];
 	int i;
 
@@ -463,11 +463,11 @@ cache_pass(bool swapped, unsigned int nb_flows, unsigned int *wrong)
 static void
 test_cache(void)
 {
-	struct gw_conf_term t[] = {
+	struct gw_spd_term t[] = {
 		term(NULL, "10.0.0.0/9", 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
 		term(NULL, "10.128.0.0/9", 0, ANYP, ANYP, GW_POLICY_DISCARD, NULL),
 	};
-	struct gw_conf_term swapped[] = {	/* term numbers swap too */
+	struct gw_spd_term swapped[] = {	/* term numbers swap too */
 		term(NULL, "10.128.0.0/9", 0, ANYP, ANYP, GW_POLICY_PROTECT, "B"),
 		term(NULL, "10.0.0.0/9", 0, ANYP, ANYP, GW_POLICY_DISCARD, NULL),
 	};

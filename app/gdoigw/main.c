@@ -117,24 +117,24 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 	return 0;
 }
 
+/* The configuration, or NULL and why ("file:line: statement: reason") in `why`. */
 static struct gw_config *
-load_config(const char *path)
+load_config(const char *path, char *why, size_t len)
 {
 	struct gw_conf_error err;
 	struct gw_config *conf;
-	char msg[1024];
+	char msg[512];
 
 	conf = gw_conf_load(path, &err);
 	if (conf == NULL) {
-		gw_conf_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
+		gw_conf_error_format(&err, why, len);
 		return NULL;
 	}
 	/* A valid file may still name a crypto code path this CPU cannot run. */
 	if (gw_crypto_arch_check(conf->dataplane.crypto_arch, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "%s: system dataplane crypto-arch: \"%s\" needs CPU features "
-			"this CPU lacks: %s\n", path, gw_crypto_arch_name(conf->dataplane.crypto_arch),
-			msg);
+		snprintf(why, len, "%s: system dataplane crypto-arch: \"%s\" needs CPU features "
+			 "this CPU lacks: %s", path, gw_crypto_arch_name(conf->dataplane.crypto_arch),
+			 msg);
 		gw_conf_free(conf);
 		return NULL;
 	}
@@ -145,11 +145,12 @@ load_config(const char *path)
 static void
 reload(struct gw_dp *dp, const char *path, struct gw_config **running)
 {
-	struct gw_config *conf = load_config(path);
+	char why[1200];
+	struct gw_config *conf = load_config(path, why, sizeof(why));
 
 	if (conf == NULL) {
-		GW_LOG(general, ERR, "reload of %s refused; the running configuration stays",
-		       path);
+		GW_LOG(general, ERR, "reload of %s refused; the running configuration stays: %s",
+		       path, why);
 		return;
 	}
 	if (gw_dp_reload(dp, conf) != 0) {
@@ -158,6 +159,22 @@ reload(struct gw_dp *dp, const char *path, struct gw_config **running)
 	}
 	gw_conf_free(*running);
 	*running = conf;
+}
+
+/* A start-up that failed after EAL: undo it all (ASan's leak check runs on this path). */
+static int
+start_failed(struct gw_dp *dp, bool launched, struct eal_argv *eal, struct gw_config *conf)
+{
+	if (dp != NULL) {
+		if (launched)
+			gw_dp_stop(dp);
+		gw_dp_fini(dp);
+		free(dp);
+	}
+	rte_eal_cleanup();
+	eal_args_free(eal);
+	gw_conf_free(conf);
+	return 1;
 }
 
 static void
@@ -207,6 +224,7 @@ main(int argc, char **argv)
 	struct gw_dp *dp;
 	int app_argc, eal_given, rc;
 	char **app_argv;
+	char why[1200];
 
 	eal_given = eal_args_split(argc, argv, &app_argc, &app_argv);
 	rc = parse_app_args(app_argc, app_argv, &a);
@@ -217,9 +235,11 @@ main(int argc, char **argv)
 		a.conf_path = access(GW_DEFAULT_CONF, R_OK) == 0 ? GW_DEFAULT_CONF :
 			GW_SOURCE_ROOT "/" GW_DEFAULT_CONF;
 
-	conf = load_config(a.conf_path);
-	if (conf == NULL)
+	conf = load_config(a.conf_path, why, sizeof(why));
+	if (conf == NULL) {
+		fprintf(stderr, "%s\n", why);
 		return 1;
+	}
 	if (a.check_only) {
 		printf("%s: configuration OK\n", a.conf_path);
 		gw_conf_free(conf);
@@ -250,24 +270,21 @@ main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 
 	dp = calloc(1, sizeof(*dp));
-	if (dp == NULL)
-		rte_exit(EXIT_FAILURE, "out of memory\n");
+	if (dp == NULL) {
+		fprintf(stderr, "gdoigw: out of memory\n");
+		return start_failed(NULL, false, &eal, conf);
+	}
 	rc = gw_dp_init(dp, conf);
 	if (rc != 0) {
 		fprintf(stderr, "gdoigw: data plane initialisation failed: %s\n",
 			strerror(-rc));
-		gw_dp_fini(dp);
-		rte_eal_cleanup();
-		return 1;
+		return start_failed(dp, false, &eal, conf);
 	}
 	gw_stats_telemetry_init(dp->nb_ports, gw_dp_port_name);
 	rc = gw_dp_launch(dp);
 	if (rc != 0) {
 		fprintf(stderr, "gdoigw: cannot start the workers: %s\n", strerror(-rc));
-		gw_dp_stop(dp);
-		gw_dp_fini(dp);
-		rte_eal_cleanup();
-		return 1;
+		return start_failed(dp, true, &eal, conf);
 	}
 	GW_LOG(general, NOTICE, "gdoigw %s running: %u interfaces, %u workers, %s layout",
 	       GW_VERSION, dp->nb_ports, dp->nb_workers,

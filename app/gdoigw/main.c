@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,7 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long ms;
 	char *end;
 	int opt;
 
@@ -87,13 +89,16 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			a->check_only = true;
 			break;
 		case 'i':
+			/* strtoul() takes "-1" and an unsigned int would wrap: check first */
 			errno = 0;
-			a->exit_when_idle_ms = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || a->exit_when_idle_ms == 0) {
+			ms = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] < '0' || optarg[0] > '9' ||
+			    ms == 0 || ms > UINT_MAX) {
 				fprintf(stderr, "gdoigw: --exit-when-idle: '%s' is not a "
 					"positive number of milliseconds\n", optarg);
 				return -1;
 			}
+			a->exit_when_idle_ms = (unsigned int)ms;
 			break;
 		case 's':
 			a->stats_file = optarg;

@@ -107,3 +107,15 @@ def test_check_refuses_wrapping_integer(tmp_path):
     conf, line, r = check_dataplane(tmp_path,
                                     'layout = "run-to-completion"; workers = [ 0x100000000 ];')
     assert_refused(r, "%s:%d: 0x100000000 does not fit in the 32 bits" % (conf, line))
+
+
+def test_exit_when_idle_out_of_range(tmp_path):
+    # an unsigned int would wrap 4294967297 to 1 ms, and strtoul() takes "-1"
+    conf = tmp_path / "ok.conf"
+    conf.write_text(Topo(tmp_path).config(str(tmp_path)))
+    for bad in ("4294967297", "-1", "0", "5ms"):
+        r = run(["--", "-c", str(conf), "--check", "--exit-when-idle", bad])
+        assert r.returncode == 1, (bad, r.stdout + r.stderr)
+        assert "--exit-when-idle" in r.stderr, r.stderr
+    r = run(["--", "-c", str(conf), "--check", "--exit-when-idle", "4294967295"])
+    assert r.returncode == 0, r.stdout + r.stderr

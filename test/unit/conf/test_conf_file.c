@@ -18,6 +18,7 @@
 
 #include "gw_test.h"
 #include "gw_conf.h"
+#include "conf_priv.h"
 
 static char tmpdir[] = "/tmp/gw-conf-file-XXXXXX";
 
@@ -184,6 +185,37 @@ test_worker_lcore_zero(void)
 			      "<string>:2: system dataplane workers");
 }
 
+/* What the pre-check cannot see (a file changed after it): libconfig's exit(2) itself. */
+static struct gw_config *
+libconfig_reads_a_directory(void *arg __rte_unused, struct gw_conf_error *err __rte_unused)
+{
+	config_t cfg;
+
+	config_init(&cfg);
+	config_read_string(&cfg, "@include \".\"\n");	/* exits: "input in flex scanner failed" */
+	config_destroy(&cfg);
+	errno = EINVAL;
+	return NULL;
+}
+
+static void
+test_child_contains_the_exit(void)
+{
+	struct gw_conf_error err;
+	struct gw_config *conf;
+
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "x.conf");
+	conf = conf_child_parse(libconfig_reads_a_directory, NULL, &err);
+	CHECK(conf == NULL);
+	if (strstr(err.reason, "exit status 2") == NULL ||
+	    strstr(err.reason, "flex scanner") == NULL)
+		fprintf(stderr, "reason: '%s'\n", err.reason);
+	CHECK(strstr(err.reason, "exit status 2") != NULL);
+	CHECK(strstr(err.reason, "flex scanner") != NULL);
+	CHECK(strcmp(err.file, "x.conf") == 0);
+}
+
 int
 main(void)
 {
@@ -198,6 +230,7 @@ main(void)
 	GW_RUN(test_refused_parse_does_not_grow);
 	GW_RUN(test_integer_wrap);
 	GW_RUN(test_worker_lcore_zero);
+	GW_RUN(test_child_contains_the_exit);
 	{
 		const char *names[] = { "dot.conf", "empty.conf", "inner.conf", "outer.conf",
 					"look.conf", "with-fifo.conf", "leak.conf" };

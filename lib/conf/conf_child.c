@@ -175,8 +175,11 @@ read_config(struct child_io *io, const struct child_head *h)
 {
 	struct gw_config *conf = malloc(sizeof(*conf));
 
-	if (conf == NULL || read_result(io, conf, sizeof(*conf)) < 0 ||
+	if (conf == NULL)
+		return NULL;
+	if (read_result(io, conf, sizeof(*conf)) < 0 ||
 	    conf->nb_sas != h->nb_sas || conf->nb_policies != h->nb_policies) {
+		explicit_bzero(conf, sizeof(*conf));
 		free(conf);
 		return NULL;
 	}

@@ -166,10 +166,10 @@ check_include(const struct scan *s, int line, const char *name)
 	char *text;
 	int rc;
 
-	if (s->dir != NULL)
-		snprintf(open_path, sizeof(open_path), "%s/%s", s->dir, name);
-	else
-		snprintf(open_path, sizeof(open_path), "%s", name);
+	if ((size_t)snprintf(open_path, sizeof(open_path), "%s%s%s", s->dir != NULL ? s->dir : "",
+			     s->dir != NULL ? "/" : "", name) >= sizeof(open_path))
+		return scan_fail(s, line, -ENAMETOOLONG, "@include \"%.100s...\": name too long",
+				 name);
 	rc = conf_file_read(open_path, &text, &len, why, sizeof(why));
 	if (rc < 0)
 		return scan_fail(s, line, rc, "@include \"%s\": %s", name, why);

@@ -119,3 +119,16 @@ def test_exit_when_idle_out_of_range(tmp_path):
         assert "--exit-when-idle" in r.stderr, r.stderr
     r = run(["--", "-c", str(conf), "--check", "--exit-when-idle", "4294967295"])
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_check_refuses_device_name_start_up_cannot_find(tmp_path):
+    # start-up finds a port by the device string's name (before the first ','),
+    # which DPDK keeps to 63 characters: --check refuses a longer one on its line
+    text = Topo(tmp_path).config(str(tmp_path))
+    long_dev = "net_null" + "9" * 60
+    text = re.sub(r'device = "net_pcap0,[^"]*"', 'device = "%s"' % long_dev, text, count=1)
+    conf = tmp_path / "dev.conf"
+    conf.write_text(text)
+    line = next(i + 1 for i, l in enumerate(text.splitlines()) if long_dev in l)
+    assert_refused(run(["--", "--check", "-c", str(conf)]), "%s:%d:" % (conf, line))
+    assert "longer than 63" in run(["--", "--check", "-c", str(conf)]).stderr

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long ms;
 	char *end;
 	int opt;
 
@@ -101,13 +103,16 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			a->check_only = true;
 			break;
 		case 'i':
+			/* strtoul() takes "-1" and an unsigned int would wrap: check first */
 			errno = 0;
-			a->exit_when_idle_ms = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || a->exit_when_idle_ms == 0) {
+			ms = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] < '0' || optarg[0] > '9' ||
+			    ms == 0 || ms > UINT_MAX) {
 				fprintf(stderr, "gdoigw: --exit-when-idle: '%s' is not a "
 					"positive number of milliseconds\n", optarg);
 				return -1;
 			}
+			a->exit_when_idle_ms = (unsigned int)ms;
 			break;
 		case 's':
 			a->stats_file = optarg;
@@ -131,24 +136,24 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 	return 0;
 }
 
+/* The configuration, or NULL and why ("file:line: statement: reason") in `why`. */
 static struct gw_config *
-load_config(const char *path)
+load_config(const char *path, char *why, size_t len)
 {
 	struct gw_conf_error err;
 	struct gw_config *conf;
-	char msg[1024];
+	char msg[512];
 
 	conf = gw_conf_load(path, &err);
 	if (conf == NULL) {
-		gw_conf_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
+		gw_conf_error_format(&err, why, len);
 		return NULL;
 	}
 	/* A valid file may still name a crypto code path this CPU cannot run. */
 	if (gw_crypto_arch_check(conf->dataplane.crypto_arch, msg, sizeof(msg)) != 0) {
-		fprintf(stderr, "%s: system dataplane crypto-arch: \"%s\" needs CPU features "
-			"this CPU lacks: %s\n", path, gw_crypto_arch_name(conf->dataplane.crypto_arch),
-			msg);
+		snprintf(why, len, "%s: system dataplane crypto-arch: \"%s\" needs CPU features "
+			 "this CPU lacks: %s", path, gw_crypto_arch_name(conf->dataplane.crypto_arch),
+			 msg);
 		gw_conf_free(conf);
 		return NULL;
 	}
@@ -159,11 +164,12 @@ load_config(const char *path)
 static void
 reload(struct gw_dp *dp, const char *path, struct gw_config **running)
 {
-	struct gw_config *conf = load_config(path);
+	char why[1200];
+	struct gw_config *conf = load_config(path, why, sizeof(why));
 
 	if (conf == NULL) {
-		GW_LOG(general, ERR, "reload of %s refused; the running configuration stays",
-		       path);
+		GW_LOG(general, ERR, "reload of %s refused; the running configuration stays: %s",
+		       path, why);
 		return;
 	}
 	if (gw_dp_reload(dp, conf) != 0) {
@@ -183,6 +189,22 @@ struct control {
 	uint64_t last_rx_total, last_rx_change;
 	struct diag_load load;
 };
+
+/* A start-up that failed after EAL: undo it all (ASan's leak check runs on this path). */
+static int
+start_failed(struct gw_dp *dp, bool launched, struct eal_argv *eal, struct gw_config *conf)
+{
+	if (dp != NULL) {
+		if (launched)
+			gw_dp_stop(dp);
+		gw_dp_fini(dp);
+		free(dp);
+	}
+	rte_eal_cleanup();
+	eal_args_free(eal);
+	gw_conf_free(conf);
+	return 1;
+}
 
 static void
 on_signal(struct ctl_loop *l, int sig, void *arg)
@@ -270,6 +292,7 @@ main(int argc, char **argv)
 	struct gw_dp *dp;
 	int app_argc, eal_given, rc;
 	char **app_argv;
+	char why[1200];
 
 	block_signals();	/* first: before any thread exists (defect: SIGHUP at start-up) */
 	eal_given = eal_args_split(argc, argv, &app_argc, &app_argv);
@@ -281,9 +304,11 @@ main(int argc, char **argv)
 		a.conf_path = access(GW_DEFAULT_CONF, R_OK) == 0 ? GW_DEFAULT_CONF :
 			GW_SOURCE_ROOT "/" GW_DEFAULT_CONF;
 
-	conf = load_config(a.conf_path);
-	if (conf == NULL)
+	conf = load_config(a.conf_path, why, sizeof(why));
+	if (conf == NULL) {
+		fprintf(stderr, "%s\n", why);
 		return 1;
+	}
 	if (a.check_only) {
 		printf("%s: configuration OK\n", a.conf_path);
 		gw_conf_free(conf);
@@ -310,24 +335,21 @@ main(int argc, char **argv)
 			conf->trace.file, strerror(-rc));
 
 	dp = calloc(1, sizeof(*dp));
-	if (dp == NULL)
-		rte_exit(EXIT_FAILURE, "out of memory\n");
+	if (dp == NULL) {
+		fprintf(stderr, "gdoigw: out of memory\n");
+		return start_failed(NULL, false, &eal, conf);
+	}
 	rc = gw_dp_init(dp, conf);
 	if (rc != 0) {
 		fprintf(stderr, "gdoigw: data plane initialisation failed: %s\n",
 			strerror(-rc));
-		gw_dp_fini(dp);
-		rte_eal_cleanup();
-		return 1;
+		return start_failed(dp, false, &eal, conf);
 	}
 	gw_stats_telemetry_init(dp->nb_ports, gw_dp_port_name);
 	rc = gw_dp_launch(dp);
 	if (rc != 0) {
 		fprintf(stderr, "gdoigw: cannot start the workers: %s\n", strerror(-rc));
-		gw_dp_stop(dp);
-		gw_dp_fini(dp);
-		rte_eal_cleanup();
-		return 1;
+		return start_failed(dp, true, &eal, conf);
 	}
 	GW_LOG(general, NOTICE, "gdoigw %s running: %u interfaces, %u workers, %s layout",
 	       GW_VERSION, dp->nb_ports, dp->nb_workers,

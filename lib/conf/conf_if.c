@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_ethdev.h>
+
 #include "conf_priv.h"
 
 static struct gw_conf_interface *
@@ -52,6 +54,10 @@ conf_set_device(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused
 
 	if (n == 0)
 		return conf_fail(c, "invalid device '%s'", v->s);
+	/* start-up looks the port up by that name: DPDK keeps 63 characters */
+	if (n >= RTE_ETH_NAME_MAX_LEN)
+		return conf_fail(c, "device name '%.*s...' (before the first ',') longer than "
+				 "%d characters", 20, v->s, RTE_ETH_NAME_MAX_LEN - 1);
 	for (unsigned int i = 0; i < c->conf->nb_interfaces; i++) {
 		const struct gw_conf_interface *o = &c->conf->interfaces[i];
 

@@ -16,8 +16,8 @@
 #include "conf_priv.h"
 
 /* An @include file's name as libconfig keeps it, relative to the including file's dir. */
-static void
-include_path(char *buf, size_t len, const char *dir, const char *file)
+void
+conf_include_path(char *buf, size_t len, const char *dir, const char *file)
 {
 	size_t n = 0;
 
@@ -42,7 +42,7 @@ vfail(struct gw_conf_ctx *c, const config_setting_t *at, const char *what,
 		e->line = config_setting_source_line(at);
 		/* Set for @include files only, as written in the @include. */
 		if (file != NULL)
-			include_path(e->file, sizeof(e->file), c->dir, file);
+			conf_include_path(e->file, sizeof(e->file), c->dir, file);
 	}
 	n = (size_t)snprintf(e->statement, sizeof(e->statement), "%s", c->stmt);
 	if (what != NULL && n < sizeof(e->statement)) {
@@ -400,7 +400,7 @@ syntax_error(config_t *cfg, const char *file, const char *dir, struct gw_conf_er
 	const char *at = config_error_file(cfg);
 
 	if (at != NULL)
-		include_path(err->file, sizeof(err->file), dir, at);
+		conf_include_path(err->file, sizeof(err->file), dir, at);
 	else
 		snprintf(err->file, sizeof(err->file), "%s", file);
 	err->line = config_error_line(cfg);
@@ -411,15 +411,57 @@ syntax_error(config_t *cfg, const char *file, const char *dir, struct gw_conf_er
 	return NULL;
 }
 
+/* What the parse child is given. */
+struct parse_job {
+	const char *text;
+	const char *file;		/* as shown in errors ("" for a string) */
+	const char *dir;		/* libconfig's include directory, or NULL */
+};
+
+/* Runs in the child (conf_child.c): libconfig, then the schema walk. */
+static struct gw_config *
+parse_text(void *arg, struct gw_conf_error *err)
+{
+	const struct parse_job *job = arg;
+	struct gw_config *conf;
+	config_t cfg;
+	int saved;
+
+	config_init(&cfg);
+	/* @include "x.conf" is relative to the including file. */
+	if (job->dir != NULL)
+		config_set_include_dir(&cfg, job->dir);
+	if (config_read_string(&cfg, job->text) != CONFIG_TRUE)
+		return syntax_error(&cfg, job->file, job->dir, err);
+	conf = load_tree(&cfg, job->file, job->dir, err);
+	saved = errno;
+	config_destroy(&cfg);
+	errno = saved;
+	return conf;
+}
+
+/* The text checked (conf_file.c), then parsed in a child. */
+static struct gw_config *
+parse_checked(const struct parse_job *job, size_t len, struct gw_conf_error *err)
+{
+	int rc = conf_text_check(job->text, len, job->file, job->dir, err);
+
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
+	return conf_child_parse(parse_text, (void *)(uintptr_t)job, err);
+}
+
 struct gw_config *
 gw_conf_load(const char *path, struct gw_conf_error *err)
 {
+	struct parse_job job = { .file = path };
 	struct gw_conf_error dummy;
 	struct gw_config *conf;
-	char dir[512], *slash;
-	config_t cfg;
-	int saved;
-	FILE *f;
+	char dir[512], *slash, *text;
+	size_t len;
+	int rc, saved;
 
 	if (err == NULL)
 		err = &dummy;
@@ -429,29 +471,22 @@ gw_conf_load(const char *path, struct gw_conf_error *err)
 		errno = EINVAL;
 		return NULL;
 	}
-	f = fopen(path, "r");
-	if (f == NULL) {
-		saved = errno;
-		snprintf(err->reason, sizeof(err->reason), "cannot open: %s", strerror(saved));
-		errno = saved;
+	rc = conf_file_read(path, &text, &len, err->reason, sizeof(err->reason));
+	if (rc < 0) {
+		errno = -rc;
 		return NULL;
 	}
-	config_init(&cfg);
-	/* @include "x.conf" is relative to the including file. */
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash != NULL) {
 		*slash = '\0';
-		config_set_include_dir(&cfg, dir);
+		job.dir = dir;
 	}
-	if (config_read(&cfg, f) != CONFIG_TRUE) {
-		fclose(f);
-		return syntax_error(&cfg, path, slash != NULL ? dir : NULL, err);
-	}
-	fclose(f);
-	conf = load_tree(&cfg, path, slash != NULL ? dir : NULL, err);
+	job.text = text;
+	conf = parse_checked(&job, len, err);
 	saved = errno;
-	config_destroy(&cfg);
+	explicit_bzero(text, len);	/* keys */
+	free(text);
 	errno = saved;
 	if (conf != NULL)
 		GW_LOG(parse, INFO, "loaded %s: %u interfaces, %u routes, %u SAs, %u policies",
@@ -463,10 +498,8 @@ gw_conf_load(const char *path, struct gw_conf_error *err)
 struct gw_config *
 gw_conf_load_string(const char *text, struct gw_conf_error *err)
 {
+	struct parse_job job = { .text = text, .file = "" };
 	struct gw_conf_error dummy;
-	struct gw_config *conf;
-	config_t cfg;
-	int saved;
 
 	if (err == NULL)
 		err = &dummy;
@@ -476,14 +509,7 @@ gw_conf_load_string(const char *text, struct gw_conf_error *err)
 		errno = EINVAL;
 		return NULL;
 	}
-	config_init(&cfg);
-	if (config_read_string(&cfg, text) != CONFIG_TRUE)
-		return syntax_error(&cfg, "", NULL, err);
-	conf = load_tree(&cfg, "", NULL, err);
-	saved = errno;
-	config_destroy(&cfg);
-	errno = saved;
-	return conf;
+	return parse_checked(&job, strlen(text), err);
 }
 
 void

@@ -75,6 +75,26 @@ int conf_fail_at(struct gw_conf_ctx *c, const char *member, const char *fmt, ...
 /* The innermost group has this member (dotted path)? */
 bool conf_has(const struct gw_conf_ctx *c, const char *member);
 
+/* conf_load.c: an @include's name as shown in errors (dir "/" name). */
+void conf_include_path(char *buf, size_t len, const char *dir, const char *file);
+
+/* conf_file.c: a file and its text, checked before libconfig sees them. */
+#define CONF_MAX_FILE (16u << 20)	/* bytes of one file */
+#define CONF_MAX_INCLUDE_DEPTH 10	/* libconfig 1.5's MAX_INCLUDE_DEPTH */
+/* A regular file's text, NUL-terminated (free it). 0, or -errno and why. */
+int conf_file_read(const char *path, char **text, size_t *len, char *why, size_t why_len);
+/*
+ * What libconfig 1.5 would die on, hang on or misread: @include of anything but
+ * a readable regular file, NUL bytes, integers it would wrap. 0 or -errno, err set.
+ */
+int conf_text_check(const char *text, size_t len, const char *file, const char *dir,
+		    struct gw_conf_error *err);
+
+/* conf_child.c: fn(arg, err) in a child process; its result comes back. */
+#define CONF_CHILD_TIMEOUT_MS 10000
+typedef struct gw_config *(*conf_parse_fn)(void *arg, struct gw_conf_error *err);
+struct gw_config *conf_child_parse(conf_parse_fn fn, void *arg, struct gw_conf_error *err);
+
 /* conf_addr.c */
 int conf_mac_parse(const char *text, struct rte_ether_addr *mac);
 int conf_key_parse(const char *text, uint8_t *key, unsigned int max, unsigned int *len);

@@ -48,10 +48,12 @@ static const struct gw_conf_stmt schema[] = {
 	{ "system.dataplane.layout", GW_CONF_ENUM, 0, 0, 0, "run-to-completion", layouts,
 	  ROOT(dataplane.layout),
 	  .help = "run-to-completion (each worker does every stage) or pipeline" },
-	{ "system.dataplane.workers", GW_CONF_UINT, GW_CONF_F_MULTI, 0, LCORE_MAX,
+	/* lcore 0 is the main (control) lcore, as with the pipeline's "0 = automatic" */
+	{ "system.dataplane.workers", GW_CONF_UINT, GW_CONF_F_MULTI, 1, LCORE_MAX,
 	  .set = conf_set_worker,
 	  .get = conf_get_worker,
-	  .help = "Run-to-completion worker lcores (default: every lcore but the main one)" },
+	  .help = "Run-to-completion worker lcores, not lcore 0, the main one (default: every "
+		  "lcore but the main one)" },
 	{ "system.dataplane.pipeline", GW_CONF_CONTAINER,
 	  .help = "Pipeline layout: the lcore of each stage (stages may share one)" },
 	{ "system.dataplane.pipeline.rx", GW_CONF_UINT, 0, 0, LCORE_MAX,

@@ -152,6 +152,7 @@ struct gw_config {
 	struct gw_conf_interface interfaces[GW_MAX_PORTS];
 	unsigned int nb_routes;
 	struct gw_conf_route routes[GW_CONF_MAX_ROUTES];
+	/* heap members: the parse child sends them too (lib/conf/conf_child.c) */
 	unsigned int nb_sas;
 	struct gw_conf_sa *sas;		/* heap, nb_sas entries */
 	unsigned int nb_policies;

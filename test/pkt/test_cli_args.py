@@ -56,3 +56,79 @@ def test_check_syntax_error(tmp_path):
     r = run(["--", "-c", str(conf), "--check"])
     assert r.returncode == 1, r.stdout + r.stderr
     assert str(conf) + ":" in r.stdout + r.stderr
+
+
+# libconfig 1.5's scanner calls exit(2) ("input in flex scanner failed") when it
+# reads a directory: --check must refuse such a file with file[:line]: reason.
+def assert_refused(r, where):
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert "flex scanner" not in out, out
+    assert where in out, "expected '%s' in:\n%s" % (where, out)
+    for m in gwtest.SANITIZER_MARKS:
+        assert m not in r.stderr, r.stderr
+
+
+def test_check_directory_as_config(tmp_path):
+    r = run(["--", "--check", "-c", str(tmp_path)])
+    assert_refused(r, "%s: cannot read: a directory" % tmp_path)
+
+
+def test_check_include_of_a_directory(tmp_path):
+    good = Topo(tmp_path).config(str(tmp_path))
+    for target in (".", ""):
+        conf = tmp_path / "inc.conf"
+        conf.write_text(good + '\n@include "%s"\n' % target)
+        line = len(good.splitlines()) + 2
+        r = run(["--", "--check", "-c", str(conf)])
+        assert_refused(r, '%s:%d: @include "%s": cannot read: a directory'
+                       % (conf, line, target))
+
+
+def check_dataplane(tmp_path, body):
+    """--check of a valid file whose dataplane block is `body`, on its own line."""
+    text = Topo(tmp_path).config(str(tmp_path))
+    text = re.sub(r"system = \{ dataplane = \{[^\n]*\}; \};",
+                  "system = { dataplane = {\n%s\n}; };" % body, text, count=1)
+    assert body in text
+    conf = tmp_path / "dp.conf"
+    conf.write_text(text)
+    return conf, text.splitlines().index(body) + 1, run(["--", "--check", "-c", str(conf)])
+
+
+def test_check_refuses_worker_lcore_zero(tmp_path):
+    # lcore 0 is the main (control) lcore: start-up refuses it, so --check does
+    conf, line, r = check_dataplane(tmp_path, 'layout = "run-to-completion"; workers = [ 0 ];')
+    assert_refused(r, "%s:%d: system dataplane workers" % (conf, line))
+
+
+def test_check_refuses_wrapping_integer(tmp_path):
+    # libconfig 1.5 reads 0x100000000 as 0 (32 bits): refused on its line
+    conf, line, r = check_dataplane(tmp_path,
+                                    'layout = "run-to-completion"; workers = [ 0x100000000 ];')
+    assert_refused(r, "%s:%d: 0x100000000 does not fit in the 32 bits" % (conf, line))
+
+
+def test_exit_when_idle_out_of_range(tmp_path):
+    # an unsigned int would wrap 4294967297 to 1 ms, and strtoul() takes "-1"
+    conf = tmp_path / "ok.conf"
+    conf.write_text(Topo(tmp_path).config(str(tmp_path)))
+    for bad in ("4294967297", "-1", "0", "5ms"):
+        r = run(["--", "-c", str(conf), "--check", "--exit-when-idle", bad])
+        assert r.returncode == 1, (bad, r.stdout + r.stderr)
+        assert "--exit-when-idle" in r.stderr, r.stderr
+    r = run(["--", "-c", str(conf), "--check", "--exit-when-idle", "4294967295"])
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_check_refuses_device_name_start_up_cannot_find(tmp_path):
+    # start-up finds a port by the device string's name (before the first ','),
+    # which DPDK keeps to 63 characters: --check refuses a longer one on its line
+    text = Topo(tmp_path).config(str(tmp_path))
+    long_dev = "net_null" + "9" * 60
+    text = re.sub(r'device = "net_pcap0,[^"]*"', 'device = "%s"' % long_dev, text, count=1)
+    conf = tmp_path / "dev.conf"
+    conf.write_text(text)
+    line = next(i + 1 for i, l in enumerate(text.splitlines()) if long_dev in l)
+    assert_refused(run(["--", "--check", "-c", str(conf)]), "%s:%d:" % (conf, line))
+    assert "longer than 63" in run(["--", "--check", "-c", str(conf)]).stderr

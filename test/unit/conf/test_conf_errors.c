@@ -382,9 +382,14 @@ static void
 test_spi_range(void)
 {
 	EXPECT(SECURITY(SA_HEAD("s1", "0x1000", "outbound", "group") GCM128
-			"}, { name = \"s2\";\nspi = 0x100000000; direction = \"inbound\"; "
+			"}, { name = \"s2\";\nspi = 0x100000000L; direction = \"inbound\"; "
 			"mode = \"group\";\n" GCM128 "}\n"),
-	       "spi = 0x100000000", "security ipsec security-association s2 spi", NULL);
+	       "spi = 0x100000000", "security ipsec security-association s2 spi", "range");
+	/* without the L, libconfig 1.5 would read 0: refused on its line, before */
+	EXPECT(SECURITY(SA_HEAD("s1", "0x1000", "outbound", "group") GCM128
+			"}, { name = \"s2\";\nspi = 0x100000100; direction = \"inbound\"; "
+			"mode = \"group\";\n" GCM128 "}\n"),
+	       "spi = 0x100000100", NULL, "32 bits");
 }
 
 static void

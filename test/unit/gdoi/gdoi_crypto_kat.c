@@ -190,20 +190,17 @@ kat_cbc(enum gdoi_cipher c)
 	fill(key, sizeof(key), 20 + c);
 	fill(iv, sizeof(iv), 30 + c);
 	fill(buf, sizeof(buf), 40 + c);
-	snprintf(name, sizeof(name), "cbc.%s.", gdoi_cipher_name(c));
-	printf("in.%skey ", name);
-	for (size_t i = 0; i < gdoi_cipher_key_len(c); i++)
-		printf("%02x", key[i]);
-	printf("\nin.%siv ", name);
-	for (size_t i = 0; i < gdoi_cipher_block_len(c); i++)
-		printf("%02x", iv[i]);
-	printf("\n");
-	put("in.", "cbc.plain", buf, sizeof(buf));
+	snprintf(name, sizeof(name), "cbc.%s.key", gdoi_cipher_name(c));
+	put("in.", name, key, gdoi_cipher_key_len(c));
+	snprintf(name, sizeof(name), "cbc.%s.iv", gdoi_cipher_name(c));
+	put("in.", name, iv, gdoi_cipher_block_len(c));
+	snprintf(name, sizeof(name), "cbc.%s.plain", gdoi_cipher_name(c));
+	put("in.", name, buf, sizeof(buf));
 	TRY(gdoi_cbc_encrypt(c, key, iv, buf, sizeof(buf)));
-	printf("out.%sct ", name);
-	for (size_t i = 0; i < sizeof(buf); i++)
-		printf("%02x", buf[i]);
-	printf("\n");
+	snprintf(name, sizeof(name), "cbc.%s.ct", gdoi_cipher_name(c));
+	put("out.", name, buf, sizeof(buf));
+	snprintf(name, sizeof(name), "cbc.%s.next_iv", gdoi_cipher_name(c));
+	put("out.", name, iv, gdoi_cipher_block_len(c));
 }
 
 static void

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lib/gdoi's crypto layer against a real GDOI reference implementation (gdoid)
- * exchange: test/vectors/gdoi-crypto/gdoid-pair.txt holds the UDP payloads as
+ * exchange: test/vectors/gdoi-crypto/gdoid-*.txt hold the UDP payloads as
  * captured on the wire (encrypted), the pre-shared key, g^xy and the phase 1 keys
  * gdoid logged. From the captured Main Mode 1-4 and g^xy, lib/gdoi must derive
- * gdoid's SKEYID, SKEYID_d/a/e and 3DES key (RFC 2409 App. B expansion: SHA-1
- * gives 20 octets, 3DES needs 24), decrypt Main Mode 5/6 and verify their HASH_I /
+ * gdoid's SKEYID, SKEYID_d/a/e and cipher key (with SHA-1 and 3DES the RFC 2409
+ * App. B expansion: 20 octets, 3DES needs 24), decrypt Main Mode 5/6 and verify their HASH_I /
  * HASH_R, decrypt GROUPKEY-PULL 1-4 with the phase 2 IV and verify HASH(1)-(4),
  * then take the KEK and its RSA public key from PULL 4's KD, decrypt the
  * GROUPKEY-PUSH and verify its signature (gdoid's bare-digest PKCS#1 format; the
  * DigestInfo format must fail on it). Every decrypted message must parse.
  *
- * Usage: test_gdoi_gdoid_crypto gdoid-pair.txt
+ * Usage: test_gdoi_gdoid_crypto gdoid-3des-sha1.txt
  */
 #include <errno.h>
 #include <stdio.h>
@@ -364,7 +364,7 @@ int
 main(int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s gdoid-pair.txt\n", argv[0]);
+		fprintf(stderr, "usage: %s VECTOR.txt\n", argv[0]);
 		return 2;
 	}
 	load(argv[1]);

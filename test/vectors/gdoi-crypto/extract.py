@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Write gdoid-pair.txt from a gdoid key server / group member run.
+"""Write a test vector (gdoid-*.txt) from a gdoid key server / group member run.
 
-Usage: extract.py WIRE.pcap KS.log PSK > gdoid-pair.txt
+Usage: extract.py WIRE.pcap KS.log PSK > gdoid-NAME.txt
 
 WIRE.pcap: the UDP/848 capture of the run (encrypted as sent); KS.log: the key
 server's `gdoid -d -DA=99` debug log, which prints the Diffie-Hellman secret g^xy

@@ -295,17 +295,28 @@ pkey_build(const struct dh_group *g, const uint8_t *pub, const uint8_t *priv, si
 	return pkey;
 }
 
-/* MODP peer value: 1 < y < p-1 (a value of 0, 1 or p-1 forces a known secret). */
+/*
+ * MODP peer value: 1 < y < p-1 (0, 1 or p-1 force a known secret) and y in the
+ * subgroup of order q = (p-1)/2 that g = 2 generates (y^q = 1 mod p): every prime
+ * here is a safe prime, so a value outside it is not a g^x (RFC 2409 6, RFC 3526).
+ */
 static bool
 modp_peer_ok(const struct dh_group *g, const uint8_t *peer)
 {
 	BIGNUM *p = g->prime(NULL), *y = BN_bin2bn(peer, (int)g->len, NULL);
+	BIGNUM *q = BN_new(), *r = BN_new();
+	BN_CTX *bn = BN_CTX_new();
 	bool ok = false;
 
-	if (p && y && BN_sub_word(p, 1))
-		ok = !BN_is_zero(y) && !BN_is_one(y) && BN_cmp(y, p) < 0;
+	if (p && y && q && r && bn && BN_sub_word(p, 1) &&
+	    !BN_is_zero(y) && !BN_is_one(y) && BN_cmp(y, p) < 0 &&
+	    BN_rshift1(q, p) && BN_add_word(p, 1) && BN_mod_exp(r, y, q, p, bn))
+		ok = BN_is_one(r);
 	BN_free(p);
 	BN_free(y);
+	BN_free(q);
+	BN_free(r);
+	BN_CTX_free(bn);
 	return ok;
 }
 

@@ -181,7 +181,7 @@ static const char rfc3526_p2048[] =
  * The group 14 prime is the RFC's: OpenSSL's own named group "modp_2048" (a
  * separate table) agrees with the RFC text, and the KE value of a private x is
  * 2^x mod (the RFC text's prime). Peer values 0, 1, p-1 and >= p are refused;
- * so is p-2, outside the prime-order subgroup (OpenSSL knows the group's q).
+ * so is p-2, outside the prime-order subgroup.
  */
 static void
 test_modp_group14_prime(void)
@@ -251,7 +251,8 @@ test_modp_group14_prime(void)
 	CHECK(gdoi_dh_new(3) == NULL);		/* EC2N: not supported */
 }
 
-/* Fresh key pairs of every group agree, and the values have the fixed lengths. */
+/* Fresh key pairs of every group agree, the values have the fixed lengths, and a
+ * MODP value outside the prime-order subgroup is refused in every group. */
 static void
 test_dh_random_pairs(void)
 {
@@ -275,6 +276,12 @@ test_dh_random_pairs(void)
 		CHECK_EQ(gdoi_dh_shared(b, pi, pl, sr, sl), 0);
 		CHECK_MEM(si, sr, sl);
 		CHECK(memcmp(pi, pr, pl) != 0);
+		if (g < 19) {
+			/* p - 2 = -2 mod p: in range, outside the subgroup of g = 2. */
+			memset(pr, 0xff, pl);
+			pr[pl - 1] = 0xfd;	/* every prime here ends in 64 one bits */
+			CHECK_EQ(gdoi_dh_shared(a, pr, pl, si, sl), -EBADMSG);
+		}
 		gdoi_dh_free(a);
 		gdoi_dh_free(b);
 	}

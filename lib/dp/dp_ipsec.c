@@ -7,6 +7,7 @@
  * rule of an output (inbound-check) policy is dropped, since it should have
  * arrived encrypted. The crypto stage runs ESP on runs of packets of one SA.
  */
+#include <assert.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
@@ -331,15 +332,29 @@ gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
 	return nb;
 }
 
+static_assert(GW_SIDE_QUEUE >= GW_MAX_BURST * (GW_FRAG_MAX_PER_PKT + 1),
+	      "the side queue holds what one burst can make");
+
+/*
+ * The side queue is empty when a burst starts (lib/dp/dp_layout.c) and holds
+ * what one burst can make, so nothing is refused here; should a change break
+ * that bound, the excess is counted as side-queue-full.
+ */
 static void
 side_push(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t room = GW_SIDE_QUEUE - w->side.n, k = RTE_MIN(n, room);
+	uint16_t k;
 
+	if (w->side.head != 0) {
+		memmove(w->side.pkts, w->side.pkts + w->side.head,
+			w->side.n * sizeof(pkts[0]));
+		w->side.head = 0;
+	}
+	k = RTE_MIN(n, (uint16_t)(GW_SIDE_QUEUE - w->side.n));
 	memcpy(w->side.pkts + w->side.n, pkts, k * sizeof(pkts[0]));
 	w->side.n += k;
 	for (uint16_t i = k; i < n; i++)
-		gw_meta(pkts[i])->drop = GW_DROP_RING_FULL;
+		gw_meta(pkts[i])->drop = GW_DROP_SIDE_QUEUE_FULL;
 	gw_drop_burst(pkts + k, n - k);
 }
 

@@ -38,6 +38,7 @@
 	X(EXCEPTION_FULL, "exception path (to the kernel) full") \
 	X(NO_MBUF, "packet buffer pool empty") \
 	X(FRAGMENT_UNSUPPORTED, "fragment the path cannot handle") \
+	X(SIDE_QUEUE_FULL, "made from one burst (fragments, ICMP) beyond the side queue") \
 	/* ESP inbound */ \
 	X(ESP_TRUNCATED, "ESP packet shorter than header, IV and ICV") \
 	X(ESP_UNKNOWN_SPI, "no SA for the SPI (and destination)") \

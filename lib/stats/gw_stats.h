@@ -81,6 +81,15 @@ struct gw_port_counters {
 	uint64_t to_kernel;	/* exception path: port -> TAP */
 	uint64_t from_kernel;	/* exception path: TAP -> port */
 	uint64_t drops[GW_DROP_MAX];	/* by the port the packet came in on */
+	/*
+	 * Received frames that are neither sent, given to the kernel nor
+	 * dropped (so that rx = tx + to_kernel + drops + these, lib/stats/README.md):
+	 * fragments merged into a reassembled packet (all but the one that
+	 * carries it on), and fragments reassembly holds now (a gauge: at exit,
+	 * those still held).
+	 */
+	uint64_t reasm_consumed;
+	uint64_t reasm_held;
 };
 
 /* One per lcore; only that lcore writes it. */
@@ -102,6 +111,13 @@ gw_count_drop(uint16_t port, enum gw_drop reason)
 {
 	gw_counters[rte_lcore_id() == LCORE_ID_ANY ? 0 : rte_lcore_id()]
 		.port[port].drops[reason]++;
+}
+
+/* The calling lcore's counters of a port (lcore 0 off the EAL threads). */
+static inline struct gw_port_counters *
+gw_my_port_ctr(uint16_t port)
+{
+	return &gw_counters[rte_lcore_id() == LCORE_ID_ANY ? 0 : rte_lcore_id()].port[port];
 }
 
 const char *gw_drop_name(enum gw_drop reason);	/* "ttl-expired" */

@@ -359,6 +359,32 @@ side_push(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 }
 
 /*
+ * Frames a fragment path made beyond its input, counted as originated on
+ * the port each came in on: every output counts one, every input (whose
+ * ports the caller saved, as the originals may be freed) takes one back.
+ */
+static void
+count_made(const uint16_t *in_ports, uint16_t nb_in, struct rte_mbuf **out, uint16_t nb_out)
+{
+	int32_t made[GW_MAX_PORTS] = { 0 };
+
+	for (uint16_t i = 0; i < nb_out; i++)
+		made[gw_meta(out[i])->in_port % GW_MAX_PORTS]++;
+	for (uint16_t i = 0; i < nb_in; i++)
+		made[in_ports[i] % GW_MAX_PORTS]--;
+	for (unsigned int p = 0; p < GW_MAX_PORTS; p++)
+		if (made[p] > 0)
+			gw_my_port_ctr(p)->originated += (uint64_t)made[p];
+}
+
+static void
+save_ports(uint16_t *ports, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++)
+		ports[i] = gw_meta(pkts[i])->in_port;
+}
+
+/*
  * The slow path for inner packets larger than the tunnel MTU (RFC 4459 6:
  * fragment before encryption): IPv4 without DF is cut and each fragment is
  * encrypted; DF or IPv6 is answered with ICMP; passive mode tunnels it and
@@ -371,6 +397,7 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 	const struct gw_conf_sa *c = gw_sa_conf(sa);
 	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST];
 	uint16_t nb_out = 0, nb_icmp = 0, mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
+	uint16_t in_ports[GW_FRAG_OUT_MAX];
 	struct gw_frag_params fp;
 	int good;
 
@@ -384,10 +411,13 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 		gw_drop_burst(big, nb);
 		return;
 	}
+	save_ports(in_ports, big, nb);
 	good = gw_frag_inner_burst(w->frag, &fp, big, nb, out, RTE_DIM(out), &nb_out,
 				   icmp, RTE_DIM(icmp), &nb_icmp);
 	if (good < 0)
 		good = 0;
+	count_made(in_ports, nb_out != 0 ? nb : 0, out, nb_out);
+	count_made(NULL, 0, icmp, nb_icmp);
 	gw_drop_burst(out + good, nb_out - good);
 	for (uint16_t i = 0; i < nb_icmp; i++)
 		gw_meta(icmp[i])->flags |= GW_META_F_REROUTE;
@@ -400,11 +430,14 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 		if (c->passive) {	/* the ESP packet may exceed the MTU: cut it */
 			struct rte_mbuf *frags[GW_FRAG_OUT_MAX];
 			uint16_t nb_frags = 0;
-			int f = gw_frag_outer_burst(w->frag, mtu, out + i, ok, frags,
-						    RTE_DIM(frags), &nb_frags);
+			int f;
 
+			save_ports(in_ports, out + i, ok);
+			f = gw_frag_outer_burst(w->frag, mtu, out + i, ok, frags,
+						RTE_DIM(frags), &nb_frags);
 			if (f < 0)
 				f = 0;
+			count_made(in_ports, nb_frags != 0 ? ok : 0, frags, nb_frags);
 			gw_drop_burst(frags + f, nb_frags - f);
 			side_push(w, frags, (uint16_t)f);
 		} else {
@@ -513,5 +546,6 @@ dp_icmp_error(struct gw_dp *dp, struct rte_mbuf *m, enum gw_drop reason)
 	}
 	/* Framed back to the sender's MAC: out of the ingress port, via the control queue. */
 	*gw_meta(err) = (struct gw_meta){ .in_port = meta->in_port, .l3 = meta->l3 };
+	gw_my_port_ctr(meta->in_port)->originated++;
 	dp_to_port(dp, err, meta->in_port);
 }

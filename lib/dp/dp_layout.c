@@ -314,9 +314,10 @@ ring_room(const struct rte_ring *r)
 }
 
 /*
- * Every RX queue gets a burst of at most the room left in the first ring;
- * the queue polled first rotates, so that one busy port cannot starve the
- * others when the ring has room for only one burst a round.
+ * Every RX queue gets a burst of at most the room left in the first ring.
+ * When the room runs out, the next round starts with the queue that got
+ * none (else with the one after this round's first), so that one busy port
+ * cannot starve the others when the ring has room for one burst a round.
  */
 static void
 pipeline_rx(struct gw_dp *dp, struct gw_worker *w)
@@ -331,8 +332,10 @@ pipeline_rx(struct gw_dp *dp, struct gw_worker *w)
 		unsigned int i = first + k < w->nb_rxq ? first + k : first + k - w->nb_rxq;
 		uint16_t room = ring_room(dp->stage_ring[0]), n;
 
-		if (room == 0)
+		if (room == 0) {
+			w->rx_next = i;
 			return;
+		}
 		n = gw_stage_rx(dp, w, i, pkts, room);
 		if (n != 0)
 			ring_forward(dp->stage_ring[0], pkts, n);
@@ -453,11 +456,48 @@ gw_dp_launch(struct gw_dp *dp)
 	return 0;
 }
 
+/* Drop and count what a ring still holds (the workers have stopped). */
+static void
+drop_in_flight(struct rte_ring *r)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+	unsigned int n;
+
+	if (r == NULL)
+		return;
+	while ((n = rte_ring_dequeue_burst(r, (void **)pkts, GW_MAX_BURST, NULL)) != 0) {
+		for (unsigned int i = 0; i < n; i++)
+			gw_meta(pkts[i])->drop = GW_DROP_IN_FLIGHT_AT_EXIT;
+		gw_drop_burst(pkts, (uint16_t)n);
+	}
+}
+
+/*
+ * Once the workers have stopped, the frames still between stages, on a
+ * side queue or on the way to the control thread are counted
+ * (in-flight-at-exit) before the exit report, so every frame received lands
+ * in one counter. Fragments held by reassembly stay counted as reasm_held.
+ */
 void
 gw_dp_stop(struct gw_dp *dp)
 {
 	dp->quit = true;
 	rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < GW_STAGE_MAX - 1; i++)
+		drop_in_flight(dp->stage_ring[i]);
+	for (unsigned int i = 0; i < dp->nb_workers; i++) {
+		struct gw_worker *w = &dp->workers[i];
+		struct rte_mbuf *pkts[GW_MAX_BURST];
+
+		while (w->side.n != 0) {
+			uint16_t n = side_take(w, pkts, GW_MAX_BURST);
+
+			for (uint16_t k = 0; k < n; k++)
+				gw_meta(pkts[k])->drop = GW_DROP_IN_FLIGHT_AT_EXIT;
+			gw_drop_burst(pkts, n);
+		}
+	}
+	drop_in_flight(dp->to_kernel);
 }
 
 void

@@ -64,7 +64,9 @@
 	X(FRAG_NEEDED, "DF set and larger than tunnel MTU (ICMP sent)") \
 	/* exception path */ \
 	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
-	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP")
+	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP") \
+	/* shutdown */ \
+	X(IN_FLIGHT_AT_EXIT, "between stages or on the exception ring when the gateway stopped")
 
 enum gw_drop {
 #define GW_DROP_ENUM(name, help) GW_DROP_##name,
@@ -90,6 +92,13 @@ struct gw_port_counters {
 	 */
 	uint64_t reasm_consumed;
 	uint64_t reasm_held;
+	/*
+	 * Frames the gateway built and sent on (ICMP errors, ARP/ND requests,
+	 * fragments beyond the first of a packet), by the port of the packet
+	 * that caused them: rx + from_kernel + originated = tx + to_kernel +
+	 * drops + reasm_consumed + reasm_held.
+	 */
+	uint64_t originated;
 };
 
 /* One per lcore; only that lcore writes it. */

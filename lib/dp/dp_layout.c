@@ -342,10 +342,26 @@ pipeline_rx(struct gw_dp *dp, struct gw_worker *w)
 	}
 }
 
+/* Pass the side queue on as far as the ring has room; true once it is empty. */
+static bool
+side_to_ring(struct gw_worker *w, struct rte_ring *out)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+
+	while (w->side.n != 0) {
+		uint16_t n = side_take(w, pkts, ring_room(out));
+
+		if (n == 0)
+			return false;
+		ring_forward(out, pkts, n);
+	}
+	return true;
+}
+
 /*
  * The crypto stage's output is its burst plus what the burst made (side
- * queue): the side queue goes first, as far as the ring has room, and a new
- * burst is taken only once it is empty and only as large as the room left.
+ * queue): the side queue goes first, and a new burst is taken only once it
+ * is empty and only as large as the room left in the ring.
  */
 static void
 pipeline_crypto(struct gw_dp *dp, struct gw_worker *w)
@@ -354,24 +370,15 @@ pipeline_crypto(struct gw_dp *dp, struct gw_worker *w)
 	struct rte_mbuf *pkts[GW_MAX_BURST];
 	uint16_t n, good;
 
-	while (w->side.n != 0) {
-		n = side_take(w, pkts, ring_room(out));
-		if (n == 0)
-			return;
-		ring_forward(out, pkts, n);
-	}
+	if (!side_to_ring(w, out))
+		return;
 	n = rte_ring_sc_dequeue_burst(dp->stage_ring[1], (void **)pkts, ring_room(out), NULL);
 	if (n == 0)
 		return;
 	good = gw_stage_crypto(dp, pkts, &n);
 	gw_drop_burst(pkts + good, n - good);
 	ring_forward(out, pkts, good);
-	while (w->side.n != 0) {
-		n = side_take(w, pkts, ring_room(out));
-		if (n == 0)
-			return;
-		ring_forward(out, pkts, n);
-	}
+	side_to_ring(w, out);
 }
 
 /*

@@ -110,15 +110,28 @@ control_lcore(void)
 	return lcore == LCORE_ID_ANY ? 0 : lcore;
 }
 
-/* Transmit on the port's control queue; unsent frames are dropped and counted. */
+/*
+ * Transmit on the port's control queue: what is sent counts as tx of the
+ * port like the workers' frames, unsent frames are dropped and counted.
+ */
 static void
 control_tx(struct gw_dp *dp, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct gw_port *p = &dp->ports[port];
-	uint16_t sent = dp_port_tx(p, p->control_txq, pkts, n);
+	struct gw_port_counters *ctr = gw_port_ctr(control_lcore(), port);
+	uint64_t bytes = 0;
+	uint16_t sent;
 
-	for (uint16_t i = sent; i < n; i++)
+	/* bytes before the PMD may free the frames */
+	for (uint16_t i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	sent = dp_port_tx(p, p->control_txq, pkts, n);
+	for (uint16_t i = sent; i < n; i++) {
+		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
 		gw_meta(pkts[i])->drop = GW_DROP_TX_FULL;
+	}
+	ctr->tx_pkts += sent;
+	ctr->tx_bytes += bytes;
 	gw_drop_burst(pkts + sent, n - sent);
 }
 
@@ -131,6 +144,7 @@ queue_one(uint16_t port, struct rte_mbuf *m, void *arg)
 {
 	gw_meta(m)->in_port = port;
 	gw_meta(m)->drop = GW_DROP_NONE;
+	gw_port_ctr(control_lcore(), port)->originated++;
 	dp_to_port(arg, m, port);
 	return 0;
 }
@@ -279,13 +293,14 @@ poll_from_kernel(struct gw_dp *dp)
 			meta->in_port = port;
 			meta->drop = GW_DROP_NONE;
 		}
+		/* received from the kernel, sent or not */
+		gw_port_ctr(lcore, port)->from_kernel += n;
 		if (!p->up) {
 			for (uint16_t i = 0; i < n; i++)
 				gw_meta(pkts[i])->drop = GW_DROP_PORT_DOWN;
 			gw_drop_burst(pkts, n);
 			continue;
 		}
-		gw_port_ctr(lcore, port)->from_kernel += n;
 		control_tx(dp, port, pkts, n);
 		total += n;
 	}

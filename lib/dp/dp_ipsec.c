@@ -7,6 +7,7 @@
  * rule of an output (inbound-check) policy is dropped, since it should have
  * arrived encrypted. The crypto stage runs ESP on runs of packets of one SA.
  */
+#include <assert.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
@@ -350,15 +351,29 @@ gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
 	return nb;
 }
 
+static_assert(GW_SIDE_QUEUE >= GW_MAX_BURST * (GW_FRAG_MAX_PER_PKT + 1),
+	      "the side queue holds what one burst can make");
+
+/*
+ * The side queue is empty when a burst starts (lib/dp/dp_layout.c) and holds
+ * what one burst can make, so nothing is refused here; should a change break
+ * that bound, the excess is counted as side-queue-full.
+ */
 static void
 side_push(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t room = GW_SIDE_QUEUE - w->side.n, k = RTE_MIN(n, room);
+	uint16_t k;
 
+	if (w->side.head != 0) {
+		memmove(w->side.pkts, w->side.pkts + w->side.head,
+			w->side.n * sizeof(pkts[0]));
+		w->side.head = 0;
+	}
+	k = RTE_MIN(n, (uint16_t)(GW_SIDE_QUEUE - w->side.n));
 	memcpy(w->side.pkts + w->side.n, pkts, k * sizeof(pkts[0]));
 	w->side.n += k;
 	for (uint16_t i = k; i < n; i++)
-		gw_meta(pkts[i])->drop = GW_DROP_RING_FULL;
+		gw_meta(pkts[i])->drop = GW_DROP_SIDE_QUEUE_FULL;
 	gw_drop_burst(pkts + k, n - k);
 }
 
@@ -383,6 +398,32 @@ ipv6_within_min_mtu(const struct rte_mbuf *m)
 }
 
 /*
+ * Frames a fragment path made beyond its input, counted as originated on
+ * the port each came in on: every output counts one, every input (whose
+ * ports the caller saved, as the originals may be freed) takes one back.
+ */
+static void
+count_made(const uint16_t *in_ports, uint16_t nb_in, struct rte_mbuf **out, uint16_t nb_out)
+{
+	int32_t made[GW_MAX_PORTS] = { 0 };
+
+	for (uint16_t i = 0; i < nb_out; i++)
+		made[gw_meta(out[i])->in_port % GW_MAX_PORTS]++;
+	for (uint16_t i = 0; i < nb_in; i++)
+		made[in_ports[i] % GW_MAX_PORTS]--;
+	for (unsigned int p = 0; p < GW_MAX_PORTS; p++)
+		if (made[p] > 0)
+			gw_my_port_ctr(p)->originated += (uint64_t)made[p];
+}
+
+static void
+save_ports(uint16_t *ports, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++)
+		ports[i] = gw_meta(pkts[i])->in_port;
+}
+
+/*
  * Encrypt pkts and cut the ESP packets that exceed the tunnel MTU (the
  * gateway is their source, so it may fragment them: RFC 791, RFC 8200 4.5);
  * everything produced goes to the side queue. min6: each carries an IPv6
@@ -396,10 +437,12 @@ seal_and_cut(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint
 	for (uint16_t i = 0; i < n; i += GW_MAX_BURST) {
 		struct rte_mbuf *frags[GW_FRAG_OUT_MAX];
 		uint16_t chunk = RTE_MIN(GW_MAX_BURST, n - i), nb_frags = 0;
+		uint16_t in_ports[GW_MAX_BURST];
 		uint16_t ok = gw_esp_outbound(sa, pkts + i, chunk, now);
 		int f;
 
 		gw_drop_burst(pkts + i + ok, chunk - ok);
+		save_ports(in_ports, pkts + i, ok);
 		f = min6 ? gw_frag_outer_burst_min6(w->frag, mtu, pkts + i, ok, frags,
 						    RTE_DIM(frags), &nb_frags) :
 			gw_frag_outer_burst(w->frag, mtu, pkts + i, ok, frags, RTE_DIM(frags),
@@ -408,6 +451,7 @@ seal_and_cut(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint
 			drop_as(pkts + i, ok, GW_DROP_MTU_EXCEEDED);
 			continue;
 		}
+		count_made(in_ports, nb_frags != 0 ? ok : 0, frags, nb_frags);
 		gw_drop_burst(frags + f, nb_frags - f);
 		side_push(w, frags, (uint16_t)f);
 	}
@@ -429,6 +473,7 @@ oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, u
 	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST], *min6[GW_MAX_BURST];
 	uint16_t nb_out = 0, nb_icmp = 0, nb_min6 = 0, nb_rest = 0;
 	uint16_t mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
+	uint16_t in_ports[GW_FRAG_OUT_MAX];
 	struct gw_frag_params fp;
 	int good;
 
@@ -440,10 +485,13 @@ oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, u
 		drop_as(pkts, nb, GW_DROP_MTU_EXCEEDED);
 		return;
 	}
+	save_ports(in_ports, pkts, nb);
 	good = gw_frag_inner_burst(w->frag, &fp, pkts, nb, out, RTE_DIM(out), &nb_out,
 				   icmp, RTE_DIM(icmp), &nb_icmp);
 	if (good < 0)
 		good = 0;
+	count_made(in_ports, nb_out != 0 ? nb : 0, out, nb_out);
+	count_made(NULL, 0, icmp, nb_icmp);
 	gw_drop_burst(out + good, nb_out - good);
 	for (uint16_t i = 0; i < nb_icmp; i++)
 		gw_meta(icmp[i])->flags |= GW_META_F_REROUTE;
@@ -582,5 +630,6 @@ dp_icmp_error(struct gw_dp *dp, struct rte_mbuf *m, enum gw_drop reason)
 	}
 	/* Framed back to the sender's MAC: out of the ingress port, via the control queue. */
 	*gw_meta(err) = (struct gw_meta){ .in_port = meta->in_port, .l3 = meta->l3 };
+	gw_my_port_ctr(meta->in_port)->originated++;
 	dp_to_port(dp, err, meta->in_port);
 }

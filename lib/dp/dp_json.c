@@ -36,9 +36,12 @@ gw_dp_stats_write_json(const struct gw_dp *dp, const char *path)
 
 		fprintf(f, "%s{\"name\": \"%s\", \"rx_packets\": %" PRIu64 ", \"rx_bytes\": %"
 			PRIu64 ", \"tx_packets\": %" PRIu64 ", \"tx_bytes\": %" PRIu64
-			", \"to_kernel\": %" PRIu64 ", \"from_kernel\": %" PRIu64 ", \"drops\": ",
+			", \"to_kernel\": %" PRIu64 ", \"from_kernel\": %" PRIu64
+			", \"reasm_consumed\": %" PRIu64 ", \"reasm_held\": %" PRIu64
+			", \"originated\": %" PRIu64 ", \"drops\": ",
 			p == 0 ? "" : ", ", dp->ports[p].name, c->rx_pkts, c->rx_bytes,
-			c->tx_pkts, c->tx_bytes, c->to_kernel, c->from_kernel);
+			c->tx_pkts, c->tx_bytes, c->to_kernel, c->from_kernel,
+			c->reasm_consumed, c->reasm_held, c->originated);
 		write_drops(f, c->drops);
 		fputc('}', f);
 	}

@@ -248,7 +248,7 @@ rtc_poll(struct gw_dp *dp, struct gw_worker *w)
 	struct rte_mbuf *pkts[GW_MAX_BURST];
 
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
-		uint16_t n = gw_stage_rx(dp, w, i, pkts);
+		uint16_t n = gw_stage_rx(dp, w, i, pkts, GW_MAX_BURST);
 		uint16_t good;
 
 		if (n == 0)
@@ -262,20 +262,21 @@ rtc_poll(struct gw_dp *dp, struct gw_worker *w)
 		good = gw_stage_route(dp, pkts, n);
 		gw_drop_burst(pkts + good, n - good);
 		gw_stage_tx(dp, w, pkts, good);
+		/* What this burst made leaves before the next burst can make more. */
+		while (w->side.n != 0)
+			side_to_tx(dp, w);
 	}
-	while (w->side.n != 0)
-		side_to_tx(dp, w);
 }
 
-/* Take up to a burst off the worker's side queue (fragments, ICMP errors). */
+/* Take up to max packets off the worker's side queue (fragments, ICMP errors). */
 static uint16_t
-side_take(struct gw_worker *w, struct rte_mbuf **pkts)
+side_take(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t max)
 {
-	uint16_t n = RTE_MIN(w->side.n, GW_MAX_BURST);
+	uint16_t n = RTE_MIN(w->side.n, max);
 
-	memcpy(pkts, w->side.pkts, n * sizeof(pkts[0]));
+	memcpy(pkts, w->side.pkts + w->side.head, n * sizeof(pkts[0]));
 	w->side.n -= n;
-	memmove(w->side.pkts, w->side.pkts + n, w->side.n * sizeof(pkts[0]));
+	w->side.head = w->side.n == 0 ? 0 : w->side.head + n;
 	return n;
 }
 
@@ -283,14 +284,18 @@ static void
 side_to_tx(struct gw_dp *dp, struct gw_worker *w)
 {
 	struct rte_mbuf *pkts[GW_MAX_BURST];
-	uint16_t n = side_take(w, pkts);
+	uint16_t n = side_take(w, pkts, GW_MAX_BURST);
 	uint16_t good = gw_stage_route(dp, pkts, n);
 
 	gw_drop_burst(pkts + good, n - good);
 	gw_stage_tx(dp, w, pkts, good);
 }
 
-/* Enqueue to the next stage's ring; what does not fit is dropped and counted. */
+/*
+ * Enqueue to the next stage's ring. The caller took no more than the ring's
+ * free room and is its only producer, so everything fits; were it not so,
+ * what does not fit would be dropped and counted, never lost.
+ */
 static void
 ring_forward(struct rte_ring *r, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -301,52 +306,106 @@ ring_forward(struct rte_ring *r, struct rte_mbuf **pkts, uint16_t n)
 	gw_drop_burst(pkts + sent, n - sent);
 }
 
-static inline bool
-ring_has_room(const struct rte_ring *r)
+/* How many packets a stage may take: no more than the next ring can hold. */
+static inline uint16_t
+ring_room(const struct rte_ring *r)
 {
-	return rte_ring_free_count(r) >= GW_MAX_BURST;
+	return (uint16_t)RTE_MIN(rte_ring_free_count(r), (unsigned int)GW_MAX_BURST);
 }
 
+/*
+ * Every RX queue gets a burst of at most the room left in the first ring.
+ * When the room runs out, the next round starts with the queue that got
+ * none (else with the one after this round's first), so that one busy port
+ * cannot starve the others when the ring has room for one burst a round.
+ */
+static void
+pipeline_rx(struct gw_dp *dp, struct gw_worker *w)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+	unsigned int first = w->rx_next;
+
+	if (w->nb_rxq == 0)
+		return;
+	w->rx_next = first + 1 < w->nb_rxq ? first + 1 : 0;
+	for (unsigned int k = 0; k < w->nb_rxq; k++) {
+		unsigned int i = first + k < w->nb_rxq ? first + k : first + k - w->nb_rxq;
+		uint16_t room = ring_room(dp->stage_ring[0]), n;
+
+		if (room == 0) {
+			w->rx_next = i;
+			return;
+		}
+		n = gw_stage_rx(dp, w, i, pkts, room);
+		if (n != 0)
+			ring_forward(dp->stage_ring[0], pkts, n);
+	}
+}
+
+/* Pass the side queue on as far as the ring has room; true once it is empty. */
+static bool
+side_to_ring(struct gw_worker *w, struct rte_ring *out)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+
+	while (w->side.n != 0) {
+		uint16_t n = side_take(w, pkts, ring_room(out));
+
+		if (n == 0)
+			return false;
+		ring_forward(out, pkts, n);
+	}
+	return true;
+}
+
+/*
+ * The crypto stage's output is its burst plus what the burst made (side
+ * queue): the side queue goes first, and a new burst is taken only once it
+ * is empty and only as large as the room left in the ring.
+ */
+static void
+pipeline_crypto(struct gw_dp *dp, struct gw_worker *w)
+{
+	struct rte_ring *out = dp->stage_ring[2];
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+	uint16_t n, good;
+
+	if (!side_to_ring(w, out))
+		return;
+	n = rte_ring_sc_dequeue_burst(dp->stage_ring[1], (void **)pkts, ring_room(out), NULL);
+	if (n == 0)
+		return;
+	good = gw_stage_crypto(dp, pkts, &n);
+	gw_drop_burst(pkts + good, n - good);
+	ring_forward(out, pkts, good);
+	side_to_ring(w, out);
+}
+
+/*
+ * Back-pressure: a stage takes from its input only as many packets as the
+ * next ring has room for, so a slow stage leaves packets in the NIC (where
+ * an overrun is the wire's, counted by the port as missed) instead of having
+ * them dropped between stages.
+ */
 static void
 pipeline_poll(struct gw_dp *dp, struct gw_worker *w)
 {
 	struct rte_mbuf *pkts[GW_MAX_BURST];
 	uint16_t n, good;
 
-	/*
-	 * Back-pressure: a stage takes a burst only when the next ring has room
-	 * for it, so a slow stage leaves packets in the NIC (counted there as
-	 * missed) instead of being dropped between stages.
-	 */
-	if (w->stage[GW_STAGE_RX] && ring_has_room(dp->stage_ring[0])) {
-		for (unsigned int i = 0; i < w->nb_rxq; i++) {
-			n = gw_stage_rx(dp, w, i, pkts);
-			if (n != 0)
-				ring_forward(dp->stage_ring[0], pkts, n);
-		}
-	}
-	if (w->stage[GW_STAGE_CLASSIFY] && ring_has_room(dp->stage_ring[1])) {
-		n = rte_ring_sc_dequeue_burst(dp->stage_ring[0], (void **)pkts, GW_MAX_BURST,
-					      NULL);
+	if (w->stage[GW_STAGE_RX])
+		pipeline_rx(dp, w);
+	if (w->stage[GW_STAGE_CLASSIFY]) {
+		n = rte_ring_sc_dequeue_burst(dp->stage_ring[0], (void **)pkts,
+					      ring_room(dp->stage_ring[1]), NULL);
 		if (n != 0) {
 			good = gw_stage_classify(dp, pkts, &n);
 			gw_drop_burst(pkts + good, n - good);
 			ring_forward(dp->stage_ring[1], pkts, good);
 		}
 	}
-	if (w->stage[GW_STAGE_CRYPTO] && ring_has_room(dp->stage_ring[2])) {
-		n = rte_ring_sc_dequeue_burst(dp->stage_ring[1], (void **)pkts, GW_MAX_BURST,
-					      NULL);
-		if (n != 0) {
-			good = gw_stage_crypto(dp, pkts, &n);
-			gw_drop_burst(pkts + good, n - good);
-			ring_forward(dp->stage_ring[2], pkts, good);
-		}
-		while (w->side.n != 0) {
-			n = side_take(w, pkts);
-			ring_forward(dp->stage_ring[2], pkts, n);
-		}
-	}
+	if (w->stage[GW_STAGE_CRYPTO])
+		pipeline_crypto(dp, w);
 	if (w->stage[GW_STAGE_TX]) {
 		n = rte_ring_sc_dequeue_burst(dp->stage_ring[2], (void **)pkts, GW_MAX_BURST,
 					      NULL);
@@ -404,11 +463,48 @@ gw_dp_launch(struct gw_dp *dp)
 	return 0;
 }
 
+/* Drop and count what a ring still holds (the workers have stopped). */
+static void
+drop_in_flight(struct rte_ring *r)
+{
+	struct rte_mbuf *pkts[GW_MAX_BURST];
+	unsigned int n;
+
+	if (r == NULL)
+		return;
+	while ((n = rte_ring_dequeue_burst(r, (void **)pkts, GW_MAX_BURST, NULL)) != 0) {
+		for (unsigned int i = 0; i < n; i++)
+			gw_meta(pkts[i])->drop = GW_DROP_IN_FLIGHT_AT_EXIT;
+		gw_drop_burst(pkts, (uint16_t)n);
+	}
+}
+
+/*
+ * Once the workers have stopped, the frames still between stages, on a
+ * side queue or on the way to the control thread are counted
+ * (in-flight-at-exit) before the exit report, so every frame received lands
+ * in one counter. Fragments held by reassembly stay counted as reasm_held.
+ */
 void
 gw_dp_stop(struct gw_dp *dp)
 {
 	dp->quit = true;
 	rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < GW_STAGE_MAX - 1; i++)
+		drop_in_flight(dp->stage_ring[i]);
+	for (unsigned int i = 0; i < dp->nb_workers; i++) {
+		struct gw_worker *w = &dp->workers[i];
+		struct rte_mbuf *pkts[GW_MAX_BURST];
+
+		while (w->side.n != 0) {
+			uint16_t n = side_take(w, pkts, GW_MAX_BURST);
+
+			for (uint16_t k = 0; k < n; k++)
+				gw_meta(pkts[k])->drop = GW_DROP_IN_FLIGHT_AT_EXIT;
+			gw_drop_burst(pkts, n);
+		}
+	}
+	drop_in_flight(dp->to_kernel);
 }
 
 void
@@ -420,7 +516,7 @@ gw_dp_fini(struct gw_dp *dp)
 	for (unsigned int i = 0; i < dp->nb_workers; i++) {
 		struct gw_worker *w = &dp->workers[i];
 
-		rte_pktmbuf_free_bulk(w->side.pkts, w->side.n);
+		rte_pktmbuf_free_bulk(w->side.pkts + w->side.head, w->side.n);
 		w->side.n = 0;
 		gw_reasm_free(w->reasm);
 		gw_frag_ctx_free(w->frag);

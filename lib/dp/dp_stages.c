@@ -23,14 +23,15 @@
 
 uint16_t
 gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
-	    struct rte_mbuf **pkts)
+	    struct rte_mbuf **pkts, uint16_t max)
 {
 	const struct gw_rxq_ref *q = &w->rxq[rxq_idx];
 	struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, q->port);
 	uint64_t bytes = 0;
 	uint16_t n;
 
-	n = rte_eth_rx_burst(dp->ports[q->port].port_id, q->queue, pkts, GW_MAX_BURST);
+	n = rte_eth_rx_burst(dp->ports[q->port].port_id, q->queue, pkts,
+			     RTE_MIN(max, GW_MAX_BURST));
 	/* Start the header and metadata misses of the whole burst before touching any. */
 	for (uint16_t i = 0; i < n; i++) {
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));

@@ -70,13 +70,21 @@ struct gw_rxq_ref {
 struct gw_frag_ctx;
 struct gw_reasm;
 
-#define GW_SIDE_QUEUE 256
+/*
+ * What one burst can produce at most: every packet cut into
+ * GW_FRAG_MAX_PER_PKT (64, lib/frag) fragments, or answered with an ICMP
+ * error. The crypto stage takes a new burst only once the side queue is
+ * empty, so it never has to drop what it made for want of room.
+ */
+#define GW_SIDE_QUEUE (GW_MAX_BURST * (64 + 1))
 
 /*
  * Packets a stage produced beyond its burst (fragments of an oversize inner
- * packet, ICMP errors): they join the path again at the route stage.
+ * packet, ICMP errors): they join the path again at the route stage, in
+ * order from head.
  */
 struct gw_side_queue {
+	uint16_t head;
 	uint16_t n;
 	struct rte_mbuf *pkts[GW_SIDE_QUEUE];
 };
@@ -91,6 +99,7 @@ struct gw_worker {
 	struct gw_rxq_ref rxq[GW_MAX_PORTS * 4];
 	struct gw_frag_ctx *frag;	/* tunnel MTU: fragments and ICMP errors */
 	struct gw_reasm *reasm;		/* ESP fragments waiting for the rest */
+	unsigned int rx_next;		/* pipeline: the RX queue polled first next time */
 	struct gw_side_queue side;
 } __rte_cache_aligned;
 
@@ -164,8 +173,9 @@ int gw_dp_eal_device_args(const struct gw_config *conf, char ***argv_out, int *a
 			  bool *has_pci);
 
 /* ---- stages (same functions for both layouts; lib/dp/dp_stages.c) ---- */
+/* Receive up to max (<= GW_MAX_BURST) packets: no more than the next stage can take. */
 uint16_t gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
-		     struct rte_mbuf **pkts);
+		     struct rte_mbuf **pkts, uint16_t max);
 /*
  * classify and crypto may take packets out of the burst (ESP fragments kept
  * for reassembly, oversize packets that leave as fragments through the side

@@ -35,6 +35,26 @@ struct gw_reasm {
 	struct rte_ip_frag_death_row dr;
 };
 
+/*
+ * The port counters of a fragment (lib/stats): held while reassembly keeps
+ * it, consumed once merged into a packet that another fragment carries on.
+ */
+static inline void
+port_held_add(const struct rte_mbuf *m, int64_t d)
+{
+	uint16_t port = gw_meta((struct rte_mbuf *)(uintptr_t)m)->in_port;
+
+	if (port < GW_MAX_PORTS)
+		gw_my_port_ctr(port)->reasm_held += (uint64_t)d;
+}
+
+static inline void
+port_consumed(uint16_t port)
+{
+	if (port < GW_MAX_PORTS)
+		gw_my_port_ctr(port)->reasm_consumed++;
+}
+
 struct gw_reasm *
 gw_reasm_create(const struct gw_reasm_conf *conf)
 {
@@ -75,11 +95,15 @@ drain(struct gw_reasm *r, uint64_t *ctr)
 
 	for (i = 0; i < r->dr.cnt; i++) {
 		struct rte_mbuf *m = r->dr.row[i];
-		uint16_t port = gw_meta(m)->in_port;
-		uint16_t k;
 
-		for (k = 0; k < m->nb_segs && port < GW_MAX_PORTS; k++)
-			gw_count_drop(port, GW_DROP_ESP_FRAG_REASSEMBLY);
+		/* every segment is a fragment held until now, on its own port */
+		for (struct rte_mbuf *s = m; s != NULL; s = s->next) {
+			uint16_t port = gw_meta(s)->in_port;
+
+			port_held_add(s, -1);
+			if (port < GW_MAX_PORTS)
+				gw_count_drop(port, GW_DROP_ESP_FRAG_REASSEMBLY);
+		}
 		segs += m->nb_segs;
 		rte_pktmbuf_free(m);
 	}
@@ -244,20 +268,22 @@ linearize(struct gw_reasm *r, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 	return n;
 fail:
-	{
-		uint16_t port = gw_meta(m)->in_port, k;
+	for (s = m; s != NULL; s = s->next) {
+		uint16_t port = gw_meta(s)->in_port;
 
-		for (k = 0; k < m->nb_segs && port < GW_MAX_PORTS; k++)
+		if (port < GW_MAX_PORTS)
 			gw_count_drop(port, GW_DROP_ESP_FRAG_REASSEMBLY);
-		r->st.drop_linearize += m->nb_segs;
-		rte_pktmbuf_free(m);
-		return NULL;
 	}
+	r->st.drop_linearize += m->nb_segs;
+	rte_pktmbuf_free(m);
+	return NULL;
 }
 
 struct rte_mbuf *
 gw_reasm_input(struct gw_reasm *r, struct rte_mbuf *m, uint64_t tsc)
 {
+	uint16_t merged_port[GW_REASM_MAX_FRAGS];
+	unsigned int nb_merged;
 	enum frag_kind kind;
 	struct rte_mbuf *out;
 	uint8_t ver;
@@ -282,6 +308,7 @@ gw_reasm_input(struct gw_reasm *r, struct rte_mbuf *m, uint64_t tsc)
 		return drop_one(r, m, &r->st.drop_budget);
 
 	r->st.held++;
+	port_held_add(m, 1);
 	if (ver == 4) {
 		struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
@@ -300,10 +327,19 @@ gw_reasm_input(struct gw_reasm *r, struct rte_mbuf *m, uint64_t tsc)
 		return NULL;
 	}
 	r->st.held -= RTE_MIN((uint32_t)out->nb_segs, r->st.held);
+	/* The first fragment carries the packet on; the others end here. */
+	nb_merged = 0;
+	for (struct rte_mbuf *s = out; s != NULL; s = s->next) {
+		port_held_add(s, -1);
+		if (s != out && nb_merged < RTE_DIM(merged_port))
+			merged_port[nb_merged++] = gw_meta(s)->in_port;
+	}
 
 	out = linearize(r, out);
 	if (out == NULL)
 		return NULL;
+	for (unsigned int i = 0; i < nb_merged; i++)
+		port_consumed(merged_port[i]);
 	out->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK);
 	if (ver == 4) {
 		struct rte_ipv4_hdr *ip =

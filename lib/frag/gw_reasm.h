@@ -16,7 +16,10 @@
  *     fragment landing in its bucket, or by gw_reasm_flush_expired()).
  * Every fragment mbuf freed without becoming part of a reassembled packet
  * is counted as GW_DROP_ESP_FRAG_REASSEMBLY on the port it came in on
- * (gw_meta(m)->in_port), and in gw_reasm_stats.
+ * (gw_meta(m)->in_port), and in gw_reasm_stats. The port counters
+ * (lib/stats) also hold the fragments kept (reasm_held) and those merged
+ * into a packet the first fragment carries on (reasm_consumed), so that
+ * every received frame lands in one counter.
  *
  * What goes in (the caller's classify stage decides; gw_reasm_wanted()
  * implements the rule): IPv4 fragments whose protocol is ESP (50) — the

@@ -62,6 +62,9 @@ gw_stats_snapshot(struct gw_stats_snapshot *snap, uint16_t nb_ports)
 			s->tx_bytes += c->tx_bytes;
 			s->to_kernel += c->to_kernel;
 			s->from_kernel += c->from_kernel;
+			s->reasm_consumed += c->reasm_consumed;
+			s->reasm_held += c->reasm_held;
+			s->originated += c->originated;
 			for (int r = 0; r < GW_DROP_MAX; r++) {
 				s->drops[r] += c->drops[r];
 				snap->drops_total[r] += c->drops[r];
@@ -99,6 +102,14 @@ gw_stats_print(FILE *f, const struct gw_stats_snapshot *snap,
 		fprintf(f, "%-14s %14" PRIu64 " %14" PRIu64 " %14" PRIu64 " %14" PRIu64
 			" %10" PRIu64 " %10" PRIu64 "\n", port_name(p), s->rx_pkts, s->rx_bytes,
 			s->tx_pkts, s->tx_bytes, s->to_kernel, s->from_kernel);
+	}
+	for (uint16_t p = 0; p < snap->nb_ports; p++) {
+		const struct gw_port_counters *s = &snap->port[p];
+
+		if (s->reasm_consumed != 0 || s->reasm_held != 0 || s->originated != 0)
+			fprintf(f, "%-14s reassembly: %" PRIu64 " fragments merged, %" PRIu64
+				" held; originated: %" PRIu64 "\n", port_name(p),
+				s->reasm_consumed, s->reasm_held, s->originated);
 	}
 	fprintf(f, "drops:\n");
 	for (int r = 1; r < GW_DROP_MAX; r++) {
@@ -173,6 +184,9 @@ telemetry_ports(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_u64(d, "tx_bytes", s->tx_bytes);
 	rte_tel_data_add_dict_u64(d, "to_kernel", s->to_kernel);
 	rte_tel_data_add_dict_u64(d, "from_kernel", s->from_kernel);
+	rte_tel_data_add_dict_u64(d, "reasm_consumed", s->reasm_consumed);
+	rte_tel_data_add_dict_u64(d, "reasm_held", s->reasm_held);
+	rte_tel_data_add_dict_u64(d, "originated", s->originated);
 	for (int r = 1; r < GW_DROP_MAX; r++)
 		if (s->drops[r] != 0)
 			rte_tel_data_add_dict_u64(d, telemetry_drop_name(r), s->drops[r]);

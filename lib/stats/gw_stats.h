@@ -40,6 +40,7 @@
 	X(FRAGMENT_UNSUPPORTED, "fragment the path cannot handle") \
 	X(LINK_LOCAL, "link-local source or destination, not forwarded (RFC 4291, 3927)") \
 	X(OWN_SRC_ADDR, "source is one of the gateway's own addresses (spoofed)") \
+	X(SIDE_QUEUE_FULL, "made from one burst (fragments, ICMP) beyond the side queue") \
 	/* ESP inbound */ \
 	X(ESP_TRUNCATED, "ESP packet shorter than header, IV and ICV") \
 	X(ESP_UNKNOWN_SPI, "no SA for the SPI (and destination)") \
@@ -71,7 +72,9 @@
 	X(INNER_MULTICAST, "decrypted packet to a multicast or broadcast group (not routed)") \
 	/* exception path */ \
 	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
-	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP")
+	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP") \
+	/* shutdown */ \
+	X(IN_FLIGHT_AT_EXIT, "between stages or on the exception ring when the gateway stopped")
 
 enum gw_drop {
 #define GW_DROP_ENUM(name, help) GW_DROP_##name,
@@ -88,6 +91,22 @@ struct gw_port_counters {
 	uint64_t to_kernel;	/* exception path: port -> TAP */
 	uint64_t from_kernel;	/* exception path: TAP -> port */
 	uint64_t drops[GW_DROP_MAX];	/* by the port the packet came in on */
+	/*
+	 * Received frames that are neither sent, given to the kernel nor
+	 * dropped (so that rx = tx + to_kernel + drops + these, lib/stats/README.md):
+	 * fragments merged into a reassembled packet (all but the one that
+	 * carries it on), and fragments reassembly holds now (a gauge: at exit,
+	 * those still held).
+	 */
+	uint64_t reasm_consumed;
+	uint64_t reasm_held;
+	/*
+	 * Frames the gateway built and sent on (ICMP errors, ARP/ND requests,
+	 * fragments beyond the first of a packet), by the port of the packet
+	 * that caused them: rx + from_kernel + originated = tx + to_kernel +
+	 * drops + reasm_consumed + reasm_held.
+	 */
+	uint64_t originated;
 };
 
 /* One per lcore; only that lcore writes it. */
@@ -109,6 +128,13 @@ gw_count_drop(uint16_t port, enum gw_drop reason)
 {
 	gw_counters[rte_lcore_id() == LCORE_ID_ANY ? 0 : rte_lcore_id()]
 		.port[port].drops[reason]++;
+}
+
+/* The calling lcore's counters of a port (lcore 0 off the EAL threads). */
+static inline struct gw_port_counters *
+gw_my_port_ctr(uint16_t port)
+{
+	return &gw_counters[rte_lcore_id() == LCORE_ID_ANY ? 0 : rte_lcore_id()].port[port];
 }
 
 const char *gw_drop_name(enum gw_drop reason);	/* "ttl-expired" */

@@ -168,6 +168,21 @@ class GwResult:
         return sum(int(p.get("drops", {}).get(reason, 0))
                    for p in (self.stats or {}).get("ports", []))
 
+    def ledger(self):
+        """Every frame in exactly one counter (lib/stats/README.md), summed over the
+        ports: (frames in, frames out, the parts), where in = rx_packets + from_kernel
+        + originated and out = tx_packets + to_kernel + drops + reasm_consumed +
+        reasm_held (fragments still held at exit)."""
+        ports = (self.stats or {}).get("ports", [])
+        keys = ("rx_packets", "from_kernel", "originated", "tx_packets", "to_kernel",
+                "reasm_consumed", "reasm_held")
+        parts = {k: sum(int(p.get(k, 0)) for p in ports) for k in keys}
+        parts["drops"] = sum(int(v) for p in ports for v in p.get("drops", {}).values())
+        fin = parts["rx_packets"] + parts["from_kernel"] + parts["originated"]
+        fout = parts["tx_packets"] + parts["to_kernel"] + parts["drops"] + \
+            parts["reasm_consumed"] + parts["reasm_held"]
+        return fin, fout, parts
+
     def nonzero_drops(self):
         d = {}
         for p in (self.stats or {}).get("ports", []):

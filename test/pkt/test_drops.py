@@ -102,3 +102,15 @@ def test_icmp_errors_if_any_are_valid(drops):
             pkt.payload.cksum = None
             assert IPv6(bytes(pkt)).payload.cksum == c, "bad ICMPv6 checksum"
             assert raw[0] in (1, 3), "ICMPv6 type %d" % raw[0]
+
+
+def test_every_frame_counted(drops):
+    """The ICMP errors the gateway builds count as originated on the port of the packet
+    that caused them and as tx of the port they leave by, so the ledger adds up and
+    tx_packets equals the frames in each output pcap (they were in no counter)."""
+    res = drops["res"]
+    fin, fout, parts = res.ledger()
+    assert fin == fout, "in %d != out %d: %s" % (fin, fout, parts)
+    assert parts["originated"] == len(res.outputs[0]) > 0, parts
+    for i, p in enumerate(PORTS):
+        assert res.port(p["name"])["tx_packets"] == len(res.outputs[i]), res.port(p["name"])

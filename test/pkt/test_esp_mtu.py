@@ -129,3 +129,17 @@ def test_inbound_esp_fragments_reassembled(mtu):
     from esplib import frame_out
     assert frame_out(PIN, ttl_minus_one(mtu["in_inner"])) in res.outputs[INSIDE], \
         counters_msg(res)
+
+
+def test_every_frame_counted(mtu):
+    """Fragments made before or after encryption and ICMP errors count as originated,
+    the inbound fragments merged by reassembly as reasm_consumed: the ledger adds up
+    exactly, and tx_packets equals the frames in each output pcap."""
+    res = mtu["res"]
+    fin, fout, parts = res.ledger()
+    assert fin == fout, "in %d != out %d: %s\n%s" % (fin, fout, parts, counters_msg(res))
+    assert parts["reasm_consumed"] == mtu["nfrags"] - 1, parts
+    assert parts["originated"] > 0, parts
+    for i in (INSIDE, OUTSIDE):
+        st = res.port(["ge-0/0/0", "ge-0/0/1"][i])
+        assert st["tx_packets"] == len(res.outputs[i]), st

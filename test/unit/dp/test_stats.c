@@ -42,8 +42,16 @@ test_snapshot_sums_lcores(void)
 	gw_counters[3].port[1].rx_pkts = 7;
 	gw_counters[3].port[0].drops[GW_DROP_NO_ROUTE] = 2;
 	gw_counters[RTE_MAX_LCORE - 1].port[0].drops[GW_DROP_NO_ROUTE] = 1;
+	/* a gauge raised on one lcore may be lowered on another: the sum holds */
+	gw_counters[1].port[1].reasm_held = 4;
+	gw_counters[2].port[1].reasm_held = (uint64_t)-1;
+	gw_counters[1].port[1].reasm_consumed = 6;
+	gw_counters[2].port[0].originated = 9;
 	gw_stats_snapshot(&snap, 2);
 	CHECK_EQ(snap.port[1].rx_pkts, 12);
+	CHECK_EQ(snap.port[1].reasm_held, 3);
+	CHECK_EQ(snap.port[1].reasm_consumed, 6);
+	CHECK_EQ(snap.port[0].originated, 9);
 	CHECK_EQ(snap.port[0].drops[GW_DROP_NO_ROUTE], 3);
 	CHECK_EQ(snap.drops_total[GW_DROP_NO_ROUTE], 3);
 	gw_stats_clear();

@@ -31,6 +31,19 @@ drops(void)
 	return gw_counters[rte_lcore_id()].port[PORT].drops[GW_DROP_ESP_FRAG_REASSEMBLY];
 }
 
+/* The port's books on fragments (lib/stats): merged into a packet, held now. */
+static uint64_t
+consumed(void)
+{
+	return gw_counters[rte_lcore_id()].port[PORT].reasm_consumed;
+}
+
+static uint64_t
+held(void)
+{
+	return gw_counters[rte_lcore_id()].port[PORT].reasm_held;
+}
+
 static struct gw_reasm *
 mk(uint32_t flows, uint32_t mbufs, struct rte_mempool *pool)
 {
@@ -104,6 +117,7 @@ run_scapy(const char *fam, int v6)
 	int counts[8] = { 0 }, nd = 0, nf = 0, d, order;
 	char args[256], path[160];
 	unsigned int before = rte_mempool_avail_count(mp);
+	uint64_t c0 = consumed(), h0 = held();
 	FILE *f;
 
 	snprintf(args, sizeof(args), "gen%s %s", fam, tmpdir);
@@ -175,6 +189,9 @@ run_scapy(const char *fam, int v6)
 		gw_reasm_get_stats(r, &st);
 		CHECK_EQ(st.reassembled, 3 * nd);
 		CHECK_EQ(st.held, 0);
+		/* every fragment but the first of each datagram, in each of 3 orders */
+		CHECK_EQ(consumed() - c0, 3 * (uint64_t)(nf - nd));
+		CHECK_EQ(held(), h0);
 		CHECK_EQ(st.drop_table + st.drop_invalid + st.drop_linearize, 0);
 	}
 	gw_reasm_free(r);
@@ -200,7 +217,7 @@ test_orders_and_copy(void)
 	struct gw_reasm *r = mk(16, 0, big), *r2 = mk(16, 0, NULL);
 	struct rte_mbuf *o;
 	struct gw_reasm_stats st;
-	uint64_t d0 = drops();
+	uint64_t d0 = drops(), c0 = consumed(), h0 = held();
 
 	CHECK(r != NULL && r2 != NULL);
 	CHECK(gw_reasm_input(r, frag4(0x0a000001, 1, 0, 1480, true, 50), 10) == NULL);
@@ -222,6 +239,9 @@ test_orders_and_copy(void)
 	gw_reasm_get_stats(r2, &st);
 	CHECK_EQ(st.drop_linearize, 3);
 	CHECK_EQ(drops() - d0, 3);
+	/* 2 + 2 + 1 merged; the 3 that could not be linearized are drops, not merged */
+	CHECK_EQ(consumed() - c0, 5);
+	CHECK_EQ(held(), h0);
 	gw_reasm_free(r);
 	gw_reasm_free(r2);
 }

@@ -303,6 +303,38 @@ fits_tunnel(const struct gw_sa *sa, const struct rte_mbuf *m, uint16_t mtu)
 }
 
 /*
+ * The largest ESP packet the SA may send now: its tunnel MTU T, or the MTU
+ * of the port the ESP packet will leave by when smaller (a tunnel-mtu above
+ * the port MTU). The gateway is the ESP packet's source, so the inner
+ * packets are held to this limit before encryption and the inner hosts get
+ * the ICMP errors (or fragments) they would for a link of that MTU. A
+ * group SA's ESP packet goes where classify routed the inner one (header
+ * preservation); a tunnel's to its remote endpoint. The lookup is skipped
+ * while T fits every port.
+ */
+static uint16_t
+egress_mtu(const struct gw_dp *dp, const struct gw_sa *sa, struct rte_mbuf *m0)
+{
+	uint16_t t = gw_sa_tunnel_mtu(sa), port;
+	struct gw_route_result r;
+	bool fits_all = true;
+
+	for (unsigned int p = 0; p < dp->nb_ports; p++)
+		fits_all &= t <= dp->ports[p].mtu;
+	if (likely(fits_all))
+		return t;
+	if (gw_sa_is_group(sa)) {
+		port = gw_meta(m0)->out_port;
+	} else {
+		if (gw_route_lookup(dp->routes, &gw_sa_params(sa)->tunnel_remote, &r) !=
+		    GW_ROUTE_FORWARD)
+			return t;	/* no route: the route stage drops it */
+		port = r.port;
+	}
+	return port < dp->nb_ports ? RTE_MIN(t, dp->ports[port].mtu) : t;
+}
+
+/*
  * Packets of the same SA and action as pkts[first], from first on, in one
  * pass over the burst (each pass costs a miss per packet on mbuf and meta):
  * the Ethernet header is stripped, and for ENCRYPT the packets too large for
@@ -310,20 +342,22 @@ fits_tunnel(const struct gw_sa *sa, const struct rte_mbuf *m, uint16_t mtu)
  * SA's packets keep the inner packet's route.
  */
 static uint16_t
-gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
-	   struct rte_mbuf **run, struct rte_mbuf **big, uint16_t *nb_big)
+gather_run(const struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, uint16_t first,
+	   bool *done, struct rte_mbuf **run, struct rte_mbuf **big, uint16_t *nb_big,
+	   uint16_t *run_mtu)
 {
 	const struct gw_meta *m0 = gw_meta(pkts[first]);
 	const struct gw_sa *sa = m0->sa;
 	const uint8_t action = m0->action;
 	const bool enc = action == GW_ACT_ENCRYPT;
-	uint16_t mtu = 0, nb = 0, nbb = 0;
+	uint16_t mtu = 0, nb = 0, nbb = 0, port = m0->out_port;
 	uint8_t keep = 0;
 
 	if (enc) {
-		mtu = gw_sa_tunnel_mtu(sa);
+		mtu = egress_mtu(dp, sa, pkts[first]);
 		keep = gw_sa_is_group(sa) ? GW_META_F_ROUTED_KEEP : 0;
 	}
+	*run_mtu = mtu;
 	for (uint16_t i = first; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct gw_meta *meta;
@@ -332,6 +366,9 @@ gather_run(struct rte_mbuf **pkts, uint16_t n, uint16_t first, bool *done,
 			continue;
 		meta = gw_meta(m);
 		if (meta->sa != sa || meta->action != action || meta->drop != GW_DROP_NONE)
+			continue;
+		/* a group SA's run is one egress port: one MTU (egress_mtu) */
+		if (keep != 0 && meta->out_port != port)
 			continue;
 		done[i] = true;
 		rte_pktmbuf_adj(m, m->l2_len);
@@ -468,11 +505,11 @@ seal_and_cut(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint
  */
 static void
 oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t nb,
-		bool v6, const struct gw_esp_clock *now)
+		bool v6, uint16_t mtu, const struct gw_esp_clock *now)
 {
 	struct rte_mbuf *out[GW_FRAG_OUT_MAX], *icmp[GW_MAX_BURST], *min6[GW_MAX_BURST];
 	uint16_t nb_out = 0, nb_icmp = 0, nb_min6 = 0, nb_rest = 0;
-	uint16_t mtu = gw_sa_tunnel_mtu(sa), overhead = 0;
+	uint16_t overhead = 0;
 	uint16_t in_ports[GW_FRAG_OUT_MAX];
 	struct gw_frag_params fp;
 	int good;
@@ -507,10 +544,13 @@ oversize_family(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **pkts, u
 	seal_and_cut(w, sa, min6, nb_min6, mtu, true, now);
 }
 
-/* Inner packets over the tunnel MTU, one family at a time. */
+/*
+ * Inner packets over the tunnel MTU, one family at a time. mtu: the SA's
+ * tunnel MTU, or the egress port's when smaller (egress_mtu).
+ */
 static void
 encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, uint16_t nb,
-		 const struct gw_esp_clock *now)
+		 uint16_t mtu, const struct gw_esp_clock *now)
 {
 	struct rte_mbuf *v6[GW_MAX_BURST];
 	uint16_t nb4 = 0, nb6 = 0;
@@ -522,9 +562,9 @@ encrypt_oversize(struct gw_worker *w, struct gw_sa *sa, struct rte_mbuf **big, u
 			big[nb4++] = big[i];
 	}
 	if (nb4 != 0)
-		oversize_family(w, sa, big, nb4, false, now);
+		oversize_family(w, sa, big, nb4, false, mtu, now);
 	if (nb6 != 0)
-		oversize_family(w, sa, v6, nb6, true, now);
+		oversize_family(w, sa, v6, nb6, true, mtu, now);
 }
 
 bool
@@ -545,7 +585,7 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *dro
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta;
 		struct gw_sa *sa;
-		uint16_t nb, nb_big;
+		uint16_t nb, nb_big, mtu;
 
 		/* done[] first: the packets of earlier runs need no meta load */
 		if (done[i] || pkts[i] == NULL)	/* NULL: left for the fragment path */
@@ -560,7 +600,7 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *dro
 			gw_esp_clock_read(&now);	/* one clock read per burst */
 			have_clock = true;
 		}
-		nb = gather_run(pkts, n, i, done, run, big, &nb_big);
+		nb = gather_run(dp, pkts, n, i, done, run, big, &nb_big, &mtu);
 		if (meta->action == GW_ACT_DECRYPT) {
 			uint16_t ok = gw_esp_inbound(sa, run, nb, &now);
 			bool spoofed = inner_own_src(dp, run, ok);	/* always runs */
@@ -576,7 +616,7 @@ dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *dro
 
 			holes = true;
 			if (w != NULL) {
-				encrypt_oversize(w, sa, big, nb_big, &now);
+				encrypt_oversize(w, sa, big, nb_big, mtu, &now);
 			} else {
 				for (uint16_t j = 0; j < nb_big; j++)
 					gw_meta(big[j])->drop = GW_DROP_MTU_EXCEEDED;

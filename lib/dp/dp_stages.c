@@ -20,6 +20,7 @@
 #include "dp_priv.h"
 #include "dp_ipsec.h"
 #include "gw_reasm.h"
+#include "gw_frag.h"
 
 uint16_t
 gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
@@ -318,6 +319,22 @@ l2_key_add(struct l2_keys *k, uint16_t i, const struct gw_meta *meta, uint16_t p
 	k->key_of[i] = (uint8_t)(k->nb_keys - 1);
 }
 
+/*
+ * A router fragments an IPv4 packet without DF that does not fit the egress
+ * link (RFC 791, RFC 1812 5.2.6 / 4.2.2.7); with DF, and IPv6 (RFC 8200 5),
+ * the sender is told the MTU instead.
+ */
+static inline bool
+may_cut(const struct rte_mbuf *m, uint8_t l3)
+{
+	const struct rte_ipv4_hdr *ip;
+
+	if (l3 != GW_L3_IPV4)
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	return !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG));
+}
+
 /* The checks and the L2 header of a routed packet; its key when it is still good. */
 static inline void
 route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, uint8_t action)
@@ -347,16 +364,45 @@ route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, u
 			return;
 		}
 	}
-	if (l3_length(m) > out->mtu) {
-		meta->drop = GW_DROP_MTU_EXCEEDED;
-		dp_icmp_error(dp, m, GW_DROP_MTU_EXCEEDED);
-		return;
+	if (unlikely(l3_length(m) > out->mtu)) {
+		if (!may_cut(m, l3)) {
+			meta->drop = GW_DROP_MTU_EXCEEDED;
+			dp_icmp_error(dp, m, GW_DROP_MTU_EXCEEDED);
+			return;
+		}
+		meta->flags |= GW_META_F_CUT;	/* routed and framed whole, cut at TX */
 	}
 	if (l2_prepare(m) != 0) {
 		meta->drop = GW_DROP_NO_MBUF;
 		return;
 	}
 	l2_key_add(k, i, meta, out_port, l3);
+}
+
+/*
+ * A rerouted packet for the appliance itself (decrypted, or an ICMP error
+ * built here) starts at its IP header; the kernel reads Ethernet frames
+ * from the TAP, which has the port's MAC: frame it as if the port had
+ * received it.
+ */
+static void
+local_frame(struct gw_dp *dp, struct rte_mbuf *m)
+{
+	struct gw_meta *meta = gw_meta(m);
+	struct rte_ether_hdr *eth;
+
+	if (m->l2_len != 0)
+		return;		/* as received */
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (eth == NULL) {
+		meta->drop = GW_DROP_NO_MBUF;
+		return;
+	}
+	m->l2_len = sizeof(*eth);
+	eth->dst_addr = dp->port_macs[meta->in_port];
+	eth->src_addr = dp->port_macs[meta->in_port];
+	eth->ether_type = meta->l3 == GW_L3_IPV4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
+						   RTE_BE16(RTE_ETHER_TYPE_IPV6);
 }
 
 /*
@@ -406,8 +452,14 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	}
 	if (nb_lookup != 0) {
 		gw_route_lookup_burst(dp->routes, lookup, nb_lookup);
-		for (uint16_t j = 0; j < nb_lookup; j++)
-			route_one(dp, lookup[j], lookup_idx[j], &k, gw_meta(lookup[j])->action);
+		for (uint16_t j = 0; j < nb_lookup; j++) {
+			struct gw_meta *meta = gw_meta(lookup[j]);
+
+			if (meta->action == GW_ACT_LOCAL)
+				local_frame(dp, lookup[j]);
+			else
+				route_one(dp, lookup[j], lookup_idx[j], &k, meta->action);
+		}
 	}
 	if (k.nb_keys != 0)
 		ok = gw_neigh_lookup_bulk(dp->neigh, k.keys, k.nb_keys, macs);
@@ -436,6 +488,57 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	return good;
 }
 
+/* Send n packets of bytes bytes out of port p; what the queue refuses is dropped. */
+static void
+tx_send(struct gw_dp *dp, struct gw_worker *w, uint16_t p, struct rte_mbuf **pkts, uint16_t n,
+	uint64_t bytes)
+{
+	struct gw_port *port = &dp->ports[p];
+	struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, p);
+	uint16_t sent = dp_port_tx(port, (uint16_t)(w->tx_slot % port->nb_txq), pkts, n);
+
+	for (uint16_t i = sent; i < n; i++) {
+		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+		gw_meta(pkts[i])->drop = GW_DROP_TX_FULL;
+	}
+	ctr->tx_pkts += sent;
+	ctr->tx_bytes += bytes;
+	gw_drop_burst(pkts + sent, n - sent);
+}
+
+/*
+ * Fragment a forwarded IPv4 packet (DF clear) to its egress port's MTU and
+ * send the fragments: each carries the original's Ethernet header, already
+ * written by the route stage, and keeps its identification (RFC 791).
+ */
+static void
+tx_cut(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf *m)
+{
+	struct rte_mbuf *frags[GW_FRAG_MAX_PER_PKT], *icmp[1];
+	uint16_t p = gw_meta(m)->out_port, in_port = gw_meta(m)->in_port, nb = 0, nb_icmp = 0;
+	struct gw_frag_params fp;
+	uint64_t bytes = 0;
+	int good;
+
+	/* T - O = the port MTU (>= 68, the configuration's floor) */
+	if (gw_frag_params_init(&fp, dp->ports[p].mtu, 0, false, false) != 0) {
+		gw_meta(m)->drop = GW_DROP_MTU_EXCEEDED;
+		gw_drop_burst(&m, 1);
+		return;
+	}
+	good = gw_frag_inner_burst(w->frag, &fp, &m, 1, frags, RTE_DIM(frags), &nb,
+				   icmp, RTE_DIM(icmp), &nb_icmp);
+	rte_pktmbuf_free_bulk(icmp, nb_icmp);	/* none: DF is clear */
+	if (good < 0)
+		good = 0;
+	if (good > 1)	/* the frame ledger: fragments beyond the one packet */
+		gw_my_port_ctr(in_port)->originated += (uint64_t)(good - 1);
+	gw_drop_burst(frags + good, (uint16_t)(nb - good));
+	for (int i = 0; i < good; i++)
+		bytes += rte_pktmbuf_pkt_len(frags[i]);
+	tx_send(dp, w, p, frags, (uint16_t)good, bytes);
+}
+
 void
 gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -456,27 +559,25 @@ gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint1
 			used |= 1ULL << p;
 			bytes_of[p] = 0;
 		}
+		if (unlikely(meta->flags & GW_META_F_CUT)) {
+			/* what came before it first: no reordering on the port */
+			if (cnt[p] != 0)
+				tx_send(dp, w, p, per_port[p], cnt[p], bytes_of[p]);
+			cnt[p] = 0;
+			bytes_of[p] = 0;
+			tx_cut(dp, w, pkts[i]);
+			continue;
+		}
 		/* bytes here, while the mbuf is ours and warm: the PMD may free it */
 		bytes_of[p] += rte_pktmbuf_pkt_len(pkts[i]);
 		per_port[p][cnt[p]++] = pkts[i];
 	}
 	while (used != 0) {
 		unsigned int p = __builtin_ctzll(used);
-		struct gw_port *port = &dp->ports[p];
-		struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, p);
-		uint16_t q = (uint16_t)(w->tx_slot % port->nb_txq);
-		uint16_t sent;
-		uint64_t bytes = bytes_of[p];
 
 		used &= used - 1;
-		sent = dp_port_tx(port, q, per_port[p], cnt[p]);
-		for (uint16_t i = sent; i < cnt[p]; i++) {
-			bytes -= rte_pktmbuf_pkt_len(per_port[p][i]);
-			gw_meta(per_port[p][i])->drop = GW_DROP_TX_FULL;
-		}
-		ctr->tx_pkts += sent;
-		ctr->tx_bytes += bytes;
-		gw_drop_burst(per_port[p] + sent, cnt[p] - sent);
+		if (cnt[p] != 0)
+			tx_send(dp, w, (uint16_t)p, per_port[p], cnt[p], bytes_of[p]);
 	}
 }
 

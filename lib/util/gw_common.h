@@ -54,6 +54,8 @@ struct gw_meta {
 					 * for the packet holds after encryption or
 					 * decryption (same destination) */
 #define GW_META_F_OUTER_ROUTED	0x10	/* inbound ESP that classify routed (FORWARD) */
+#define GW_META_F_CUT		0x20	/* IPv4, DF clear, over the egress MTU: the TX
+					 * stage fragments it (RFC 791, RFC 1812 5.2.6) */
 
 static inline struct gw_meta *
 gw_meta(struct rte_mbuf *m)

@@ -52,8 +52,8 @@ def _q(s):
     return '"%s"' % s
 
 
-def port_conf(name, device, mac, v4=(), v6=(), arp=(), ndp=(), exception="none"):
-    """One `interfaces` entry with unit 0. arp/ndp: [(ip, mac)]."""
+def port_conf(name, device, mac, v4=(), v6=(), arp=(), ndp=(), exception="none", mtu=None):
+    """One `interfaces` entry with unit 0. arp/ndp: [(ip, mac)]. mtu: None = default."""
     fam = []
     if v4 or arp:
         inet = "address = [ %s ];" % ", ".join(_q(a) for a in v4)
@@ -70,6 +70,8 @@ def port_conf(name, device, mac, v4=(), v6=(), arp=(), ndp=(), exception="none")
     s = '  { name = %s; device = %s; mac = %s;' % (_q(name), _q(device), _q(mac))
     if exception is not None:
         s += ' exception = %s;' % _q(exception)
+    if mtu is not None:
+        s += ' mtu = %d;' % mtu
     s += '\n    unit = ( { name = "0"; family = { %s }; } ); }' % " ".join(fam)
     return s
 

@@ -47,7 +47,7 @@ class Topo:
             dev = "net_pcap%d,rx_pcap=%s/in%d.pcap,tx_pcap=%s/out%d.pcap" % (i, d, i, d, i)
             pc.append(gwtest.port_conf(p["name"], dev, p["mac"], v4=[p["v4"]], v6=[p["v6"]],
                                        arp=[(p["nbr4"], p["nbr_mac"])],
-                                       ndp=[(p["nbr6"], p["nbr_mac"])]))
+                                       ndp=[(p["nbr6"], p["nbr_mac"])], mtu=p.get("mtu")))
         rc = [gwtest.route_conf(pfx, nh, discard=nh is None) for pfx, nh in self.routes]
         return gwtest.config_text(pc, rc, self.layout)
 

@@ -118,21 +118,12 @@ static void
 control_tx(struct gw_dp *dp, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct gw_port *p = &dp->ports[port];
-	struct gw_port_counters *ctr = gw_port_ctr(control_lcore(), port);
 	uint64_t bytes = 0;
-	uint16_t sent;
 
 	/* bytes before the PMD may free the frames */
 	for (uint16_t i = 0; i < n; i++)
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	sent = dp_port_tx(p, p->control_txq, pkts, n);
-	for (uint16_t i = sent; i < n; i++) {
-		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
-		gw_meta(pkts[i])->drop = GW_DROP_TX_FULL;
-	}
-	ctr->tx_pkts += sent;
-	ctr->tx_bytes += bytes;
-	gw_drop_burst(pkts + sent, n - sent);
+	dp_port_tx_counted(p, p->control_txq, gw_port_ctr(control_lcore(), port), pkts, n, bytes);
 }
 
 /*

@@ -300,3 +300,18 @@ dp_port_tx(struct gw_port *p, uint16_t queue, struct rte_mbuf **pkts, uint16_t n
 	rte_spinlock_unlock(&p->txq_lock[queue]);
 	return sent;
 }
+
+void
+dp_port_tx_counted(struct gw_port *p, uint16_t queue, struct gw_port_counters *ctr,
+		   struct rte_mbuf **pkts, uint16_t n, uint64_t bytes)
+{
+	uint16_t sent = dp_port_tx(p, queue, pkts, n);
+
+	for (uint16_t i = sent; i < n; i++) {
+		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+		gw_meta(pkts[i])->drop = GW_DROP_TX_FULL;
+	}
+	ctr->tx_pkts += sent;
+	ctr->tx_bytes += bytes;
+	gw_drop_burst(pkts + sent, n - sent);
+}

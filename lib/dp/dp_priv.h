@@ -7,6 +7,12 @@
 int dp_ports_init(struct gw_dp *dp, uint16_t want_rxq, uint16_t want_txq);
 void dp_ports_close(struct gw_dp *dp);
 uint16_t dp_port_tx(struct gw_port *p, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
+/*
+ * dp_port_tx of n frames holding bytes bytes, counted in ctr (tx packets and
+ * bytes); what the queue refuses is dropped as tx-full.
+ */
+void dp_port_tx_counted(struct gw_port *p, uint16_t queue, struct gw_port_counters *ctr,
+			struct rte_mbuf **pkts, uint16_t n, uint64_t bytes);
 
 int dp_tables_init(struct gw_dp *dp);
 void dp_tables_fini(struct gw_dp *dp);

@@ -494,16 +494,9 @@ tx_send(struct gw_dp *dp, struct gw_worker *w, uint16_t p, struct rte_mbuf **pkt
 	uint64_t bytes)
 {
 	struct gw_port *port = &dp->ports[p];
-	struct gw_port_counters *ctr = gw_port_ctr(w->lcore_id, p);
-	uint16_t sent = dp_port_tx(port, (uint16_t)(w->tx_slot % port->nb_txq), pkts, n);
 
-	for (uint16_t i = sent; i < n; i++) {
-		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
-		gw_meta(pkts[i])->drop = GW_DROP_TX_FULL;
-	}
-	ctr->tx_pkts += sent;
-	ctr->tx_bytes += bytes;
-	gw_drop_burst(pkts + sent, n - sent);
+	dp_port_tx_counted(port, (uint16_t)(w->tx_slot % port->nb_txq), gw_port_ctr(w->lcore_id, p),
+			   pkts, n, bytes);
 }
 
 /*

@@ -56,6 +56,11 @@ class NetnsTopo:
             sh("ip", "link", "add", "eth0", "netns", host, "type", "veth",
                "peer", "name", gname, "netns", self.gw)
             sh("ip", "-n", self.gw, "link", "set", gname, "address", mac)
+            # The veth is only the wire under the af_packet port, but as a kernel
+            # interface with the TAP's MAC it would form the TAP's own fe80:: address,
+            # and whichever of the two comes up second fails duplicate address
+            # detection (the TAP's fe80:: then stays "dadfailed"). No IPv6 there.
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % gname, ns=self.gw)
             sh("ip", "-n", self.gw, "link", "set", gname, "up")
             # The veth carries the gateway's MAC and the gateway namespace's kernel owns
             # the TAP addresses: without a strict reverse-path check that kernel answers

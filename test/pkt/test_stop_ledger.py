@@ -1,8 +1,9 @@
 """Stopped under load, the gateway still accounts for every frame: the frames between
 pipeline stages, on a worker's side queue or on the way to the control thread when the
 workers stop are counted as in-flight-at-exit before the exit report (they were freed
-in no counter). Two ports receive more than the gateway handles before SIGINT, so the
-pipeline's first ring holds a backlog when it arrives."""
+in no counter). Two ports replay their pcap without end (infinite_rx), more than the
+gateway handles, so traffic is always running when SIGINT arrives and the pipeline's
+first ring holds a backlog."""
 import os
 import signal
 import subprocess
@@ -17,13 +18,15 @@ from pkttopo import PORTS, ROUTES  # noqa: E402
 from scapy.all import Ether, IP, UDP, Raw  # noqa: E402
 
 
-N = 400000      # frames per port: more than a few seconds' work on a loaded machine
+N = 4096        # distinct frames per port, replayed without end
 
 
 def config(d, layout):
     pc = []
     for i, p in enumerate(PORTS[:3]):
         dev = "net_pcap%d,rx_pcap=%s/in%d.pcap,tx_pcap=%s/out%d.pcap" % (i, d, i, d, i)
+        if i < 2:
+            dev += ",infinite_rx=1"
         pc.append(gwtest.port_conf(p["name"], dev, p["mac"], v4=[p["v4"]],
                                    arp=[(p["nbr4"], p["nbr_mac"])]))
     rc = [gwtest.route_conf(pfx, nh, discard=nh is None) for pfx, nh in ROUTES
@@ -79,7 +82,7 @@ def test_stop_under_load_every_frame_counted(tmp_path, layout):
             res.stats = json.load(f)
     gwtest.assert_clean_exit(res)
     fin, fout, parts = res.ledger()
-    assert 0 < parts["rx_packets"] < 2 * N, "stopped mid-traffic: %s" % parts
+    assert parts["rx_packets"] > 0, "no traffic before the stop: %s" % parts
     assert fin == fout, "in %d != out %d: %s; drops %s" % (fin, fout, parts,
                                                            res.nonzero_drops())
     if layout == "pipeline":

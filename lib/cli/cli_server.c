@@ -67,6 +67,21 @@ session_unlink(struct cli_server *s, struct cli_session *ss)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/*
+ * A peer that closed its end makes write() raise SIGPIPE, whose default is to
+ * kill the process: the CLI's threads block it (it is per thread, being
+ * synchronous) and see EPIPE instead.
+ */
+static void
+block_sigpipe(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 static void *
 session_main(void *arg)
 {
@@ -74,6 +89,7 @@ session_main(void *arg)
 	struct cli_server *s = ss->srv;
 	struct cli_def *cli;
 
+	block_sigpipe();
 	self = ss;
 	cli = cli_init();
 	if (cli != NULL) {
@@ -165,6 +181,7 @@ listener_main(void *arg)
 	struct pollfd pfd = { .fd = s->listen_fd, .events = POLLIN };
 
 	pthread_setname_np(pthread_self(), "gw-cli");
+	block_sigpipe();
 	while (!atomic_load(&s->stopping)) {
 		if (poll(&pfd, 1, 200) > 0 && (pfd.revents & POLLIN))
 			accept_one(s);

@@ -1,4 +1,4 @@
-"""A CLI commit reaches the data plane: a static route set in the telnet CLI forwards
+"""`ping` from the appliance reaches h1; a CLI commit reaches the data plane: a static route set in the telnet CLI forwards
 h1's pings to an address behind h2 after `commit`, and stops after `rollback 1` +
 `commit` (h1 -- gdoigw -- h2 in namespaces; telnet runs in the gateway's namespace)."""
 import os
@@ -41,6 +41,9 @@ def test_static_route_commit_and_rollback(tmp_path):
         net.start()
         assert not ping(net), "no route yet, yet the ping went through"
         s = clilib.Session(port, netns=net.gw)
+        # ping from the appliance (the kernel's, over the exception TAPs)
+        assert "64 bytes from 10.99.1.2" in s.cmd("ping 10.99.1.2 count 2")
+        assert "error: ping ADDRESS" in s.cmd("ping ;reboot")
         s.cmd("configure")
         s.cmd("set routing-options static route 10.99.3.0/24 next-hop 10.99.2.2")
         assert "commit complete" in s.cmd("commit")

@@ -20,6 +20,10 @@
 #define P PRIVILEGE_UNPRIVILEGED
 #define M MODE_CONFIG
 
+static int cmd_show(struct cli_def *cli, const char *cmd, char **argv, int argc);
+static int cmd_edit(struct cli_def *cli, const char *cmd, char **argv, int argc);
+static void sync_entries(struct cli_def *cli, const config_t *cfg);
+
 /* Caller holds cand->mu. Load the candidate from the running configuration. */
 static int
 cand_load(struct cli_server *s, char *err, size_t len)
@@ -61,6 +65,38 @@ banner(struct cli_def *cli, struct cli_session *ss)
 	cli_print(cli, "\n%s]", line);
 }
 
+/*
+ * The command's own words come from its registered name, which libcli found
+ * allowing abbreviations: right for statements ("sys" -> "system"), wrong for
+ * the name of a list entry ("ge-0/0/1" typed, "ge-0/0/10" registered). So the
+ * words at entry-name positions are taken as typed.
+ */
+static void
+typed_keys(struct cli_session *ss, char **w, unsigned int from, unsigned int n)
+{
+	const struct cli_pipeline_stage *st = ss->cli->pipeline != NULL ?
+		ss->cli->pipeline->current_stage : NULL;
+	const struct gw_conf_stmt *cur = NULL;
+
+	if (st == NULL)
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct gw_conf_stmt *s = cli_schema_child(cur, w[i]);
+
+		if (s == NULL || (s->type != GW_CONF_CONTAINER && s->type != GW_CONF_LIST))
+			return;
+		cur = s;
+		if (s->type == GW_CONF_LIST && i + 1 < n) {
+			i++;
+			/* typed word i - from + 1 (word 0 is the verb) */
+			if (i >= from && (int)(i - from + 1) < st->num_words) {
+				free(w[i]);
+				w[i] = strdup(st->words[i - from + 1]);
+			}
+		}
+	}
+}
+
 /* Words: the edit path, then the command's own (its name minus the verb), then argv. */
 static int
 words_make(struct cli_session *ss, const char *cmd, char **argv, int argc, struct cli_words *w,
@@ -81,6 +117,7 @@ words_make(struct cli_session *ss, const char *cmd, char **argv, int argc, struc
 	tok = strtok_r(copy, " ", &save);	/* the verb */
 	while ((tok = strtok_r(NULL, " ", &save)) != NULL && n < cap)
 		w->w[n++] = strdup(tok);
+	typed_keys(ss, w->w, with_edit ? ss->edit_len : 0, n);
 	for (int i = 0; i < argc && n < cap; i++)
 		w->w[n++] = strdup(argv[i]);
 	w->n = n;
@@ -112,8 +149,11 @@ cmd_set_delete(struct cli_def *cli, const char *cmd, char **argv, int argc, bool
 	if (rc == 0)
 		rc = del ? cli_cand_delete(&c->cfg, &w, err, sizeof(err)) :
 			cli_cand_set(&c->cfg, &w, err, sizeof(err));
-	if (rc == 0)
+	if (rc == 0) {
 		c->changed = true;
+		if (!del)
+			sync_entries(cli, &c->cfg);
+	}
 	pthread_mutex_unlock(&c->mu);
 	if (rc != 0)
 		cli_print(cli, "error: %s", err);
@@ -230,6 +270,7 @@ cmd_configure(struct cli_def *cli, const char *cmd __attribute__((unused)), char
 	struct cli_session *ss = cli_session_self();
 	struct cli_candidate *c = &ss->srv->cand;
 	bool exclusive = argc > 0 && strncmp(argv[0], "exclusive", strlen(argv[0])) == 0;
+	char err[256];
 	bool busy;
 
 	if (!ss->super_user) {
@@ -255,6 +296,10 @@ cmd_configure(struct cli_def *cli, const char *cmd __attribute__((unused)), char
 	cli_print(cli, "Entering configuration mode%s", exclusive ? " (exclusive)" : "");
 	ss->configuring = true;
 	cli_set_configmode(cli, MODE_CONFIG, NULL);
+	pthread_mutex_lock(&c->mu);
+	if (cand_load(ss->srv, err, sizeof(err)) == 0)
+		sync_entries(cli, &c->cfg);
+	pthread_mutex_unlock(&c->mu);
 	cli_set_modestring(cli, NULL);
 	cli_set_promptchar(cli, "# ");
 	banner(cli, ss);
@@ -532,6 +577,7 @@ cmd_rollback(struct cli_def *cli, const char *cmd __attribute__((unused)), char 
 		c->cfg = cfg;
 		c->loaded = true;
 		c->changed = true;
+		sync_entries(cli, &c->cfg);
 		pthread_mutex_unlock(&c->mu);
 		cli_print(cli, "load complete");
 	}
@@ -575,6 +621,87 @@ register_schema(struct cli_def *cli, struct cli_command *parent, const struct gw
 		if (c != NULL && (s->type == GW_CONF_CONTAINER || s->type == GW_CONF_LIST))
 			register_schema(cli, c, s, cb, containers_only);
 	}
+}
+
+static struct cli_command *
+find_cmd(struct cli_command *first, const char *name)
+{
+	for (struct cli_command *c = first; c != NULL; c = c->next)
+		if (c->mode == M && strcmp(c->command, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void
+sync_group(struct cli_def *cli, struct cli_command *cmd, const config_setting_t *g,
+	   const struct gw_conf_stmt *st, int (*cb)(struct cli_def *, const char *, char **, int),
+	   bool containers_only)
+{
+	const struct gw_conf_stmt *s = NULL;
+
+	while ((s = gw_conf_schema_child(st, s)) != NULL) {
+		const char *name = gw_conf_stmt_name(s);
+		const config_setting_t *c;
+		struct cli_command *sub;
+
+		if ((st != NULL && st->type == GW_CONF_LIST && strcmp(name, st->key) == 0) ||
+		    (s->type != GW_CONF_CONTAINER && s->type != GW_CONF_LIST))
+			continue;
+		c = config_setting_get_member(g, name);
+		sub = c != NULL ? find_cmd(cmd->children, name) : NULL;
+		if (sub == NULL)
+			continue;
+		if (s->type == GW_CONF_CONTAINER) {
+			sync_group(cli, sub, c, s, cb, containers_only);
+			continue;
+		}
+		for (int i = 0; i < config_setting_length(c); i++) {
+			const config_setting_t *e = config_setting_get_elem(c, i);
+			const char *key = NULL;
+			struct cli_command *kc;
+
+			if (config_setting_lookup_string(e, s->key, &key) != CONFIG_TRUE ||
+			    cli_schema_child(s, key) != NULL)
+				continue;	/* a name that is also a statement stays an argument */
+			kc = find_cmd(sub->children, key);
+			if (kc == NULL) {
+				kc = cli_register_command(cli, sub, key, cb, P, M, s->help);
+				if (kc == NULL)
+					continue;
+				register_schema(cli, kc, s, cb, containers_only);
+			}
+			sync_group(cli, kc, e, s, cb, containers_only);
+		}
+	}
+}
+
+/*
+ * The names of the candidate's list entries as commands too, so `?` and TAB
+ * work past them ("set interfaces ge-0/0/0 ?"). Caller holds cand->mu.
+ */
+static void
+sync_entries(struct cli_def *cli, const config_t *cfg)
+{
+	static const struct {
+		const char *verb;
+		int (*cb)(struct cli_def *, const char *, char **, int);
+		bool containers_only;
+	} verbs[] = {
+		{ "set", cmd_set, false }, { "delete", cmd_delete, false },
+		{ "show", cmd_show, false }, { "edit", cmd_edit, true },
+	};
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		struct cli_command *v = find_cmd(cli->commands, verbs[i].verb);
+
+		if (v != NULL)
+			sync_group(cli, v, config_root_setting(cfg), NULL, verbs[i].cb,
+				   verbs[i].containers_only);
+	}
+	/* recompute libcli's shortest unique abbreviations */
+	cli_set_configmode(cli, MODE_EXEC, NULL);
+	cli_set_configmode(cli, M, NULL);
+	cli_set_modestring(cli, NULL);
 }
 
 void

@@ -125,6 +125,30 @@ def test_help_and_completion(gw, sess):
     sess.p.expect("static")
     sess.p.send("\x15")
     sess.cmd("")
+    # past the name of an entry: the entry's statements
+    sess.p.send("set interfaces ge-0/0/0 ?")
+    sess.p.expect("mtu +IP MTU")
+    sess.p.expect(sess.prompt_re())
+    sess.p.send("\x15")
+    sess.p.send("set interfaces ge-0/0/0 unit 0 family inet ?")
+    sess.p.expect("address +Interface address with prefix length")
+    sess.p.expect(sess.prompt_re())
+    sess.p.send("\x15")
+    sess.cmd("")
+    sess.cmd("exit")
+
+
+def test_entry_name_not_abbreviated(gw, sess):
+    """A new entry whose name is a prefix of an existing one's is a new entry, not an
+    abbreviation of the existing name."""
+    sess.cmd("configure")
+    sess.cmd("set interfaces ge-0/0/1 mtu 1400")
+    sess.cmd("set routing-options static route 203.0.113.0/24 next-hop 198.51.100.2")
+    sess.cmd("set routing-options static route 203.0.113.0/2 discard")
+    out = sess.cmd("show routing-options | display set")
+    assert "set routing-options static route 203.0.113.0/2 discard" in out
+    assert "203.0.113.0/24 discard" not in out
+    sess.cmd("rollback 0")
     sess.cmd("exit")
 
 

@@ -97,15 +97,18 @@ def test_pipes(gw, sess):
     assert "lines" in out.lower() or any(ch.isdigit() for ch in out)
 
 
-def test_help_and_completion(gw, sess):
-    sess.p.send("show ?")
-    sess.p.expect("interfaces +Interfaces")
-    sess.p.expect(sess.prompt_re())
-    sess.p.send("\x15")                     # ^U: clear the line
-    sess.p.send("show security ?")
-    sess.p.expect("group-vpn +Group VPN")
+def ask(sess, partial, pattern):
+    """Type a partial line and '?': the help must list `pattern`; then clear the line
+    (^U)."""
+    sess.p.send(partial + "?")
+    sess.p.expect(pattern)
     sess.p.expect(sess.prompt_re())
     sess.p.send("\x15")
+
+
+def test_help_and_completion(gw, sess):
+    ask(sess, "show ", "interfaces +Interfaces")
+    ask(sess, "show security ", "group-vpn +Group VPN")
     sess.p.send("show vers\t")
     sess.p.expect("version")
     sess.p.send("\r")
@@ -113,27 +116,16 @@ def test_help_and_completion(gw, sess):
     sess.p.expect(sess.prompt_re())
     # configuration statements, from the schema
     sess.cmd("configure")
-    sess.p.send("set system services telnet ?")
-    sess.p.expect("session-limit +Concurrent CLI sessions")
-    sess.p.expect(sess.prompt_re())
-    sess.p.send("\x15")
-    sess.p.send("set routing-options ?")
-    sess.p.expect("static +Static routes")
-    sess.p.expect(sess.prompt_re())
-    sess.p.send("\x15")
+    ask(sess, "set system services telnet ", "session-limit +Concurrent CLI sessions")
+    ask(sess, "set routing-options ", "static +Static routes")
     sess.p.send("set routing-options sta\t")
     sess.p.expect("static")
     sess.p.send("\x15")
     sess.cmd("")
     # past the name of an entry: the entry's statements
-    sess.p.send("set interfaces ge-0/0/0 ?")
-    sess.p.expect("mtu +IP MTU")
-    sess.p.expect(sess.prompt_re())
-    sess.p.send("\x15")
-    sess.p.send("set interfaces ge-0/0/0 unit 0 family inet ?")
-    sess.p.expect("address +Interface address with prefix length")
-    sess.p.expect(sess.prompt_re())
-    sess.p.send("\x15")
+    ask(sess, "set interfaces ge-0/0/0 ", "mtu +IP MTU")
+    ask(sess, "set interfaces ge-0/0/0 unit 0 family inet ",
+        "address +Interface address with prefix length")
     sess.cmd("")
     sess.cmd("exit")
 

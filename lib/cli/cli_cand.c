@@ -113,7 +113,8 @@ walk(config_t *cfg, const struct cli_words *path, bool create, struct walk *w, c
 		config_setting_t *c;
 
 		if (s == NULL) {
-			snprintf(err, len, "syntax error: '%s' is not a statement here", path->w[i]);
+			snprintf(err, len, "syntax error: '%s' is not a statement here",
+				 path->w[i]);
 			return -EINVAL;
 		}
 		if (s->type != GW_CONF_CONTAINER && s->type != GW_CONF_LIST) {
@@ -151,9 +152,12 @@ walk(config_t *cfg, const struct cli_words *path, bool create, struct walk *w, c
 
 		if (e == NULL && create) {
 			e = config_setting_add(c, NULL, CONFIG_TYPE_GROUP);
-			if (e != NULL)
-				config_setting_set_string(config_setting_add(e, s->key,
-									    CONFIG_TYPE_STRING), key);
+			if (e != NULL) {
+				config_setting_t *k = config_setting_add(e, s->key,
+									 CONFIG_TYPE_STRING);
+
+				config_setting_set_string(k, key);
+			}
 			w->entry_idx = config_setting_length(c) - 1;
 		}
 		if (e == NULL) {
@@ -177,7 +181,8 @@ cli_cand_check_path(const struct cli_words *path, bool container_only, char *err
 		const struct gw_conf_stmt *s = cli_schema_child(st, path->w[i]);
 
 		if (s == NULL) {
-			snprintf(err, len, "syntax error: '%s' is not a statement here", path->w[i]);
+			snprintf(err, len, "syntax error: '%s' is not a statement here",
+				 path->w[i]);
 			return -EINVAL;
 		}
 		if (s->type != GW_CONF_CONTAINER && s->type != GW_CONF_LIST) {

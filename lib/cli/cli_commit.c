@@ -256,7 +256,8 @@ cli_commit_history(struct cli_server *s, const char *arg __attribute__((unused))
 		f = fopen(path, "r");
 		if (f == NULL)
 			continue;
-		if (fgets(line, sizeof(line), f) != NULL && strncmp(line, "## Last commit: ", 16) == 0)
+		if (fgets(line, sizeof(line), f) != NULL &&
+		    strncmp(line, "## Last commit: ", 16) == 0)
 			fprintf(out, "%u   %s", k, line + 16);
 		else
 			fprintf(out, "%u   (file not written by a commit: %s)\n", k, path);

@@ -499,8 +499,8 @@ cmd_commit(struct cli_def *cli, const char *cmd __attribute__((unused)), char **
 				o += (size_t)snprintf(comment + o, sizeof(comment) - o, "%s%s",
 						      o ? " " : "", argv[i]);
 		} else {
-			cli_print(cli, "error: syntax: commit [check | confirmed N | comment TEXT | "
-				  "and-quit]");
+			cli_print(cli, "error: syntax: commit [check | confirmed N | "
+				  "comment TEXT | and-quit]");
 			return CLI_OK;
 		}
 	}
@@ -662,7 +662,7 @@ sync_group(struct cli_def *cli, struct cli_command *cmd, const config_setting_t 
 
 			if (config_setting_lookup_string(e, s->key, &key) != CONFIG_TRUE ||
 			    cli_schema_child(s, key) != NULL)
-				continue;	/* a name that is also a statement stays an argument */
+				continue;	/* a name that is a statement too: an argument */
 			kc = find_cmd(sub->children, key);
 			if (kc == NULL) {
 				kc = cli_register_command(cli, sub, key, cb, P, M, s->help);

@@ -378,7 +378,8 @@ cli_dp_ipsec_sa(struct cli_server *s, const char *arg, FILE *out)
 		if (!detail) {
 			fprintf(out, "  %c%-5u ESP:%-11s %08x unlim/unlim  -   root %-5u %s\n",
 				sa->direction == GW_SA_INBOUND ? '<' : '>', i + 1,
-				gw_cipher_name(sa->crypto.cipher, sa->crypto.cipher_key_len), sa->spi,
+				gw_cipher_name(sa->crypto.cipher, sa->crypto.cipher_key_len),
+				sa->spi,
 				sa->udp_encap != 0 ? (sa->udp_port ? sa->udp_port : 4500) : 500,
 				r);
 			continue;
@@ -392,7 +393,8 @@ cli_dp_ipsec_sa(struct cli_server *s, const char *arg, FILE *out)
 		fprintf(out, "    Direction: %s, SPI: %08x\n",
 			sa->direction == GW_SA_INBOUND ? "inbound" : "outbound", sa->spi);
 		fprintf(out, "    Protocol: ESP, Encryption: %s, Authentication: %s\n",
-			gw_cipher_name(sa->crypto.cipher, sa->crypto.cipher_key_len), gw_auth_name(sa->crypto.auth));
+			gw_cipher_name(sa->crypto.cipher, sa->crypto.cipher_key_len),
+			gw_auth_name(sa->crypto.auth));
 		fprintf(out, "    Anti-replay service: %s, Replay window size: %u, ESN: %s\n",
 			sa->anti_replay == 0 ? "disabled" : "counter-based enabled",
 			sa->replay_window, sa->esn ? "yes" : "no");

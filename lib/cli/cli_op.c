@@ -228,5 +228,6 @@ cli_op_register(struct cli_def *cli)
 	mon = cli_register_command(cli, NULL, "monitor", NULL, P, M, "Live information");
 	mif = cli_register_command(cli, mon, "interface", NULL, P, M, "Interfaces");
 	cli_register_command(cli, mif, "traffic", cmd_monitor, P, M, "Live interface counters");
-	cli_register_command(cli, NULL, "ping", cmd_ping, P, M, "Ping an address from the appliance [count N]");
+	cli_register_command(cli, NULL, "ping", cmd_ping, P, M,
+			     "Ping an address from the appliance [count N]");
 }

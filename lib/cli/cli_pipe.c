@@ -52,8 +52,8 @@ match_init(struct cli_def *cli, int argc, char **argv, struct cli_filter *filt, 
 	size_t o = 0;
 
 	for (int i = first; i < argc && o < sizeof(pattern); i++)
-		o += (size_t)snprintf(pattern + o, sizeof(pattern) - o, "%s%s", i > first ? " " : "",
-				      argv[i]);
+		o += (size_t)snprintf(pattern + o, sizeof(pattern) - o, "%s%s",
+				      i > first ? " " : "", argv[i]);
 	if (pattern[0] == '\0') {
 		cli_error(cli, "error: a regular expression is needed");
 		return CLI_ERROR;

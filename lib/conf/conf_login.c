@@ -42,8 +42,8 @@ conf_user_leave(struct gw_conf_ctx *c)
 	    strlen(last + 1) != 86 ||
 	    strspn(last + 1, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 	    != 86)
-		return conf_fail_at(c, "authentication",
-				    "encrypted-password is not a SHA-512 crypt hash (\"$6$salt$...\")");
+		return conf_fail_at(c, "authentication", "encrypted-password is not a "
+				    "SHA-512 crypt hash (\"$6$salt$...\")");
 	return 0;
 }
 

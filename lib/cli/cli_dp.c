@@ -472,7 +472,7 @@ cli_dp_ipsec_clear(struct cli_server *s, const char *arg, FILE *out)
 	return 0;
 }
 
-/* ---- log: the tail of the traceoptions file ---- */
+/* ---- log: the tail of the traceoptions file (its last 200 lines) ---- */
 
 int
 cli_dp_log(struct cli_server *s, const char *arg __attribute__((unused)), FILE *out)
@@ -492,6 +492,11 @@ cli_dp_log(struct cli_server *s, const char *arg __attribute__((unused)), FILE *
 		fprintf(out, "error: %s: %s\n", conf->trace.file, strerror(errno));
 		return 0;
 	}
+	/* the last 64 kB only: the control thread does not read a whole long log */
+	if (fseek(f, -65536, SEEK_END) == 0 && fgets(buf, sizeof(buf), f) == NULL)
+		rewind(f);
+	else if (ftell(f) < 0)
+		rewind(f);
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		free(lines[n % RTE_DIM(lines)]);
 		lines[n % RTE_DIM(lines)] = strdup(buf);

@@ -281,3 +281,17 @@ def test_bad_input_keeps_serving(tmp_path):
         assert "interfaces" in text
     finally:
         assert g.stop() == 0
+
+
+def test_configure_exclusive(gw, sess):
+    assert "(exclusive)" in sess.cmd("configure exclusive")
+    other = clilib.Session(gw.port)
+    try:
+        assert "locked by admin" in other.cmd("configure")
+        sess.cmd("set interfaces ge-0/0/1 mtu 1400")
+        sess.cmd("exit")                    # leaving drops the uncommitted change
+        assert "Entering configuration mode" in other.cmd("configure")
+        assert "mtu" not in other.cmd("show interfaces ge-0/0/1")
+        other.cmd("exit")
+    finally:
+        other.close()

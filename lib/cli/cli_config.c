@@ -271,7 +271,7 @@ cmd_configure(struct cli_def *cli, const char *cmd __attribute__((unused)), char
 	struct cli_candidate *c = &ss->srv->cand;
 	bool exclusive = argc > 0 && strncmp(argv[0], "exclusive", strlen(argv[0])) == 0;
 	char err[256];
-	bool busy;
+	bool busy, dirty = false;
 
 	if (!ss->super_user) {
 		cli_print(cli, "error: permission denied (class read-only)");
@@ -280,14 +280,17 @@ cmd_configure(struct cli_def *cli, const char *cmd __attribute__((unused)), char
 	pthread_mutex_lock(&c->mu);
 	busy = c->exclusive != NULL && c->exclusive != ss;
 	if (!busy && exclusive) {
-		if (c->changed) {
-			busy = true;
-			cli_print(cli, "error: the shared candidate has uncommitted changes");
-		} else {
+		if (c->changed)
+			dirty = true;
+		else
 			c->exclusive = ss;
-		}
 	}
 	pthread_mutex_unlock(&c->mu);
+	if (dirty) {
+		cli_print(cli, "error: the shared candidate has uncommitted changes "
+			  "(commit them, or `rollback 0` in `configure`)");
+		return CLI_OK;
+	}
 	if (busy) {
 		cli_print(cli, "error: configuration database locked by %s",
 			  c->exclusive != NULL ? c->exclusive->user : "another session");
@@ -576,7 +579,7 @@ cmd_rollback(struct cli_def *cli, const char *cmd __attribute__((unused)), char 
 			config_destroy(&c->cfg);
 		c->cfg = cfg;
 		c->loaded = true;
-		c->changed = true;
+		c->changed = k != 0;	/* rollback 0: the candidate is the active one again */
 		sync_entries(cli, &c->cfg);
 		pthread_mutex_unlock(&c->mu);
 		cli_print(cli, "load complete");

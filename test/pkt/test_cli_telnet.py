@@ -295,3 +295,33 @@ def test_configure_exclusive(gw, sess):
         other.cmd("exit")
     finally:
         other.close()
+
+
+KEY = "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+
+def test_sa_committed_shown_and_secret_hidden(gw, sess):
+    """An SA set in the CLI is committed, installed and shown; its key never printed."""
+    sess.cmd("configure")
+    base = "set security ipsec security-association gsa-out "
+    for rest in ("spi 0x10001", "direction outbound", "mode group",
+                 "encryption algorithm aes-256-cbc", "encryption key " + KEY,
+                 "authentication algorithm hmac-sha-256-128",
+                 "authentication key " + KEY):
+        assert "error" not in sess.cmd(base + rest)
+    out = sess.cmd("show security")
+    assert "## SECRET-DATA" in out and KEY[2:] not in out
+    assert "commit complete" in sess.cmd("commit")
+    out = sess.cmd("run show security ipsec security-associations")
+    assert "Total active tunnels: 1" in out and "00010001" in out
+    out = sess.cmd("run show security ipsec security-associations index 1 detail")
+    assert "VPN Name: gsa-out" in out and "State: installed" in out
+    assert "Encrypted packets" in sess.cmd("run show security ipsec statistics index 1")
+    assert KEY[2:] not in sess.cmd("run show configuration security")
+    with open(gw.conf) as f:
+        assert KEY[2:] in f.read()               # the file keeps the key
+    sess.cmd("delete security")
+    assert "commit complete" in sess.cmd("commit")
+    assert "Total active tunnels: 0" in sess.cmd(
+        "run show security ipsec security-associations")
+    sess.cmd("exit")

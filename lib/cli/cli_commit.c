@@ -117,6 +117,8 @@ commit_text(struct cli_server *s, const char *text, bool check_only, const char 
 		fprintf(out, "configuration check succeeds\n");
 		return 0;
 	}
+	struct gw_conf_telnet old = (*s->p.running)->telnet;
+
 	rc = s->p.apply(s->p.apply_arg, conf);
 	if (rc != 0) {
 		gw_conf_free(conf);
@@ -125,6 +127,14 @@ commit_text(struct cli_server *s, const char *text, bool check_only, const char 
 		return rc;
 	}
 	GW_LOG(general, NOTICE, "cli: commit by %s%s%s", user, comment[0] ? ": " : "", comment);
+	/* the session limit applies at once; the listener's address and port at restart */
+	pthread_mutex_lock(&s->mu);
+	s->session_limit = conf->telnet.session_limit;
+	pthread_mutex_unlock(&s->mu);
+	if (old.port != conf->telnet.port ||
+	    memcmp(&old.address, &conf->telnet.address, sizeof(old.address)) != 0)
+		fprintf(out, "warning: system services telnet address and port take effect "
+			"when gdoigw restarts\n");
 	rc = write_file(s, *s->p.running, user, comment);
 	if (rc != 0)
 		fprintf(out, "warning: applied, but %s could not be written: %s\n",

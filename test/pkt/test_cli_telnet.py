@@ -325,3 +325,21 @@ def test_sa_committed_shown_and_secret_hidden(gw, sess):
     assert "Total active tunnels: 0" in sess.cmd(
         "run show security ipsec security-associations")
     sess.cmd("exit")
+
+
+def test_session_limit_applies_at_commit(gw, sess):
+    sess.cmd("configure")
+    sess.cmd("set system services telnet session-limit 1")
+    assert "commit complete" in sess.cmd("commit")
+    p = pexpect.spawn("telnet", ["127.0.0.1", str(gw.port)], encoding="utf-8", timeout=10)
+    p.expect("Session limit reached")
+    p.close(force=True)
+    sess.cmd("rollback 1")
+    assert "commit complete" in sess.cmd("commit")
+    other = clilib.Session(gw.port)          # the limit is back to 8
+    other.close()
+    sess.cmd("set system services telnet port %d" % clilib.free_port())
+    assert "take effect when gdoigw restarts" in sess.cmd("commit")
+    sess.cmd("rollback 1")
+    assert "commit complete" in sess.cmd("commit")
+    sess.cmd("exit")

@@ -89,6 +89,11 @@ def test_pipes(gw, sess):
     assert "Direct" in out and "Local" not in out
     out = sess.cmd("show route | except Direct")
     assert "Direct" not in out and "Local" in out
+    # two connected IPv4 subnets and one IPv6
+    out = sess.cmd("show route | match via | except Local | count")
+    assert "3" in out
+    out = sess.cmd("show route | match via | except Local")
+    assert "> via ge-0/0/0" in out and "Local" not in out
     out = sess.cmd("show configuration | display set")
     assert "set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24" in out
     assert "{" not in out

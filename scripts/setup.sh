@@ -23,8 +23,10 @@ for a in "$@"; do
 done
 
 BUILD_PKGS=(build-essential meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
-	librte-crypto-ipsec-mb23 libipsec-mb-dev libssl-dev libconfig-dev libcli-dev libpcap-dev)
-TEST_PKGS=(python3 python3-scapy python3-cryptography python3-pytest tshark tcpdump expect
+	librte-crypto-ipsec-mb23 libipsec-mb-dev libssl-dev libconfig-dev libcli-dev libcrypt-dev
+	libpcap-dev)
+TEST_PKGS=(python3 python3-scapy python3-cryptography python3-pytest python3-pexpect tshark
+	tcpdump expect
 	telnet iputils-ping iproute2 ethtool procps clang libclang-rt-14-dev
 	strongswan strongswan-swanctl libcharon-extra-plugins)
 

@@ -24,6 +24,7 @@
 #include <rte_lcore.h>
 
 #include "gw_build.h"
+#include "gw_cli.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_dp.h"
@@ -160,9 +161,12 @@ load_config(const char *path, char *why, size_t len)
 	return conf;
 }
 
+struct control;
+static int apply_config(void *arg, struct gw_config *conf);
+
 /* SIGHUP: load the file again; apply it only if it validates as a whole. */
 static void
-reload(struct gw_dp *dp, const char *path, struct gw_config **running)
+reload(struct control *c, const char *path)
 {
 	char why[1200];
 	struct gw_config *conf = load_config(path, why, sizeof(why));
@@ -172,12 +176,8 @@ reload(struct gw_dp *dp, const char *path, struct gw_config **running)
 		       path, why);
 		return;
 	}
-	if (gw_dp_reload(dp, conf) != 0) {
+	if (apply_config(c, conf) != 0)
 		gw_conf_free(conf);
-		return;
-	}
-	gw_conf_free(*running);
-	*running = conf;
 }
 
 struct control {
@@ -206,6 +206,20 @@ start_failed(struct gw_dp *dp, bool launched, struct eal_argv *eal, struct gw_co
 	return 1;
 }
 
+/* A validated configuration made the running one: SIGHUP and the CLI's commit. */
+static int
+apply_config(void *arg, struct gw_config *conf)
+{
+	struct control *c = arg;
+	int rc = gw_dp_reload(c->dp, conf);
+
+	if (rc != 0)
+		return rc;
+	gw_conf_free(*c->conf);
+	*c->conf = conf;
+	return 0;
+}
+
 static void
 on_signal(struct ctl_loop *l, int sig, void *arg)
 {
@@ -214,7 +228,7 @@ on_signal(struct ctl_loop *l, int sig, void *arg)
 
 	switch (sig) {
 	case SIGHUP:
-		reload(c->dp, c->a->conf_path, c->conf);
+		reload(c, c->a->conf_path);
 		break;
 	case SIGUSR1:
 		rc = diag_load_start(&c->load, c->helper, l);
@@ -257,6 +271,7 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 {
 	struct control c = { .dp = dp, .a = a, .conf = conf, .last_rx_change = ctl_now_ms() };
 	struct ctl_loop *loop = ctl_loop_create(NULL);
+	struct cli_server *cli = NULL;
 	int rc = 0;
 
 	if (loop == NULL)
@@ -274,8 +289,14 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 		ctl_timer_init(&c.idle_timer, idle_tick, &c);
 		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		/* the CLI is optional: a busy port is logged, the appliance runs */
+		cli = cli_server_start(&(struct cli_params){ .loop = loop, .dp = dp,
+			.running = conf, .conf_path = a->conf_path, .apply = apply_config,
+			.apply_arg = &c });
 		rc = ctl_loop_run(loop);
+	}
+	cli_server_stop(cli);
 	ctl_helper_free(c.helper);
 	gw_dp_control_stop(dp);
 	ctl_loop_free(loop);

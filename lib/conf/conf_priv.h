@@ -18,6 +18,7 @@ enum conf_obj {
 	CONF_OBJ_SA,		/* struct gw_conf_sa */
 	CONF_OBJ_POLICY,	/* struct gw_conf_policy */
 	CONF_OBJ_TERM,		/* struct gw_conf_term */
+	CONF_OBJ_USER,		/* struct gw_conf_user */
 	CONF_OBJ_MAX
 };
 
@@ -174,6 +175,10 @@ void *conf_unit_nth(struct gw_conf_ctx *c, unsigned int idx);
 void *conf_arp_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 /* conf_route.c */
+int conf_user_begin(struct gw_conf_ctx *c, unsigned int count);
+int conf_user_enter(struct gw_conf_ctx *c, const char *name);
+int conf_user_leave(struct gw_conf_ctx *c);
+void *conf_user_nth(struct gw_conf_ctx *c, unsigned int idx);
 int conf_route_begin(struct gw_conf_ctx *c, unsigned int count);
 int conf_route_enter(struct gw_conf_ctx *c, const char *name);
 int conf_route_leave(struct gw_conf_ctx *c);

@@ -19,6 +19,7 @@
 #define SA(f) .obj = CONF_OBJ_SA, FIELD(struct gw_conf_sa, f)
 #define POLICY(f) .obj = CONF_OBJ_POLICY, FIELD(struct gw_conf_policy, f)
 #define TERM(f) .obj = CONF_OBJ_TERM, FIELD(struct gw_conf_term, f)
+#define USER(f) .obj = CONF_OBJ_USER, FIELD(struct gw_conf_user, f)
 #define LCORE_MAX (RTE_MAX_LCORE - 1)
 
 static const char *const layouts[] = { "run-to-completion", "pipeline", NULL };
@@ -29,6 +30,7 @@ static const char *const flags[] = {
 	"all", "general", "parse", "ike", "policy-manager", "timer", "database", "dataplane",
 	"crypto", NULL
 };
+static const char *const classes[] = { "super-user", "read-only", NULL };	/* gw_login_class */
 static const char *const exceptions[] = { "tap", "none", NULL };	/* enum gw_exception_mode */
 static const char *const sa_dirs[] = { "inbound", "outbound", NULL };	/* enum gw_sa_dir */
 static const char *const sa_modes[] = { "tunnel", "group", NULL };	/* gw_conf_sa.group */
@@ -85,6 +87,28 @@ static const struct gw_conf_stmt schema[] = {
 	{ "system.traceoptions.flag", GW_CONF_ENUM, GW_CONF_F_MULTI, 0, 0, NULL, flags,
 	  .set = conf_set_trace_flag, .get = conf_get_trace_flag,
 	  .help = "Modules that log at the level" },
+
+	{ "system.services", GW_CONF_CONTAINER, .help = "Management services" },
+	{ "system.services.telnet", GW_CONF_CONTAINER, .help = "The CLI over telnet" },
+	{ "system.services.telnet.address", GW_CONF_IPADDR, 0, 0, 0, "127.0.0.1",
+	  ROOT(telnet.address), .help = "Listen address" },
+	{ "system.services.telnet.port", GW_CONF_UINT, 0, 1, 65535, "2323", ROOT(telnet.port),
+	  .help = "Listen TCP port" },
+	{ "system.services.telnet.session-limit", GW_CONF_UINT, 0, 1, 64, "8",
+	  ROOT(telnet.session_limit), .help = "Concurrent CLI sessions" },
+	{ "system.login", GW_CONF_CONTAINER, .help = "CLI accounts" },
+	{ "system.login.user", GW_CONF_LIST, .key = "name", .begin = conf_user_begin,
+	  .enter = conf_user_enter, .leave = conf_user_leave, .nth = conf_user_nth,
+	  .help = "CLI user" },
+	{ "system.login.user.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, 31, NULL,
+	  USER(name), .help = "User name" },
+	{ "system.login.user.class", GW_CONF_ENUM, GW_CONF_F_REQUIRED, 0, 0, NULL, classes,
+	  USER(login_class), .help = "super-user (may configure) or read-only" },
+	{ "system.login.user.authentication", GW_CONF_CONTAINER,
+	  .help = "Authentication" },
+	{ "system.login.user.authentication.encrypted-password", GW_CONF_STRING,
+	  GW_CONF_F_REQUIRED, 1, 127, NULL, USER(hash),
+	  .help = "SHA-512 crypt hash (\"$6$salt$...\", mkpasswd -m sha-512)" },
 
 	/* ---- interfaces ---- */
 	{ "interfaces", GW_CONF_LIST, .key = "name", .begin = conf_if_begin,

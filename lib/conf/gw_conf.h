@@ -143,9 +143,30 @@ struct gw_conf_policy {
 	struct gw_conf_term terms[GW_CONF_MAX_TERMS];
 };
 
+#define GW_CONF_MAX_USERS 32
+
+/* system services telnet: the CLI server (lib/cli). */
+struct gw_conf_telnet {
+	struct gw_ipaddr address;	/* listen address */
+	uint16_t port;
+	uint32_t session_limit;
+};
+
+enum gw_login_class { GW_CLASS_SUPER_USER = 0, GW_CLASS_READ_ONLY };
+
+/* system login user NAME: a CLI account; only the SHA-512 crypt hash is kept. */
+struct gw_conf_user {
+	char name[32];
+	uint32_t login_class;		/* enum gw_login_class */
+	char hash[128];			/* "$6$salt$..." */
+};
+
 struct gw_config {
 	char path[512];			/* file it came from */
 	char host_name[64];
+	struct gw_conf_telnet telnet;
+	unsigned int nb_users;
+	struct gw_conf_user users[GW_CONF_MAX_USERS];
 	struct gw_conf_dataplane dataplane;
 	struct gw_conf_traceoptions trace;
 	unsigned int nb_interfaces;

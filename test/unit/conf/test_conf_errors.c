@@ -429,6 +429,10 @@ test_traceoptions(void)
 	       "system traceoptions level", "loud");
 }
 
+/* A SHA-512 crypt hash (of "gdoigw"), as `system login user` needs. */
+#define PW "authentication = { encrypted-password = \"$6$gdoigwdefault$cmWEKKyLejUWFZnk9." \
+	"CFT4lP877tTBgsu2gysmNwt3S6cglGrJA/mL6PBxwfhLixU/WIefCDCbtB3pfFH0ppZ.\"; };"
+
 /* Further cross-checks, one row each: text, marker of the line, statement, reason. */
 static const struct {
 	const char *text, *marker, *stmt, *why;
@@ -439,6 +443,12 @@ static const struct {
 	  "system dataplane workers", "run-to-completion" },
 	{ "system = { dataplane = {\nworkers = [ 1, 1 ]; }; };\n", "workers",
 	  "system dataplane workers", "twice" },
+	{ "system = { login = { user = ( { name = \"u\"; class = \"read-only\";\n"
+	  "authentication = { encrypted-password = \"secret\"; }; } ); }; };\n", "authentication",
+	  "system login user u authentication", "SHA-512" },
+	{ "system = { login = { user = ( { name = \"u\"; class = \"read-only\"; " PW " },\n"
+	  "{ name = \"u\"; class = \"super-user\"; " PW " } ); }; };\n", NULL,
+	  "system login user", "duplicate user" },
 	{ "interfaces = (\n{ name = \"a\"; device = \"d0\"; tap-name = \"t0\"; },\n"
 	  "{ name = \"b\"; device = \"d1\";\ntap-name = \"t0\"; }\n);\n", "tap-name = \"t0\"; }\n)",
 	  "interfaces b tap-name", "t0" },

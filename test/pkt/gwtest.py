@@ -23,6 +23,20 @@ def gw_bin():
     return os.environ.get("GDOIGW_BIN", DEFAULT_BIN)
 
 
+def unit_bin(name, env_var):
+    """A program built beside the unit tests (test/unit/gdoi/NAME): env_var overrides;
+    else the build directory of GDOIGW_BIN's binary, then the tree's build/; or None."""
+    env = os.environ.get(env_var)
+    if env:
+        return env
+    build = os.path.dirname(os.path.dirname(os.path.dirname(gw_bin())))
+    for b in (build, os.path.join(REPO, "build")):
+        p = os.path.join(b, "test", "unit", "gdoi", name)
+        if os.path.exists(p):
+            return p
+    return None
+
+
 def unique_prefix(tag="t"):
     """A DPDK --file-prefix no other run (or helper) uses."""
     return "gwt%s%d_%d" % (tag, os.getpid(), next(_seq))

@@ -23,9 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from scapy.layers.tls.crypto.groups import modp768, modp1024, modp1536, modp2048
 
-from gwtest import gw_bin
+from gwtest import unit_bin
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 HASHES = {"MD5": hashlib.md5, "SHA1": hashlib.sha1, "SHA256": hashlib.sha256}
 CRYPTO_HASH = {"SHA1": hashes.SHA1(), "SHA256": hashes.SHA256()}
@@ -42,15 +41,7 @@ ECP = {19: (ec.SECP256R1(), 32), 20: (ec.SECP384R1(), 48)}
 
 
 def kat_bin():
-    env = os.environ.get("GDOI_CRYPTO_KAT_BIN")
-    if env:
-        return env
-    build = os.path.dirname(os.path.dirname(os.path.dirname(gw_bin())))
-    for b in (build, os.path.join(REPO, "build")):
-        p = os.path.join(b, "test", "unit", "gdoi", "gdoi_crypto_kat")
-        if os.path.exists(p):
-            return p
-    return None
+    return unit_bin("gdoi_crypto_kat", "GDOI_CRYPTO_KAT_BIN")
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gwtest import gw_bin
+from gwtest import unit_bin
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TSHARK = shutil.which("tshark")
 DECODE = ["-d", "udp.port==848,isakmp"]
 
@@ -29,15 +28,7 @@ GAP_D3P_TYPE, GAP_D3P_WINDOW = 16384, 16385
 
 
 def sample_bin():
-    env = os.environ.get("GDOI_SAMPLE_BIN")
-    if env:
-        return env
-    build = os.path.dirname(os.path.dirname(os.path.dirname(gw_bin())))
-    for b in (build, os.path.join(REPO, "build")):
-        p = os.path.join(b, "test", "unit", "gdoi", "gdoi_sample")
-        if os.path.exists(p):
-            return p
-    return None
+    return unit_bin("gdoi_sample", "GDOI_SAMPLE_BIN")
 
 
 @pytest.fixture(scope="module")

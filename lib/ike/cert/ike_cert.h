@@ -29,7 +29,8 @@
 #define IKE_NOTIFY_SIGNATURE_HASH_ALGORITHMS 16431	/* RFC 7427 4 */
 #define IKE_CERTREQ_HASH_LEN 20			/* SHA-1 of a CA's SubjectPublicKeyInfo */
 #define IKE_CERT_CHAIN_MAX 8			/* CERT payloads taken from a peer */
-#define IKE_AUTH_SIG_MAX 1100			/* AUTH data of any supported key (<= 8192-bit RSA) */
+/* AUTH data of any key ike_cred_load() accepts (RSA <= 8192 bits + RFC 7427 prefix). */
+#define IKE_AUTH_SIG_MAX 1100
 
 /* Auth Method, RFC 7296 3.8 (IANA "IKEv2 Authentication Method"). */
 enum ike_auth_method {

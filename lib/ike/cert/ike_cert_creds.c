@@ -17,6 +17,7 @@
 #include "ike_cert_priv.h"
 
 #define RSA_MIN_BITS 2048	/* RFC 8247 4: smaller RSA keys are not to be used */
+#define RSA_MAX_BITS 8192	/* what IKE_AUTH_SIG_MAX holds */
 
 /* Every certificate of a PEM file, or the one of a DER file; NULL if none. */
 static STACK_OF(X509) *
@@ -58,13 +59,14 @@ fail:
 static bool
 key_supported(EVP_PKEY *key, char *why, size_t cap)
 {
+	int bits = EVP_PKEY_get_bits(key);
 	char curve[32] = "";
 
 	if (EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS")) {
-		if (EVP_PKEY_get_bits(key) >= RSA_MIN_BITS)
+		if (bits >= RSA_MIN_BITS && bits <= RSA_MAX_BITS)
 			return true;
-		snprintf(why, cap, "RSA key of %d bits (at least %d)", EVP_PKEY_get_bits(key),
-			 RSA_MIN_BITS);
+		snprintf(why, cap, "RSA key of %d bits (%d to %d)", bits, RSA_MIN_BITS,
+			 RSA_MAX_BITS);
 		return false;
 	}
 	if (EVP_PKEY_is_a(key, "EC") &&
@@ -262,7 +264,8 @@ add_anchor(struct ike_trust *t, X509 *x, const char *path, struct ike_cert_statu
 		return ike_cert_fail(st, IKE_CERT_E_LOAD, "%s: %s is not a CA certificate",
 				     path, subject);
 	}
-	if (X509_STORE_add_cert(t->store, x) != 1 || !X509_up_ref(x) || sk_X509_push(t->anchors, x) <= 0)
+	if (X509_STORE_add_cert(t->store, x) != 1 || !X509_up_ref(x) ||
+	    sk_X509_push(t->anchors, x) <= 0)
 		return ike_cert_fail(st, IKE_CERT_E_INTERNAL, "out of memory");
 	return 0;
 }

@@ -276,7 +276,8 @@ ike_id_to_text(const struct ike_id *id, char *buf, size_t cap)
 	case IKE_ID_FQDN:
 	case IKE_ID_RFC822_ADDR:
 		for (i = 0; i < id->len && ok; i++) {
-			char c = id->data[i] < 0x20 || id->data[i] == 0x7f ? '?' : (char)id->data[i];
+			uint8_t o = id->data[i];
+			char c = o < 0x20 || o == 0x7f ? '?' : (char)o;
 
 			ok = put(buf, cap, &pos, &c, 1);
 		}

@@ -28,7 +28,12 @@ enum ike_id_type {
 /* ID payload body = ID Type (1) | RESERVED (3) | Identification Data. */
 #define IKE_ID_HDR_LEN 4
 #define IKE_ID_DATA_MAX 1024	/* longest identification data accepted */
-#define IKE_ID_TEXT_MAX 1100	/* buffer for ike_id_to_text() of any identity */
+/*
+ * Buffer for ike_id_to_text(): holds every identity (a key id of 1024 octets
+ * in hex) except a DN whose text outgrows it (escapes, long dotted OIDs): that
+ * one is truncated (-ENOSPC).
+ */
+#define IKE_ID_TEXT_MAX (2 + 2 * IKE_ID_DATA_MAX + 1)
 
 struct ike_id {
 	uint8_t type;			/* enum ike_id_type */

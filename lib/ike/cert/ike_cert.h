@@ -109,6 +109,17 @@ unsigned int ike_cred_chain_len(const struct ike_cred *cred);
  */
 int ike_cred_id(const struct ike_cred *cred, uint8_t type, struct ike_id *id);
 
+/*
+ * The identity to send in IDi / IDr: the configured one (NULL or IKE_ID_ANY =
+ * the subject DN, strongSwan's default), which must be in our certificate
+ * (ike_cert_match_id; else -EACCES, IKE_CERT_E_ID_NOT_IN_CERT). A configured
+ * DN is sent as the certificate's own subject octets, not re-encoded from the
+ * text: a peer that compares DNs by their encoding still finds it in the
+ * certificate.
+ */
+int ike_cred_local_id(const struct ike_cred *cred, const struct ike_id *configured,
+		      struct ike_id *id, struct ike_cert_status *st);
+
 struct ike_trust *ike_trust_new(void);
 /* CA certificates from a PEM file (several allowed) or a DER file. */
 int ike_trust_add_file(struct ike_trust *t, const char *path, struct ike_cert_status *st);

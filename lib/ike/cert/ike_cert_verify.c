@@ -237,6 +237,27 @@ ike_cert_match_id(X509 *cert, const struct ike_id *id, struct ike_cert_status *s
 }
 
 int
+ike_cred_local_id(const struct ike_cred *cred, const struct ike_id *configured,
+		  struct ike_id *id, struct ike_cert_status *st)
+{
+	int ret;
+
+	if (configured != NULL && configured->type != IKE_ID_ANY) {
+		ret = ike_cert_match_id(ike_cred_cert(cred), configured, st);
+		if (ret < 0)
+			return ret;
+		if (configured->type != IKE_ID_DER_ASN1_DN) {
+			*id = *configured;
+			return 0;
+		}
+	}
+	if (ike_cred_id(cred, IKE_ID_DER_ASN1_DN, id) < 0)
+		return ike_cert_fail(st, IKE_CERT_E_BAD_CERT, "no subject DN");
+	ike_cert_ok(st);
+	return 0;
+}
+
+int
 ike_cert_verify_peer(const struct ike_trust *t, const struct ike_peer_auth *peer,
 		     const struct ike_id *expected, struct ike_cert_status *st)
 {

@@ -168,6 +168,30 @@ test_load(void)
 		}
 		ike_cred_free(c);
 	}
+	c = cred("moon.pem", "moon.key");
+	if (c != NULL) {
+		struct ike_id conf, sub;
+
+		/* no identity configured: the subject DN */
+		CHECK_EQ(ike_cred_local_id(c, NULL, &id, &st), 0);
+		CHECK_EQ(ike_cred_id(c, IKE_ID_DER_ASN1_DN, &sub), 0);
+		CHECK(id.type == IKE_ID_DER_ASN1_DN && id.len == sub.len &&
+		      memcmp(id.data, sub.data, id.len) == 0);
+		/* a DN spelt otherwise: the certificate's octets are sent */
+		CHECK_EQ(ike_id_parse("distinguished-name",
+				      "c=ch, o=STRONGSWAN, cn=moon.strongswan.org", &conf, &why), 0);
+		CHECK(conf.len != sub.len || memcmp(conf.data, sub.data, sub.len) != 0);
+		CHECK_EQ(ike_cred_local_id(c, &conf, &id, &st), 0);
+		CHECK(id.len == sub.len && memcmp(id.data, sub.data, id.len) == 0);
+		CHECK_EQ(ike_id_parse("inet", "192.0.2.1", &conf, &why), 0);
+		CHECK_EQ(ike_cred_local_id(c, &conf, &id, &st), 0);
+		CHECK(ike_id_equal(&id, &conf));
+		/* an identity the certificate does not hold is a configuration error */
+		CHECK_EQ(ike_id_parse("hostname", "sun.strongswan.org", &conf, &why), 0);
+		CHECK_EQ(ike_cred_local_id(c, &conf, &id, &st), -EACCES);
+		CHECK_EQ(st.err, IKE_CERT_E_ID_NOT_IN_CERT);
+		ike_cred_free(c);
+	}
 	c = cred("sun-chain.pem", "sun.key");
 	if (c != NULL) {
 		CHECK_EQ(ike_cred_chain_len(c), 2);

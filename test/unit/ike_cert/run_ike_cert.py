@@ -3,9 +3,14 @@
 """ike-cert: lib/ike/cert against certificates, keys and signatures made at test time by
 the openssl command line tool (independent of the code under test).
 
-  run_ike_cert.py TEST_IKE_CERT_BINARY
+  run_ike_cert.py [--pki] TEST_IKE_CERT_BINARY
 
-1. Makes, in a temporary directory: an RSA CA and an ECDSA (P-384) CA with an ECDSA
+With --pki the certificates and keys come from strongSwan's own `pki` (Debian
+strongswan-pki; GDOIGW_PKI=/path/pki overrides PATH), except the one whose keyUsage
+forbids signatures (pki sets none); without pki on the machine the run is skipped
+(exit 77). Without --pki everything comes from the openssl CLI.
+
+1. Makes, in a temporary directory (openssl or pki): an RSA CA and an ECDSA (P-384) CA with an ECDSA
    intermediate, end-entity certificates with subjectAltNames (RSA "moon", P-256 "sun"
    under the intermediate, P-384 "carol", P-521 "dave"), an expired and a not yet valid
    certificate, one from another CA ("mars"), one whose keyUsage forbids signatures,
@@ -23,11 +28,13 @@ Exit status 0 only if every step passed.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 OPENSSL = "openssl"
+PKI = None
 FAILS = []
 
 CNF = """
@@ -124,6 +131,69 @@ def issue(name, key, subj, ca, ext, serial, dates=None):
             "-keyfile", ca + ".key", "-in", name + ".csr", "-startdate", dates[0],
             "-enddate", dates[1], "-extfile", "cnf", "-extensions", ext,
             "-out", name + ".pem")
+
+
+def pki(*args):
+    """strongSwan's pki (its plugin warnings on stderr are dropped)."""
+    return run(PKI, *args)
+
+
+def pki_make_certs():
+    """The same files as make_certs(), made by strongSwan's pki where it can: pki
+    sets no keyUsage, so `noku` (keyUsage without digitalSignature) still comes from
+    openssl, signed by the pki-made CA."""
+    with open("cnf", "w") as f:
+        f.write(CNF)
+    for name, kind, size in (("ca-rsa", "rsa", 2048), ("ca-ec", "ecdsa", 384),
+                             ("int-ec", "ecdsa", 384), ("other-ca", "rsa", 2048),
+                             ("moon", "rsa", 2048), ("sun", "ecdsa", 256),
+                             ("carol", "ecdsa", 384), ("dave", "ecdsa", 521),
+                             ("small", "rsa", 1024)):
+        with open(name + ".key", "wb") as f:
+            f.write(pki("--gen", "--type", kind, "--size", str(size), "--outform", "pem"))
+        run(OPENSSL, "pkey", "-in", name + ".key", "-pubout", "-out", name + ".pub")
+
+    def save(name, data):
+        with open(name + ".pem", "wb") as f:
+            f.write(data)
+
+    for name, dn in (("ca-rsa", "C=CH, O=strongSwan, CN=strongSwan RSA CA"),
+                     ("ca-ec", "C=CH, O=strongSwan, CN=strongSwan ECDSA CA"),
+                     ("other-ca", "C=US, O=Other, CN=Other CA")):
+        save(name, pki("--self", "--ca", "--lifetime", "3650", "--in", name + ".key",
+                       "--dn", dn, "--outform", "pem"))
+
+    def issue_pki(name, key, dn, ca, *extra):
+        life = [] if "--not-after" in extra else ["--lifetime", "365"]
+        save(name, pki("--issue", "--cacert", ca + ".pem", "--cakey", ca + ".key",
+                       "--type", "priv", "--in", key + ".key", "--dn", dn,
+                       "--outform", "pem", *life, *extra))
+
+    sans = lambda *names: [a for n in names for a in ("--san", n)]
+    dates = lambda a, b: ["--dateform", "%Y%m%d%H%M%S", "--not-before", a, "--not-after", b]
+    issue_pki("int-ec", "int-ec", "C=CH, O=strongSwan, CN=strongSwan ECDSA Intermediate",
+              "ca-ec", "--ca", "--pathlen", "0")
+    issue_pki("moon", "moon", "C=CH, O=strongSwan, CN=moon.strongswan.org", "ca-rsa",
+              *sans("moon.strongswan.org", "192.0.2.1", "moon@strongswan.org"))
+    issue_pki("sun", "sun", "C=CH, O=strongSwan, CN=sun.strongswan.org", "int-ec",
+              *sans("sun.strongswan.org", "2001:db8::2"))
+    issue_pki("carol", "carol", "C=CH, O=strongSwan, CN=carol@strongswan.org", "ca-ec",
+              *sans("carol@strongswan.org"))
+    issue_pki("dave", "dave", "C=CH, O=strongSwan, CN=dave.strongswan.org", "ca-ec",
+              *sans("dave.strongswan.org"))
+    issue_pki("mars", "moon", "C=US, O=Other, CN=moon.strongswan.org", "other-ca",
+              *sans("moon.strongswan.org"))
+    issue_pki("cn-only", "moon", "C=CH, O=strongSwan, CN=cn-only.strongswan.org", "ca-rsa")
+    issue_pki("expired", "moon", "C=CH, O=strongSwan, CN=expired.strongswan.org", "ca-rsa",
+              *dates("20200101000000", "20200201000000"))
+    issue_pki("future", "moon", "C=CH, O=strongSwan, CN=future.strongswan.org", "ca-rsa",
+              *dates("20990101000000", "20990201000000"))
+    save("selfsigned", pki("--self", "--in", "moon.key", "--dn",
+                           "C=CH, O=strongSwan, CN=moon.strongswan.org", "--outform", "pem"))
+    issue("noku", "moon", "/C=CH/O=strongSwan/CN=noku.strongswan.org", "ca-rsa",
+          "noku_ext", 8)
+    with open("sun-chain.pem", "w") as f:
+        f.write(open("sun.pem").read() + open("int-ec.pem").read())
 
 
 def make_certs():
@@ -312,10 +382,21 @@ def check_our_output():
 
 
 def main():
-    prog = os.path.abspath(sys.argv[1])
+    global PKI
+    args = sys.argv[1:]
+    if args and args[0] == "--pki":
+        PKI = os.environ.get("GDOIGW_PKI") or shutil.which("pki")
+        if PKI is None:
+            print("SKIP: strongSwan's pki not found (Debian strongswan-pki, or GDOIGW_PKI)")
+            return 77
+        args = args[1:]
+    prog = os.path.abspath(args[0])
     with tempfile.TemporaryDirectory(prefix="ike_cert_") as d:
         os.chdir(d)
-        make_certs()
+        if PKI is not None:
+            pki_make_certs()
+        else:
+            make_certs()
         make_peer_auth()
         os.mkdir("out")
         r = subprocess.run([prog, d])

@@ -82,6 +82,22 @@ ascii(const char *s, size_t n)
 	return true;
 }
 
+static bool
+valid_utf8(const char *s, size_t n)
+{
+	unsigned long c;
+	int k;
+
+	while (n > 0) {
+		k = UTF8_getc((const unsigned char *)s, (int)n, &c);
+		if (k <= 0)
+			return false;
+		s += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
 static int
 value_type(int nid, const char *v, size_t n)
 {
@@ -192,6 +208,11 @@ add_rdn(X509_NAME *name, const char *key, const char *val, size_t n, const char 
 	if (nid == NID_countryName && (n != 2 || !printable(val, n))) {
 		ASN1_OBJECT_free(obj);
 		*reason = "C= needs a two-letter country code";
+		return -EINVAL;
+	}
+	if (!valid_utf8(val, n)) {
+		ASN1_OBJECT_free(obj);
+		*reason = "value is not valid UTF-8";
 		return -EINVAL;
 	}
 	ne = X509_NAME_ENTRY_create_by_OBJ(NULL, obj, value_type(nid, val, n),

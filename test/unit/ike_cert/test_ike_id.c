@@ -139,6 +139,8 @@ test_dn_refused(void)
 			fprintf(stderr, "no reason for \"%s\"\n", bad[i]);
 	}
 	CHECK_EQ(ike_dn_from_text("CN=moon.strongswan.org", der, 10, &len, &why), -ENOSPC);
+	CHECK_EQ(ike_dn_from_text("CN=a\xff" "b", der, sizeof(der), &len, &why), -EINVAL);
+	CHECK(strcmp(why, "value is not valid UTF-8") == 0);
 }
 
 static void

@@ -82,6 +82,7 @@ ascii(const char *s, size_t n)
 	return true;
 }
 
+/* Well-formed UTF-8 without control characters (C0, DEL, C1). */
 static bool
 valid_utf8(const char *s, size_t n)
 {
@@ -90,7 +91,7 @@ valid_utf8(const char *s, size_t n)
 
 	while (n > 0) {
 		k = UTF8_getc((const unsigned char *)s, (int)n, &c);
-		if (k <= 0)
+		if (k <= 0 || c < 0x20 || (c >= 0x7f && c < 0xa0))
 			return false;
 		s += k;
 		n -= (size_t)k;
@@ -212,7 +213,7 @@ add_rdn(X509_NAME *name, const char *key, const char *val, size_t n, const char 
 	}
 	if (!valid_utf8(val, n)) {
 		ASN1_OBJECT_free(obj);
-		*reason = "value is not valid UTF-8";
+		*reason = "value is not UTF-8 text (or holds a control character)";
 		return -EINVAL;
 	}
 	ne = X509_NAME_ENTRY_create_by_OBJ(NULL, obj, value_type(nid, val, n),

@@ -88,10 +88,6 @@ id_data_check(uint8_t type, const uint8_t *data, size_t len, const char **reason
 			*reason = "name holds a control character or space";
 			return -EBADMSG;
 		}
-		if (type == IKE_ID_RFC822_ADDR && !has_at(data, len)) {
-			*reason = "ID_RFC822_ADDR without '@'";
-			return -EBADMSG;
-		}
 		return 0;
 	case IKE_ID_KEY_ID:
 		if (len == 0) {
@@ -215,6 +211,11 @@ ike_id_parse(const char *kind, const char *value, struct ike_id *id, const char 
 		id->type = kind[0] == 'h' ? IKE_ID_FQDN : IKE_ID_RFC822_ADDR;
 		n = strlen(value);
 		ret = id_data_check(id->type, (const uint8_t *)value, n, &why);
+		/* received ones may lack it (strongSwan's "@@name"), configured ones not */
+		if (ret == 0 && id->type == IKE_ID_RFC822_ADDR && !has_at((const uint8_t *)value, n)) {
+			why = "user-at-hostname without '@'";
+			ret = -EINVAL;
+		}
 		if (ret == 0) {
 			memcpy(id->data, value, n);
 			id->len = (uint16_t)n;

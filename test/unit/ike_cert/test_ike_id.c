@@ -167,7 +167,6 @@ test_decode_refused(void)
 	static const uint8_t fqdn_empty[] = { 0x02, 0, 0, 0 };
 	static const uint8_t fqdn_nul[] = { 0x02, 0, 0, 0, 'a', 0, 'b' };
 	static const uint8_t fqdn_cr[] = { 0x02, 0, 0, 0, 'a', '\r' };
-	static const uint8_t mail_no_at[] = { 0x03, 0, 0, 0, 'a', 'b' };
 	static const uint8_t key_empty[] = { 0x0b, 0, 0, 0 };
 	static const uint8_t subnet[] = { 0x04, 0, 0, 0, 1, 2, 3, 4, 255, 255, 255, 0 };
 	static const uint8_t gn[] = { 0x0a, 0, 0, 0, 0x30, 0x00 };
@@ -184,7 +183,6 @@ test_decode_refused(void)
 	refuse(fqdn_empty, sizeof(fqdn_empty), -EBADMSG, "empty name");
 	refuse(fqdn_nul, sizeof(fqdn_nul), -EBADMSG, "control character");
 	refuse(fqdn_cr, sizeof(fqdn_cr), -EBADMSG, "control character");
-	refuse(mail_no_at, sizeof(mail_no_at), -EBADMSG, "without '@'");
 	refuse(key_empty, sizeof(key_empty), -EBADMSG, "empty key id");
 	refuse(subnet, sizeof(subnet), -EPROTONOSUPPORT, "unsupported ID type");
 	refuse(gn, sizeof(gn), -EPROTONOSUPPORT, "unsupported ID type");
@@ -204,10 +202,13 @@ test_decode_ok(void)
 {
 	/* RESERVED is ignored on receipt (RFC 7296 3.5) */
 	static const uint8_t v4[] = { 0x01, 0xff, 0x12, 0x34, 198, 51, 100, 7 };
+	/* an RFC 822 identity without '@' is taken from a peer (strongSwan's "@@name") */
+	static const uint8_t mail_no_at[] = { 0x03, 0, 0, 0, 'a', 'b' };
 	char text[IKE_ID_TEXT_MAX];
 	const char *why = NULL;
 	struct ike_id id;
 
+	CHECK_EQ(ike_id_decode(mail_no_at, sizeof(mail_no_at), &id, &why), 0);
 	CHECK_EQ(ike_id_decode(v4, sizeof(v4), &id, &why), 0);
 	CHECK_EQ(id.type, IKE_ID_IPV4_ADDR);
 	CHECK_EQ(id.len, 4);

@@ -212,7 +212,8 @@ ike_id_parse(const char *kind, const char *value, struct ike_id *id, const char 
 		n = strlen(value);
 		ret = id_data_check(id->type, (const uint8_t *)value, n, &why);
 		/* received ones may lack it (strongSwan's "@@name"), configured ones not */
-		if (ret == 0 && id->type == IKE_ID_RFC822_ADDR && !has_at((const uint8_t *)value, n)) {
+		if (ret == 0 && id->type == IKE_ID_RFC822_ADDR &&
+		    !has_at((const uint8_t *)value, n)) {
 			why = "user-at-hostname without '@'";
 			ret = -EINVAL;
 		}

@@ -178,8 +178,8 @@ test_load(void)
 		CHECK(id.type == IKE_ID_DER_ASN1_DN && id.len == sub.len &&
 		      memcmp(id.data, sub.data, id.len) == 0);
 		/* a DN spelt otherwise: the certificate's octets are sent */
-		CHECK_EQ(ike_id_parse("distinguished-name",
-				      "c=ch, o=STRONGSWAN, cn=moon.strongswan.org", &conf, &why), 0);
+		CHECK_EQ(ike_id_parse("distinguished-name", "c=ch, o=STRONGSWAN, "
+				      "cn=moon.strongswan.org", &conf, &why), 0);
 		CHECK(conf.len != sub.len || memcmp(conf.data, sub.data, sub.len) != 0);
 		CHECK_EQ(ike_cred_local_id(c, &conf, &id, &st), 0);
 		CHECK(id.len == sub.len && memcmp(id.data, sub.data, id.len) == 0);

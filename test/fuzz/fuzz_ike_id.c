@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	n = ike_id_to_text(&id, text, sizeof(text));
 	/* only a DN may outgrow IKE_ID_TEXT_MAX; the text is terminated anyway */
-	if ((n < 0 && (n != -ENOSPC || id.type != IKE_ID_DER_ASN1_DN)) ||
+	if ((n < 0 && (n != -ENOSPC || id.type != IKE_IDTYPE_DER_ASN1_DN)) ||
 	    strlen(text) >= sizeof(text))
 		abort();
 	if (ike_id_decode(out, len, &back, &why) != 0 || !ike_id_equal(&id, &back))

@@ -32,14 +32,17 @@
 /* AUTH data of any key ike_cred_load() accepts (RSA <= 8192 bits + RFC 7427 prefix). */
 #define IKE_AUTH_SIG_MAX 1100
 
-/* Auth Method, RFC 7296 3.8 (IANA "IKEv2 Authentication Method"). */
-enum ike_auth_method {
-	IKE_AUTH_RSA_SIG = 1,
-	IKE_AUTH_SHARED_KEY = 2,
-	IKE_AUTH_ECDSA_SHA256_P256 = 9,		/* RFC 4754 */
-	IKE_AUTH_ECDSA_SHA384_P384 = 10,
-	IKE_AUTH_ECDSA_SHA512_P521 = 11,
-	IKE_AUTH_DIGITAL_SIGNATURE = 14,	/* RFC 7427 */
+/*
+ * The signature Auth Methods of RFC 7296 3.8 (IANA "IKEv2 Authentication
+ * Method"): the same numbers as lib/ike's auth methods, named apart so that
+ * both headers can be included together.
+ */
+enum ike_sig_method {
+	IKE_SIG_RSA_SHA1 = 1,		/* RSA Digital Signature */
+	IKE_SIG_ECDSA_P256 = 9,		/* RFC 4754: SHA-256 on P-256 */
+	IKE_SIG_ECDSA_P384 = 10,	/* SHA-384 on P-384 */
+	IKE_SIG_ECDSA_P521 = 11,	/* SHA-512 on P-521 */
+	IKE_SIG_DIGITAL = 14,		/* RFC 7427 Digital Signature */
 };
 
 /* Hash Algorithm Identifiers of SIGNATURE_HASH_ALGORITHMS, RFC 7427 7. */
@@ -104,13 +107,13 @@ X509 *ike_cred_cert(const struct ike_cred *cred);	/* end-entity, owned by cred *
 /* Certificates to send: 1 (end entity) + intermediates. */
 unsigned int ike_cred_chain_len(const struct ike_cred *cred);
 /*
- * Our identity from the certificate: IKE_ID_DER_ASN1_DN = the subject, or the
+ * Our identity from the certificate: IKE_IDTYPE_DER_ASN1_DN = the subject, or the
  * first subjectAltName of type FQDN / RFC822 / IPV4 / IPV6. -ENOENT if none.
  */
 int ike_cred_id(const struct ike_cred *cred, uint8_t type, struct ike_id *id);
 
 /*
- * The identity to send in IDi / IDr: the configured one (NULL or IKE_ID_ANY =
+ * The identity to send in IDi / IDr: the configured one (NULL or IKE_IDTYPE_ANY =
  * the subject DN, strongSwan's default), which must be in our certificate
  * (ike_cert_match_id; else -EACCES, IKE_CERT_E_ID_NOT_IN_CERT). A configured
  * DN is sent as the certificate's own subject octets, not re-encoded from the

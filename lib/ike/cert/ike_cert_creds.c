@@ -181,14 +181,14 @@ san_to_id(const GENERAL_NAME *gn, uint8_t type, struct ike_id *id)
 	int want;
 
 	switch (type) {
-	case IKE_ID_FQDN:
+	case IKE_IDTYPE_FQDN:
 		want = GEN_DNS;
 		break;
-	case IKE_ID_RFC822_ADDR:
+	case IKE_IDTYPE_RFC822_ADDR:
 		want = GEN_EMAIL;
 		break;
-	case IKE_ID_IPV4_ADDR:
-	case IKE_ID_IPV6_ADDR:
+	case IKE_IDTYPE_IPV4_ADDR:
+	case IKE_IDTYPE_IPV6_ADDR:
 		want = GEN_IPADD;
 		break;
 	default:
@@ -199,7 +199,7 @@ san_to_id(const GENERAL_NAME *gn, uint8_t type, struct ike_id *id)
 	s = want == GEN_IPADD ? gn->d.iPAddress : gn->d.ia5;
 	if (ASN1_STRING_length(s) <= 0 || ASN1_STRING_length(s) > IKE_ID_DATA_MAX)
 		return -ENOENT;
-	if (want == GEN_IPADD && ASN1_STRING_length(s) != (type == IKE_ID_IPV4_ADDR ? 4 : 16))
+	if (want == GEN_IPADD && ASN1_STRING_length(s) != (type == IKE_IDTYPE_IPV4_ADDR ? 4 : 16))
 		return -ENOENT;
 	id->type = type;
 	id->len = (uint16_t)ASN1_STRING_length(s);
@@ -214,10 +214,10 @@ ike_cred_id(const struct ike_cred *cred, uint8_t type, struct ike_id *id)
 	unsigned char *der = NULL;
 	int i, n, ret = -ENOENT;
 
-	if (type == IKE_ID_DER_ASN1_DN) {
+	if (type == IKE_IDTYPE_DER_ASN1_DN) {
 		n = i2d_X509_NAME(X509_get_subject_name(cred->cert), &der);
 		if (n > 2 && n <= IKE_ID_DATA_MAX) {
-			id->type = IKE_ID_DER_ASN1_DN;
+			id->type = IKE_IDTYPE_DER_ASN1_DN;
 			id->len = (uint16_t)n;
 			memcpy(id->data, der, (size_t)n);
 			ret = 0;

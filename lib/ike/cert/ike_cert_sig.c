@@ -110,11 +110,11 @@ ecdsa_method(EVP_PKEY *key)
 					   NULL) != 1)
 		return 0;
 	if (strcmp(curve, "prime256v1") == 0)
-		return IKE_AUTH_ECDSA_SHA256_P256;
+		return IKE_SIG_ECDSA_P256;
 	if (strcmp(curve, "secp384r1") == 0)
-		return IKE_AUTH_ECDSA_SHA384_P384;
+		return IKE_SIG_ECDSA_P384;
 	if (strcmp(curve, "secp521r1") == 0)
-		return IKE_AUTH_ECDSA_SHA512_P521;
+		return IKE_SIG_ECDSA_P521;
 	return 0;
 }
 
@@ -123,9 +123,9 @@ static bool
 ecdsa_alg(uint8_t method, struct sig_alg *a)
 {
 	static const size_t field[3] = { 32, 48, 66 };
-	unsigned int i = (unsigned int)(method - IKE_AUTH_ECDSA_SHA256_P256);
+	unsigned int i = (unsigned int)(method - IKE_SIG_ECDSA_P256);
 
-	if (method < IKE_AUTH_ECDSA_SHA256_P256 || method > IKE_AUTH_ECDSA_SHA512_P521)
+	if (method < IKE_SIG_ECDSA_P256 || method > IKE_SIG_ECDSA_P521)
 		return false;
 	*a = (struct sig_alg){ .kind = KEY_EC, .md = md_names[i], .raw_len = field[i] };
 	return true;
@@ -137,14 +137,14 @@ ike_auth_choose(EVP_PKEY *key, uint32_t peer_hash_mask, bool rsa_pss,
 {
 	uint8_t ec = ecdsa_method(key);
 	/* The hash that fits the key: SHA-256 for RSA, the curve's for ECDSA. */
-	uint8_t want = ec ? (uint8_t)(IKE_HASH_SHA256 + (ec - IKE_AUTH_ECDSA_SHA256_P256))
+	uint8_t want = ec ? (uint8_t)(IKE_HASH_SHA256 + (ec - IKE_SIG_ECDSA_P256))
 			  : IKE_HASH_SHA256;
 	uint8_t h;
 
 	if (key_kind(key) == KEY_NONE || (key_kind(key) == KEY_EC && ec == 0))
 		return -ENOTSUP;
 	if (peer_hash_mask == 0) {	/* no RFC 7427: the methods of RFC 7296 / 4754 */
-		*choice = (struct ike_sig_choice){ .method = ec ? ec : IKE_AUTH_RSA_SIG };
+		*choice = (struct ike_sig_choice){ .method = ec ? ec : IKE_SIG_RSA_SHA1 };
 		return 0;
 	}
 	h = want;
@@ -154,7 +154,7 @@ ike_auth_choose(EVP_PKEY *key, uint32_t peer_hash_mask, bool rsa_pss,
 				break;
 	if (h > IKE_HASH_SHA512)
 		return -ENOTSUP;	/* the peer lists no SHA-2 */
-	*choice = (struct ike_sig_choice){ .method = IKE_AUTH_DIGITAL_SIGNATURE, .hash = h,
+	*choice = (struct ike_sig_choice){ .method = IKE_SIG_DIGITAL, .hash = h,
 					   .pss = rsa_pss && !ec };
 	return 0;
 }
@@ -269,18 +269,18 @@ ike_auth_sign(EVP_PKEY *key, const struct ike_sig_choice *c, const uint8_t *octe
 	int ret;
 
 	switch (c->method) {
-	case IKE_AUTH_RSA_SIG:
+	case IKE_SIG_RSA_SHA1:
 		if (kind != KEY_RSA)
 			return -EINVAL;
 		a = (struct sig_alg){ .kind = KEY_RSA, .md = "SHA1" };
 		return do_sign(key, &a, octets, octets_len, auth, cap, auth_len);
-	case IKE_AUTH_ECDSA_SHA256_P256:
-	case IKE_AUTH_ECDSA_SHA384_P384:
-	case IKE_AUTH_ECDSA_SHA512_P521:
+	case IKE_SIG_ECDSA_P256:
+	case IKE_SIG_ECDSA_P384:
+	case IKE_SIG_ECDSA_P521:
 		if (ecdsa_method(key) != c->method || !ecdsa_alg(c->method, &a))
 			return -EINVAL;
 		return do_sign(key, &a, octets, octets_len, auth, cap, auth_len);
-	case IKE_AUTH_DIGITAL_SIGNATURE:
+	case IKE_SIG_DIGITAL:
 		break;
 	default:
 		return -EINVAL;
@@ -492,22 +492,22 @@ ike_auth_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *auth, size_t auth_
 	size_t alen;
 
 	switch (method) {
-	case IKE_AUTH_RSA_SIG:
+	case IKE_SIG_RSA_SHA1:
 		if (kind != KEY_RSA)
 			return ike_cert_fail(st, IKE_CERT_E_METHOD,
 					     "method 1 (RSA) with a %s key",
 					     EVP_PKEY_get0_type_name(pub));
 		a = (struct sig_alg){ .kind = KEY_RSA, .md = "SHA1" };
 		return do_verify(pub, &a, auth, auth_len, octets, octets_len, st);
-	case IKE_AUTH_ECDSA_SHA256_P256:
-	case IKE_AUTH_ECDSA_SHA384_P384:
-	case IKE_AUTH_ECDSA_SHA512_P521:
+	case IKE_SIG_ECDSA_P256:
+	case IKE_SIG_ECDSA_P384:
+	case IKE_SIG_ECDSA_P521:
 		if (ecdsa_method(pub) != method || !ecdsa_alg(method, &a))
 			return ike_cert_fail(st, IKE_CERT_E_METHOD,
 					     "method %u needs ECDSA on P-%s", method,
 					     method == 9 ? "256" : method == 10 ? "384" : "521");
 		return do_verify(pub, &a, auth, auth_len, octets, octets_len, st);
-	case IKE_AUTH_DIGITAL_SIGNATURE:
+	case IKE_SIG_DIGITAL:
 		break;
 	default:
 		return ike_cert_fail(st, IKE_CERT_E_METHOD, "auth method %u", method);

@@ -169,14 +169,14 @@ san_has(X509 *cert, const struct ike_id *id)
 		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(sans, i);
 
 		switch (id->type) {
-		case IKE_ID_FQDN:
+		case IKE_IDTYPE_FQDN:
 			found = gn->type == GEN_DNS && same_name(gn->d.dNSName, id);
 			break;
-		case IKE_ID_RFC822_ADDR:
+		case IKE_IDTYPE_RFC822_ADDR:
 			found = gn->type == GEN_EMAIL && same_name(gn->d.rfc822Name, id);
 			break;
-		case IKE_ID_IPV4_ADDR:
-		case IKE_ID_IPV6_ADDR:
+		case IKE_IDTYPE_IPV4_ADDR:
+		case IKE_IDTYPE_IPV6_ADDR:
 			ip = gn->d.iPAddress;
 			found = gn->type == GEN_IPADD && ASN1_STRING_length(ip) == id->len &&
 				memcmp(ASN1_STRING_get0_data(ip), id->data, id->len) == 0;
@@ -216,10 +216,10 @@ ike_cert_match_id(X509 *cert, const struct ike_id *id, struct ike_cert_status *s
 	bool found;
 
 	switch (id->type) {
-	case IKE_ID_DER_ASN1_DN:
+	case IKE_IDTYPE_DER_ASN1_DN:
 		found = subject_is(cert, id);
 		break;
-	case IKE_ID_KEY_ID:
+	case IKE_IDTYPE_KEY_ID:
 		found = key_id_is(cert, id);
 		break;
 	default:
@@ -242,16 +242,16 @@ ike_cred_local_id(const struct ike_cred *cred, const struct ike_id *configured,
 {
 	int ret;
 
-	if (configured != NULL && configured->type != IKE_ID_ANY) {
+	if (configured != NULL && configured->type != IKE_IDTYPE_ANY) {
 		ret = ike_cert_match_id(ike_cred_cert(cred), configured, st);
 		if (ret < 0)
 			return ret;
-		if (configured->type != IKE_ID_DER_ASN1_DN) {
+		if (configured->type != IKE_IDTYPE_DER_ASN1_DN) {
 			*id = *configured;
 			return 0;
 		}
 	}
-	if (ike_cred_id(cred, IKE_ID_DER_ASN1_DN, id) < 0)
+	if (ike_cred_id(cred, IKE_IDTYPE_DER_ASN1_DN, id) < 0)
 		return ike_cert_fail(st, IKE_CERT_E_BAD_CERT, "no subject DN");
 	ike_cert_ok(st);
 	return 0;

@@ -15,14 +15,14 @@ static const struct {
 	uint8_t type;
 	const char *name;
 } id_names[] = {
-	{ IKE_ID_ANY, "any" },
-	{ IKE_ID_IPV4_ADDR, "inet" },
-	{ IKE_ID_FQDN, "hostname" },
-	{ IKE_ID_RFC822_ADDR, "user-at-hostname" },
-	{ IKE_ID_IPV6_ADDR, "inet6" },
-	{ IKE_ID_DER_ASN1_DN, "distinguished-name" },
-	{ IKE_ID_DER_ASN1_GN, "der-asn1-gn" },
-	{ IKE_ID_KEY_ID, "key-id" },
+	{ IKE_IDTYPE_ANY, "any" },
+	{ IKE_IDTYPE_IPV4_ADDR, "inet" },
+	{ IKE_IDTYPE_FQDN, "hostname" },
+	{ IKE_IDTYPE_RFC822_ADDR, "user-at-hostname" },
+	{ IKE_IDTYPE_IPV6_ADDR, "inet6" },
+	{ IKE_IDTYPE_DER_ASN1_DN, "distinguished-name" },
+	{ IKE_IDTYPE_DER_ASN1_GN, "der-asn1-gn" },
+	{ IKE_IDTYPE_KEY_ID, "key-id" },
 };
 
 const char *
@@ -66,20 +66,20 @@ id_data_check(uint8_t type, const uint8_t *data, size_t len, const char **reason
 		return -EBADMSG;
 	}
 	switch (type) {
-	case IKE_ID_IPV4_ADDR:
+	case IKE_IDTYPE_IPV4_ADDR:
 		if (len != 4) {
 			*reason = "ID_IPV4_ADDR is not 4 octets";
 			return -EBADMSG;
 		}
 		return 0;
-	case IKE_ID_IPV6_ADDR:
+	case IKE_IDTYPE_IPV6_ADDR:
 		if (len != 16) {
 			*reason = "ID_IPV6_ADDR is not 16 octets";
 			return -EBADMSG;
 		}
 		return 0;
-	case IKE_ID_FQDN:
-	case IKE_ID_RFC822_ADDR:
+	case IKE_IDTYPE_FQDN:
+	case IKE_IDTYPE_RFC822_ADDR:
 		if (len == 0) {
 			*reason = "empty name";
 			return -EBADMSG;
@@ -89,13 +89,13 @@ id_data_check(uint8_t type, const uint8_t *data, size_t len, const char **reason
 			return -EBADMSG;
 		}
 		return 0;
-	case IKE_ID_KEY_ID:
+	case IKE_IDTYPE_KEY_ID:
 		if (len == 0) {
 			*reason = "empty key id";
 			return -EBADMSG;
 		}
 		return 0;
-	case IKE_ID_DER_ASN1_DN:
+	case IKE_IDTYPE_DER_ASN1_DN:
 		if (!ike_dn_valid(data, len)) {
 			*reason = "ID_DER_ASN1_DN is not one DER Name";
 			return -EBADMSG;
@@ -137,7 +137,7 @@ ike_id_decode(const uint8_t *body, size_t len, struct ike_id *id, const char **r
 int
 ike_id_encode(const struct ike_id *id, uint8_t *out, size_t cap, size_t *len)
 {
-	if (id->type == IKE_ID_ANY || id->len > IKE_ID_DATA_MAX)
+	if (id->type == IKE_IDTYPE_ANY || id->len > IKE_ID_DATA_MAX)
 		return -EINVAL;
 	if (cap < IKE_ID_HDR_LEN + (size_t)id->len)
 		return -ENOSPC;
@@ -180,7 +180,7 @@ parse_key_id(const char *value, struct ike_id *id, const char **reason)
 		memcpy(id->data, value, n);
 		id->len = (uint16_t)n;
 	}
-	id->type = IKE_ID_KEY_ID;
+	id->type = IKE_IDTYPE_KEY_ID;
 	return 0;
 }
 
@@ -195,24 +195,24 @@ ike_id_parse(const char *kind, const char *value, struct ike_id *id, const char 
 	if (kind == NULL || value == NULL) {
 		why = "missing identity";
 	} else if (strcmp(kind, "any") == 0) {
-		id->type = IKE_ID_ANY;
+		id->type = IKE_IDTYPE_ANY;
 		ret = 0;
 	} else if (strcmp(kind, "inet") == 0) {
 		ret = inet_pton(AF_INET, value, id->data) == 1 ? 0 : -EINVAL;
 		why = "inet: not an IPv4 address";
-		id->type = IKE_ID_IPV4_ADDR;
+		id->type = IKE_IDTYPE_IPV4_ADDR;
 		id->len = 4;
 	} else if (strcmp(kind, "inet6") == 0) {
 		ret = inet_pton(AF_INET6, value, id->data) == 1 ? 0 : -EINVAL;
 		why = "inet6: not an IPv6 address";
-		id->type = IKE_ID_IPV6_ADDR;
+		id->type = IKE_IDTYPE_IPV6_ADDR;
 		id->len = 16;
 	} else if (strcmp(kind, "hostname") == 0 || strcmp(kind, "user-at-hostname") == 0) {
-		id->type = kind[0] == 'h' ? IKE_ID_FQDN : IKE_ID_RFC822_ADDR;
+		id->type = kind[0] == 'h' ? IKE_IDTYPE_FQDN : IKE_IDTYPE_RFC822_ADDR;
 		n = strlen(value);
 		ret = id_data_check(id->type, (const uint8_t *)value, n, &why);
 		/* received ones may lack it (strongSwan's "@@name"), configured ones not */
-		if (ret == 0 && id->type == IKE_ID_RFC822_ADDR &&
+		if (ret == 0 && id->type == IKE_IDTYPE_RFC822_ADDR &&
 		    !has_at((const uint8_t *)value, n)) {
 			why = "user-at-hostname without '@'";
 			ret = -EINVAL;
@@ -223,7 +223,7 @@ ike_id_parse(const char *kind, const char *value, struct ike_id *id, const char 
 		}
 		ret = ret < 0 ? -EINVAL : 0;
 	} else if (strcmp(kind, "distinguished-name") == 0) {
-		id->type = IKE_ID_DER_ASN1_DN;
+		id->type = IKE_IDTYPE_DER_ASN1_DN;
 		ret = ike_dn_from_text(value, id->data, sizeof(id->data), &dn_len, &why);
 		if (ret == 0)
 			id->len = (uint16_t)dn_len;
@@ -264,19 +264,19 @@ ike_id_to_text(const struct ike_id *id, char *buf, size_t cap)
 		return -ENOSPC;
 	buf[0] = '\0';
 	switch (id->type) {
-	case IKE_ID_ANY:
+	case IKE_IDTYPE_ANY:
 		ok = put(buf, cap, &pos, "%any", 4);
 		break;
-	case IKE_ID_IPV4_ADDR:
-	case IKE_ID_IPV6_ADDR:
-		if (id->len != (id->type == IKE_ID_IPV4_ADDR ? 4 : 16) ||
-		    inet_ntop(id->type == IKE_ID_IPV4_ADDR ? AF_INET : AF_INET6, id->data,
+	case IKE_IDTYPE_IPV4_ADDR:
+	case IKE_IDTYPE_IPV6_ADDR:
+		if (id->len != (id->type == IKE_IDTYPE_IPV4_ADDR ? 4 : 16) ||
+		    inet_ntop(id->type == IKE_IDTYPE_IPV4_ADDR ? AF_INET : AF_INET6, id->data,
 			      tmp, sizeof(tmp)) == NULL)
 			snprintf(tmp, sizeof(tmp), "(bad address)");
 		ok = put(buf, cap, &pos, tmp, strlen(tmp));
 		break;
-	case IKE_ID_FQDN:
-	case IKE_ID_RFC822_ADDR:
+	case IKE_IDTYPE_FQDN:
+	case IKE_IDTYPE_RFC822_ADDR:
 		for (i = 0; i < id->len && ok; i++) {
 			uint8_t o = id->data[i];
 			char c = o < 0x20 || o == 0x7f ? '?' : (char)o;
@@ -284,7 +284,7 @@ ike_id_to_text(const struct ike_id *id, char *buf, size_t cap)
 			ok = put(buf, cap, &pos, &c, 1);
 		}
 		break;
-	case IKE_ID_DER_ASN1_DN:
+	case IKE_IDTYPE_DER_ASN1_DN:
 		return ike_dn_to_text(id->data, id->len, buf, cap);
 	default:
 		ok = put(buf, cap, &pos, "0x", 2);
@@ -308,19 +308,19 @@ ike_id_equal(const struct ike_id *a, const struct ike_id *b)
 {
 	size_t i;
 
-	if (a->type != b->type || (a->type != IKE_ID_DER_ASN1_DN && a->len != b->len))
+	if (a->type != b->type || (a->type != IKE_IDTYPE_DER_ASN1_DN && a->len != b->len))
 		return false;
 	switch (a->type) {
-	case IKE_ID_ANY:
+	case IKE_IDTYPE_ANY:
 		return true;
-	case IKE_ID_FQDN:
-	case IKE_ID_RFC822_ADDR:
+	case IKE_IDTYPE_FQDN:
+	case IKE_IDTYPE_RFC822_ADDR:
 		/* DNS names and mail domains are case-insensitive (RFC 4343). */
 		for (i = 0; i < a->len; i++)
 			if (tolower_ascii(a->data[i]) != tolower_ascii(b->data[i]))
 				return false;
 		return true;
-	case IKE_ID_DER_ASN1_DN:
+	case IKE_IDTYPE_DER_ASN1_DN:
 		return ike_dn_equal(a->data, a->len, b->data, b->len);
 	default:
 		return memcmp(a->data, b->data, a->len) == 0;
@@ -330,5 +330,5 @@ ike_id_equal(const struct ike_id *a, const struct ike_id *b)
 bool
 ike_id_matches(const struct ike_id *configured, const struct ike_id *received)
 {
-	return configured->type == IKE_ID_ANY || ike_id_equal(configured, received);
+	return configured->type == IKE_IDTYPE_ANY || ike_id_equal(configured, received);
 }

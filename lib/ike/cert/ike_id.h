@@ -13,16 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ID Type, RFC 7296 3.5 (IANA "IKEv2 Identification Payload ID Types"). */
-enum ike_id_type {
-	IKE_ID_ANY = 0,			/* configuration only: accept any identity */
-	IKE_ID_IPV4_ADDR = 1,
-	IKE_ID_FQDN = 2,
-	IKE_ID_RFC822_ADDR = 3,
-	IKE_ID_IPV6_ADDR = 5,
-	IKE_ID_DER_ASN1_DN = 9,
-	IKE_ID_DER_ASN1_GN = 10,
-	IKE_ID_KEY_ID = 11,
+/*
+ * ID Type, RFC 7296 3.5 (IANA "IKEv2 Identification Payload ID Types"): the
+ * numbers of lib/ike's ID types, named apart so that both headers can be
+ * included together.
+ */
+enum ike_idtype {
+	IKE_IDTYPE_ANY = 0,			/* configuration only: accept any identity */
+	IKE_IDTYPE_IPV4_ADDR = 1,
+	IKE_IDTYPE_FQDN = 2,
+	IKE_IDTYPE_RFC822_ADDR = 3,
+	IKE_IDTYPE_IPV6_ADDR = 5,
+	IKE_IDTYPE_DER_ASN1_DN = 9,
+	IKE_IDTYPE_DER_ASN1_GN = 10,
+	IKE_IDTYPE_KEY_ID = 11,
 };
 
 /* ID payload body = ID Type (1) | RESERVED (3) | Identification Data. */
@@ -36,7 +40,7 @@ enum ike_id_type {
 #define IKE_ID_TEXT_MAX (2 + 2 * IKE_ID_DATA_MAX + 1)
 
 struct ike_id {
-	uint8_t type;			/* enum ike_id_type */
+	uint8_t type;			/* enum ike_idtype */
 	uint16_t len;			/* octets of data */
 	uint8_t data[IKE_ID_DATA_MAX];	/* as on the wire (DN: DER Name) */
 };
@@ -81,7 +85,7 @@ const char *ike_id_type_name(uint8_t type);
  */
 bool ike_id_equal(const struct ike_id *a, const struct ike_id *b);
 
-/* Does the received identity satisfy the configured one (IKE_ID_ANY = any)? */
+/* Does the received identity satisfy the configured one (IKE_IDTYPE_ANY = any)? */
 bool ike_id_matches(const struct ike_id *configured, const struct ike_id *received);
 
 /*

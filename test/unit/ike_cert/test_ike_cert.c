@@ -153,11 +153,11 @@ test_load(void)
 	c = cred("moon.pem", "moon.key");
 	if (c != NULL) {
 		CHECK_EQ(ike_cred_chain_len(c), 1);
-		CHECK_EQ(ike_cred_id(c, IKE_ID_FQDN, &id), 0);
+		CHECK_EQ(ike_cred_id(c, IKE_IDTYPE_FQDN, &id), 0);
 		CHECK(id.len == 19 && memcmp(id.data, "moon.strongswan.org", 19) == 0);
-		CHECK_EQ(ike_cred_id(c, IKE_ID_IPV4_ADDR, &id), 0);
-		CHECK_EQ(ike_cred_id(c, IKE_ID_IPV6_ADDR, &id), -ENOENT);
-		CHECK_EQ(ike_cred_id(c, IKE_ID_DER_ASN1_DN, &id), 0);
+		CHECK_EQ(ike_cred_id(c, IKE_IDTYPE_IPV4_ADDR, &id), 0);
+		CHECK_EQ(ike_cred_id(c, IKE_IDTYPE_IPV6_ADDR, &id), -ENOENT);
+		CHECK_EQ(ike_cred_id(c, IKE_IDTYPE_DER_ASN1_DN, &id), 0);
 		{
 			struct ike_id want;
 
@@ -174,8 +174,8 @@ test_load(void)
 
 		/* no identity configured: the subject DN */
 		CHECK_EQ(ike_cred_local_id(c, NULL, &id, &st), 0);
-		CHECK_EQ(ike_cred_id(c, IKE_ID_DER_ASN1_DN, &sub), 0);
-		CHECK(id.type == IKE_ID_DER_ASN1_DN && id.len == sub.len &&
+		CHECK_EQ(ike_cred_id(c, IKE_IDTYPE_DER_ASN1_DN, &sub), 0);
+		CHECK(id.type == IKE_IDTYPE_DER_ASN1_DN && id.len == sub.len &&
 		      memcmp(id.data, sub.data, id.len) == 0);
 		/* a DN spelt otherwise: the certificate's octets are sent */
 		CHECK_EQ(ike_id_parse("distinguished-name", "c=ch, o=STRONGSWAN, "
@@ -369,7 +369,7 @@ test_match_id(void)
 	if (ski == NULL) {
 		CHECK_EQ(match(moon, "key-id", "0x0102", &st), -EACCES);
 	} else {
-		id.type = IKE_ID_KEY_ID;
+		id.type = IKE_IDTYPE_KEY_ID;
 		id.len = (uint16_t)ASN1_STRING_length(ski);
 		memcpy(id.data, ASN1_STRING_get0_data(ski), id.len);
 		CHECK_EQ(ike_cert_match_id(moon, &id, &st), 0);
@@ -417,7 +417,7 @@ test_sign(void)
 
 	if (moon == NULL || sun == NULL || carol == NULL || dave == NULL)
 		goto out;
-	c = (struct ike_sig_choice){ .method = IKE_AUTH_RSA_SIG };
+	c = (struct ike_sig_choice){ .method = IKE_SIG_RSA_SHA1 };
 	sign_verify(ike_cred_key(moon), &c, "m1-moon.bin");
 	c = (struct ike_sig_choice){ .method = 14, .hash = IKE_HASH_SHA256 };
 	sign_verify(ike_cred_key(moon), &c, "m14-rsa256-moon.bin");
@@ -433,11 +433,11 @@ test_sign(void)
 	sign_verify(ike_cred_key(sun), &c, "m14-ecdsa256-sun.bin");
 	c.hash = IKE_HASH_SHA384;
 	sign_verify(ike_cred_key(sun), &c, NULL);	/* another hash than the curve's */
-	c = (struct ike_sig_choice){ .method = IKE_AUTH_ECDSA_SHA256_P256 };
+	c = (struct ike_sig_choice){ .method = IKE_SIG_ECDSA_P256 };
 	sign_verify(ike_cred_key(sun), &c, "m9-sun.bin");
-	c = (struct ike_sig_choice){ .method = IKE_AUTH_ECDSA_SHA384_P384 };
+	c = (struct ike_sig_choice){ .method = IKE_SIG_ECDSA_P384 };
 	sign_verify(ike_cred_key(carol), &c, "m10-carol.bin");
-	c = (struct ike_sig_choice){ .method = IKE_AUTH_ECDSA_SHA512_P521 };
+	c = (struct ike_sig_choice){ .method = IKE_SIG_ECDSA_P521 };
 	sign_verify(ike_cred_key(dave), &c, "m11-dave.bin");
 
 	/* a method the key cannot do */
@@ -445,12 +445,12 @@ test_sign(void)
 		uint8_t auth[IKE_AUTH_SIG_MAX];
 		size_t len;
 
-		c = (struct ike_sig_choice){ .method = IKE_AUTH_ECDSA_SHA256_P256 };
+		c = (struct ike_sig_choice){ .method = IKE_SIG_ECDSA_P256 };
 		CHECK_EQ(ike_auth_sign(ike_cred_key(carol), &c, octets, octets_len, auth,
 				       sizeof(auth), &len), -EINVAL);
 		CHECK_EQ(ike_auth_sign(ike_cred_key(moon), &c, octets, octets_len, auth,
 				       sizeof(auth), &len), -EINVAL);
-		c = (struct ike_sig_choice){ .method = IKE_AUTH_RSA_SIG };
+		c = (struct ike_sig_choice){ .method = IKE_SIG_RSA_SHA1 };
 		CHECK_EQ(ike_auth_sign(ike_cred_key(sun), &c, octets, octets_len, auth,
 				       sizeof(auth), &len), -EINVAL);
 		c = (struct ike_sig_choice){ .method = 14, .hash = IKE_HASH_SHA256, .pss = true };
@@ -459,7 +459,7 @@ test_sign(void)
 		c = (struct ike_sig_choice){ .method = 14, .hash = IKE_HASH_SHA1 };
 		CHECK_EQ(ike_auth_sign(ike_cred_key(moon), &c, octets, octets_len, auth,
 				       sizeof(auth), &len), -EINVAL);
-		c = (struct ike_sig_choice){ .method = IKE_AUTH_SHARED_KEY };
+		c = (struct ike_sig_choice){ .method = 2 };	/* shared key: no signature */
 		CHECK_EQ(ike_auth_sign(ike_cred_key(moon), &c, octets, octets_len, auth,
 				       sizeof(auth), &len), -EINVAL);
 	}
@@ -714,7 +714,7 @@ test_choose(void)
 	if (moon == NULL || sun == NULL || carol == NULL || dave == NULL)
 		goto out;
 	CHECK_EQ(ike_auth_choose(ike_cred_key(moon), 0, false, &c), 0);
-	CHECK_EQ(c.method, IKE_AUTH_RSA_SIG);
+	CHECK_EQ(c.method, IKE_SIG_RSA_SHA1);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(moon), all, false, &c), 0);
 	CHECK(c.method == 14 && c.hash == IKE_HASH_SHA256 && !c.pss);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(moon), all, true, &c), 0);
@@ -723,11 +723,11 @@ test_choose(void)
 	CHECK(c.method == 14 && c.hash == IKE_HASH_SHA512);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(moon), 1u << 1, false, &c), -ENOTSUP);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(sun), 0, true, &c), 0);
-	CHECK_EQ(c.method, IKE_AUTH_ECDSA_SHA256_P256);
+	CHECK_EQ(c.method, IKE_SIG_ECDSA_P256);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(carol), 0, false, &c), 0);
-	CHECK_EQ(c.method, IKE_AUTH_ECDSA_SHA384_P384);
+	CHECK_EQ(c.method, IKE_SIG_ECDSA_P384);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(dave), 0, false, &c), 0);
-	CHECK_EQ(c.method, IKE_AUTH_ECDSA_SHA512_P521);
+	CHECK_EQ(c.method, IKE_SIG_ECDSA_P521);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(carol), all, true, &c), 0);
 	CHECK(c.method == 14 && c.hash == IKE_HASH_SHA384 && !c.pss);
 	CHECK_EQ(ike_auth_choose(ike_cred_key(carol), 1u << 2, false, &c), 0);

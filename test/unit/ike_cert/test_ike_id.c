@@ -193,7 +193,7 @@ test_decode_refused(void)
 	memcpy(dn_short + IKE_ID_HDR_LEN, moon_dn, sizeof(dn_short) - IKE_ID_HDR_LEN);
 	refuse(dn_short, sizeof(dn_short), -EBADMSG, "not one DER Name");
 	memset(big, 'a', sizeof(big));
-	big[0] = IKE_ID_KEY_ID;
+	big[0] = IKE_IDTYPE_KEY_ID;
 	refuse(big, sizeof(big), -EBADMSG, "too long");
 }
 
@@ -210,7 +210,7 @@ test_decode_ok(void)
 
 	CHECK_EQ(ike_id_decode(mail_no_at, sizeof(mail_no_at), &id, &why), 0);
 	CHECK_EQ(ike_id_decode(v4, sizeof(v4), &id, &why), 0);
-	CHECK_EQ(id.type, IKE_ID_IPV4_ADDR);
+	CHECK_EQ(id.type, IKE_IDTYPE_IPV4_ADDR);
 	CHECK_EQ(id.len, 4);
 	CHECK(ike_id_to_text(&id, text, sizeof(text)) > 0 && strcmp(text, "198.51.100.7") == 0);
 	CHECK_EQ(ike_id_parse("key-id", "0x0aff", &id, &why), 0);
@@ -219,7 +219,7 @@ test_decode_ok(void)
 	CHECK(ike_id_to_text(&id, text, sizeof(text)) > 0 && strcmp(text, "2001:db8::1") == 0);
 	CHECK_EQ(ike_id_parse("any", "", &id, &why), 0);
 	CHECK(ike_id_to_text(&id, text, sizeof(text)) > 0 && strcmp(text, "%any") == 0);
-	CHECK(strcmp(ike_id_type_name(IKE_ID_RFC822_ADDR), "user-at-hostname") == 0);
+	CHECK(strcmp(ike_id_type_name(IKE_IDTYPE_RFC822_ADDR), "user-at-hostname") == 0);
 	CHECK(strcmp(ike_id_type_name(200), "unknown") == 0);
 }
 

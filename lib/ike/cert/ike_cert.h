@@ -61,6 +61,7 @@ enum ike_cert_err {
 	IKE_CERT_E_UNKNOWN_CA,		/* "unknown CA" */
 	IKE_CERT_E_BAD_CHAIN,		/* "invalid certificate chain" */
 	IKE_CERT_E_KEY_USAGE,		/* "certificate not valid for signatures" */
+	IKE_CERT_E_KEY,			/* "certificate key not accepted" */
 	IKE_CERT_E_NO_CERT,		/* "no certificate" */
 	IKE_CERT_E_BAD_CERT,		/* "malformed certificate" */
 	IKE_CERT_E_ID_NOT_IN_CERT,	/* "identity not in certificate" */
@@ -217,7 +218,8 @@ struct ike_peer_auth {
  * time. On success *ee holds a reference the caller frees with X509_free().
  * Errors: NO_CERT, BAD_CERT, EXPIRED, NOT_YET_VALID, UNKNOWN_CA, BAD_CHAIN,
  * KEY_USAGE (keyUsage present without digitalSignature / nonRepudiation,
- * RFC 4945 5.1.3.2); -EACCES with st.
+ * RFC 4945 5.1.3.2), KEY (not RSA of 2048 to 8192 bits or ECDSA on P-256,
+ * P-384, P-521, as for our own key); -EACCES with st.
  */
 int ike_cert_verify_chain(const struct ike_trust *t, const uint8_t *const *cert,
 			  const size_t *cert_len, unsigned int n_certs, X509 **ee,

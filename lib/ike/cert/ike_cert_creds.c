@@ -55,9 +55,8 @@ fail:
 	return NULL;
 }
 
-/* RSA of at least 2048 bits, or ECDSA on P-256, P-384, P-521. */
-static bool
-key_supported(EVP_PKEY *key, char *why, size_t cap)
+bool
+ike_cert_key_supported(EVP_PKEY *key, char *why, size_t cap)
 {
 	int bits = EVP_PKEY_get_bits(key);
 	char curve[32] = "";
@@ -108,7 +107,7 @@ ike_cred_load(const char *cert_file, const char *key_file, struct ike_cert_statu
 		errno = ENOENT;
 		goto fail;
 	}
-	if (!key_supported(cred->key, why, sizeof(why))) {
+	if (!ike_cert_key_supported(cred->key, why, sizeof(why))) {
 		ike_cert_fail(st, IKE_CERT_E_LOAD, "%s: %s", key_file, why);
 		errno = EINVAL;
 		goto fail;

@@ -17,6 +17,7 @@ static const char *const err_names[] = {
 	[IKE_CERT_E_UNKNOWN_CA] = "unknown CA",
 	[IKE_CERT_E_BAD_CHAIN] = "invalid certificate chain",
 	[IKE_CERT_E_KEY_USAGE] = "certificate not valid for signatures",
+	[IKE_CERT_E_KEY] = "certificate key not accepted",
 	[IKE_CERT_E_NO_CERT] = "no certificate",
 	[IKE_CERT_E_BAD_CERT] = "malformed certificate",
 	[IKE_CERT_E_ID_NOT_IN_CERT] = "identity not in certificate",

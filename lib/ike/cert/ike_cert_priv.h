@@ -27,6 +27,9 @@ void ike_cert_ok(struct ike_cert_status *st);
 /* "C=CH, O=strongSwan, CN=moon" of a certificate's subject, for reasons. */
 void ike_cert_subject_text(X509 *cert, char *buf, size_t cap);
 
+/* RSA of 2048 to 8192 bits (RFC 8247 4) or ECDSA on P-256, P-384, P-521; else why. */
+bool ike_cert_key_supported(EVP_PKEY *key, char *why, size_t cap);
+
 /* SHA-1 of the certificate's SubjectPublicKeyInfo (RFC 7296 3.7). */
 int ike_cert_spki_sha1(X509 *cert, uint8_t out[IKE_CERTREQ_HASH_LEN]);
 

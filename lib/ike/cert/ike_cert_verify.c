@@ -78,7 +78,7 @@ ike_cert_verify_chain(const struct ike_trust *t, const uint8_t *const *cert,
 {
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	char subject[160];
+	char subject[160], why[96] = "no public key";
 	X509 *leaf = NULL, *x, *bad;
 	unsigned int i;
 	int ret = 0, r, code, depth;
@@ -131,6 +131,12 @@ ike_cert_verify_chain(const struct ike_trust *t, const uint8_t *const *cert,
 		ret = ike_cert_fail(st, IKE_CERT_E_KEY_USAGE,
 				    "%s: keyUsage has neither digitalSignature nor nonRepudiation",
 				    subject);
+		goto out;
+	}
+	if (X509_get0_pubkey(leaf) == NULL ||
+	    !ike_cert_key_supported(X509_get0_pubkey(leaf), why, sizeof(why))) {
+		ike_cert_subject_text(leaf, subject, sizeof(subject));
+		ret = ike_cert_fail(st, IKE_CERT_E_KEY, "%s: %s", subject, why);
 		goto out;
 	}
 	*ee = leaf;

@@ -14,7 +14,7 @@ forbids signatures (pki sets none); without pki on the machine the run is skippe
    intermediate, end-entity certificates with subjectAltNames (RSA "moon", P-256 "sun"
    under the intermediate, P-384 "carol", P-521 "dave"), an expired and a not yet valid
    certificate, one from another CA ("mars"), one whose keyUsage forbids signatures,
-   a self-signed one and a 1024-bit RSA key.
+   a self-signed one and one with a 1024-bit RSA key.
 2. Signs octets.bin with `openssl dgst` in each AUTH form (method 1, 9, 10, 11 and 14
    with sha256WithRSAEncryption, RSASSA-PSS and ecdsa-with-SHA256; the RFC 7427 A
    AlgorithmIdentifier octets written here from the RFC) for the C program to verify.
@@ -183,6 +183,8 @@ def pki_make_certs():
               *sans("dave.strongswan.org"))
     issue_pki("mars", "moon", "C=US, O=Other, CN=moon.strongswan.org", "other-ca",
               *sans("moon.strongswan.org"))
+    issue_pki("weak", "small", "C=CH, O=strongSwan, CN=weak.strongswan.org", "ca-rsa",
+              *sans("weak.strongswan.org"))
     issue_pki("cn-only", "moon", "C=CH, O=strongSwan, CN=cn-only.strongswan.org", "ca-rsa")
     issue_pki("expired", "moon", "C=CH, O=strongSwan, CN=expired.strongswan.org", "ca-rsa",
               *dates("20200101000000", "20200201000000"))
@@ -219,6 +221,8 @@ def make_certs():
     issue("mars", "moon", "/C=US/O=Other/CN=moon.strongswan.org", "other-ca", "plain_ext", 7)
     issue("noku", "moon", "/C=CH/O=strongSwan/CN=noku.strongswan.org", "ca-rsa",
           "noku_ext", 8)
+    issue("weak", "small", "/C=CH/O=strongSwan/CN=weak.strongswan.org", "ca-rsa",
+          "plain_ext", 10)
     issue("cn-only", "moon", "/C=CH/O=strongSwan/CN=cn-only.strongswan.org", "ca-rsa",
           "carol_ext", 9)
     issue("expired", "moon", "/C=CH/O=strongSwan/CN=expired.strongswan.org", "ca-rsa",

@@ -250,6 +250,9 @@ test_chain(void)
 	/* the other CA sent along does not help: it is no anchor */
 	CHECK_EQ(chain(t, "mars.pem", "other-ca.pem", why), IKE_CERT_E_UNKNOWN_CA);
 	CHECK_EQ(chain(t, "selfsigned.pem", NULL, why), IKE_CERT_E_UNKNOWN_CA);
+	CHECK_EQ(chain(t, "weak.pem", NULL, why), IKE_CERT_E_KEY);
+	CHECK(strcmp(why, "certificate key not accepted: C=CH, O=strongSwan, "
+			  "CN=weak.strongswan.org: RSA key of 1024 bits (2048 to 8192)") == 0);
 	CHECK_EQ(chain(t, "noku.pem", NULL, why), IKE_CERT_E_KEY_USAGE);
 	CHECK(strstr(why, "keyUsage") != NULL);
 	/* a CA certificate as end entity: an anchor itself verifies, but cannot sign AUTH */

@@ -10,8 +10,8 @@ strongswan-pki; GDOIGW_PKI=/path/pki overrides PATH), except the one whose keyUs
 forbids signatures (pki sets none); without pki on the machine the run is skipped
 (exit 77). Without --pki everything comes from the openssl CLI.
 
-1. Makes, in a temporary directory (openssl or pki): an RSA CA and an ECDSA (P-384) CA with an ECDSA
-   intermediate, end-entity certificates with subjectAltNames (RSA "moon", P-256 "sun"
+1. Makes, in a temporary directory (openssl or pki): an RSA CA and an ECDSA (P-384)
+   CA with an ECDSA intermediate, end-entity certificates with subjectAltNames (RSA "moon", P-256 "sun"
    under the intermediate, P-384 "carol", P-521 "dave"), an expired and a not yet valid
    certificate, one from another CA ("mars"), one whose keyUsage forbids signatures,
    a self-signed one and one with a 1024-bit RSA key.

@@ -10,11 +10,11 @@ strongswan-pki; GDOIGW_PKI=/path/pki overrides PATH), except the one whose keyUs
 forbids signatures (pki sets none); without pki on the machine the run is skipped
 (exit 77). Without --pki everything comes from the openssl CLI.
 
-1. Makes, in a temporary directory (openssl or pki): an RSA CA and an ECDSA (P-384)
-   CA with an ECDSA intermediate, end-entity certificates with subjectAltNames (RSA "moon", P-256 "sun"
-   under the intermediate, P-384 "carol", P-521 "dave"), an expired and a not yet valid
-   certificate, one from another CA ("mars"), one whose keyUsage forbids signatures,
-   a self-signed one and one with a 1024-bit RSA key.
+1. Makes, in a temporary directory (openssl or pki): an RSA CA and an ECDSA (P-384) CA
+   with an ECDSA intermediate, end-entity certificates with subjectAltNames (RSA "moon",
+   P-256 "sun" under the intermediate, P-384 "carol", P-521 "dave"), an expired and a
+   not yet valid certificate, one from another CA ("mars"), one whose keyUsage forbids
+   signatures, a self-signed one and one with a 1024-bit RSA key.
 2. Signs octets.bin with `openssl dgst` in each AUTH form (method 1, 9, 10, 11 and 14
    with sha256WithRSAEncryption, RSASSA-PSS and ecdsa-with-SHA256; the RFC 7427 A
    AlgorithmIdentifier octets written here from the RFC) for the C program to verify.

@@ -93,8 +93,7 @@ bool ike_id_matches(const struct ike_id *configured, const struct ike_id *receiv
  * each introduced by '/', "KEY=value", keys C, ST, L, O, OU, CN, E (emailAddress),
  * DC, SN (surname), serialNumber, T, G, UID or a dotted OID; a value may be
  * quoted ("...") or escape a character with '\'. A value is a PrintableString
- * when it can be one, else UTF8String (IA5String for E and DC), as strongSwan
- * encodes it. ike_dn_to_text() prints strongSwan's form ("C=CH, O=strongSwan").
+ * when it can be one, else UTF8String (E: IA5String), as strongSwan encodes it. ike_dn_to_text() prints strongSwan's form ("C=CH, O=strongSwan").
  */
 int ike_dn_from_text(const char *text, uint8_t *der, size_t cap, size_t *len,
 		     const char **reason);

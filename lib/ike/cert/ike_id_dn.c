@@ -102,7 +102,9 @@ valid_utf8(const char *s, size_t n)
 static int
 value_type(int nid, const char *v, size_t n)
 {
-	if ((nid == NID_pkcs9_emailAddress || nid == NID_domainComponent) && ascii(v, n))
+	/* strongSwan's choice too (its pki --dn shows it): E= is an IA5String, the
+	 * others PrintableString when they fit, else UTF8String */
+	if (nid == NID_pkcs9_emailAddress && ascii(v, n))
 		return V_ASN1_IA5STRING;
 	return printable(v, n) ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
 }

@@ -196,6 +196,38 @@ def pki_make_certs():
           "noku_ext", 8)
     with open("sun-chain.pem", "w") as f:
         f.write(open("sun.pem").read() + open("int-ec.pem").read())
+    pki_dn_cases()
+
+
+# DN texts for strongSwan's own encoder and printer (pki --issue --dn, pki --dn, pki --print).
+DN_CASES = [
+    "C=CH, O=strongSwan, CN=moon.strongswan.org",
+    "/C=CH/O=strongSwan/CN=slash.strongswan.org",
+    "C=CH, ST=Zurich, L=Zurich, O=strongSwan, OU=Test (IKE), CN=carol",
+    "C=CH, O=Z\u00fcrich B\u00fcro, OU=a_b, CN=utf8",
+    "C=CH, E=carol@strongswan.org, DC=org, DC=strongswan, CN=carol",
+    "C=CH, O=strongSwan, SN=Smith, serialNumber=1234, T=Dr, G=Carol, CN=y",
+    "C=CH, O=strongSwan, UID=carol, CN=carol@strongswan.org",
+]
+
+
+def pki_dn_cases():
+    """dn-cases.txt: TEXT, the DER strongSwan encodes it to (hex), strongSwan's print."""
+    lines = []
+    for i, text in enumerate(DN_CASES):
+        text = text.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        name = "dn-%d" % i
+        with open(name + ".pem", "wb") as f:
+            f.write(pki("--issue", "--cacert", "ca-rsa.pem", "--cakey", "ca-rsa.key",
+                        "--type", "priv", "--in", "moon.key", "--dn", text,
+                        "--outform", "pem"))
+        der = pki("--dn", "--in", name + ".pem", "--format", "hex").decode().strip()
+        shown = [ln.split('"', 1)[1].rsplit('"', 1)[0]
+                 for ln in pki("--print", "--in", name + ".pem").decode("utf-8", "replace")
+                 .splitlines() if ln.strip().startswith("subject:")]
+        lines.append("%s\t%s\t%s\n" % (text, der, shown[0]))
+    with open("dn-cases.txt", "w") as f:
+        f.writelines(lines)
 
 
 def make_certs():

@@ -824,6 +824,53 @@ test_dn_out(void)
 	write_out("dn-utf8.der", der, len);
 }
 
+/*
+ * DNs against strongSwan's own encoder and printer (dn-cases.txt, written in
+ * the pki run: TEXT, pki's DER in hex, pki --print's subject). strongSwan
+ * prints each octet >= 0x80 as '?'; so does the comparison.
+ */
+static void
+test_dn_strongswan(void)
+{
+	char line[2048], text[IKE_ID_TEXT_MAX];
+	uint8_t want[512], der[512];
+	const char *why;
+	size_t len, n, i;
+	int cases = 0;
+	FILE *f = fopen(path("dn-cases.txt"), "r");
+
+	if (f == NULL) {
+		printf("  (no dn-cases.txt: not the pki run)\n");
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *hex = strchr(line, '\t'), *shown = hex ? strchr(hex + 1, '\t') : NULL;
+
+		CHECK(shown != NULL);
+		if (shown == NULL)
+			break;
+		*hex++ = '\0';
+		*shown++ = '\0';
+		shown[strcspn(shown, "\n")] = '\0';
+		n = unhex(hex, want);
+		why = "";
+		CHECK_EQ(ike_dn_from_text(line, der, sizeof(der), &len, &why), 0);
+		CHECK(len == n && memcmp(der, want, n) == 0);
+		CHECK(ike_dn_to_text(want, n, text, sizeof(text)) > 0);
+		for (i = 0; text[i] != '\0'; i++)
+			if ((unsigned char)text[i] >= 0x80)
+				text[i] = '?';
+		CHECK(strcmp(text, shown) == 0);
+		if (len != n || memcmp(der, want, n) != 0 || strcmp(text, shown) != 0)
+			fprintf(stderr, "DN \"%s\": strongSwan %s \"%s\", ours \"%s\" (%s)\n", line,
+				hex, shown, text, why);
+		cases++;
+	}
+	fclose(f);
+	CHECK(cases >= 5);
+	printf("  %d DNs as strongSwan encodes and prints them\n", cases);
+}
+
 /* The whole IKE_AUTH check of a peer: moon authenticates with its FQDN. */
 static void
 test_peer(void)
@@ -906,6 +953,7 @@ main(int argc, char **argv)
 	GW_RUN(test_choose);
 	GW_RUN(test_payloads);
 	GW_RUN(test_dn_out);
+	GW_RUN(test_dn_strongswan);
 	GW_RUN(test_peer);
 	return gw_test_result();
 }

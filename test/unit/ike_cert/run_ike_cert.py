@@ -415,6 +415,11 @@ def check_our_output():
         spki = run(OPENSSL, "pkey", "-pubin", "-outform", "DER", input=pub)
         want += hashlib.sha1(spki).digest()
     check(out("certreq.bin") == want, "CERTREQ = 4 | SHA-1 of each CA's SPKI")
+    if PKI is not None:     # strongSwan's own key id: what its CERTREQ handling looks up
+        ids = b"".join(bytes.fromhex(pki("--keyid", "--in", ca, "--type", "x509", "--id", "spki",
+                                         "--format", "hex").decode().strip())
+                       for ca in ("ca-rsa.pem", "ca-ec.pem"))
+        check(out("certreq.bin")[1:] == ids, "CERTREQ hashes = pki --keyid (SHA-1 of SPKI)")
 
 
 def main():

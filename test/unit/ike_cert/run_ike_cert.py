@@ -230,6 +230,44 @@ def pki_dn_cases():
         f.writelines(lines)
 
 
+def der_elements(der):
+    """The TLVs (whole encodings) inside the outer SEQUENCE of der."""
+    n, i = der_len(der, 1)
+    out = []
+    while i < len(der):
+        start = i
+        m, j = der_len(der, i + 1)
+        out.append(der[start:j + m])
+        i = j + m
+    return out
+
+
+def pki_signatures():
+    """strongSwan's own signatures in the form of RFC 7427 AUTH data (in/ss-*): pki
+    signs a PKCS#10 request with the signature scheme and AlgorithmIdentifier encoder
+    that charon uses for AUTH method 14; the request's CertificationRequestInfo is the
+    signed octets, its signatureAlgorithm and signature make the AUTH data."""
+    listing = []
+    for name, key, digest, padding in (("rsa256", "moon", "sha256", "pkcs1"),
+                                       ("pss256", "moon", "sha256", "pss"),
+                                       ("pss512", "moon", "sha512", "pss"),
+                                       ("ecdsa256", "sun", "sha256", None),
+                                       ("ecdsa384", "carol", "sha384", None),
+                                       ("ecdsa512", "dave", "sha512", None)):
+        opts = ["--rsa-padding", padding] if padding else []
+        req = pki("--req", "--in", key + ".key", "--type", "priv", "--dn", "CN=" + name,
+                  "--digest", digest, *opts, "--outform", "der")
+        tbs, algid, bits = der_elements(req)
+        _, k = der_len(bits, 1)
+        with open("in/ss-%s.tbs" % name, "wb") as f:
+            f.write(tbs)
+        with open("in/ss-%s.auth" % name, "wb") as f:
+            f.write(bytes([len(algid)]) + algid + bits[k + 1:])    # skip unused-bits octet
+        listing.append("%s %s.pub\n" % (name, key))
+    with open("in/ss-list.txt", "w") as f:
+        f.writelines(listing)
+
+
 def make_certs():
     with open("cnf", "w") as f:
         f.write(CNF)
@@ -439,6 +477,8 @@ def main():
         else:
             make_certs()
         make_peer_auth()
+        if PKI is not None:
+            pki_signatures()
         os.mkdir("out")
         r = subprocess.run([prog, d])
         check(r.returncode == 0, "test_ike_cert (C checks, exit %d)" % r.returncode)

@@ -514,6 +514,47 @@ test_verify_openssl(void)
 	}
 }
 
+/*
+ * strongSwan's own method 14 signatures (in/ss-*, pki run only): the AUTH data
+ * and signed octets cut from PKCS#10 requests that pki signed with charon's
+ * signature encoder (RSA PKCS#1 and PSS, ECDSA with SHA-256/384/512).
+ */
+static void
+test_verify_strongswan(void)
+{
+	static uint8_t tbs[4096], auth[IKE_AUTH_SIG_MAX];
+	char name[64], pub[80], file[160];
+	struct ike_cert_status st;
+	size_t tbs_len, auth_len;
+	int cases = 0;
+	FILE *f = fopen(path("in/ss-list.txt"), "r");
+
+	if (f == NULL) {
+		printf("  (no in/ss-list.txt: not the pki run)\n");
+		return;
+	}
+	while (fscanf(f, "%63s %79s", name, pub) == 2) {
+		EVP_PKEY *key = load_pub(pub);
+
+		snprintf(file, sizeof(file), "in/ss-%s.tbs", name);
+		tbs_len = read_file(file, tbs, sizeof(tbs));
+		snprintf(file, sizeof(file), "in/ss-%s.auth", name);
+		auth_len = read_file(file, auth, sizeof(auth));
+		CHECK_EQ(ike_auth_verify(key, IKE_SIG_DIGITAL, auth, auth_len, tbs, tbs_len, &st),
+			 0);
+		if (st.err != IKE_CERT_OK)
+			fprintf(stderr, "strongSwan %s: %s\n", name, st.reason);
+		tbs[tbs_len - 1] ^= 1;
+		CHECK_EQ(ike_auth_verify(key, IKE_SIG_DIGITAL, auth, auth_len, tbs, tbs_len, &st),
+			 -EACCES);
+		EVP_PKEY_free(key);
+		cases++;
+	}
+	fclose(f);
+	CHECK_EQ(cases, 6);
+	printf("  %d strongSwan signatures verified\n", cases);
+}
+
 static void
 expect_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *auth, size_t len,
 	      enum ike_cert_err err, const char *reason)
@@ -949,6 +990,7 @@ main(int argc, char **argv)
 	GW_RUN(test_match_id);
 	GW_RUN(test_sign);
 	GW_RUN(test_verify_openssl);
+	GW_RUN(test_verify_strongswan);
 	GW_RUN(test_verify_refused);
 	GW_RUN(test_choose);
 	GW_RUN(test_payloads);

@@ -22,7 +22,9 @@
  *                                  bursts of 32 in the same SAD and reads the SA
  * A benchmark, not a test: figures depend on the machine and its load.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>

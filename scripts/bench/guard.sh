@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Regression guard: per-stage cycles per packet of two revisions, measured interleaved.
+#
+#   scripts/bench/guard.sh OLD_REV NEW_REV      (a revision: anything git names; NEW_REV
+#                                               may be "." = the working tree as it is)
+#
+# Builds each revision's dp_stages (meson, release) in a worktree under $GUARD_DIR (default
+# build-guard/), then runs scripts/bench/stages.sh with the two binaries alternately ROUNDS
+# times (default 3) and compares, per case and stage, the best figure of each side (the
+# machine's speed drifts: only interleaved runs compare, and drift only ever adds cycles).
+# A revision older than the guard has no dp_stages: the current bench sources
+# (scripts/bench/dp_stages.c, test/bench/meson.build) are laid over its tree; they use only
+# lib/dp's public stage functions (gw_dp.h).
+# Environment: CASES, PACKETS, ARCH (stages.sh's), ROUNDS, THRESHOLD (percent, default 5):
+# exit 1 when a case's `loop` cycles per packet grew by more than THRESHOLD.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+[ $# = 2 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+ROUNDS=${ROUNDS:-3}
+THRESHOLD=${THRESHOLD:-5}
+G=$(realpath -m "${GUARD_DIR:-build-guard}")
+mkdir -p "$G"
+
+# build REV -> path of its dp_stages
+build() {
+	local rev=$1 src sha
+	if [ "$rev" = . ]; then
+		src=$ROOT; sha=worktree
+	else
+		sha=$(git rev-parse --short "$rev^{commit}")
+		src=$G/src-$sha
+		if [ ! -d "$src" ]; then
+			git worktree add --detach "$src" "$sha" >&2
+		fi
+		if [ ! -f "$src/scripts/bench/dp_stages.c" ]; then
+			cp scripts/bench/dp_stages.c "$src/scripts/bench/"
+			cp test/bench/meson.build "$src/test/bench/"
+			grep -q "subdir('bench')" "$src/test/meson.build" || echo "subdir('bench')" >>"$src/test/meson.build"
+			sed -i "/Micro-benchmark (built, not a test)/,\$d" "$src/test/unit/crypto/meson.build"
+		fi
+	fi
+	local b=$G/build-$sha
+	[ -f "$b/build.ninja" ] || meson setup "$b" "$src" --buildtype=release >"$G/setup-$sha.log" 2>&1 ||
+		{ tail -20 "$G/setup-$sha.log" >&2; exit 1; }
+	ninja -C "$b" -j2 test/bench/dp_stages >"$G/build-$sha.log" 2>&1 ||
+		{ grep -m20 error "$G/build-$sha.log" >&2; exit 1; }
+	echo "$b/test/bench/dp_stages"
+}
+
+A=$(build "$1"); B=$(build "$2")
+echo "guard: A = $1 ($A)" >&2
+echo "guard: B = $2 ($B)" >&2
+for r in $(seq 1 "$ROUNDS"); do
+	for side in A B; do
+		bin=$A; [ $side = B ] && bin=$B
+		echo "guard: round $r, $side" >&2
+		scripts/bench/stages.sh --bin "$bin" --work "$G/stages" >"$G/$side.$r.txt"
+	done
+done
+python3 - "$G" "$ROUNDS" "$THRESHOLD" "$1" "$2" <<'PY'
+import sys
+g, rounds, thr, ra, rb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
+best = {"A": {}, "B": {}}
+order = []
+for side in "AB":
+    for r in range(1, rounds + 1):
+        for line in open("%s/%s.%d.txt" % (g, side, r)):
+            f = line.split()
+            if f[:1] == ["stage"]:
+                k = (f[1], f[2])
+                if k not in order:
+                    order.append(k)
+                best[side][k] = min(float(f[3]), best[side].get(k, float("inf")))
+print("# per-stage cycles per packet, best of %d interleaved runs each; A = %s, B = %s" % (rounds, ra, rb))
+print("%-26s %-9s %9s %9s %8s" % ("case", "stage", "A", "B", "B/A"))
+worse = []
+for k in order:
+    a, b = best["A"].get(k), best["B"].get(k)
+    ratio = b / a if a and b is not None else None
+    print("%-26s %-9s %9s %9s %8s" % (k[0], k[1], "%.1f" % a if a is not None else "-",
+          "%.1f" % b if b is not None else "-", "%.3f" % ratio if ratio else "-"))
+    if k[1] == "loop" and ratio and ratio > 1 + thr / 100:
+        worse.append("%s %.1f -> %.1f (+%.1f %%)" % (k[0], a, b, (ratio - 1) * 100))
+for w in worse:
+    print("REGRESSION %s" % w)
+print("guard: %s" % ("%d case(s) slower by more than %g %%" % (len(worse), thr) if worse else
+                     "no case slower by more than %g %%" % thr))
+sys.exit(1 if worse else 0)
+PY

@@ -4,20 +4,20 @@
 #   scripts/bench/guard.sh OLD_REV NEW_REV      (a revision: anything git names; NEW_REV
 #                                               may be "." = the working tree as it is)
 #
-# Builds each revision's dp_stages (meson, release) in a worktree under $GUARD_DIR (default
-# build-guard/), then runs scripts/bench/stages.sh with the two binaries alternately ROUNDS
+# Builds each revision's dp_stages (meson, release) from its tree (git archive) under $GUARD_DIR (default
+# build-guard/), then runs scripts/bench/stages.sh with the two binaries alternately RUNS
 # times (default 3) and compares, per case and stage, the best figure of each side (the
 # machine's speed drifts: only interleaved runs compare, and drift only ever adds cycles).
 # A revision older than the guard has no dp_stages: the current bench sources
-# (scripts/bench/dp_stages.c, test/bench/meson.build) are laid over its tree; they use only
+# (scripts/bench/dp_stages.c, stages.sh, test/bench/meson.build) are laid over its tree; they use only
 # lib/dp's public stage functions (gw_dp.h).
-# Environment: CASES, PACKETS, ARCH (stages.sh's), ROUNDS, THRESHOLD (percent, default 5):
+# Environment: CASES, PACKETS, ROUNDS, ARCH (stages.sh's), RUNS, THRESHOLD (percent, default 5):
 # exit 1 when a case's `loop` cycles per packet grew by more than THRESHOLD.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 [ $# = 2 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
-ROUNDS=${ROUNDS:-3}
+RUNS=${RUNS:-3}
 THRESHOLD=${THRESHOLD:-5}
 G=$(realpath -m "${GUARD_DIR:-build-guard}")
 mkdir -p "$G"
@@ -30,11 +30,11 @@ build() {
 	else
 		sha=$(git rev-parse --short "$rev^{commit}")
 		src=$G/src-$sha
-		if [ ! -d "$src" ]; then
-			git worktree add --detach "$src" "$sha" >&2
+		if [ ! -d "$src" ]; then	# the tree of that commit (no worktree registered)
+			mkdir -p "$src.tmp" && git archive "$sha" | tar -x -C "$src.tmp" && mv "$src.tmp" "$src"
 		fi
 		if [ ! -f "$src/scripts/bench/dp_stages.c" ]; then
-			cp scripts/bench/dp_stages.c "$src/scripts/bench/"
+			cp scripts/bench/dp_stages.c scripts/bench/stages.sh "$src/scripts/bench/"
 			cp test/bench/meson.build "$src/test/bench/"
 			grep -q "subdir('bench')" "$src/test/meson.build" || echo "subdir('bench')" >>"$src/test/meson.build"
 			sed -i "/Micro-benchmark (built, not a test)/,\$d" "$src/test/unit/crypto/meson.build"
@@ -51,14 +51,14 @@ build() {
 A=$(build "$1"); B=$(build "$2")
 echo "guard: A = $1 ($A)" >&2
 echo "guard: B = $2 ($B)" >&2
-for r in $(seq 1 "$ROUNDS"); do
+for r in $(seq 1 "$RUNS"); do
 	for side in A B; do
 		bin=$A; [ $side = B ] && bin=$B
 		echo "guard: round $r, $side" >&2
 		scripts/bench/stages.sh --bin "$bin" --work "$G/stages" >"$G/$side.$r.txt"
 	done
 done
-python3 - "$G" "$ROUNDS" "$THRESHOLD" "$1" "$2" <<'PY'
+python3 - "$G" "$RUNS" "$THRESHOLD" "$1" "$2" <<'PY'
 import sys
 g, rounds, thr, ra, rb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 best = {"A": {}, "B": {}}

@@ -69,10 +69,11 @@ def rows(r):
 
 def caption(r):
     m = r["meta"]
+    peer = " vs ipsec-secgw" if any(r["secgw"].values()) else ""
     meth = m.get("method", "").split()
     tsc = float(m.get("tsc_hz", 0))
-    title = "gdoigw vs ipsec-secgw, ESP, one worker core — %s, %s vCPUs, TSC %.2f GHz" % (
-        m.get("cpu", "?"), m.get("ncpu", "?"), tsc / 1e9)
+    title = "gdoigw%s, ESP, one worker core — %s, %s vCPUs, TSC %.2f GHz" % (
+        peer, m.get("cpu", "?"), m.get("ncpu", "?"), tsc / 1e9)
     cap = ("%s; host %s; gdoigw %s; IPsec-MB %s, DPDK %s; CPU flags: %s; crypto-arch %s (%s). "
            "Method: net_pcap replay (infinite_rx) -> DUT on 1 worker lcore (-l 0,1, --no-huge) "
            "-> net_null; sink opackets via telemetry, %s s warm-up, median of %s x %s s; all "
@@ -87,6 +88,7 @@ def caption(r):
     return title, cap
 
 
+MEASURED = ("gdoigw-group", "gdoigw-tunnel", "ipsec-secgw")
 STYLE = {   # series -> gnuplot line style
     "gdoigw-group": "lw 2.5 pt 7 ps 1.2 lc rgb '#1b7837'",
     "gdoigw-tunnel": "lw 2 pt 5 ps 1.1 lc rgb '#5aae61'",
@@ -98,7 +100,8 @@ STYLE = {   # series -> gnuplot line style
 
 def gnuplot_script(data, r, png):
     """A self-contained gnuplot script (inline data blocks) for the 2-column panel grid."""
-    sizes = [s for s in FRAME if any(x["size"] == s for x in data)]
+    # the sizes a gateway was measured at (the raw cipher and the floor may cover more)
+    sizes = [s for s in FRAME if any(x["size"] == s and x["series"] in MEASURED for x in data)]
     xt = ", ".join('"%s" %d' % ("IMIX" if s == "imix" else s + " B", i) for i, s in enumerate(sizes))
     combos = [(a, d) for a in ALG for d in DIR
               if any(x["algorithm"] == a and x["direction"] == d for x in data)]
@@ -134,14 +137,15 @@ def gnuplot_script(data, r, png):
     nrows = max(1, len(combos))
     p("set terminal pngcairo noenhanced size 1400,%d font 'DejaVu Sans,10'" % (360 * nrows + 230))
     p("set output '%s'" % png)
-    p("set multiplot layout %d,2 title \"%s\" font ',13' margins 0.07,0.98,%.3f,0.95 spacing 0.08,0.09" % (
-        nrows, title.replace('"', "'"), 200.0 / (360 * nrows + 230)))
+    height = 360 * nrows + 230
+    p("set multiplot layout %d,2 title \"%s\" font ',13' margins 0.07,0.98,%.3f,%.3f spacing 0.08,0.09" % (
+        nrows, title.replace('"', "'"), 200.0 / height, 1 - 55.0 / height))
     p("set grid")
     p("set key top right font ',9' opaque box")
     p("set xtics (%s)" % xt)
     p("set xrange [-0.3:%f]" % (len(sizes) - 0.7))
     p("set yrange [0:*]")
-    p("set xlabel 'frame size (plaintext, FCS included)'")
+    p("set xlabel 'frame size (plaintext, FCS included; not to scale)'")
     for i, (t, col, items) in enumerate(plots):
         p("set title '%s — %s'" % (t, "Mpps" if col == "mpps" else "Gbps"))
         p("set ylabel '%s'" % ("Mpps" if col == "mpps" else "Gbps"))

@@ -11,7 +11,7 @@
 #    what pktgen sent, the cleartext equal to what the ESP was made of;
 # 3. rates: encrypt at SIZES, decrypt (the pcap), pktgen sending at 100 % of the memif link,
 #    a window of SECS s after 2 s of warm-up; RFC2544=1 adds the zero-loss search
-#    (rfc2544.lua, PG_TRIAL s per trial) and LATENCY=1 a latency run (latency.lua; here
+#    (rfc2544.lua, PG_TRIAL s per trial, encrypt at PG_SIZES, decrypt of the ESP pcap) and LATENCY=1 a latency run (latency.lua; here
 #    through a single gateway the probes come back encrypted: it shows 0 probes, see README).
 #
 # Both processes run without hugepages, on the same CPUs: on a 2-vCPU machine pktgen's
@@ -165,7 +165,9 @@ r=$(run_case dec-64 decrypt.lua "-s 1:$ESP" PG_SECS="$SECS") && awk '{for (i = 1
 if [ "${RFC2544:-0}" = 1 ]; then
 	echo "# RFC 2544-style zero-loss search (rfc2544.lua), ${PG_TRIAL:-2} s trials:"
 	run_case rfc2544 rfc2544.lua "-s 0:$RUN/imix_clear.pcap" PG_TRIAL="${PG_TRIAL:-2}" \
-		PG_SIZES="${PG_SIZES:-64 128 256 512 1024 1280 1420 1518 imix}" PG_RES="${PG_RES:-2}" || rc=1
+		PG_SIZES="${PG_SIZES:-64 128 256 512 1024 1280 1420 1518 imix}" PG_RES="${PG_RES:-10}" || rc=1
+	run_case rfc2544-dec rfc2544.lua "-s 1:$ESP" PG_DIR=decrypt PG_TRIAL="${PG_TRIAL:-2}" \
+		PG_RES="${PG_RES:-10}" || rc=1
 fi
 if [ "${LATENCY:-0}" = 1 ]; then
 	echo "# latency.lua through one encrypting gateway (the probes come back encrypted: 0 probes expected):"

@@ -80,7 +80,6 @@ if [ ! -s "$ESP" ]; then
 	"$PY" "$HERE/check.py" usec "$ESP.tmp" "$ESP" && rm -f "$ESP.tmp" || exit 1
 	log "ESP for the decrypt run made by gdoigw: $v"
 fi
-[ -s "$RUN/imix_clear.pcap" ] || "$PY" "$HERE/check.py" gen-imix "$RUN/imix_clear.pcap" || exit 1
 
 dut_conf "net_memif0,role=server,socket=$RUN/clear.sock" \
 	"net_memif1,role=server,socket=$RUN/esp.sock" >"$RUN/dut.conf"
@@ -164,6 +163,7 @@ r=$(run_case dec-64 decrypt.lua "-s 1:$ESP" PG_SECS="$SECS") && awk '{for (i = 1
 		v["rx_pps"] * 64 * 8 / 1e9, v["tx_pkts"] ? 100 * (v["tx_pkts"] - v["rx_pkts"]) / v["tx_pkts"] : 0 }' <<<"$r" || rc=1
 if [ "${RFC2544:-0}" = 1 ]; then
 	echo "# RFC 2544-style zero-loss search (rfc2544.lua), ${PG_TRIAL:-2} s trials:"
+	[ -s "$RUN/imix_clear.pcap" ] || "$PY" "$HERE/check.py" gen-imix "$RUN/imix_clear.pcap" || exit 1
 	run_case rfc2544 rfc2544.lua "-s 0:$RUN/imix_clear.pcap" PG_TRIAL="${PG_TRIAL:-2}" \
 		PG_SIZES="${PG_SIZES:-64 128 256 512 1024 1280 1420 1518 imix}" PG_RES="${PG_RES:-10}" || rc=1
 	run_case rfc2544-dec rfc2544.lua "-s 1:$ESP" PG_DIR=decrypt PG_TRIAL="${PG_TRIAL:-2}" \

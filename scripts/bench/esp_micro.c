@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * esp_micro: micro-benchmarks for scripts/bench-esp.sh, linked against the
- * project's static libraries (built by the script with cc, not by meson).
+ * esp_micro: micro-benchmarks for scripts/bench-esp.sh on the project's libraries
+ * (a meson target: test/bench/meson.build).
  *
  *   esp_micro [--arch=A] CMD ...   every IPsec-MB manager on code path A
  *                                  (crypto-arch: auto, avx512, avx2, avx, sse)

@@ -88,11 +88,15 @@ function C.trial(txp, rxp, rate, secs, count)
   local s0 = pktgen.portStats("all", "port")
   pktgen.start(txp)
   if count and count > 0 then
-    -- a fixed count: wait until sent (pktgen stops by itself), bounded by secs
+    -- a fixed count: wait until sent (pktgen stops by itself), bounded by secs; the
+    -- window is then the time it took, to 0.1 s
+    local steps = 0
     for _ = 1, secs * 10 do
       pktgen.delay(100)
+      steps = steps + 1
       if pktgen.isSending(txp)[t] == "n" then break end
     end
+    secs = steps / 10
   else
     pktgen.delay(secs * 1000)
   end
@@ -149,7 +153,7 @@ function C.run(dir, size, txp, rxp, rate, warm, secs, count)
     C.log("WINDOW_END\n")
     pktgen.stop(txp)
   end
-  C.log("RESULT dir %s size %s tx_pkts %d rx_pkts %d tx_pps %.0f rx_pps %.0f tx_Mbps %.1f rx_Mbps %.1f secs %d\n",
+  C.log("RESULT dir %s size %s tx_pkts %d rx_pkts %d tx_pps %.0f rx_pps %.0f tx_Mbps %.1f rx_Mbps %.1f secs %.1f\n",
         dir, size, r.tx, r.rx, r.tx_pps, r.rx_pps, r.txb * 8 / r.secs / 1e6, r.rxb * 8 / r.secs / 1e6, r.secs)
   return r
 end

@@ -14,7 +14,9 @@
 #   over that many inbound SAs; 4096 = the configuration's limit), BUILD (build-bench), OUT
 #   ($BUILD/bench-esp.md), ARCH (unset = auto: the IPsec-MB code path, crypto-arch, of
 #   gdoigw and of the raw/imb/install micro-benchmarks, e.g. ARCH=avx2 on an AVX-512
-#   machine; ipsec-secgw's PMDs keep their own choice). Not part of the test suite.
+#   machine; ipsec-secgw's PMDs keep their own choice), RESULTS (the run's folder for
+#   results.txt, bench-esp.md, bench-esp.csv and bench-esp.png: default
+#   $BUILD/results/DATE-GIT). Not part of the test suite.
 #   Takes ~12 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,29 +35,16 @@ MICRO_ARCH=()
 if [ -n "$ARCH" ]; then MICRO_ARCH=(--arch="$ARCH"); fi
 WARMUP=${WARMUP:-2}; WINDOW=${WINDOW:-2}; COUNT=${COUNT:-3}
 RES=$W/results.txt
+RESULTS=$(realpath -m "${RESULTS:-$B/results/$(date +%Y%m%d-%H%M%S)-$(git rev-parse --short HEAD)}")
 mkdir -p "$W"
 : >"$RES"
 log() { echo "bench-esp: $*" >&2; }
 
-# ---- build: gdoigw release, micro-benchmark, ipsec-secgw, pcaps ----
+# ---- build: gdoigw release and the micro-benchmarks (meson), ipsec-secgw, pcaps ----
 [ -f "$B/build.ninja" ] || meson setup "$B" --buildtype=release >/dev/null
 ninja -C "$B" -j2 >/dev/null
 GW=$B/app/gdoigw/gdoigw
-MICRO=$B/esp_micro
-MICRO_LIBS=(lib/sa/libgw_samgr.a lib/sa/libgw_sa_tables.a lib/esp/libgw_esp.a
-	drivers/crypto/libgw_crypto.a lib/conf/libgw_conf.a lib/util/libgw_util.a
-	lib/stats/libgw_stats.a lib/net/libgw_net.a lib/frag/libgw_frag.a)
-micro_stale=0
-[ -x "$MICRO" ] && [ ! scripts/bench/esp_micro.c -nt "$MICRO" ] || micro_stale=1
-for lib in "${MICRO_LIBS[@]}"; do	# relink when any library it links changed
-	if [ "$B/$lib" -nt "$MICRO" ]; then micro_stale=1; fi
-done
-if [ "$micro_stale" = 1 ]; then
-	cc -O2 -std=gnu11 -o "$MICRO" scripts/bench/esp_micro.c \
-		-Idrivers/crypto -Ilib/sa -Ilib/esp -Ilib/conf -Ilib/util -Ilib/stats -I"$B" \
-		$(pkg-config --cflags libdpdk) -Wl,--start-group "${MICRO_LIBS[@]/#/$B/}" -Wl,--end-group \
-		$(pkg-config --libs libdpdk) -lIPSec_MB -lcrypto -lconfig -ldl -lpthread -lbsd
-fi
+MICRO=$B/test/bench/esp_micro	# the micro-benchmarks are meson targets (test/bench/meson.build)
 SECGW_BIN=""
 if [ "$SECGW" = 1 ]; then
 	SECGW_BIN=$(scripts/bench/build-secgw.sh "$B/secgw" 2>"$W/secgw-build.log") ||
@@ -235,4 +224,8 @@ log "SA lookup, installs, imb_errno contention"
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES"
 
 "$PY" scripts/bench/esp_report.py "$RES" | tee "$OUT"
-log "results in $OUT (raw data $RES)"
+# the run's own folder: raw data, tables, CSV and plot (gnuplot) together
+mkdir -p "$RESULTS"
+cp "$RES" "$OUT" "$RESULTS/"
+"$PY" scripts/bench/esp_plot.py "$RES" "$RESULTS" >&2 || log "plot failed (the tables stand)"
+log "results in $OUT (raw data $RES); table, CSV and plot in $RESULTS"

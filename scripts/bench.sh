@@ -3,6 +3,9 @@
 #
 #   scripts/bench.sh forward      plain IPv4 forwarding, 64 B and 1420 B frames
 #   scripts/bench.sh esp          ESP encrypt and decrypt: scripts/bench-esp.sh
+#   scripts/bench.sh pktgen       Pktgen-DPDK and gdoigw as two processes joined by net_memif
+#                                 links: scripts/pktgen/memif.sh (a functional proof on one
+#                                 machine; two servers: scripts/pktgen/README.md)
 #
 # Source: net_pcap replaying a pcap from memory (infinite_rx=1); sink: net_null (no-rx=1).
 # One worker lcore, run-to-completion (-l 0,1). Throughput = the sink's opackets per
@@ -20,8 +23,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 mode=${1:-}
-case "$mode" in forward|esp) ;; *) sed -n '2,19p' "$0"; exit 2 ;; esac
+case "$mode" in forward|esp|pktgen) ;; *) sed -n '2,20p' "$0"; exit 2 ;; esac
 [ "$mode" = esp ] && exec "$ROOT/scripts/bench-esp.sh"	# ESP benchmark: scripts/bench/README.md
+[ "$mode" = pktgen ] && exec "$ROOT/scripts/pktgen/memif.sh"	# scripts/pktgen/README.md
 
 ./scripts/setup.sh --test --no-build >/dev/null
 if [ -z "${GDOIGW_BIN:-}" ] && ! ./scripts/setup.sh >"${TMPDIR:-/tmp}/bench-build.$$.log" 2>&1; then

@@ -39,7 +39,7 @@ def _build(name, env_var, extra_env=None, timeout=900):
             path = open(stamp).read().strip()
             if os.access(path, os.X_OK):
                 return path
-        env = dict(os.environ, SKIP_APT="1", **(extra_env or {}))
+        env = dict(os.environ, SKIP_APT="1", APT="0", **(extra_env or {}))
         log = out_dir + ".log"
         with open(log, "w") as logf:
             res = subprocess.run(["bash", script, out_dir], stdout=subprocess.PIPE,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * esp_micro: micro-benchmarks for scripts/bench-esp.sh, linked against the
- * project's static libraries (built by the script with cc, not by meson).
+ * esp_micro: micro-benchmarks for scripts/bench-esp.sh on the project's libraries
+ * (a meson target: test/bench/meson.build).
  *
  *   esp_micro [--arch=A] CMD ...   every IPsec-MB manager on code path A
  *                                  (crypto-arch: auto, avx512, avx2, avx, sse)
@@ -22,7 +22,9 @@
  *                                  bursts of 32 in the same SAD and reads the SA
  * A benchmark, not a test: figures depend on the machine and its load.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>

@@ -294,6 +294,8 @@ gm_push_receive(struct gm_group *g, uint8_t *buf, size_t len, struct gm_policy *
 		return -EALREADY;
 	}
 	memset(p, 0, sizeof(*p));
+	p->cur_kek_valid = true;
+	memcpy(p->cur_kek_spi, g->kek.spi, GDOI_KEK_SPI_LEN);
 	p->has_seq = true;
 	p->seq = seq->u.seq;
 	pos = 0;

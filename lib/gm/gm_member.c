@@ -393,8 +393,12 @@ install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 	if (p->has_gap)
 		g->gap = p->gap;
 	if (p->has_kek) {
-		if (g->has_kek && memcmp(g->kek.spi, p->kek.spi, GDOI_KEK_SPI_LEN) != 0)
+		if (g->has_kek && memcmp(g->kek.spi, p->kek.spi, GDOI_KEK_SPI_LEN) != 0) {
 			g->ctr[GM_C_KEK_REKEYS]++;
+			GW_LOG(ike, NOTICE, "group-vpn member %s: KEK rekeyed (SPI %02x%02x%02x%02x...)",
+			       g->name, p->kek.spi[0], p->kek.spi[1], p->kek.spi[2],
+			       p->kek.spi[3]);
+		}
 		EVP_PKEY_free(g->kek.pub);
 		g->kek = p->kek;
 		p->kek.pub = NULL;		/* moved */
@@ -446,16 +450,21 @@ install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 			    strcmp(o->bind, s->bind) == 0 && o->expires_ms > old_end)
 				old_end = o->expires_ms;
 		}
-		s->activate_ms = now;
-		if (!full && p->has_gap && p->gap.atd != 0)
-			s->activate_ms = now + (uint64_t)p->gap.atd * 1000;	/* GAP ATD */
+		/*
+		 * A PUSH: the GAP's activation time delay (none: now). A PULL
+		 * re-registration: when 30 s of the old TEK remain.
+		 */
+		if (!full)
+			s->activate_ms = now + (uint64_t)g->gap.atd * 1000;
 		else if (old_end > now + GM_SWITCH_BEFORE_MS)
 			s->activate_ms = old_end - GM_SWITCH_BEFORE_MS;
-		if (!full && p->has_gap && p->gap.dtd != 0)	/* GAP DTD: the old ones go */
+		else
+			s->activate_ms = now;
+		if (!full && g->gap.dtd != 0)	/* GAP DTD: the old ones go; none: at expiry */
 			for (j = 0; j < GM_MAX_SAS; j++)
 				if (&g->sas[j] != s && g->sas[j].used &&
 				    strcmp(g->sas[j].bind, s->bind) == 0)
-					g->sas[j].expires_ms = now + (uint64_t)p->gap.dtd * 1000;
+					g->sas[j].expires_ms = now + (uint64_t)g->gap.dtd * 1000;
 		ret = spec_of(g, s, GW_SA_INBOUND, &sp);
 		if (ret == 0)
 			ret = g->m->in.ops->add_sa(g->m->in.ctx, g->owner, &sp, &s->in_id);

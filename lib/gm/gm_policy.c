@@ -209,8 +209,13 @@ kp_kek(const struct gdoi_kp *kp, struct gm_policy *p, char *why, size_t n)
 	uint32_t pos = 0;
 	bool have_alg = false;
 
+	/*
+	 * The key packet names the KEK its SA KEK announced (RFC 6407 5.6). gdoid's KEK
+	 * rekey names the KEK still in use instead, with the new KEK's keys: taken too.
+	 */
 	if (!p->has_kek || kp->spi_size != GDOI_KEK_SPI_LEN ||
-	    memcmp(kp->spi.p, k->spi, GDOI_KEK_SPI_LEN) != 0) {
+	    (memcmp(kp->spi.p, k->spi, GDOI_KEK_SPI_LEN) != 0 &&
+	     !(p->cur_kek_valid && memcmp(kp->spi.p, p->cur_kek_spi, GDOI_KEK_SPI_LEN) == 0))) {
 		WHY("KD: KEK key packet for a KEK that no SA KEK announced");
 		return -EBADMSG;
 	}

@@ -65,6 +65,9 @@ struct gm_policy {
 	struct gdoi_gap gap;
 	bool has_seq;
 	uint32_t seq;
+	/* PUSH: the KEK in use. gdoid labels the new KEK's key packet with it */
+	bool cur_kek_valid;
+	uint8_t cur_kek_spi[GDOI_KEK_SPI_LEN];
 };
 
 struct gm_decode_opts {

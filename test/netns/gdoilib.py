@@ -18,6 +18,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import peers  # noqa: E402
 from nslib import sh  # noqa: E402
+import gwtest  # noqa: E402  (nslib put test/pkt on the path)
 
 PSK = "gdoigw-gdoid-interop-psk"      # >= 20 characters (Junos), <= 64 (gdoid)
 GROUP = 1234
@@ -179,3 +180,137 @@ security = { group-vpn = { member = {
                       tek-id-length = 1; kek-signature = "bare-digest"; %s %s } ); };
 }; }; };
 """ % (P1[p1][1], dh, psk, servers, local_ip, GROUP, interface, rules, extra_vpn)
+
+
+class MemberPair:
+    """h1 -- gw1 == wan (bridge; gdoid KS 10.99.3.10) == gw2 -- h2, each box in a
+    namespace of its own (names carry the PID), two gdoigw members of GROUP.
+
+      h1 10.99.1.2 -- 10.99.1.1 [gw1] 10.99.3.1 --+-- 10.99.3.10 KS
+      h2 10.99.2.2 -- 10.99.2.1 [gw2] 10.99.3.2 --+
+    """
+    KS_IP = "10.99.3.10"
+    _n = 0
+
+    def __init__(self, workdir, p1="3des-sha1"):
+        MemberPair._n += 1
+        tag = "%d_%d" % (os.getpid(), MemberPair._n)
+        self.workdir = str(workdir)
+        self.h = ["gmh1-" + tag, "gmh2-" + tag]
+        self.g = ["gmg1-" + tag, "gmg2-" + tag]
+        self.wan = "gmwan-" + tag
+        self.p1 = p1
+        self.procs = [None, None]
+        self.logs = [None, None]
+        self.prefixes = [gwtest.unique_prefix("gm1"), gwtest.unique_prefix("gm2")]
+        self.log_paths = [os.path.join(self.workdir, "gw%d.log" % (i + 1)) for i in (0, 1)]
+
+    def ns_all(self):
+        return self.h + self.g + [self.wan]
+
+    def create(self):
+        for ns in self.ns_all():
+            sh("ip", "netns", "add", ns)
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+        sh("ip", "link", "add", "br0", "netns", self.wan, "type", "bridge")
+        sh("ip", "-n", self.wan, "addr", "add", self.KS_IP + "/24", "dev", "br0")
+        sh("ip", "-n", self.wan, "link", "set", "br0", "up")
+        for i in (0, 1):
+            n = i + 1
+            g, h = self.g[i], self.h[i]
+            sh("ip", "link", "add", "eth0", "netns", h, "type", "veth", "peer", "name", "in",
+               "netns", g)
+            sh("ip", "link", "add", "w%d" % n, "netns", self.wan, "type", "veth", "peer",
+               "name", "out", "netns", g)
+            sh("ip", "-n", self.wan, "link", "set", "w%d" % n, "master", "br0", "up")
+            for dev, mac in (("in", self.mac(i, 0)), ("out", self.mac(i, 1))):
+                # as nslib.NetnsTopo: the veth is only the wire under the af_packet port
+                sh("ip", "-n", g, "link", "set", dev, "address", mac)
+                sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % dev, ns=g)
+                sh("sysctl", "-qw", "net.ipv4.conf.%s.rp_filter=1" % dev, ns=g)
+                sh("ip", "-n", g, "link", "set", dev, "up")
+            sh("ip", "-n", h, "link", "set", "eth0", "up")
+            sh("ethtool", "-K", "eth0", "tx", "off", ns=h)
+            sh("ip", "-n", h, "addr", "add", "10.99.%d.2/24" % n, "dev", "eth0")
+            sh("ip", "-n", h, "route", "add", "default", "via", "10.99.%d.1" % n)
+        sh("ethtool", "-K", "br0", "tx", "off", ns=self.wan, check=False)
+
+    @staticmethod
+    def mac(i, port):
+        return "02:00:00:00:a%d:0%d" % (i + 1, port + 1)
+
+    def config(self, i, extra_vpn=""):
+        n, other = i + 1, 2 - i
+        ports = [
+            gwtest.port_conf("ge-0/0/0", "net_af_packet0,iface=in", self.mac(i, 0),
+                             v4=["10.99.%d.1/24" % n], exception="tap"),
+            gwtest.port_conf("ge-0/0/1", "net_af_packet1,iface=out", self.mac(i, 1),
+                             v4=["10.99.3.%d/24" % n], exception="tap"),
+        ]
+        routes = [gwtest.route_conf("10.99.%d.0/24" % other, "10.99.3.%d" % other)]
+        text = gwtest.config_text(ports, routes, "rtc")
+        text = text.replace("system = { ", 'system = { traceoptions = { level = "info"; '
+                            'flag = [ "ike", "general" ]; }; ', 1)
+        return text + member_conf([self.KS_IP], "10.99.3.%d" % n, p1=self.p1,
+                                  extra_vpn=extra_vpn)
+
+    def start(self, i, ready_timeout=40):
+        conf = os.path.join(self.workdir, "gw%d.conf" % (i + 1))
+        with open(conf, "w") as f:
+            f.write(self.config(i))
+        self.logs[i] = open(self.log_paths[i], "w")
+        self.procs[i] = subprocess.Popen(
+            ["ip", "netns", "exec", self.g[i], gwtest.gw_bin(), "--no-huge", "-m", "512",
+             "--no-pci", *gwtest.LAYOUTS["rtc"][0], "--file-prefix=" + self.prefixes[i],
+             "--", "-c", conf], stdout=self.logs[i], stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if self.procs[i].poll() is not None:
+                raise RuntimeError("gdoigw %d exited early\n%s" % (i + 1, self.logtext(i)))
+            if "10.99.3.%d/" % (i + 1) in sh("ip", "-n", self.g[i], "addr", "show",
+                                            check=False).stdout:
+                return
+            time.sleep(0.25)
+        raise RuntimeError("gdoigw %d: addresses not on the TAPs\n%s" % (i + 1,
+                                                                        self.logtext(i)))
+
+    def logtext(self, i):
+        try:
+            with open(self.log_paths[i], errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def wait_log(self, i, text, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.logtext(i):
+                return True
+            if self.procs[i].poll() is not None:
+                return False
+            time.sleep(0.2)
+        return False
+
+    def stop(self, i):
+        p = self.procs[i]
+        if p and p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=10)
+        if self.logs[i]:
+            self.logs[i].close()
+            self.logs[i] = None
+
+    def destroy(self):
+        try:
+            for i in (0, 1):
+                self.stop(i)
+        finally:
+            for ns in self.ns_all():
+                subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+            for p in self.prefixes:
+                gwtest.cleanup_prefix(p)

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import peers  # noqa: E402
 from nslib import sh  # noqa: E402
 import gwtest  # noqa: E402  (nslib put test/pkt on the path)
+import clilib  # noqa: E402
 
 PSK = "gdoigw-gdoid-interop-psk"      # >= 20 characters (Junos), <= 64 (gdoid)
 GROUP = 1234
@@ -204,6 +205,7 @@ class MemberPair:
         self.logs = [None, None]
         self.prefixes = [gwtest.unique_prefix("gm1"), gwtest.unique_prefix("gm2")]
         self.log_paths = [os.path.join(self.workdir, "gw%d.log" % (i + 1)) for i in (0, 1)]
+        self.cli_ports = [None, None]       # telnet CLI of each gateway (clilib)
 
     def ns_all(self):
         return self.h + self.g + [self.wan]
@@ -251,8 +253,10 @@ class MemberPair:
         text = gwtest.config_text(ports, routes, "rtc")
         text = text.replace("system = { ", 'system = { traceoptions = { level = "info"; '
                             'flag = [ "ike", "general" ]; }; ', 1)
-        return text + member_conf([self.KS_IP], "10.99.3.%d" % n, p1=self.p1,
-                                  extra_vpn=extra_vpn)
+        text += member_conf([self.KS_IP], "10.99.3.%d" % n, p1=self.p1, extra_vpn=extra_vpn)
+        if self.cli_ports[i]:
+            text = clilib.with_cli(text, self.cli_ports[i])
+        return text
 
     def start(self, i, ready_timeout=40):
         conf = os.path.join(self.workdir, "gw%d.conf" % (i + 1))

@@ -10,12 +10,16 @@ and the KEK (3DES, RSA-2048 signatures), takes gdoid's TEK and KEK rekeys
 Skips when the gdoid sources are not beside the checkout (test/peers.py).
 """
 import os
+import sys
 import time
 
 import pytest
 
 from nslib import NetnsTopo
 import gdoilib
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "pkt"))
+import clilib  # noqa: E402
 
 pytestmark = pytest.mark.netns
 
@@ -25,8 +29,11 @@ TEKS = [(gdoilib.TEK_AES_SHA256, "10.99.1.0/24", "10.99.2.0/24"),
 
 
 class MemberTopo(NetnsTopo):
+    port = None
+
     def config(self):
-        return super().config().replace("system = { ", TRACE, 1)
+        text = super().config().replace("system = { ", TRACE, 1)
+        return clilib.with_cli(text, self.port) if self.port else text
 
 
 def wait(pred, timeout, step=0.25):
@@ -48,6 +55,7 @@ def test_register_rekey_delete(tmp_path, p1):
     gdoid = gdoilib.gdoid_or_skip()
     topo = MemberTopo(tmp_path, "rtc",
                       extra_conf=gdoilib.member_conf(["10.99.2.2"], "10.99.2.1", p1=p1))
+    topo.port = clilib.free_port()
     ks = None
     try:
         topo.create()
@@ -69,6 +77,16 @@ def test_register_rekey_delete(tmp_path, p1):
         assert wait(lambda: log_count(topo, "accepted (") > seq, 30), topo.logtext()
         assert log_count(topo, "push-bad-signature") == 0
         assert log_count(topo, "push-replayed") == 0
+        # the CLI shows the real state (re-registration: test_netns_gdoi_pair.py; gdoid
+        # takes no new registration on its address once it has pushed)
+        spis = [l.split("TEK ")[1].split()[0] for l in topo.logtext().splitlines()
+                if " installed (" in l]
+        cli = clilib.Session(topo.port, netns=topo.gw)
+        ike = cli.cmd("show security group-vpn member ike security-associations")
+        assert "UP" in ike and "10.99.2.2" in ike and "1234" in ike, ike
+        ipsec = cli.cmd("show security group-vpn member ipsec security-associations detail")
+        assert spis[-1] in ipsec and "push-accepted" in ipsec, ipsec
+        cli.close()
         # gdoid's last PUSH on SIGTERM deletes every TEK
         ks.stop()
         assert topo.wait_log("deleted by the key server", 15), topo.logtext()

@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+import clilib
 import gdoilib
 from nslib import sh
 from test_netns import CLIENT, SERVER, TCP_BYTES, ping
@@ -42,6 +43,7 @@ def test_ping_and_tcp_through_group_sa(tmp_path):
     from scapy.all import ESP, IP, TCP, ICMP, rdpcap
     gdoid = gdoilib.gdoid_or_skip()
     pair = gdoilib.MemberPair(tmp_path)
+    pair.cli_ports[0] = clilib.free_port()
     ks = dump = None
     try:
         pair.create()
@@ -82,6 +84,19 @@ def test_ping_and_tcp_through_group_sa(tmp_path):
                 srv.wait()
         want = hashlib.sha256(random.Random(7).randbytes(TCP_BYTES)).hexdigest()
         assert out.split() == [str(TCP_BYTES), want], "server got %r (%s)" % (out, err)
+
+        # re-registration on request (the CLI): same TEKs, traffic keeps flowing
+        cli = clilib.Session(pair.cli_ports[0], netns=pair.g[0])
+        assert "Re-registration started" in cli.cmd(
+            "request security group-vpn member re-register vpn gv")
+        assert "error" in cli.cmd("request security group-vpn member re-register vpn nope")
+        cli.close()
+        deadline = time.monotonic() + 30
+        while pair.logtext(0).count("registered with") < 2 and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert pair.logtext(0).count("registered with") == 2, pair.logtext(0)
+        got, out = ping(pair.h[0], "10.99.2.2", 5)
+        assert got == 5, out
 
         time.sleep(1)
         dump.terminate()

@@ -80,6 +80,15 @@ seal(struct gm_group *g, struct gdoi_bld *b, const uint8_t *ni_b, size_t ni_len,
 int
 gm_pull1(struct gm_group *g)
 {
+	g->mid = ike1_sa_new_mid(&g->p1);
+	if (RAND_bytes(g->ni, sizeof(g->ni)) != 1)
+		return -EIO;
+	return gm_pull1_build(g);
+}
+
+int
+gm_pull1_build(struct gm_group *g)
+{
 	uint8_t zero[GDOI_HASH_MAX] = { 0 };
 	uint8_t gid[4] = { g->group_id >> 24, g->group_id >> 16, g->group_id >> 8,
 			   g->group_id };
@@ -87,9 +96,6 @@ gm_pull1(struct gm_group *g)
 	struct gdoi_hdr h;
 	struct gdoi_bld b;
 
-	g->mid = ike1_sa_new_mid(&g->p1);
-	if (RAND_bytes(g->ni, sizeof(g->ni)) != 1)
-		return -EIO;
 	gm_policy_wipe(&g->pend);
 	g->nr_len = 0;
 	ike1_sa_hdr(&g->p1, GDOI_EXCH_PULL, GDOI_FLAG_ENC, g->mid, &h);

@@ -373,13 +373,35 @@ tek_paired(const struct gm_policy *p, const struct gm_tek *t)
  * Outbound: a TEK that replaces one of the same selectors encrypts from
  * activate_ms on; inbound SAs decrypt at once (old and new together).
  */
-static int
-install_policy(struct gm_group *g, struct gm_policy *p, bool full)
+static void
+take_kek(struct gm_group *g, struct gm_policy *p)
+{
+	if (!p->has_kek)
+		return;
+	if (g->has_kek && memcmp(g->kek.spi, p->kek.spi, GDOI_KEK_SPI_LEN) != 0) {
+		g->ctr[GM_C_KEK_REKEYS]++;
+		GW_LOG(ike, NOTICE, "group-vpn member %s: KEK rekeyed (SPI %02x%02x%02x%02x...)",
+		       g->name, p->kek.spi[0], p->kek.spi[1], p->kek.spi[2], p->kek.spi[3]);
+	}
+	EVP_PKEY_free(g->kek.pub);
+	g->kek = p->kek;
+	p->kek.pub = NULL;		/* moved */
+	p->has_kek = false;
+	g->has_kek = true;
+	g->kek_expires_ms = g->kek.pol.lifetime_s != 0 ?
+			    ctl_now_ms() + (uint64_t)g->kek.pol.lifetime_s * 1000 : 0;
+}
+
+int
+gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 {
 	uint64_t now = ctl_now_ms();
 	unsigned int i, j;
 	int ret;
 
+	/* a PUSH's new KEK stands whatever its TEKs (the next PUSH comes under it) */
+	if (!full)
+		take_kek(g, p);
 	for (i = 0; i < p->nteks; i++)
 		if (!tek_paired(p, &p->tek[i])) {
 			char s[32], d[32];
@@ -392,20 +414,7 @@ install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		}
 	if (p->has_gap)
 		g->gap = p->gap;
-	if (p->has_kek) {
-		if (g->has_kek && memcmp(g->kek.spi, p->kek.spi, GDOI_KEK_SPI_LEN) != 0) {
-			g->ctr[GM_C_KEK_REKEYS]++;
-			GW_LOG(ike, NOTICE, "group-vpn member %s: KEK rekeyed (SPI %02x%02x%02x%02x...)",
-			       g->name, p->kek.spi[0], p->kek.spi[1], p->kek.spi[2],
-			       p->kek.spi[3]);
-		}
-		EVP_PKEY_free(g->kek.pub);
-		g->kek = p->kek;
-		p->kek.pub = NULL;		/* moved */
-		g->has_kek = true;
-		g->kek_expires_ms = g->kek.pol.lifetime_s != 0 ?
-				    now + (uint64_t)g->kek.pol.lifetime_s * 1000 : 0;
-	}
+	take_kek(g, p);
 	if (full) {
 		for (j = 0; j < GM_MAX_SAS; j++) {
 			bool kept = false;
@@ -555,7 +564,7 @@ registered(struct gm_group *g)
 		g->seq = g->pend.seq;
 		g->seq_valid = true;
 	}
-	ret = install_policy(g, &g->pend, true);
+	ret = gm_install_policy(g, &g->pend, true);
 	gm_policy_wipe(&g->pend);
 	if (ret < 0) {
 		fail_over(g, "policy refused");
@@ -693,7 +702,7 @@ push_step(struct gm_group *g, struct gm_sock *s, uint8_t *buf, size_t len,
 	       p.seq, p.nteks, p.has_kek ? ", KEK" : "");
 	del_payloads(g, &push_msg);
 	if (p.nteks != 0 || p.has_kek) {
-		install_policy(g, &p, false);
+		gm_install_policy(g, &p, false);
 		arm_rekey(g);
 	}
 	gm_policy_wipe(&p);

@@ -191,12 +191,15 @@ struct gm_member {
 };
 
 /* gm_exch.c: one group's messages (the caller sends g->tx and arms the retransmit). */
-int gm_pull1(struct gm_group *g);
+int gm_pull1(struct gm_group *g);		/* a fresh M-ID and nonce, then: */
+int gm_pull1_build(struct gm_group *g);	/* message 1 of g->mid, g->ni */
 int gm_pull2(struct gm_group *g, uint8_t *buf, size_t len);	/* builds message 3 */
 int gm_pull4(struct gm_group *g, uint8_t *buf, size_t len);	/* g->pend complete */
 /* A PUSH under g's KEK: decrypted, verified, decoded into p. 0 or -errno, counted. */
 int gm_push_receive(struct gm_group *g, uint8_t *buf, size_t len, struct gm_policy *p,
 		    struct gdoi_msg *msg, uint8_t *ack, size_t cap, size_t *ack_len);
+/* gm_member.c: install what a PULL (full: SAs not in it are deleted) or a PUSH brought. */
+int gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full);
 void gm_count(struct gm_group *g, enum gm_counter c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

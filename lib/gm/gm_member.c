@@ -242,48 +242,68 @@ prefix_covers(const struct gw_prefix *outer, const struct gw_prefix *inner)
 	return outer->len <= inner->len && (inner->v4.s_addr & mask) == outer->v4.s_addr;
 }
 
-/* Install the terms: one protect term per selector pair, then the fail-open rules. */
+/*
+ * Install the terms: one protect term per selector pair the group knows (with or
+ * without a usable SA: fail-closed), then the fail-open rules.
+ */
 static int
 set_terms(struct gm_group *g)
 {
 	struct gw_spd_term terms[GM_MAX_SAS + 10];
-	unsigned int n = 0, i, j;
+	unsigned int n = 0, i, j, nprot;
 	int ret;
 
 	memset(terms, 0, sizeof(terms));
 	for (i = 0; i < GM_MAX_SAS; i++) {
-		const struct gm_sa *s = &g->sas[i];
+		const struct gm_bind *b = &g->binds[i];
 
-		if (!s->used || s->out_id == GW_SA_ID_NONE)
+		if (!b->used)
 			continue;
-		for (j = 0; j < n; j++)
-			if (strcmp(terms[j].sa, s->bind) == 0)
-				break;
-		if (j < n)
-			continue;
-		snprintf(terms[n].name, sizeof(terms[n].name), "%s", s->bind);
-		terms[n].src = s->tek.src;
-		terms[n].dst = s->tek.dst;
+		snprintf(terms[n].name, sizeof(terms[n].name), "%s", b->name);
+		terms[n].src = b->src;
+		terms[n].dst = b->dst;
 		terms[n].action = GW_POLICY_PROTECT;
-		snprintf(terms[n].sa, sizeof(terms[n].sa), "%s", s->bind);
+		snprintf(terms[n].sa, sizeof(terms[n].sa), "%s", b->name);
 		n++;
 	}
-	for (i = 0; i < g->nfail_open && n > 0; i++) {
+	nprot = n;
+	for (i = 0; i < g->nfail_open && nprot > 0; i++) {
 		struct gw_spd_term *t = &terms[n];
 
 		*t = g->fail_open[i];
 		/* the slot whose loss opens the rule: the protect term that covers it */
-		snprintf(t->sa, sizeof(t->sa), "%s", terms[0].sa);
-		for (j = 0; j < n - i; j++)
+		memcpy(t->sa, terms[0].sa, sizeof(t->sa));
+		for (j = 0; j < nprot; j++)
 			if (prefix_covers(&terms[j].src, &t->src) &&
-			    prefix_covers(&terms[j].dst, &t->dst))
-				snprintf(t->sa, sizeof(t->sa), "%s", terms[j].sa);
+			    prefix_covers(&terms[j].dst, &t->dst)) {
+				memcpy(t->sa, terms[j].sa, sizeof(t->sa));
+				break;
+			}
 		n++;
 	}
 	ret = g->m->in.ops->set_policy(g->m->in.ctx, g->owner, g->ifname, g->dir, terms, n);
 	if (ret < 0)
 		gm_count(g, GM_C_INSTALL_FAILED, "policy on %s: %s", g->ifname, strerror(-ret));
 	return ret;
+}
+
+static void
+bind_add(struct gm_group *g, const struct gm_sa *s)
+{
+	struct gm_bind *free_b = NULL;
+
+	for (unsigned int i = 0; i < GM_MAX_SAS; i++) {
+		if (g->binds[i].used && strcmp(g->binds[i].name, s->bind) == 0)
+			return;
+		if (!g->binds[i].used && free_b == NULL)
+			free_b = &g->binds[i];
+	}
+	if (free_b == NULL)
+		return;
+	free_b->used = true;
+	snprintf(free_b->name, sizeof(free_b->name), "%s", s->bind);
+	free_b->src = s->tek.src;
+	free_b->dst = s->tek.dst;
 }
 
 static void
@@ -416,6 +436,16 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		g->gap = p->gap;
 	take_kek(g, p);
 	if (full) {
+		/* the key server's policy now: selector pairs it no longer has go */
+		for (j = 0; j < GM_MAX_SAS; j++) {
+			bool kept = false;
+
+			for (i = 0; i < p->nteks && g->binds[j].used; i++)
+				kept |= prefix_eq(&p->tek[i].src, &g->binds[j].src) &&
+					prefix_eq(&p->tek[i].dst, &g->binds[j].dst);
+			if (g->binds[j].used && !kept)
+				memset(&g->binds[j], 0, sizeof(g->binds[j]));
+		}
 		for (j = 0; j < GM_MAX_SAS; j++) {
 			bool kept = false;
 
@@ -485,6 +515,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 			return ret;
 		}
 		g->ctr[GM_C_TEK_INSTALLED]++;
+		bind_add(g, s);
 		GW_LOG(ike, NOTICE, "group-vpn member %s: TEK %08x installed (%s -> %s, %llu s)",
 		       g->name, t->spi, src, dst, (unsigned long long)t->pol.life_s);
 		if (s->activate_ms <= now) {

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -829,7 +830,7 @@ group_new(struct gm_member *m, const struct gw_config *conf, const struct gw_con
 		return NULL;
 	}
 	g->m = m;
-	g->owner = GW_OWNER(GW_OWNER_GDOI, idx + 1);
+	g->owner = GW_OWNER(GW_OWNER_GDOI, idx);	/* 0: gm_member_apply picks one */
 	snprintf(g->name, sizeof(g->name), "%s", v->name);
 	g->group_id = v->group;
 	snprintf(g->ifname, sizeof(g->ifname), "%s", v->interface);
@@ -846,11 +847,15 @@ group_new(struct gm_member *m, const struct gw_config *conf, const struct gw_con
 
 			if (strcmp(pr->name, pol->proposals[i]) != 0)
 				continue;
-			g->xf[g->nxf++] = (struct ike1_xform){
-				.enc = enc_ike[pr->enc][0], .key_bits = enc_ike[pr->enc][1],
-				.hash = hash_ike[pr->hash], .group = dh_ike[pr->dh_group],
-				.auth = GDOI_IKE_AUTH_PSK, .life_s = pr->lifetime_s,
-			};
+			struct ike1_xform *x = &g->xf[g->nxf++];
+
+			/* field by field on zeroed memory: same_config() compares octets */
+			x->enc = enc_ike[pr->enc][0];
+			x->key_bits = enc_ike[pr->enc][1];
+			x->hash = hash_ike[pr->hash];
+			x->group = dh_ike[pr->dh_group];
+			x->auth = GDOI_IKE_AUTH_PSK;
+			x->life_s = pr->lifetime_s;
 		}
 	g->psk_len = strlen(pol->psk);
 	memcpy(g->psk, pol->psk, g->psk_len);
@@ -903,25 +908,66 @@ gm_member_create(const struct gm_member_params *p)
 	return m;
 }
 
+/* The configuration part of a group record: from its name to its state. */
+static bool
+same_config(const struct gm_group *a, const struct gm_group *b)
+{
+	size_t from = offsetof(struct gm_group, name), to = offsetof(struct gm_group, state);
+
+	return memcmp((const char *)a + from, (const char *)b + from, to - from) == 0;
+}
+
+static bool
+owner_in_use(struct gm_group *const *gs, unsigned int n, uint32_t id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (gs[i] != NULL && gs[i]->owner.id == id)
+			return true;
+	return false;
+}
+
 int
 gm_member_apply(struct gm_member *m, const struct gw_config *conf)
 {
-	unsigned int i;
+	struct gm_group *next[RTE_DIM(m->groups)] = { NULL };
+	unsigned int i, j, n = conf->gm.nb_vpns;
+	uint32_t id;
 
-	/* simplest correct reload: the groups start over (their SAs go with them) */
-	for (i = 0; i < m->ngroups; i++)
-		group_free(m->groups[i]);
-	m->ngroups = 0;
-	for (i = 0; i < conf->gm.nb_vpns; i++) {
-		struct gm_group *g = group_new(m, conf, &conf->gm.vpns[i], i);
-
-		if (g == NULL)
+	if (n > RTE_DIM(m->groups))
+		return -E2BIG;
+	/* a group whose configuration did not change keeps running (and its SAs) */
+	for (i = 0; i < n; i++) {
+		next[i] = group_new(m, conf, &conf->gm.vpns[i], 0);
+		if (next[i] == NULL) {
+			while (i-- > 0)
+				free(next[i]);
 			return -errno;
-		m->groups[m->ngroups++] = g;
-		ctl_timer_arm(m->loop, &g->sa_timer, GM_TICK_MS);
-		/* registration starts once the interface is up (checked every second) */
-		ctl_timer_arm(m->loop, &g->retx_timer, 0);
+		}
+		for (j = 0; j < m->ngroups; j++)
+			if (m->groups[j] != NULL && same_config(m->groups[j], next[i])) {
+				OPENSSL_cleanse(next[i], sizeof(*next[i]));
+				free(next[i]);
+				next[i] = m->groups[j];
+				m->groups[j] = NULL;
+				break;
+			}
 	}
+	for (j = 0; j < m->ngroups; j++)
+		if (m->groups[j] != NULL)
+			group_free(m->groups[j]);	/* removed or changed: flushed */
+	/* new groups: an owner id no kept group has */
+	for (i = 0; i < n; i++) {
+		if (next[i]->owner.id != 0)
+			continue;
+		for (id = 1; owner_in_use(next, n, id); id++)
+			;
+		next[i]->owner = GW_OWNER(GW_OWNER_GDOI, id);
+		ctl_timer_arm(m->loop, &next[i]->sa_timer, GM_TICK_MS);
+		/* registration starts once the interface is up (checked every second) */
+		ctl_timer_arm(m->loop, &next[i]->retx_timer, 0);
+	}
+	memcpy(m->groups, next, sizeof(next));
+	m->ngroups = n;
 	return 0;
 }
 

@@ -129,3 +129,29 @@ def test_register_rekey_delete(tmp_path, p1):
             dump.terminate()
             dump.wait(timeout=10)
         topo.destroy()
+
+
+def test_server_failover(tmp_path):
+    """The first server-address never answers: Main Mode 1 is sent 4 times 10 s apart
+    (three retransmits), then the member registers with the second key server."""
+    gdoid = gdoilib.gdoid_or_skip()
+    topo = MemberTopo(tmp_path, "rtc", extra_conf=gdoilib.member_conf(
+        ["10.99.2.99", "10.99.2.2"], "10.99.2.1"))
+    ks = None
+    try:
+        topo.create()
+        conf = gdoilib.ks_config(str(tmp_path), "10.99.2.2", ["10.99.2.1"], "10.99.2.1", TEKS)
+        ks = gdoilib.GdoidKS(gdoid, topo.h2, tmp_path, conf)
+        ks.start()
+        t0 = time.monotonic()
+        topo.start()
+        assert topo.wait_log("registered with 10.99.2.2 for group 1234", 75), topo.logtext()
+        elapsed = time.monotonic() - t0
+        log = topo.logtext()
+        assert "registration with 10.99.2.99 failed: no answer [registrations-failed]" in log
+        assert log.index("failed: no answer") < log.index("registered with 10.99.2.2")
+        assert 38 <= elapsed <= 75, elapsed      # 4 sends 10 s apart on the first server
+    finally:
+        if ks:
+            ks.stop()
+        topo.destroy()

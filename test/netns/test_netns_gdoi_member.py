@@ -131,6 +131,7 @@ def test_register_rekey_delete(tmp_path, p1):
         topo.destroy()
 
 
+@pytest.mark.slow
 def test_server_failover(tmp_path):
     """The first server-address never answers: Main Mode 1 is sent 4 times 10 s apart
     (three retransmits), then the member registers with the second key server."""

@@ -125,14 +125,17 @@ gks_put_sa(struct gdoi_bld *b, const struct gks_group *g, const struct gks_kek *
 	gdoi_bld_sa_begin(b, GDOI_DOI_GDOI, 0, true);
 	if (g->p.has_kek)
 		put_sak(b, g, kek, now_ms);
-	/* the order of the GDOI reference: SA KEK, GAP, SA TEKs (RFC 6407 5.2 sets none) */
-	put_gap(b, g);
 	for (unsigned int i = 0; i < g->p.nteks; i++) {
 		uint32_t life = teks == g->teks ? gks_tek_remaining(g, i, now_ms) :
 			g->p.teks[i].lifetime_s;
 
 		put_sat(b, &g->p.teks[i], &teks[i], life);
 	}
+	/*
+	 * GAP last: Wireshark stops dissecting the SA at a GAP, so SA TEKs after it
+	 * would go unchecked; the GDOI reference reads the nested payloads in any order.
+	 */
+	put_gap(b, g);
 	gdoi_bld_end(b);
 }
 
@@ -231,19 +234,16 @@ gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek *te
 }
 
 int
-gks_pull_seal(const struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf, size_t len,
-	      size_t cap, const uint8_t *ni_b, size_t ni_len, const uint8_t *nr_b, size_t nr_len,
+gks_pull_seal(struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf, size_t len, size_t cap,
+	      const uint8_t *ni_b, size_t ni_len, const uint8_t *nr_b, size_t nr_len,
 	      size_t *out_len)
 {
-	size_t hlen = p1->keys.prf_len, rest = GDOI_HDR_LEN + 4 + hlen;
-	uint8_t mid[4];
+	size_t hlen = p1->sa.k.prf_len, rest = GDOI_HDR_LEN + 4 + hlen;
 	int rc;
 
-	memcpy(mid, buf + 20, 4);
-	rc = gdoi_pull_hash(&p1->keys, mid, ni_b, ni_len, nr_b, nr_len, buf + rest, len - rest,
-			    buf + GDOI_HDR_LEN + 4);
+	rc = ike1_sa_pull_hash(&p1->sa, pl->mid, ni_b, ni_len, nr_b, nr_len, buf + rest,
+			       len - rest, buf + GDOI_HDR_LEN + 4);
 	if (rc != 0)
 		return rc;
-	return gdoi_msg_encrypt(p1->keys.cipher, p1->keys.enc_key, pl->iv, buf, len, cap,
-				out_len);
+	return ike1_sa_p2_encrypt(&p1->sa, pl->mid, buf, len, cap, out_len);
 }

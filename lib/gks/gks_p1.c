@@ -32,8 +32,8 @@ struct gks_p1 *
 gks_p1_find(struct gks_server *s, const uint8_t *icky, const uint8_t *rcky)
 {
 	for (struct gks_p1 *p = s->p1[bucket(icky)]; p != NULL; p = p->next)
-		if (memcmp(p->icky, icky, GDOI_COOKIE_LEN) == 0 &&
-		    (rcky == NULL || memcmp(p->rcky, rcky, GDOI_COOKIE_LEN) == 0))
+		if (memcmp(p->sa.cky_i, icky, GDOI_COOKIE_LEN) == 0 &&
+		    (rcky == NULL || memcmp(p->sa.cky_r, rcky, GDOI_COOKIE_LEN) == 0))
 			return p;
 	return NULL;
 }
@@ -42,11 +42,9 @@ static void
 p1_free(struct gks_p1 *p)
 {
 	gks_last_free(&p->last);
-	for (unsigned int i = 0; i < GKS_PULLS; i++)
+	for (unsigned int i = 0; i < IKE1_P2_SLOTS; i++)
 		gks_last_free(&p->pulls[i].last);
-	gdoi_dh_free(p->dh);
-	free(p->sai_b);
-	gdoi_p1_keys_wipe(&p->keys);
+	ike1_sa_wipe(&p->sa);
 	OPENSSL_cleanse(p, sizeof(*p));
 	free(p);
 }
@@ -54,7 +52,7 @@ p1_free(struct gks_p1 *p)
 static void
 p1_unlink(struct gks_server *s, struct gks_p1 *p)
 {
-	struct gks_p1 **pp = &s->p1[bucket(p->icky)];
+	struct gks_p1 **pp = &s->p1[bucket(p->sa.cky_i)];
 
 	while (*pp != NULL && *pp != p)
 		pp = &(*pp)->next;
@@ -94,46 +92,12 @@ p1_fail(struct gks_server *s, struct gks_p1 *p, const char *fmt, const char *det
 	p1_unlink(s, p);
 }
 
-/* The transform's attributes as a proposal; false if not PSK or incomplete. */
-static bool
-xform_prop(const struct gdoi_xform *x, struct gks_ike_prop *out)
-{
-	struct gdoi_attr a;
-	uint32_t pos = 0;
-	uint64_t v;
-	bool psk = false;
-
-	memset(out, 0, sizeof(*out));
-	while (gdoi_attrs_next(&x->attrs, &pos, &a)) {
-		if (gdoi_attr_uint(&a, &v) != 0)
-			continue;
-		switch (a.type) {
-		case GDOI_IKE_ENCRYPTION_ALG:
-			out->enc = (uint16_t)v;
-			break;
-		case GDOI_IKE_KEY_LENGTH:
-			out->key_bits = (uint16_t)v;
-			break;
-		case GDOI_IKE_HASH_ALG:
-			out->hash = (uint16_t)v;
-			break;
-		case GDOI_IKE_AUTH_METHOD:
-			psk = v == GDOI_IKE_AUTH_PSK;
-			break;
-		case GDOI_IKE_GROUP_DESCRIPTION:
-			out->group = (uint16_t)v;
-			break;
-		case GDOI_IKE_LIFE_DURATION:
-			out->lifetime_s = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-			break;
-		}
-	}
-	return psk && out->enc != 0 && out->hash != 0 && out->group != 0;
-}
-
+/* A configured proposal that the member's transform matches (PSK only). */
 static const struct gks_ike_prop *
-prop_match(const struct gks_server *s, const struct gks_ike_prop *x)
+prop_match(const struct gks_server *s, const struct ike1_xform *x)
 {
+	if (x->auth != GDOI_IKE_AUTH_PSK)
+		return NULL;
 	for (unsigned int i = 0; i < s->p.nprops; i++) {
 		const struct gks_ike_prop *c = &s->p.props[i];
 
@@ -145,15 +109,21 @@ prop_match(const struct gks_server *s, const struct gks_ike_prop *x)
 }
 
 static void
+hdr_of(const struct gks_p1 *p, uint8_t flags, struct gdoi_hdr *h)
+{
+	ike1_sa_hdr(&p->sa, GDOI_EXCH_IDPROT, flags, 0, h);
+}
+
+static void
 mm1(struct gks_server *s, int fd, const struct sockaddr *from, socklen_t fromlen,
     uint8_t *buf, size_t len, const struct gdoi_hdr *h)
 {
 	static struct gdoi_msg msg;
 	const struct gdoi_xform *chosen = NULL;
 	const struct gks_ike_prop *mine = NULL;
-	const struct gdoi_prop *pr;
+	const struct gdoi_prop *pr = NULL;
 	const struct gdoi_pl *sa;
-	struct gks_ike_prop x;
+	struct ike1_xform x;
 	struct gdoi_perr err;
 	struct gdoi_hdr rh;
 	struct gdoi_bld b;
@@ -178,69 +148,70 @@ mm1(struct gks_server *s, int fd, const struct sockaddr *from, socklen_t fromlen
 		for (unsigned int j = 0; j < pr->nxf && chosen == NULL; j++) {
 			const struct gdoi_xform *xf = &msg.xf[pr->first_xf + j];
 
-			if (xform_prop(xf, &x) && (mine = prop_match(s, &x)) != NULL)
+			if (ike1_xform_decode(&xf->attrs, &x) == 0 &&
+			    (mine = prop_match(s, &x)) != NULL)
 				chosen = xf;
 		}
-		if (chosen != NULL) {
-			if (s->np1 >= 65536) {
-				s->st.p1_fail++;
-				return;
-			}
-			p = calloc(1, sizeof(*p));
-			if (p == NULL)
-				return;
-			memcpy(p->icky, h->icookie, GDOI_COOKIE_LEN);
-			do {
-				if (RAND_bytes(p->rcky, GDOI_COOKIE_LEN) != 1) {
-					free(p);
-					return;
-				}
-			} while (gks_p1_find(s, p->icky, p->rcky) != NULL);
-			memcpy(&p->peer, from, fromlen);
-			p->peer_len = fromlen;
-			p->fd = fd;
-			p->peer_addr = peer;
-			p->prop = *mine;
-			p->prop.key_bits = x.key_bits;
-			p->life_s = x.lifetime_s != 0 && x.lifetime_s < mine->lifetime_s ?
-				x.lifetime_s : mine->lifetime_s;
-			p->created_ms = ctl_now_ms();
-			p->expires_ms = p->created_ms + GKS_P1_SETUP_MS;
-			p->sai_b = malloc(sa->body.len);
-			if (p->sai_b == NULL) {
-				free(p);
-				return;
-			}
-			memcpy(p->sai_b, sa->body.p, sa->body.len);
-			p->sai_len = sa->body.len;
-			p->state = GKS_P1_SA_SENT;
-			p->next = s->p1[bucket(p->icky)];
-			s->p1[bucket(p->icky)] = p;
-			s->np1++;
-
-			memset(&rh, 0, sizeof(rh));
-			memcpy(rh.icookie, p->icky, GDOI_COOKIE_LEN);
-			memcpy(rh.rcookie, p->rcky, GDOI_COOKIE_LEN);
-			rh.exchange = GDOI_EXCH_IDPROT;
-			gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
-			gdoi_bld_sa_begin(&b, sa->u.sa.doi, sa->u.sa.situation, false);
-			gdoi_bld_prop_begin(&b, pr->num, GDOI_PROTO_ISAKMP, NULL, 0);
-			gdoi_bld_xform_begin(&b, chosen->num, chosen->id);
-			gdoi_bld_put(&b, chosen->attrs.s.p, chosen->attrs.s.len);
-			gdoi_bld_end(&b);
-			gdoi_bld_end(&b);
-			gdoi_bld_end(&b);
-			if (gdoi_bld_finish(&b, &out_len) != 0) {
-				p1_unlink(s, p);
-				return;
-			}
-			gks_reply(s, &p->last, fd, from, fromlen, s->txbuf, out_len);
+	}
+	if (chosen == NULL) {
+		s->st.no_proposal++;
+		GW_LOG(ike, WARNING, "gks: Main Mode from %s: no acceptable proposal "
+		       "(pre-shared key with a configured ike proposal)",
+		       gks_prefix_str(&peer, a, sizeof(a)));
+		return;
+	}
+	if (s->np1 >= 65536 || sa->body.len > IKE1_SA_BODY_MAX) {
+		s->st.p1_fail++;
+		return;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return;
+	do {
+		if (ike1_sa_init(&p->sa, false) != 0) {
+			free(p);
 			return;
 		}
+		memcpy(p->sa.cky_i, h->icookie, GDOI_COOKIE_LEN);
+	} while (gks_p1_find(s, p->sa.cky_i, p->sa.cky_r) != NULL);
+	if (x.life_s == 0 || x.life_s > mine->lifetime_s)
+		x.life_s = mine->lifetime_s;
+	p->sa.xf = x;
+	if (ike1_xform_check(&p->sa, &x) != 0) {
+		s->st.no_proposal++;
+		GW_LOG(ike, WARNING, "gks: Main Mode from %s: %s",
+		       gks_prefix_str(&peer, a, sizeof(a)), p->sa.why);
+		free(p);
+		return;
 	}
-	s->st.no_proposal++;
-	GW_LOG(ike, WARNING, "gks: Main Mode from %s: no acceptable proposal (pre-shared key "
-	       "with a configured ike proposal)", gks_prefix_str(&peer, a, sizeof(a)));
+	memcpy(p->sa.sai_b, sa->body.p, sa->body.len);
+	p->sa.sai_len = sa->body.len;
+	p->sa.state = IKE1_ST_MM1;
+	memcpy(&p->peer, from, fromlen);
+	p->peer_len = fromlen;
+	p->fd = fd;
+	p->peer_addr = peer;
+	p->created_ms = ctl_now_ms();
+	p->expires_ms = p->created_ms + GKS_P1_SETUP_MS;
+	p->next = s->p1[bucket(p->sa.cky_i)];
+	s->p1[bucket(p->sa.cky_i)] = p;
+	s->np1++;
+
+	/* message 2: the chosen transform, as the member sent it */
+	hdr_of(p, 0, &rh);
+	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
+	gdoi_bld_sa_begin(&b, sa->u.sa.doi, sa->u.sa.situation, false);
+	gdoi_bld_prop_begin(&b, pr->num, GDOI_PROTO_ISAKMP, NULL, 0);
+	gdoi_bld_xform_begin(&b, chosen->num, chosen->id);
+	gdoi_bld_put(&b, chosen->attrs.s.p, chosen->attrs.s.len);
+	gdoi_bld_end(&b);
+	gdoi_bld_end(&b);
+	gdoi_bld_end(&b);
+	if (gdoi_bld_finish(&b, &out_len) != 0) {
+		p1_unlink(s, p);
+		return;
+	}
+	gks_reply(s, &p->last, fd, from, fromlen, s->txbuf, out_len);
 }
 
 /* The pre-shared key of the first group authorising the address. */
@@ -258,37 +229,16 @@ auth_for(struct gks_server *s, const struct gks_prefix *peer)
 }
 
 static void
-p1_in(const struct gks_p1 *p, struct gdoi_p1_in *in)
-{
-	memset(in, 0, sizeof(*in));
-	in->hash = p->keys.hash;
-	in->cipher = p->keys.cipher;
-	in->psk = p->psk;
-	in->psk_len = p->psk_len;
-	in->ni_b = p->ni;
-	in->ni_len = p->ni_len;
-	in->nr_b = p->nr;
-	in->nr_len = GKS_NONCE_LEN;
-	in->g_xi = p->g_xi;
-	in->g_xr = p->g_xr;
-	in->g_x_len = p->gx_len;
-	in->cky_i = p->icky;
-	in->cky_r = p->rcky;
-}
-
-static void
 mm3(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 {
 	static struct gdoi_msg msg;
 	const struct gks_member_auth *auth;
 	const struct gdoi_pl *ke, *ni;
-	uint8_t g_xy[GKS_DH_MAX];
-	struct gdoi_p1_in in;
 	struct gdoi_perr err;
 	struct gdoi_hdr rh;
 	struct gdoi_bld b;
 	unsigned int pos = 0;
-	size_t out_len, glen;
+	size_t out_len;
 	int rc;
 
 	if (gdoi_msg_parse(buf, len, GDOI_MSG_MM3, 0, &msg, &err) < 0) {
@@ -307,56 +257,31 @@ mm3(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 	}
 	p->psk = auth->psk;
 	p->psk_len = auth->psk_len;
-	glen = gdoi_dh_pub_len(p->prop.group);
-	if (ke->u.data.len != glen || glen > GKS_DH_MAX || ni->u.data.len > sizeof(p->ni)) {
+	rc = ike1_sa_make_ke_nonce(&p->sa);
+	if (rc != 0) {
+		p1_fail(s, p, "cannot make a Diffie-Hellman key: ", strerror(-rc));
+		return;
+	}
+	if (ke->u.data.len != p->sa.g_x_len || ni->u.data.len > sizeof(p->sa.ni)) {
 		s->st.bad_msg++;
 		p1_fail(s, p, "message 3: KE or nonce of the wrong size", "");
 		return;
 	}
-	p->dh = gdoi_dh_new(p->prop.group);
-	if (p->dh == NULL) {
-		p1_fail(s, p, "cannot make a Diffie-Hellman key", "");
-		return;
-	}
-	p->gx_len = glen;
-	memcpy(p->g_xi, ke->u.data.p, glen);
-	memcpy(p->ni, ni->u.data.p, ni->u.data.len);
-	p->ni_len = ni->u.data.len;
-	rc = gdoi_dh_public(p->dh, p->g_xr, glen);
-	if (rc == 0)
-		rc = gdoi_dh_shared(p->dh, p->g_xi, glen, g_xy, gdoi_dh_secret_len(p->prop.group));
-	if (rc == 0 && RAND_bytes(p->nr, GKS_NONCE_LEN) != 1)
-		rc = -EIO;
+	memcpy(p->sa.g_xi, ke->u.data.p, p->sa.g_x_len);
+	memcpy(p->sa.ni, ni->u.data.p, ni->u.data.len);
+	p->sa.ni_len = ni->u.data.len;
+	rc = ike1_sa_derive(&p->sa, p->psk, p->psk_len, NULL, 0);
 	if (rc != 0) {
-		p1_fail(s, p, "message 3: Diffie-Hellman: ", strerror(-rc));
+		p1_fail(s, p, "message 3: ", p->sa.why);
 		return;
 	}
-	gdoi_dh_free(p->dh);
-	p->dh = NULL;
-	p->keys.hash = 0;
-	p1_in(p, &in);
-	rc = gdoi_hash_from_ike(p->prop.hash, &in.hash);
-	if (rc == 0)
-		rc = gdoi_cipher_from_ike(p->prop.enc, p->prop.key_bits, &in.cipher);
-	in.g_xy = g_xy;
-	in.g_xy_len = gdoi_dh_secret_len(p->prop.group);
-	if (rc == 0)
-		rc = gdoi_p1_psk_keys(&in, &p->keys);
-	OPENSSL_cleanse(g_xy, sizeof(g_xy));
-	if (rc != 0) {
-		p1_fail(s, p, "key derivation: ", strerror(-rc));
-		return;
-	}
-	memset(&rh, 0, sizeof(rh));
-	memcpy(rh.icookie, p->icky, GDOI_COOKIE_LEN);
-	memcpy(rh.rcookie, p->rcky, GDOI_COOKIE_LEN);
-	rh.exchange = GDOI_EXCH_IDPROT;
+	hdr_of(p, 0, &rh);
 	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
-	gdoi_bld_data(&b, GDOI_PL_KE, p->g_xr, glen);
-	gdoi_bld_data(&b, GDOI_PL_NONCE, p->nr, GKS_NONCE_LEN);
+	gdoi_bld_data(&b, GDOI_PL_KE, p->sa.g_xr, p->sa.g_x_len);
+	gdoi_bld_data(&b, GDOI_PL_NONCE, p->sa.nr, p->sa.nr_len);
 	if (gdoi_bld_finish(&b, &out_len) != 0)
 		return;
-	p->state = GKS_P1_KE_SENT;
+	p->sa.state = IKE1_ST_MM3;
 	gks_reply(s, &p->last, p->fd, (struct sockaddr *)&p->peer, p->peer_len, s->txbuf,
 		  out_len);
 }
@@ -374,7 +299,6 @@ identity_ok(const struct gks_server *s, struct gks_p1 *p, const struct gdoi_iden
 		auth = gks_auth_by_addr(&s->groups[i], &p->peer_addr);
 	if (auth == NULL)
 		return false;
-	p->id_type = id->type;
 	switch (id->type) {
 	case GDOI_ID_IPV4_ADDR:
 	case GDOI_ID_IPV6_ADDR:
@@ -403,6 +327,7 @@ static void
 local_ident(const struct gks_server *s, const struct gks_p1 *p, uint8_t *data,
 	    struct gdoi_ident *id)
 {
+	static const uint8_t any[16];
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct gks_prefix a = { 0 };
@@ -410,7 +335,7 @@ local_ident(const struct gks_server *s, const struct gks_p1 *p, uint8_t *data,
 	if (p->fd >= 0 && getsockname(p->fd, (struct sockaddr *)&ss, &sl) == 0)
 		gks_prefix_from_sa((struct sockaddr *)&ss, &a);
 	if (s->p.nlisten != 0 && (a.family != p->peer_addr.family ||
-				  memcmp(a.addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0))
+				  memcmp(a.addr, any, sizeof(any)) == 0))
 		a = s->p.listen[0];
 	if (a.family == 0)
 		a.family = p->peer_addr.family;
@@ -427,37 +352,35 @@ static void
 mm5(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 {
 	static struct gdoi_msg msg;
-	uint8_t iv[GDOI_CIPHER_BLOCK_MAX], hash[GDOI_HASH_MAX], idd[16];
+	uint8_t hash[GDOI_HASH_MAX], idd[16], iv[GDOI_CIPHER_BLOCK_MAX];
 	const struct gdoi_pl *id, *hp;
 	struct gdoi_ident me;
-	struct gdoi_p1_in in;
-	struct gdoi_perr err;
+	struct gdoi_perr err = { 0 };
 	struct gdoi_hdr rh;
 	struct gdoi_bld b;
 	unsigned int pos = 0;
-	size_t out_len, hoff;
+	size_t out_len, hoff, plen = p->sa.k.prf_len;
+	char a[INET6_ADDRSTRLEN];
 	int rc;
 
-	memcpy(iv, p->keys.iv, sizeof(iv));
-	rc = gdoi_msg_decrypt(p->keys.cipher, p->keys.enc_key, iv, buf, len);
+	memcpy(iv, p->sa.k.iv, sizeof(iv));
+	rc = ike1_sa_p1_decrypt(&p->sa, buf, len);
 	if (rc == 0)
 		rc = gdoi_msg_parse(buf, len, GDOI_MSG_MM5, GDOI_PARSE_DECRYPTED, &msg, &err);
 	if (rc != 0) {
 		/* most often a pre-shared key that differs: nothing decrypts */
 		s->st.auth_fail++;
+		memcpy(p->sa.k.iv, iv, sizeof(iv));
 		p1_fail(s, p, "message 5 does not decrypt to a valid message (pre-shared "
-			"key mismatch?): ", rc == -EBADMSG || rc == -EPROTO ? err.msg : "");
+			"key mismatch?): ", err.msg);
 		return;
 	}
 	id = gdoi_msg_find(&msg, GDOI_PL_ID, &pos);
 	pos = 0;
 	hp = gdoi_msg_find(&msg, GDOI_PL_HASH, &pos);
-	p1_in(p, &in);
 	if (hp == NULL ||
-	    gdoi_p1_auth_hash(&p->keys, &in, true, p->sai_b, p->sai_len, id->body.p,
-			      id->body.len, hash) != 0 ||
-	    hp->u.data.len != p->keys.prf_len ||
-	    !gdoi_hash_equal(hash, hp->u.data.p, p->keys.prf_len)) {
+	    ike1_sa_auth_hash(&p->sa, true, id->body.p, id->body.len, hash) != 0 ||
+	    hp->u.data.len != plen || !gdoi_hash_equal(hash, hp->u.data.p, plen)) {
 		s->st.auth_fail++;
 		p1_fail(s, p, "HASH_I does not verify (pre-shared key mismatch)", "");
 		return;
@@ -467,42 +390,28 @@ mm5(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 		p1_fail(s, p, "identity not authorised: ", p->identity);
 		return;
 	}
-	memcpy(p->keys.iv, iv, sizeof(iv));	/* the last block of message 5 */
-
-	memset(&rh, 0, sizeof(rh));
-	memcpy(rh.icookie, p->icky, GDOI_COOKIE_LEN);
-	memcpy(rh.rcookie, p->rcky, GDOI_COOKIE_LEN);
-	rh.exchange = GDOI_EXCH_IDPROT;
-	rh.flags = GDOI_FLAG_ENC;
+	hdr_of(p, GDOI_FLAG_ENC, &rh);
 	local_ident(s, p, idd, &me);
 	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
 	gdoi_bld_id(&b, &me);
 	hoff = b.len;
-	gdoi_bld_data(&b, GDOI_PL_HASH, hash, p->keys.prf_len);
+	gdoi_bld_data(&b, GDOI_PL_HASH, hash, plen);
 	if (gdoi_bld_finish(&b, &out_len) != 0)
 		return;
-	/* IDir_b: the ID payload body, after its generic header */
-	rc = gdoi_p1_auth_hash(&p->keys, &in, false, p->sai_b, p->sai_len,
-			       s->txbuf + GDOI_HDR_LEN + 4, hoff - GDOI_HDR_LEN - 4,
-			       s->txbuf + hoff + 4);
+	/* HASH_R over IDir_b: the ID payload body, after its generic header */
+	rc = ike1_sa_auth_hash(&p->sa, false, s->txbuf + GDOI_HDR_LEN + 4,
+			       hoff - GDOI_HDR_LEN - 4, s->txbuf + hoff + 4);
 	if (rc == 0)
-		rc = gdoi_msg_encrypt(p->keys.cipher, p->keys.enc_key, p->keys.iv, s->txbuf,
-				      out_len, sizeof(s->txbuf), &out_len);
+		rc = ike1_sa_p1_encrypt(&p->sa, s->txbuf, out_len, sizeof(s->txbuf), &out_len);
 	if (rc != 0)
 		return;
-	p->state = GKS_P1_DONE;
-	p->expires_ms = ctl_now_ms() + (uint64_t)p->life_s * 1000;
-	free(p->sai_b);
-	p->sai_b = NULL;
+	ike1_sa_established(&p->sa);
+	p->expires_ms = ctl_now_ms() + (uint64_t)p->sa.xf.life_s * 1000;
 	s->st.p1_done++;
-	{
-		char a[INET6_ADDRSTRLEN];
-
-		GW_LOG(ike, INFO, "gks: phase 1 with %s (%s) done, %s/%s, DH %u, %u s",
-		       gks_prefix_str(&p->peer_addr, a, sizeof(a)), p->identity,
-		       gdoi_cipher_name(p->keys.cipher), gdoi_hash_name(p->keys.hash),
-		       p->prop.group, p->life_s);
-	}
+	GW_LOG(ike, INFO, "gks: phase 1 with %s (%s) done, %s/%s, DH %u, %u s",
+	       gks_prefix_str(&p->peer_addr, a, sizeof(a)), p->identity,
+	       gdoi_cipher_name(p->sa.cipher), gdoi_hash_name(p->sa.hash), p->sa.xf.group,
+	       p->sa.xf.life_s);
 	gks_reply(s, &p->last, p->fd, (struct sockaddr *)&p->peer, p->peer_len, s->txbuf,
 		  out_len);
 }
@@ -518,7 +427,7 @@ gks_p1_input(struct gks_server *s, int fd, const struct sockaddr *from, socklen_
 		p = gks_p1_find(s, h->icookie, NULL);
 		if (p != NULL && gks_is_dup(s, &p->last, fd, from, fromlen))
 			return;
-		if (p != NULL && p->state != GKS_P1_SA_SENT)
+		if (p != NULL && p->sa.state != IKE1_ST_MM1)
 			return;		/* a cookie in use: not a new exchange */
 		if (p != NULL)
 			p1_unlink(s, p);
@@ -532,22 +441,22 @@ gks_p1_input(struct gks_server *s, int fd, const struct sockaddr *from, socklen_
 	}
 	if (gks_is_dup(s, &p->last, fd, from, fromlen))
 		return;
-	switch (p->state) {
-	case GKS_P1_SA_SENT:
+	switch (p->sa.state) {
+	case IKE1_ST_MM1:
 		if (h->flags & GDOI_FLAG_ENC) {
 			s->st.bad_msg++;
 			return;
 		}
 		mm3(s, p, buf, len);
 		break;
-	case GKS_P1_KE_SENT:
+	case IKE1_ST_MM3:
 		if (!(h->flags & GDOI_FLAG_ENC)) {
 			s->st.bad_msg++;
 			return;
 		}
 		mm5(s, p, buf, len);
 		break;
-	case GKS_P1_DONE:
+	default:
 		s->st.bad_msg++;
 		break;
 	}

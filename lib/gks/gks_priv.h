@@ -8,13 +8,12 @@
 
 #include "gdoi_build.h"
 #include "gks.h"
+#include "ike1_sa.h"
 #include "gw_ctl.h"
 
 #define GKS_MSG_MAX		8192	/* largest message sent or accepted */
 #define GKS_NONCE_LEN		20
-#define GKS_DH_MAX		512	/* MODP-4096 would fit; we offer up to 2048 */
 #define GKS_P1_BUCKETS		256
-#define GKS_PULLS		4	/* GROUPKEY-PULL exchanges kept per phase 1 SA */
 #define GKS_P1_SETUP_MS		60000	/* an unfinished phase 1 is dropped after this */
 #define GKS_SWEEP_MS		1000
 #define GKS_KEK_KEYMAT_MAX	(GDOI_CIPHER_BLOCK_MAX + GDOI_CIPHER_KEY_MAX)
@@ -48,11 +47,11 @@ struct gks_group;
 
 enum gks_pull_state { GKS_PULL_FREE = 0, GKS_PULL_SA_SENT, GKS_PULL_DONE };
 
+/* A GROUPKEY-PULL exchange; its IV chain is the phase 1 SA's slot of that M-ID. */
 struct gks_pull {
 	enum gks_pull_state state;
 	uint32_t mid;			/* host order */
-	uint8_t iv[GDOI_CIPHER_BLOCK_MAX];
-	uint8_t ni[256];
+	uint8_t ni[IKE1_NONCE_MAX];
 	size_t ni_len;
 	uint8_t nr[GKS_NONCE_LEN];
 	struct gks_group *g;
@@ -60,35 +59,21 @@ struct gks_pull {
 	struct gks_last last;
 };
 
-enum gks_p1_state { GKS_P1_SA_SENT = 1, GKS_P1_KE_SENT, GKS_P1_DONE };
-
-/* A phase 1 SA (IKEv1 Main Mode, responder) and its GROUPKEY-PULL exchanges. */
+/* A phase 1 SA (IKEv1 Main Mode, responder: lib/gdoi/ike1_sa.h) and its
+ * GROUPKEY-PULL exchanges. */
 struct gks_p1 {
 	struct gks_p1 *next;		/* hash bucket of the I-cookie */
-	enum gks_p1_state state;
-	uint8_t icky[GDOI_COOKIE_LEN], rcky[GDOI_COOKIE_LEN];
+	struct ike1_sa sa;
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	int fd;
 	struct gks_prefix peer_addr;
-	struct gks_ike_prop prop;	/* chosen */
-	uint32_t life_s;
-	uint8_t *sai_b;			/* initiator's SA payload body (HASH_I/R) */
-	size_t sai_len;
-	struct gdoi_dh *dh;
-	uint8_t g_xi[GKS_DH_MAX], g_xr[GKS_DH_MAX];
-	size_t gx_len;
-	uint8_t ni[256];
-	size_t ni_len;
-	uint8_t nr[GKS_NONCE_LEN];
 	const uint8_t *psk;		/* the member authorisation that matched the address */
 	size_t psk_len;
 	char identity[GKS_NAME_LEN * 4];	/* from message 5, printable */
-	uint8_t id_type;
-	struct gdoi_p1_keys keys;	/* keys.iv: the last CBC block of phase 1 */
 	uint64_t created_ms, expires_ms;
 	struct gks_last last;
-	struct gks_pull pulls[GKS_PULLS];
+	struct gks_pull pulls[IKE1_P2_SLOTS];
 };
 
 /* A registered member of a group. */
@@ -175,7 +160,7 @@ int gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek
 		   const struct gks_kek *new_kek, bool del_all, uint8_t *buf, size_t cap,
 		   size_t *len);
 /* Patch the HASH of a built message (HASH first: data at 32) and encrypt it. */
-int gks_pull_seal(const struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf, size_t len,
+int gks_pull_seal(struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf, size_t len,
 		  size_t cap, const uint8_t *ni_b, size_t ni_len, const uint8_t *nr_b,
 		  size_t nr_len, size_t *out_len);
 

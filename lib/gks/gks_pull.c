@@ -16,7 +16,7 @@
 #include "gks_priv.h"
 
 static void
-pull_fail(struct gks_server *s, const struct gks_p1 *p1, struct gks_pull *pl,
+pull_fail(struct gks_server *s, struct gks_p1 *p1, struct gks_pull *pl,
 	  const char *why, const char *detail)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -24,6 +24,7 @@ pull_fail(struct gks_server *s, const struct gks_p1 *p1, struct gks_pull *pl,
 	s->st.pull_fail++;
 	GW_LOG(ike, WARNING, "gks: GROUPKEY-PULL from %s (%s) refused: %s%s",
 	       gks_prefix_str(&p1->peer_addr, a, sizeof(a)), p1->identity, why, detail);
+	ike1_sa_p2_end(&p1->sa, pl->mid);
 	gks_last_free(&pl->last);
 	memset(pl, 0, sizeof(*pl));
 }
@@ -33,36 +34,34 @@ pull_slot(struct gks_p1 *p1, uint32_t mid)
 {
 	struct gks_pull *oldest = &p1->pulls[0];
 
-	for (unsigned int i = 0; i < GKS_PULLS; i++)
+	for (unsigned int i = 0; i < IKE1_P2_SLOTS; i++)
 		if (p1->pulls[i].state != GKS_PULL_FREE && p1->pulls[i].mid == mid)
 			return &p1->pulls[i];
-	for (unsigned int i = 0; i < GKS_PULLS; i++) {
+	for (unsigned int i = 0; i < IKE1_P2_SLOTS; i++) {
 		if (p1->pulls[i].state == GKS_PULL_FREE)
 			return &p1->pulls[i];
 		if (p1->pulls[i].used_ms < oldest->used_ms)
 			oldest = &p1->pulls[i];
 	}
+	ike1_sa_p2_end(&p1->sa, oldest->mid);
 	gks_last_free(&oldest->last);
 	memset(oldest, 0, sizeof(*oldest));
 	return oldest;
 }
 
-/* Decrypt with the exchange's IV and check the HASH of a received message. */
+/* Decrypt on the exchange's IV chain and check the HASH of a received message. */
 static int
-open_msg(struct gks_server *s, const struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf,
-	 size_t len, enum gdoi_msg_kind kind, struct gdoi_msg *msg, bool nonces,
-	 struct gdoi_perr *err)
+open_msg(struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf, size_t len,
+	 enum gdoi_msg_kind kind, struct gdoi_msg *msg, bool nonces, struct gdoi_perr *err)
 {
-	uint8_t iv[GDOI_CIPHER_BLOCK_MAX], hash[GDOI_HASH_MAX];
+	uint8_t hash[GDOI_HASH_MAX];
 	const struct gdoi_pl *hp;
-	size_t rest_off, rest_end;
+	size_t rest_off, rest_end, plen = p1->sa.k.prf_len;
 	int rc;
 
-	(void)s;
-	memcpy(iv, pl->iv, sizeof(iv));
-	rc = gdoi_msg_decrypt(p1->keys.cipher, p1->keys.enc_key, iv, buf, len);
+	rc = ike1_sa_p2_decrypt(&p1->sa, pl->mid, buf, len);
 	if (rc != 0) {
-		snprintf(err->msg, sizeof(err->msg), "not whole cipher blocks");
+		snprintf(err->msg, sizeof(err->msg), "cannot decrypt: %s", strerror(-rc));
 		return rc;
 	}
 	rc = gdoi_msg_parse(buf, len, kind, GDOI_PARSE_DECRYPTED, msg, err);
@@ -72,17 +71,14 @@ open_msg(struct gks_server *s, const struct gks_p1 *p1, struct gks_pull *pl, uin
 	rest_off = msg->npl > 1 ? msg->pl[1].off : msg->len - msg->pad_len;
 	rest_end = msg->len - msg->pad_len;
 	/* HASH(1) covers Ni as a payload; HASH(3) starts with Ni_b | Nr_b */
-	rc = gdoi_pull_hash(&p1->keys, buf + 20, nonces ? pl->ni : NULL,
-			    nonces ? pl->ni_len : 0, nonces ? pl->nr : NULL,
-			    nonces ? GKS_NONCE_LEN : 0,
-			    buf + rest_off, rest_end - rest_off, hash);
-	if (rc == 0 && (hp->u.data.len != p1->keys.prf_len ||
-			!gdoi_hash_equal(hash, hp->u.data.p, p1->keys.prf_len))) {
+	rc = ike1_sa_pull_hash(&p1->sa, pl->mid, nonces ? pl->ni : NULL,
+			       nonces ? pl->ni_len : 0, nonces ? pl->nr : NULL,
+			       nonces ? GKS_NONCE_LEN : 0, buf + rest_off, rest_end - rest_off,
+			       hash);
+	if (rc == 0 && (hp->u.data.len != plen || !gdoi_hash_equal(hash, hp->u.data.p, plen))) {
 		snprintf(err->msg, sizeof(err->msg), "HASH does not verify");
 		rc = -EBADMSG;
 	}
-	if (rc == 0)
-		memcpy(pl->iv, iv, sizeof(iv));
 	return rc;
 }
 
@@ -113,9 +109,7 @@ pull1(struct gks_server *s, struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf
 	int rc;
 
 	pl->mid = h->msgid;
-	rc = gdoi_p2_iv(p1->keys.hash, p1->keys.cipher, p1->keys.iv, buf + 20, pl->iv);
-	if (rc == 0)
-		rc = open_msg(s, p1, pl, buf, len, GDOI_MSG_PULL1, &msg, false, &err);
+	rc = open_msg(p1, pl, buf, len, GDOI_MSG_PULL1, &msg, false, &err);
 	if (rc != 0) {
 		s->st.bad_msg++;
 		pull_fail(s, p1, pl, "message 1: ", err.msg);
@@ -146,14 +140,10 @@ pull1(struct gks_server *s, struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf
 	if (RAND_bytes(pl->nr, GKS_NONCE_LEN) != 1)
 		return;
 	memset(&rh, 0, sizeof(rh));
-	memcpy(rh.icookie, p1->icky, GDOI_COOKIE_LEN);
-	memcpy(rh.rcookie, p1->rcky, GDOI_COOKIE_LEN);
-	rh.exchange = GDOI_EXCH_PULL;
-	rh.flags = GDOI_FLAG_ENC;
-	rh.msgid = pl->mid;
+	ike1_sa_hdr(&p1->sa, GDOI_EXCH_PULL, GDOI_FLAG_ENC, pl->mid, &rh);
 	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
 	gdoi_bld_set_compat(&b, g->p.compat);
-	gdoi_bld_data(&b, GDOI_PL_HASH, s->txbuf, p1->keys.prf_len);
+	gdoi_bld_data(&b, GDOI_PL_HASH, s->txbuf, p1->sa.k.prf_len);
 	gdoi_bld_data(&b, GDOI_PL_NONCE, pl->nr, GKS_NONCE_LEN);
 	gks_put_sa(&b, g, &g->kek, g->teks, ctl_now_ms());
 	rc = gdoi_bld_finish(&b, &out_len);
@@ -182,20 +172,16 @@ pull3(struct gks_server *s, struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf
 	char a[INET6_ADDRSTRLEN];
 	int rc;
 
-	rc = open_msg(s, p1, pl, buf, len, GDOI_MSG_PULL3, &msg, true, &err);
+	rc = open_msg(p1, pl, buf, len, GDOI_MSG_PULL3, &msg, true, &err);
 	if (rc != 0) {
 		s->st.bad_msg++;
 		pull_fail(s, p1, pl, "message 3: ", err.msg);
 		return;
 	}
 	memset(&rh, 0, sizeof(rh));
-	memcpy(rh.icookie, p1->icky, GDOI_COOKIE_LEN);
-	memcpy(rh.rcookie, p1->rcky, GDOI_COOKIE_LEN);
-	rh.exchange = GDOI_EXCH_PULL;
-	rh.flags = GDOI_FLAG_ENC;
-	rh.msgid = pl->mid;
+	ike1_sa_hdr(&p1->sa, GDOI_EXCH_PULL, GDOI_FLAG_ENC, pl->mid, &rh);
 	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
-	gdoi_bld_data(&b, GDOI_PL_HASH, s->txbuf, p1->keys.prf_len);
+	gdoi_bld_data(&b, GDOI_PL_HASH, s->txbuf, p1->sa.k.prf_len);
 	/* RFC 6407 3.2: the SEQ a member starts from, with a KEK */
 	if (g->p.has_kek)
 		gdoi_bld_seq(&b, g->seq);
@@ -224,7 +210,7 @@ gks_pull_input(struct gks_server *s, struct gks_p1 *p1, uint8_t *buf, size_t len
 {
 	struct gks_pull *pl;
 
-	if (p1->state != GKS_P1_DONE || !(h->flags & GDOI_FLAG_ENC) || h->msgid == 0) {
+	if (p1->sa.state != IKE1_ST_ESTABLISHED || !(h->flags & GDOI_FLAG_ENC) || h->msgid == 0) {
 		s->st.bad_msg++;
 		return;
 	}

@@ -98,7 +98,13 @@ struct gks_group_params {
 	unsigned int rekey_percent;	/* rekey when this % of a lifetime remains (10) */
 	unsigned int retransmits;	/* PUSH retransmissions */
 	unsigned int retransmit_ms;	/* between them */
-	unsigned int compat;		/* GDOI_WIRE_SAT_ID_LEN1 for RFC 3547 members (gdoid) */
+	/*
+	 * Members built on the GDOI reference (gdoid): SA TEK identities with
+	 * 1-octet lengths (GDOI_WIRE_SAT_ID_LEN1, RFC 3547), and in a KEK rekey the
+	 * KD's KEK key packet under the SPI of the KEK being replaced (gdoid looks
+	 * the new keys up by the old SPI; RFC 6407 5.6 names the new KEK's).
+	 */
+	bool gdoid_compat;
 };
 
 /* One accepted phase 1 proposal (RFC 2409 App. A numbers). */
@@ -203,5 +209,7 @@ int gks_group_info(const struct gks_server *s, unsigned int idx, struct gks_grou
 int gks_member_info(const struct gks_server *s, unsigned int gidx, unsigned int idx,
 		    struct gks_member_info *mi);
 void gks_stats_get(const struct gks_server *s, struct gks_stats *st);
+/* An address as text ("-" when unset). */
+const char *gks_prefix_str(const struct gks_prefix *p, char *buf, size_t len);
 
 #endif /* GKS_H */

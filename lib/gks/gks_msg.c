@@ -156,7 +156,9 @@ gks_put_kd(struct gdoi_bld *b, const struct gks_group *g, const struct gks_kek *
 		gdoi_bld_end(b);
 	}
 	if (kek != NULL && g->p.has_kek) {
-		gdoi_bld_kp_begin(b, GDOI_KD_KEK, kek->spi, sizeof(kek->spi));
+		const uint8_t *spi = g->p.gdoid_compat ? g->kek.spi : kek->spi;
+
+		gdoi_bld_kp_begin(b, GDOI_KD_KEK, spi, GDOI_KEK_SPI_LEN);
 		gdoi_bld_attr_tlv(b, GDOI_KD_KEK_ALGORITHM_KEY, kek->keymat, kek->keymat_len);
 		gdoi_bld_attr_tlv(b, GDOI_KD_KEK_SIG_ALGORITHM_KEY, g->pub_der,
 				  (uint16_t)g->pub_len);
@@ -187,7 +189,7 @@ gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek *te
 	memcpy(h.icookie, g->kek.spi, GDOI_COOKIE_LEN);
 	memcpy(h.rcookie, g->kek.spi + GDOI_COOKIE_LEN, GDOI_COOKIE_LEN);
 	gdoi_bld_init(&b, buf, cap, &h);
-	gdoi_bld_set_compat(&b, g->p.compat);
+	gdoi_bld_set_compat(&b, g->p.gdoid_compat ? GDOI_WIRE_SAT_ID_LEN1 : 0);
 	gdoi_bld_seq(&b, seq);
 	if (del_all) {
 		/* RFC 3547 4.6 / RFC 6407 4: TEKs by their protocol, the KEK as protocol 0 */

@@ -144,7 +144,6 @@ const struct gks_member_auth *gks_auth_by_addr(const struct gks_group *g,
 					       const struct gks_prefix *a);
 bool gks_prefix_contains(const struct gks_prefix *p, const struct gks_prefix *a);
 void gks_prefix_from_sa(const struct sockaddr *sa, struct gks_prefix *out);
-const char *gks_prefix_str(const struct gks_prefix *p, char *buf, size_t len);
 
 /* gks_msg.c: the GDOI payloads of a group and whole messages */
 void gks_put_sa(struct gdoi_bld *b, const struct gks_group *g, const struct gks_kek *kek,

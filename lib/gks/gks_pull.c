@@ -142,7 +142,7 @@ pull1(struct gks_server *s, struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf
 	memset(&rh, 0, sizeof(rh));
 	ike1_sa_hdr(&p1->sa, GDOI_EXCH_PULL, GDOI_FLAG_ENC, pl->mid, &rh);
 	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
-	gdoi_bld_set_compat(&b, g->p.compat);
+	gdoi_bld_set_compat(&b, g->p.gdoid_compat ? GDOI_WIRE_SAT_ID_LEN1 : 0);
 	gdoi_bld_data(&b, GDOI_PL_HASH, s->txbuf, p1->sa.k.prf_len);
 	gdoi_bld_data(&b, GDOI_PL_NONCE, pl->nr, GKS_NONCE_LEN);
 	gks_put_sa(&b, g, &g->kek, g->teks, ctl_now_ms());

@@ -30,6 +30,7 @@
 #include "gw_dp.h"
 #include "gks.h"
 #include "gks_conf.h"
+#include "gw_gm.h"
 #include "gw_log.h"
 #include "gw_stats.h"
 #include "eal_args.h"
@@ -187,6 +188,7 @@ struct control {
 	const struct app_args *a;
 	struct gw_config **conf;
 	struct ctl_helper *helper;
+	struct gm_member *gm;		/* GDOI group member (lib/gm) */
 	struct ctl_timer idle_timer;
 	uint64_t last_rx_total, last_rx_change;
 	struct diag_load load;
@@ -217,6 +219,8 @@ apply_config(void *arg, struct gw_config *conf)
 
 	if (rc != 0)
 		return rc;
+	if (c->gm != NULL && gm_member_apply(c->gm, conf) != 0)
+		GW_LOG(general, ERR, "group-vpn member configuration not applied");
 	gw_conf_free(*c->conf);
 	*c->conf = conf;
 	return 0;
@@ -242,6 +246,18 @@ on_signal(struct ctl_loop *l, int sig, void *arg)
 		GW_LOG(general, NOTICE, "%s: stopping", strsignal(sig));
 		ctl_loop_stop(l);
 	}
+}
+
+/* Registration of a group waits for its interface (lib/gm). */
+static bool
+port_up(void *arg, const char *ifname)
+{
+	const struct gw_dp *dp = arg;
+
+	for (unsigned int i = 0; i < dp->nb_ports; i++)
+		if (strcmp(dp->ports[i].name, ifname) == 0)
+			return dp->ports[i].up;
+	return false;
 }
 
 /* --exit-when-idle: stop once the RX counters did not move for that long. */
@@ -309,6 +325,14 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 	}
 	if (rc == 0)
 		rc = gw_dp_control_start(dp, loop);
+	if (rc == 0) {
+		c.gm = gm_member_create(&(struct gm_member_params){ .loop = loop,
+			.install = dp->install, .if_up = port_up, .if_up_arg = dp });
+		if (c.gm == NULL)
+			rc = -errno;
+		else
+			rc = gm_member_apply(c.gm, *conf);
+	}
 	if (rc == 0 && a->exit_when_idle_ms != 0) {
 		ctl_timer_init(&c.idle_timer, idle_tick, &c);
 		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
@@ -324,6 +348,7 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 	}
 	cli_server_stop(cli);
 	gks_server_free(gks);		/* its deletes go out before the sockets close */
+	gm_member_free(c.gm);
 	ctl_helper_free(c.helper);
 	gw_dp_control_stop(dp);
 	ctl_loop_free(loop);

@@ -57,25 +57,6 @@ cmd_ike_sa(struct cli_def *cli, const char *cmd __attribute__((unused)),
 }
 
 static int
-cmd_gvpn_ipsec_sa(struct cli_def *cli, const char *cmd __attribute__((unused)),
-		  char **argv __attribute__((unused)), int argc __attribute__((unused)))
-{
-	cli_print(cli, "  Total active tunnels: 0");
-	cli_print(cli, "  ID    Server          Port  Algorithm       SPI         Life:sec/kb  "
-		  "GW");
-	return CLI_OK;
-}
-
-static int
-cmd_gvpn_ike_sa(struct cli_def *cli, const char *cmd __attribute__((unused)),
-		char **argv __attribute__((unused)), int argc __attribute__((unused)))
-{
-	cli_print(cli, "Index   State  Initiator cookie  Responder cookie  Mode           "
-		  "Remote Address");
-	return CLI_OK;
-}
-
-static int
 cmd_show_configuration(struct cli_def *cli, const char *cmd __attribute__((unused)),
 		       char **argv, int argc)
 {
@@ -171,7 +152,7 @@ void
 cli_op_register(struct cli_def *cli)
 {
 	struct cli_command *show, *sys, *ipv6, *sec, *ipsec, *ike, *gvpn, *member, *mipsec, *mike;
-	struct cli_command *clear, *csec, *cipsec, *mon, *mif;
+	struct cli_command *clear, *csec, *cipsec, *mon, *mif, *req, *rsec, *rgvpn, *rmember;
 	const int P = PRIVILEGE_UNPRIVILEGED, M = MODE_EXEC;
 
 	cli_unregister_command(cli, "enable");
@@ -200,10 +181,10 @@ cli_op_register(struct cli_def *cli)
 	gvpn = cli_register_command(cli, sec, "group-vpn", NULL, P, M, "Group VPN");
 	member = cli_register_command(cli, gvpn, "member", NULL, P, M, "Group member");
 	mipsec = cli_register_command(cli, member, "ipsec", NULL, P, M, "Group IPsec");
-	cli_register_command(cli, mipsec, "security-associations", cmd_gvpn_ipsec_sa, P, M,
+	cli_register_command(cli, mipsec, "security-associations", cli_gvpn_ipsec_sa, P, M,
 			     "Group IPsec SAs [detail]");
 	mike = cli_register_command(cli, member, "ike", NULL, P, M, "Group IKE (GDOI)");
-	cli_register_command(cli, mike, "security-associations", cmd_gvpn_ike_sa, P, M,
+	cli_register_command(cli, mike, "security-associations", cli_gvpn_ike_sa, P, M,
 			     "GDOI registration SAs");
 	cli_register_command(cli, show, "configuration", cmd_show_configuration, P, M,
 			     "Active configuration [PATH]");
@@ -214,6 +195,12 @@ cli_op_register(struct cli_def *cli)
 	cli_register_command(cli, cipsec, "statistics", cmd_ipsec_clear, P, M,
 			     "Zero IPsec counters [index N]");
 	cli_gvpn_server_register(cli, gvpn, csec);
+	req = cli_register_command(cli, NULL, "request", NULL, P, M, "Make a request");
+	rsec = cli_register_command(cli, req, "security", NULL, P, M, "Security");
+	rgvpn = cli_register_command(cli, rsec, "group-vpn", NULL, P, M, "Group VPN");
+	rmember = cli_register_command(cli, rgvpn, "member", NULL, P, M, "Group member");
+	cli_register_command(cli, rmember, "re-register", cli_gvpn_reregister, P, M,
+			     "Register with the key server again [vpn NAME]");
 	mon = cli_register_command(cli, NULL, "monitor", NULL, P, M, "Live information");
 	mif = cli_register_command(cli, mon, "interface", NULL, P, M, "Interfaces");
 	cli_register_command(cli, mif, "traffic", cmd_monitor, P, M, "Live interface counters");

@@ -129,6 +129,11 @@ fn_name(struct cli_def *cli, const char *cmd __attribute__((unused)),		\
 struct cli_command;
 void cli_gvpn_server_register(struct cli_def *cli, struct cli_command *show_gvpn,
 			      struct cli_command *clear_sec);
+
+/* ---- cli_gvpn_member.c: the GDOI group member (lib/gm) ---- */
+int cli_gvpn_ike_sa(struct cli_def *cli, const char *cmd, char **argv, int argc);
+int cli_gvpn_ipsec_sa(struct cli_def *cli, const char *cmd, char **argv, int argc);
+int cli_gvpn_reregister(struct cli_def *cli, const char *cmd, char **argv, int argc);
 /* ---- cli_dp.c: the control-thread side of the show commands ---- */
 int cli_dp_version(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_uptime(struct cli_server *s, const char *arg, FILE *out);

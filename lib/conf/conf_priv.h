@@ -23,6 +23,11 @@ enum conf_obj {
 	CONF_OBJ_GVPN_GROUP,	/* struct gw_conf_gvpn_group */
 	CONF_OBJ_GVPN_MEMBER,	/* struct gw_conf_gvpn_member */
 	CONF_OBJ_GVPN_TEK,	/* struct gw_conf_gvpn_tek */
+	CONF_OBJ_GM_PROPOSAL,	/* struct gw_conf_gm_proposal */
+	CONF_OBJ_GM_POLICY,	/* struct gw_conf_gm_ike_policy */
+	CONF_OBJ_GM_GATEWAY,	/* struct gw_conf_gm_gateway */
+	CONF_OBJ_GM_VPN,	/* struct gw_conf_gm_vpn */
+	CONF_OBJ_GM_FAIL_OPEN,	/* struct gw_conf_gm_fail_open */
 	CONF_OBJ_MAX
 };
 
@@ -145,6 +150,34 @@ int conf_get_trace_level(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, un
 		char *buf, size_t len);
 int conf_get_trace_flag(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
 		char *buf, size_t len);
+
+/* conf_gm.c: security group-vpn member */
+int conf_gm_proposal_enter(struct gw_conf_ctx *c, const char *name);
+int conf_gm_policy_enter(struct gw_conf_ctx *c, const char *name);
+int conf_gm_gateway_enter(struct gw_conf_ctx *c, const char *name);
+int conf_gm_vpn_enter(struct gw_conf_ctx *c, const char *name);
+int conf_gm_fail_open_enter(struct gw_conf_ctx *c, const char *name);
+void *conf_gm_proposal_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_gm_policy_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_gm_gateway_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_gm_vpn_nth(struct gw_conf_ctx *c, unsigned int idx);
+void *conf_gm_fail_open_nth(struct gw_conf_ctx *c, unsigned int idx);
+int conf_set_gm_proposals(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			  const struct gw_conf_val *v);
+int conf_get_gm_proposals(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			  unsigned int idx, char *buf, size_t len);
+int conf_set_gm_server(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		       const struct gw_conf_val *v);
+int conf_get_gm_server(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		       unsigned int idx, char *buf, size_t len);
+int conf_set_gm_match_dir(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			  const struct gw_conf_val *v);
+int conf_get_gm_match_dir(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			  unsigned int idx, char *buf, size_t len);
+int conf_gm_policy_leave(struct gw_conf_ctx *c);
+int conf_gm_gateway_leave(struct gw_conf_ctx *c);
+int conf_gm_fail_open_leave(struct gw_conf_ctx *c);
+int conf_gm_leave(struct gw_conf_ctx *c);
 
 /* conf_if.c */
 int conf_if_begin(struct gw_conf_ctx *c, unsigned int count);

@@ -26,6 +26,12 @@
 #define GTEK(f) .obj = CONF_OBJ_GVPN_TEK, FIELD(struct gw_conf_gvpn_tek, f)
 #define GVS "security.group-vpn.server"
 #define GVG GVS ".group"
+#define GMPROP(f) .obj = CONF_OBJ_GM_PROPOSAL, FIELD(struct gw_conf_gm_proposal, f)
+#define GMPOL(f) .obj = CONF_OBJ_GM_POLICY, FIELD(struct gw_conf_gm_ike_policy, f)
+#define GMGW(f) .obj = CONF_OBJ_GM_GATEWAY, FIELD(struct gw_conf_gm_gateway, f)
+#define GMVPN(f) .obj = CONF_OBJ_GM_VPN, FIELD(struct gw_conf_gm_vpn, f)
+#define GMFO(f) .obj = CONF_OBJ_GM_FAIL_OPEN, FIELD(struct gw_conf_gm_fail_open, f)
+#define GM "security.group-vpn.member."
 #define LCORE_MAX (RTE_MAX_LCORE - 1)
 
 static const char *const layouts[] = { "run-to-completion", "pipeline", NULL };
@@ -43,9 +49,9 @@ static const char *const sa_modes[] = { "tunnel", "group", NULL };	/* gw_conf_sa
 static const char *const df_modes[] = { "clear", "set", "copy", NULL };	/* enum gw_df_mode */
 static const char *const match_dirs[] = { "input", "output", NULL };
 static const char *const gvpn_sig_hashes[] = { "sha1", "sha-256", NULL };
-static const char *const gvpn_sig_formats[] = { "pkcs1", "bare-digest", NULL };
 static const char *const gvpn_comms[] = { "unicast", "multicast", "both", NULL };
 static const char *const gvpn_modes[] = { "tunnel", "transport", NULL };
+static const char *const kek_sigs[] = { "pkcs1", "bare-digest", NULL };
 static const char *const actions[] = {	/* enum gw_policy_action */
 	"protect", "bypass", "discard", "fail-open", NULL
 };
@@ -375,7 +381,7 @@ static const struct gw_conf_stmt schema[] = {
 	  .help = "RSA private key file (PEM) that signs the rekeys" },
 	{ GVG ".kek.signature-hash", GW_CONF_ENUM, 0, 0, 0, "sha-256", gvpn_sig_hashes,
 	  GGRP(kek_sig_hash), .help = "Hash of the rekey signature" },
-	{ GVG ".kek.signature-format", GW_CONF_ENUM, 0, 0, 0, "pkcs1", gvpn_sig_formats,
+	{ GVG ".kek.signature-format", GW_CONF_ENUM, 0, 0, 0, "pkcs1", kek_sigs,
 	  GGRP(kek_sig_format),
 	  .help = "pkcs1 (DigestInfo, RFC 8017) or bare-digest (the GDOI reference gdoid)" },
 	{ GVG ".kek.ack-requested", GW_CONF_BOOL, GGRP(kek_ack),
@@ -410,6 +416,88 @@ static const struct gw_conf_stmt schema[] = {
 	{ GVG ".gdoid-compatibility", GW_CONF_BOOL, GGRP(gdoid_compat),
 	  .help = "Members built on the GDOI reference: RFC 3547 SA TEK identities, "
 		  "KEK rekey keys under the old KEK SPI" },
+	/* ---- security group-vpn member: GDOI group member (lib/gm) ---- */
+	{ "security.group-vpn.member", GW_CONF_CONTAINER, .leave = conf_gm_leave,
+	  .help = "This appliance as a group member" },
+	{ GM "ike", GW_CONF_CONTAINER, .help = "Registration with the key servers (IKEv1 phase 1)" },
+	{ GM "ike.proposal", GW_CONF_LIST, .key = "name", .enter = conf_gm_proposal_enter,
+	  .nth = conf_gm_proposal_nth, .help = "Phase 1 transform" },
+	{ GM "ike.proposal.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_CONF_NAME_LEN - 1,
+	  GMPROP(name), .help = "Proposal name" },
+	{ GM "ike.proposal.authentication-method", GW_CONF_ENUM, 0, 0, 0, "pre-shared-keys",
+	  (const char *const []){ "pre-shared-keys", NULL }, GMPROP(auth_method),
+	  .help = "pre-shared-keys (the only method)" },
+	{ GM "ike.proposal.encryption-algorithm", GW_CONF_ENUM, 0, 0, 0, "aes-128-cbc",
+	  gw_gm_enc_names, GMPROP(enc), .help = "Phase 1 cipher" },
+	{ GM "ike.proposal.authentication-algorithm", GW_CONF_ENUM, 0, 0, 0, "sha1",
+	  gw_gm_hash_names, GMPROP(hash), .help = "Phase 1 hash and PRF" },
+	{ GM "ike.proposal.dh-group", GW_CONF_ENUM, 0, 0, 0, "group2", gw_gm_dh_names,
+	  GMPROP(dh_group), .help = "Diffie-Hellman group" },
+	{ GM "ike.proposal.lifetime-seconds", GW_CONF_UINT, 0, 180, 86400, "3600",
+	  GMPROP(lifetime_s), .help = "Phase 1 lifetime (it is not rekeyed)" },
+	{ GM "ike.policy", GW_CONF_LIST, .key = "name", .enter = conf_gm_policy_enter,
+	  .leave = conf_gm_policy_leave, .nth = conf_gm_policy_nth,
+	  .help = "Proposals and pre-shared key" },
+	{ GM "ike.policy.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_CONF_NAME_LEN - 1,
+	  GMPOL(name), .help = "Policy name" },
+	{ GM "ike.policy.mode", GW_CONF_ENUM, 0, 0, 0, "main",
+	  (const char *const []){ "main", NULL }, GMPOL(mode), .help = "main (the only mode)" },
+	{ GM "ike.policy.proposals", GW_CONF_STRING, GW_CONF_F_MULTI | GW_CONF_F_REQUIRED, 1,
+	  GW_CONF_NAME_LEN - 1, .set = conf_set_gm_proposals, .get = conf_get_gm_proposals,
+	  .help = "Proposals in preference order" },
+	{ GM "ike.policy.pre-shared-key", GW_CONF_STRING, GW_CONF_F_REQUIRED | GW_CONF_F_SECRET,
+	  1, GW_GM_PSK_MAX, GMPOL(psk), .help = "Pre-shared key, 20 to 64 characters" },
+	{ GM "ike.gateway", GW_CONF_LIST, .key = "name", .enter = conf_gm_gateway_enter,
+	  .leave = conf_gm_gateway_leave, .nth = conf_gm_gateway_nth,
+	  .help = "Key servers of a group" },
+	{ GM "ike.gateway.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_CONF_NAME_LEN - 1,
+	  GMGW(name), .help = "Gateway name" },
+	{ GM "ike.gateway.ike-policy", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1,
+	  GW_CONF_NAME_LEN - 1, GMGW(ike_policy), .help = "ike policy to register with" },
+	{ GM "ike.gateway.server-address", GW_CONF_IPADDR, GW_CONF_F_MULTI | GW_CONF_F_REQUIRED,
+	  .set = conf_set_gm_server, .get = conf_get_gm_server,
+	  .help = "Key servers, up to 4, in priority order" },
+	{ GM "ike.gateway.local-address", GW_CONF_IPADDR, GW_CONF_F_REQUIRED, GMGW(local),
+	  .help = "Address (of an interface) registrations come from, UDP 848" },
+	{ GM "ipsec", GW_CONF_CONTAINER, .help = "Groups" },
+	{ GM "ipsec.vpn", GW_CONF_LIST, .key = "name", .enter = conf_gm_vpn_enter,
+	  .nth = conf_gm_vpn_nth, .help = "A group this appliance is a member of" },
+	{ GM "ipsec.vpn.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, 31, GMVPN(name),
+	  .help = "VPN name" },
+	{ GM "ipsec.vpn.ike-gateway", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1,
+	  GW_CONF_NAME_LEN - 1, GMVPN(ike_gateway), .help = "Gateway of the key servers" },
+	{ GM "ipsec.vpn.group", GW_CONF_UINT, GW_CONF_F_REQUIRED, 0, UINT32_MAX, GMVPN(group),
+	  .help = "Group ID (KEY_ID, 4 octets)" },
+	{ GM "ipsec.vpn.interface", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_IFNAME_LEN - 1,
+	  GMVPN(interface), .help = "Interface the group's policies apply on" },
+	{ GM "ipsec.vpn.match-direction", GW_CONF_ENUM, 0, 0, 0, "input", match_dirs,
+	  .set = conf_set_gm_match_dir, .get = conf_get_gm_match_dir,
+	  .help = "input: protect what enters the interface; output: check what leaves" },
+	{ GM "ipsec.vpn.df-bit", GW_CONF_ENUM, 0, 0, 0, "copy", df_modes, GMVPN(df),
+	  .help = "Outer DF bit: clear, set, copy" },
+	{ GM "ipsec.vpn.tunnel-mtu", GW_CONF_UINT, 0, 256, 9192, "1500", GMVPN(tunnel_mtu),
+	  .help = "Largest inner packet sent whole" },
+	{ GM "ipsec.vpn.tek-id-length", GW_CONF_UINT, 0, 1, 2, "2", GMVPN(tek_id_length),
+	  .help = "SA TEK identity length octets: 2 (RFC 6407), 1 (RFC 3547, gdoid)" },
+	{ GM "ipsec.vpn.kek-signature", GW_CONF_ENUM, 0, 0, 0, "pkcs1", kek_sigs,
+	  GMVPN(kek_signature), .help = "PUSH signatures: pkcs1 (DigestInfo) or bare-digest "
+	  "(gdoid)" },
+	{ GM "ipsec.vpn.d3p-type-attribute", GW_CONF_UINT, 0, 1, 32767, "16384",
+	  GMVPN(d3p_type_attr), .help = "GAP attribute number of the delay-detection type" },
+	{ GM "ipsec.vpn.d3p-window-attribute", GW_CONF_UINT, 0, 1, 32767, "16385",
+	  GMVPN(d3p_window_attr), .help = "GAP attribute number of the delay-detection window" },
+	{ GM "ipsec.vpn.fail-open", GW_CONF_CONTAINER,
+	  .help = "Clear text while the group SA is disabled (key server lost)" },
+	{ GM "ipsec.vpn.fail-open.rule", GW_CONF_LIST, .key = "name",
+	  .enter = conf_gm_fail_open_enter, .leave = conf_gm_fail_open_leave,
+	  .nth = conf_gm_fail_open_nth, .help = "Fail-open rule, up to 10" },
+	{ GM "ipsec.vpn.fail-open.rule.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1,
+	  GW_CONF_NAME_LEN - 1, GMFO(name), .help = "Rule name" },
+	{ GM "ipsec.vpn.fail-open.rule.source-address", GW_CONF_PREFIX, GW_CONF_F_REQUIRED,
+	  GMFO(src), .help = "Source prefix" },
+	{ GM "ipsec.vpn.fail-open.rule.destination-address", GW_CONF_PREFIX,
+	  GW_CONF_F_REQUIRED, GMFO(dst), .help = "Destination prefix" },
+
 };
 
 const struct gw_conf_stmt *

@@ -152,6 +152,81 @@ struct gw_conf_telnet {
 	uint32_t session_limit;
 };
 
+/* ---- security group-vpn member (GDOI group member, lib/gm) ---- */
+
+#define GW_GM_MAX_PROPOSALS 8
+#define GW_GM_MAX_IKE_POLICIES 4
+#define GW_GM_MAX_GATEWAYS 4
+#define GW_GM_MAX_VPNS 4
+#define GW_GM_MAX_SERVERS 4
+#define GW_GM_MAX_FAIL_OPEN 10
+#define GW_GM_PSK_MAX 64		/* octets; gdoid hashes longer keys wrongly */
+
+/* ike proposal NAME: one IKEv1 phase 1 transform (RFC 2409 App. A numbers). */
+struct gw_conf_gm_proposal {
+	char name[GW_CONF_NAME_LEN];
+	uint32_t enc;			/* index of gw_gm_enc_names */
+	uint32_t hash;			/* index of gw_gm_hash_names */
+	uint32_t dh_group;		/* index of gw_gm_dh_names */
+	uint32_t lifetime_s;
+	uint32_t auth_method;		/* 0 pre-shared-keys (the only one) */
+};
+
+/* ike policy NAME: proposals in preference order and the pre-shared key. */
+struct gw_conf_gm_ike_policy {
+	char name[GW_CONF_NAME_LEN];
+	unsigned int nb_proposals;
+	char proposals[GW_GM_MAX_PROPOSALS][GW_CONF_NAME_LEN];
+	char psk[GW_GM_PSK_MAX + 1];	/* pre-shared-key ascii-text */
+	uint32_t mode;			/* 0 main (the only one) */
+};
+
+/* ike gateway NAME: the key servers (priority order) and the local address. */
+struct gw_conf_gm_gateway {
+	char name[GW_CONF_NAME_LEN];
+	char ike_policy[GW_CONF_NAME_LEN];
+	unsigned int nb_servers;
+	struct gw_ipaddr servers[GW_GM_MAX_SERVERS];
+	struct gw_ipaddr local;
+};
+
+struct gw_conf_gm_fail_open {
+	char name[GW_CONF_NAME_LEN];
+	struct gw_prefix src, dst;
+};
+
+/* ipsec vpn NAME: one group this appliance is a member of. */
+struct gw_conf_gm_vpn {
+	char name[GW_CONF_NAME_LEN];
+	char ike_gateway[GW_CONF_NAME_LEN];
+	uint32_t group;			/* KEY_ID group number (4 octets, network order) */
+	char interface[GW_IFNAME_LEN];	/* where the group's protect terms apply */
+	enum gw_sa_dir direction;	/* match-direction input: GW_SA_OUTBOUND */
+	enum gw_df_mode df;
+	uint16_t tunnel_mtu;
+	uint32_t tek_id_length;		/* SA TEK identity Data Len octets: 2 (RFC 6407) or 1 */
+	uint32_t kek_signature;		/* 0 pkcs1 (DigestInfo), 1 bare-digest (gdoid) */
+	uint16_t d3p_type_attr, d3p_window_attr;	/* GAP private-use numbers */
+	unsigned int nb_fail_open;
+	struct gw_conf_gm_fail_open fail_open[GW_GM_MAX_FAIL_OPEN];
+};
+
+struct gw_conf_gm {
+	unsigned int nb_proposals;
+	struct gw_conf_gm_proposal proposals[GW_GM_MAX_PROPOSALS];
+	unsigned int nb_ike_policies;
+	struct gw_conf_gm_ike_policy ike_policies[GW_GM_MAX_IKE_POLICIES];
+	unsigned int nb_gateways;
+	struct gw_conf_gm_gateway gateways[GW_GM_MAX_GATEWAYS];
+	unsigned int nb_vpns;
+	struct gw_conf_gm_vpn vpns[GW_GM_MAX_VPNS];
+};
+
+/* Choices of ike proposal (index = the stored value). */
+extern const char *const gw_gm_enc_names[];	/* des-cbc 3des-cbc aes-128-cbc ... */
+extern const char *const gw_gm_hash_names[];	/* md5 sha1 sha-256 */
+extern const char *const gw_gm_dh_names[];	/* group1 group2 group5 group14 group19 group20 */
+
 enum gw_login_class { GW_CLASS_SUPER_USER = 0, GW_CLASS_READ_ONLY };
 
 /* system login user NAME: a CLI account; only the SHA-512 crypt hash is kept. */
@@ -256,6 +331,7 @@ struct gw_config {
 	unsigned int nb_routes;
 	struct gw_conf_route routes[GW_CONF_MAX_ROUTES];
 	struct gw_conf_gvpn_server gvpn_server;	/* nb_groups 0: no key server */
+	struct gw_conf_gm gm;		/* security group-vpn member */
 	/* heap members: the parse child sends them too (lib/conf/conf_child.c) */
 	unsigned int nb_sas;
 	struct gw_conf_sa *sas;		/* heap, nb_sas entries */

@@ -25,81 +25,12 @@
 #include "gdoi_names.h"
 #include "gw_test.h"
 
-#define MAX_MSGS 16
-#define MAX_LEN 4096
-
-struct vec {
-	uint8_t psk[64], gxy[256];
-	size_t psk_len, gxy_len;
-	uint8_t skeyid[4][GDOI_HASH_MAX];	/* gdoid's SKEYID, _d, _a, _e */
-	size_t skeyid_len;
-	uint8_t enc_key[GDOI_CIPHER_KEY_MAX];
-	size_t enc_key_len;
-	uint8_t msg[MAX_MSGS][MAX_LEN];
-	size_t len[MAX_MSGS];
-	unsigned int n;
-};
+#include "gdoid_vec.h"
 
 static struct vec v;
 static struct gdoi_msg m;
 static uint8_t buf[MAX_LEN];
 static struct gdoi_perr err;
-
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	unsigned int x;
-
-	while (s[0] && s[1] && s[0] != '\n') {
-		if (n == cap || sscanf(s, "%2x", &x) != 1) {
-			fprintf(stderr, "bad hex or too long\n");
-			exit(2);
-		}
-		out[n++] = (uint8_t)x;
-		s += 2;
-	}
-	return n;
-}
-
-static void
-load(const char *path)
-{
-	static char line[2 * MAX_LEN + 64];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL) {
-		perror(path);
-		exit(2);
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *val = strchr(line, ' ');
-
-		if (line[0] == '#' || val == NULL)
-			continue;
-		*val++ = 0;
-		if (!strcmp(line, "psk"))
-			v.psk_len = unhex(val, v.psk, sizeof(v.psk));
-		else if (!strcmp(line, "gxy"))
-			v.gxy_len = unhex(val, v.gxy, sizeof(v.gxy));
-		else if (!strcmp(line, "gdoid.skeyid"))
-			v.skeyid_len = unhex(val, v.skeyid[0], GDOI_HASH_MAX);
-		else if (!strcmp(line, "gdoid.skeyid_d"))
-			unhex(val, v.skeyid[1], GDOI_HASH_MAX);
-		else if (!strcmp(line, "gdoid.skeyid_a"))
-			unhex(val, v.skeyid[2], GDOI_HASH_MAX);
-		else if (!strcmp(line, "gdoid.skeyid_e"))
-			unhex(val, v.skeyid[3], GDOI_HASH_MAX);
-		else if (!strcmp(line, "gdoid.enc_key"))
-			v.enc_key_len = unhex(val, v.enc_key, sizeof(v.enc_key));
-		else if (!strcmp(line, "msg") && v.n < MAX_MSGS) {
-			n = unhex(val, v.msg[v.n], MAX_LEN);
-			v.len[v.n++] = n;
-		}
-	}
-	fclose(f);
-}
 
 /* Parse message i (decrypted into buf when encrypted) as `kind`. */
 static int
@@ -367,7 +298,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s VECTOR.txt\n", argv[0]);
 		return 2;
 	}
-	load(argv[1]);
+	vec_load(argv[1], &v);
 	GW_RUN(test_gdoid_exchange);
 	return gw_test_result();
 }

@@ -168,3 +168,121 @@ class GdoidMember:
                 self.proc.wait(timeout=5)
         if getattr(self, "log", None):
             self.log.close()
+
+
+class GdoigwKs:
+    """A gdoigw key server in namespace `ns`, one port (af_packet on veth `ks`)
+    plugged into the bridge br0 of namespace `wan`, address `ip`/24 on its TAP,
+    its CLI on `cli_port`."""
+
+    MAC = "02:00:00:00:a9:01"
+
+    def __init__(self, workdir, wan, ip, cli_port, server_text, tag="ks"):
+        import gwtest
+        import clilib
+        self.gwtest, self.clilib = gwtest, clilib
+        self.workdir = str(workdir)
+        self.wan, self.ip, self.cli_port = wan, ip, cli_port
+        self.ns = "gks-%d-%s" % (os.getpid(), tag)
+        self.prefix = gwtest.unique_prefix("ks")
+        self.log_path = os.path.join(self.workdir, "%s.log" % tag)
+        self.conf = os.path.join(self.workdir, "%s.conf" % tag)
+        self.server_text = server_text
+        self.proc = None
+        self.log = None
+
+    def create(self):
+        sh("ip", "netns", "add", self.ns)
+        sh("ip", "-n", self.ns, "link", "set", "lo", "up")
+        sh("ip", "link", "add", "wks", "netns", self.wan, "type", "veth", "peer", "name", "ks",
+           "netns", self.ns)
+        sh("ip", "-n", self.wan, "link", "set", "wks", "master", "br0", "up")
+        sh("ip", "-n", self.ns, "link", "set", "ks", "address", self.MAC)
+        sh("sysctl", "-qw", "net.ipv6.conf.ks.disable_ipv6=1", ns=self.ns)
+        sh("sysctl", "-qw", "net.ipv4.conf.ks.rp_filter=1", ns=self.ns)
+        sh("ip", "-n", self.ns, "link", "set", "ks", "up")
+
+    def start(self, ready_timeout=40):
+        port = self.gwtest.port_conf("ge-0/0/0", "net_af_packet0,iface=ks", self.MAC,
+                                     v4=["%s/24" % self.ip], exception="tap")
+        text = self.gwtest.config_text([port], (), "rtc")
+        text = text.replace("system = { ", 'system = { traceoptions = { level = "info"; '
+                            'flag = [ "ike", "general" ]; }; ', 1)
+        text = self.clilib.with_cli(text + self.server_text, self.cli_port)
+        with open(self.conf, "w") as f:
+            f.write(text)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, self.gwtest.gw_bin(), "--no-huge", "-m", "512",
+             "--no-pci", *self.gwtest.LAYOUTS["rtc"][0], "--file-prefix=" + self.prefix,
+             "--", "-c", self.conf], stdout=self.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("key server exited early\n%s" % self.text())
+            if "%s/" % self.ip in sh("ip", "-n", self.ns, "addr", "show", check=False).stdout:
+                return
+            time.sleep(0.25)
+        raise RuntimeError("key server: address not on its TAP\n%s" % self.text())
+
+    def cli(self, *cmds):
+        s = self.clilib.Session(self.cli_port, netns=self.ns)
+        try:
+            return [s.cmd(c) for c in cmds]
+        finally:
+            s.close()
+
+    def text(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self.log:
+            self.log.close()
+            self.log = None
+
+    def destroy(self):
+        try:
+            self.stop()
+        finally:
+            subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)
+            self.gwtest.cleanup_prefix(self.prefix)
+
+
+def pair_server_conf(key, psk, members="10.99.3.0/24", tek_life=900, window=0):
+    """A gdoigw key server for test/netns/gdoilib.MemberPair's members: RFC wire
+    layouts, RSA-signed unicast rekeys the members acknowledge (RFC 8263)."""
+    return """
+security = { group-vpn = { server = {
+  listen-address = [ "10.99.3.10" ];
+  ike = { proposal = ( { name = "p"; encryption-algorithm = "3des-cbc";
+                         authentication-algorithm = "sha1"; dh-group = "group2"; } ); };
+  group = ( {
+    name = "g1"; group-id = %d;
+    member = ( { name = "members"; address = "%s"; pre-shared-key = "%s"; } );
+    ipsec-sa = (
+      { name = "fwd"; source-address = "10.99.1.0/24"; destination-address = "10.99.2.0/24";
+        encryption-algorithm = "aes-128-cbc"; authentication-algorithm = "hmac-sha-256-128";
+        lifetime-seconds = %d; },
+      { name = "rev"; source-address = "10.99.2.0/24"; destination-address = "10.99.1.0/24";
+        encryption-algorithm = "3des-cbc"; authentication-algorithm = "hmac-sha1-96";
+        lifetime-seconds = %d; }
+    );
+    kek = { signing-key = "%s"; ack-requested = true; };
+    server-member-communication = { communication-type = "unicast"; };
+    deactivation-time-delay = 30;
+    delay-detection = { window = %d; };
+  } );
+}; }; };
+""" % (GROUP_ID, members, psk, tek_life, tek_life, key, window)

@@ -8,6 +8,7 @@ import subprocess
 import time
 
 from nslib import sh
+import gdoilib
 
 PSK = "mekmitasdigoat-gdoigw-ks"      # gdoid keeps pre-shared keys to 64 octets or fewer
 GROUP_ID = 1234
@@ -111,39 +112,22 @@ EXCHANGE_TYPE=		PULL_MODE
 """
 
 
-class GdoidMember:
-    """gdoid as a group member in namespace ns (address gm), key server ks."""
+class GdoidMember(gdoilib.GdoidKS):
+    """gdoid as a group member in namespace ns (address gm), key server ks (gdoilib's
+    runner of gdoid with a member's configuration; its log is WORKDIR/TAG/ks.log)."""
 
     def __init__(self, binary, workdir, ns, gm, ks, enc="3DES_CBC", tag="gm"):
-        self.binary, self.ns, self.tag = binary, ns, tag
-        self.dir = os.path.join(str(workdir), tag)
-        os.makedirs(self.dir, exist_ok=True)
+        d = os.path.join(str(workdir), tag)
+        os.makedirs(d, exist_ok=True)
         extra = "KEY_LENGTH=		128\n" if enc == "AES_CBC" else ""
         conf = GM_CONF.format(gm=gm, ks=ks, gid=GROUP_ID, psk=PSK, enc=enc)
         conf = conf.replace("AUTHENTICATION_METHOD=	PRE_SHARED\n",
                             "AUTHENTICATION_METHOD=	PRE_SHARED\n" + extra)
-        self.conf = os.path.join(self.dir, "gm.conf")
-        with open(self.conf, "w") as f:
+        path = os.path.join(d, "gm.conf")
+        with open(path, "w") as f:
             f.write(conf)
-        os.chmod(self.conf, 0o600)          # gdoid refuses group/world-readable configs
-        self.log_path = os.path.join(self.dir, "gm.log")
-        self.proc = None
-
-    def start(self):
-        self.log = open(self.log_path, "w")
-        # -d foreground, -n no kernel SAs (PF_KEY), -DA=99 every debug line
-        self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.ns, self.binary, "-d", "-n", "-DA=99",
-             "-f", os.path.join(self.dir, "fifo"), "-i", os.path.join(self.dir, "pid"),
-             "-R", os.path.join(self.dir, "report"), "-c", self.conf],
-            cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-    def text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def count(self, needle):
-        return self.text().count(needle)
+        os.chmod(path, 0o600)          # gdoid refuses group/world-readable configs
+        super().__init__(binary, ns, d, path)
 
     def wait(self, needle, timeout, count=1):
         deadline = time.monotonic() + timeout
@@ -157,17 +141,6 @@ class GdoidMember:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        if getattr(self, "log", None):
-            self.log.close()
 
 
 class GdoigwKs:

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -26,6 +27,8 @@
 #include "gks.h"
 #include "gdoi_build.h"
 #include "ike1_sa.h"
+#include "gks_priv.h"
+#include "gw_ctl.h"
 
 #define PSK "a-pre-shared-key-of-24-c"
 
@@ -170,15 +173,29 @@ params(struct gks_params *p)
 
 static struct sockaddr_in member = { .sin_family = AF_INET, .sin_port = 0x5003 };
 
+static uint64_t server_us;	/* time spent in the server */
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 /* Feed buf to the server; return the index of its (only) reply, or -1. */
 static int
 exchange(struct gks_server *s, const uint8_t *buf, size_t len)
 {
 	uint8_t copy[8192];
 	unsigned int before = nsent;
+	uint64_t t0;
 
 	memcpy(copy, buf, len);
+	t0 = now_us();
 	gks_server_input(s, -1, (struct sockaddr *)&member, sizeof(member), copy, len);
+	server_us += now_us() - t0;
 	return nsent == before + 1 ? (int)before : -1;
 }
 
@@ -522,6 +539,105 @@ test_refusals(void)
 	gks_server_free(s);
 }
 
+/* The rekey timer is due when 10 % of the earliest lifetime remains (the 1800 s TEK). */
+static void
+test_rekey_timer(void)
+{
+	struct ctl_loop *loop = ctl_loop_create(NULL);
+	struct gks_params p;
+	struct gks_server *s;
+	char why[256];
+
+	params(&p);
+	s = gks_server_create(loop, &p, false, why, sizeof(why));
+	CHECK(s != NULL);
+	if (s != NULL) {
+		const struct gks_group *g = &s->groups[0];
+
+		CHECK(ctl_timer_armed(&g->rekey_timer));
+		CHECK_EQ(g->rekey_timer.deadline, g->teks[1].created_ms + 1800 * 900);
+		gks_server_set_send(s, capture, NULL);
+		gks_server_free(s);
+	}
+	ctl_loop_free(loop);
+}
+
+/* 100 members registering at once (each step of every exchange interleaved), < 10 s. */
+static void
+test_hundred_at_once(void)
+{
+	enum { N = 100 };
+	static struct ike1_sa m[N];
+	static const uint8_t gid[4] = { 0, 0, 0x04, 0xd2 };
+	static uint8_t nr[N][64];
+	static size_t nr_len[N];
+	uint8_t buf[8192], ni[20], ip[4] = { 10, 0, 0, 0 };
+	struct gks_server *s = server();
+	struct gks_group_info gi;
+	unsigned int ok = 0;
+	size_t len;
+	int r;
+
+	if (s == NULL)
+		return;
+	server_us = 0;
+	memset(ni, 0x33, sizeof(ni));
+	for (int step = 0; step < 5; step++) {
+		for (unsigned int i = 0; i < N; i++) {
+			uint32_t mid = 0x100 + i;
+
+			ip[3] = (uint8_t)(10 + i);
+			member.sin_addr.s_addr = htonl(0x0a00000a + i);
+			nsent = 0;
+			switch (step) {
+			case 0:
+				ike1_sa_init(&m[i], true);
+				ike1_mm_i1(&m[i], offer, 1, buf, sizeof(buf), &len);
+				if ((r = exchange(s, buf, len)) >= 0)
+					ike1_mm_i2(&m[i], offer, 1, sent[r], sent_len[r]);
+				break;
+			case 1:
+				ike1_mm_i3(&m[i], buf, sizeof(buf), &len);
+				if ((r = exchange(s, buf, len)) >= 0)
+					ike1_mm_i4(&m[i], (const uint8_t *)PSK, strlen(PSK), sent[r],
+						   sent_len[r]);
+				break;
+			case 2:
+				ike1_mm_i5(&m[i], ip, buf, sizeof(buf), &len);
+				if ((r = exchange(s, buf, len)) >= 0)
+					ike1_mm_i6(&m[i], sent[r], sent_len[r]);
+				break;
+			case 3:
+				len = pull_msg(&m[i], mid, buf, ni, sizeof(ni), NULL, 0, gid);
+				r = exchange(s, buf, len);
+				if (open_reply(&m[i], mid, r, GDOI_MSG_PULL2, ni, sizeof(ni), NULL, 0)) {
+					for (unsigned int j = 0; j < msg.npl; j++)
+						if (msg.pl[j].type == GDOI_PL_NONCE) {
+							nr_len[i] = msg.pl[j].u.data.len;
+							memcpy(nr[i], msg.pl[j].u.data.p, nr_len[i]);
+						}
+				}
+				break;
+			case 4:
+				len = pull_msg(&m[i], mid, buf, ni, sizeof(ni), nr[i], nr_len[i], NULL);
+				r = exchange(s, buf, len);
+				ok += open_reply(&m[i], mid, r, GDOI_MSG_PULL4, ni, sizeof(ni), nr[i],
+						 nr_len[i]);
+				ike1_sa_wipe(&m[i]);
+				break;
+			}
+		}
+	}
+	CHECK_EQ(ok, N);
+	CHECK(gks_group_info(s, 0, &gi) == 0 && gi.nmembers == N);
+	/* the server's share (the members' DH runs in this process too) */
+	CHECK(server_us < 10000000);
+	printf("100 registrations: %llu ms in the key server\n",
+	       (unsigned long long)(server_us / 1000));
+	member.sin_addr.s_addr = htonl(0x0a000005);
+	gks_server_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -537,6 +653,9 @@ main(int argc, char **argv)
 	make_key();
 	GW_RUN(test_register_push_ack_remove);
 	GW_RUN(test_refusals);
+	GW_RUN(test_rekey_timer);
+	if (pcap == NULL)
+		GW_RUN(test_hundred_at_once);
 	unlink(key_path);
 	if (pcap != NULL)
 		fclose(pcap);

@@ -203,5 +203,5 @@ cli_gvpn_server_register(struct cli_def *cli, struct cli_command *show_gvpn,
 	cli_register_command(cli, csrv, "rekey", cmd_rekey, P, M,
 			     "Push new TEKs now: GROUP [kek]");
 	cli_register_command(cli, csrv, "member", cmd_remove, P, M,
-			     "Remove a member (it gets deletes, the others new keys): GROUP ADDRESS");
+			     "Remove a member (GROUP ADDRESS): deletes to it, new keys to others");
 }

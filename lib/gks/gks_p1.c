@@ -87,8 +87,9 @@ p1_fail(struct gks_server *s, struct gks_p1 *p, const char *fmt, const char *det
 	char a[INET6_ADDRSTRLEN];
 
 	s->st.p1_fail++;
-	GW_LOG(ike, WARNING, "gks: phase 1 with %s failed: %s%s",
-	       gks_prefix_str(&p->peer_addr, a, sizeof(a)), fmt, detail);
+	if (gks_log_ok(s))
+		GW_LOG(ike, WARNING, "gks: phase 1 with %s failed: %s%s",
+		       gks_prefix_str(&p->peer_addr, a, sizeof(a)), fmt, detail);
 	p1_unlink(s, p);
 }
 
@@ -136,8 +137,9 @@ mm1(struct gks_server *s, int fd, const struct sockaddr *from, socklen_t fromlen
 	gks_prefix_from_sa(from, &peer);
 	if (gdoi_msg_parse(buf, len, GDOI_MSG_MM1, 0, &msg, &err) < 0) {
 		s->st.bad_msg++;
-		GW_LOG(ike, WARNING, "gks: Main Mode 1 from %s refused: %s",
-		       gks_prefix_str(&peer, a, sizeof(a)), err.msg);
+		if (gks_log_ok(s))
+			GW_LOG(ike, WARNING, "gks: Main Mode 1 from %s refused: %s",
+			       gks_prefix_str(&peer, a, sizeof(a)), err.msg);
 		return;
 	}
 	sa = gdoi_msg_find(&msg, GDOI_PL_SA, &pos);
@@ -155,9 +157,10 @@ mm1(struct gks_server *s, int fd, const struct sockaddr *from, socklen_t fromlen
 	}
 	if (chosen == NULL) {
 		s->st.no_proposal++;
-		GW_LOG(ike, WARNING, "gks: Main Mode from %s: no acceptable proposal "
-		       "(pre-shared key with a configured ike proposal)",
-		       gks_prefix_str(&peer, a, sizeof(a)));
+		if (gks_log_ok(s))
+			GW_LOG(ike, WARNING, "gks: Main Mode from %s: no acceptable proposal "
+			       "(pre-shared key with a configured ike proposal)",
+			       gks_prefix_str(&peer, a, sizeof(a)));
 		return;
 	}
 	if (s->np1 >= 65536 || sa->body.len > IKE1_SA_BODY_MAX) {

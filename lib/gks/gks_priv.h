@@ -16,6 +16,7 @@
 #define GKS_P1_BUCKETS		256
 #define GKS_P1_SETUP_MS		60000	/* an unfinished phase 1 is dropped after this */
 #define GKS_SWEEP_MS		1000
+#define GKS_LOG_PER_S		20
 #define GKS_KEK_KEYMAT_MAX	(GDOI_CIPHER_BLOCK_MAX + GDOI_CIPHER_KEY_MAX)
 
 struct gks_tek {
@@ -125,6 +126,8 @@ struct gks_server {
 	unsigned int np1;
 	struct ctl_timer sweep_timer;
 	struct gks_stats st;
+	uint64_t log_window_ms;		/* refusal logs: at most GKS_LOG_PER_S a second */
+	unsigned int log_count;
 	uint8_t rxbuf[GKS_MSG_MAX];
 	uint8_t rxcopy[GKS_MSG_MAX];	/* the datagram as received (decryption is in place) */
 	size_t rxcopy_len;
@@ -194,5 +197,7 @@ int gks_reply(struct gks_server *s, struct gks_last *last, int fd, const struct 
 bool gks_is_dup(struct gks_server *s, struct gks_last *last, int fd, const struct sockaddr *to,
 		socklen_t tolen);
 void gks_last_free(struct gks_last *l);
+/* A refusal may be logged now (a flood of bad requests only counts). */
+bool gks_log_ok(struct gks_server *s);
 
 #endif /* GKS_PRIV_H */

@@ -22,8 +22,9 @@ pull_fail(struct gks_server *s, struct gks_p1 *p1, struct gks_pull *pl,
 	char a[INET6_ADDRSTRLEN];
 
 	s->st.pull_fail++;
-	GW_LOG(ike, WARNING, "gks: GROUPKEY-PULL from %s (%s) refused: %s%s",
-	       gks_prefix_str(&p1->peer_addr, a, sizeof(a)), p1->identity, why, detail);
+	if (gks_log_ok(s))
+		GW_LOG(ike, WARNING, "gks: GROUPKEY-PULL from %s (%s) refused: %s%s",
+		       gks_prefix_str(&p1->peer_addr, a, sizeof(a)), p1->identity, why, detail);
 	ike1_sa_p2_end(&p1->sa, pl->mid);
 	gks_last_free(&pl->last);
 	memset(pl, 0, sizeof(*pl));

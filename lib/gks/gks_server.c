@@ -26,6 +26,18 @@ gks_last_free(struct gks_last *l)
 	memset(l, 0, sizeof(*l));
 }
 
+bool
+gks_log_ok(struct gks_server *s)
+{
+	uint64_t now = ctl_now_ms();
+
+	if (now - s->log_window_ms >= 1000) {
+		s->log_window_ms = now;
+		s->log_count = 0;
+	}
+	return s->log_count++ < GKS_LOG_PER_S;
+}
+
 int
 gks_send(struct gks_server *s, int fd, const struct sockaddr *to, socklen_t tolen,
 	 const void *buf, size_t len)

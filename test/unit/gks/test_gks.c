@@ -24,35 +24,19 @@
 #include <openssl/pem.h>
 
 #include "gw_test.h"
+#include "gks_test_member.h"
 #include "gks.h"
 #include "gdoi_build.h"
 #include "ike1_sa.h"
 #include "gks_priv.h"
 #include "gw_ctl.h"
 
-#define PSK "a-pre-shared-key-of-24-c"
 
-static uint8_t sent[16][8192];
-static size_t sent_len[16];
-static struct sockaddr_storage sent_to[16];
-static unsigned int nsent;
+
 
 static FILE *pcap;
 static unsigned int nframes;
 
-static int
-capture(void *arg, int fd, const struct sockaddr *to, socklen_t tolen, const void *buf,
-	size_t len)
-{
-	(void)arg;
-	(void)fd;
-	if (nsent < 16 && len <= sizeof(sent[0])) {
-		memcpy(sent[nsent], buf, len);
-		memcpy(&sent_to[nsent], to, tolen);
-		sent_len[nsent++] = len;
-	}
-	return 0;
-}
 
 /* One frame, linktype RAW (IPv4), UDP checksum 0 (RFC 768: none). */
 static void
@@ -97,189 +81,6 @@ pcap_plain(const char *name, const uint8_t *msg, size_t plain_len)
 	pcap_frame(name, copy, plain_len);
 }
 
-static char key_path[64];
-
-static void
-make_key(void)
-{
-	EVP_PKEY *k = EVP_RSA_gen(2048);
-	int fd;
-	FILE *f;
-
-	snprintf(key_path, sizeof(key_path), "/tmp/gks-test-XXXXXX");
-	fd = mkstemp(key_path);
-	f = fdopen(fd, "w");
-	PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
-	fclose(f);
-	EVP_PKEY_free(k);
-}
-
-static void
-prefix(struct gks_prefix *p, const char *txt, unsigned int plen)
-{
-	memset(p, 0, sizeof(*p));
-	p->family = strchr(txt, ':') != NULL ? AF_INET6 : AF_INET;
-	p->plen = (uint8_t)plen;
-	inet_pton(p->family, txt, p->addr);
-}
-
-static void
-params(struct gks_params *p)
-{
-	struct gks_group_params *g = &p->groups[0];
-
-	gks_params_default(p);
-	p->nlisten = 1;
-	prefix(&p->listen[0], "10.0.0.1", 32);
-	p->nprops = 2;
-	p->props[0] = (struct gks_ike_prop){ GDOI_IKE_ENC_AES_CBC, 128, 2, 14, 86400 };
-	p->props[1] = (struct gks_ike_prop){ GDOI_IKE_ENC_3DES_CBC, 0, 2, 2, 3600 };
-	p->ngroups = 1;
-	gks_group_params_default(g);
-	snprintf(g->name, sizeof(g->name), "g1");
-	g->id = 1234;
-	g->nauth = 1;
-	prefix(&g->auth[0].peer, "10.0.0.0", 24);
-	memcpy(g->auth[0].psk, PSK, strlen(PSK));
-	g->auth[0].psk_len = strlen(PSK);
-	g->nteks = 3;
-	g->teks[0] = (struct gks_tek_params){ .name = "aes", .transform = GDOI_ESP_AES_CBC,
-		.key_bits = 128, .auth = GDOI_AUTH_HMAC_SHA2_256, .lifetime_s = 3600,
-		.encap = GDOI_ENCAP_TUNNEL, .addr_preservation = 4, .direction = 3 };
-	prefix(&g->teks[0].src, "10.1.0.0", 16);
-	prefix(&g->teks[0].dst, "239.1.1.1", 32);
-	g->teks[1] = (struct gks_tek_params){ .name = "3des", .transform = GDOI_ESP_3DES,
-		.key_bits = 192, .auth = GDOI_AUTH_HMAC_SHA1, .lifetime_s = 1800,
-		.encap = GDOI_ENCAP_TUNNEL };
-	prefix(&g->teks[1].src, "10.2.0.0", 16);
-	prefix(&g->teks[1].dst, "10.3.0.0", 16);
-	g->teks[2] = (struct gks_tek_params){ .name = "gcm6", .transform = GDOI_ESP_AES_GCM_16,
-		.key_bits = 256, .lifetime_s = 3600, .encap = GDOI_ENCAP_TUNNEL,
-		.addr_preservation = 4 };
-	prefix(&g->teks[2].src, "2001:db8:1::", 48);
-	prefix(&g->teks[2].dst, "2001:db8:2::", 48);
-	g->has_kek = true;
-	g->kek.alg = GDOI_KEK_ALG_AES;
-	g->kek.key_bits = 128;
-	g->kek.lifetime_s = 86400;
-	g->kek.sig_hash = GDOI_SIG_HASH_SHA256;
-	g->kek.sig_fmt = GDOI_SIG_PKCS1_DIGESTINFO;
-	g->kek.ack = true;
-	snprintf(g->kek.key_file, sizeof(g->kek.key_file), "%s", key_path);
-	g->atd_s = 5;
-	g->dtd_s = 30;
-	g->d3p_window_ms = 500;
-}
-
-static struct sockaddr_in member = { .sin_family = AF_INET, .sin_port = 0x5003 };
-
-static uint64_t server_us;	/* time spent in the server */
-
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-/* Feed buf to the server; return the index of its (only) reply, or -1. */
-static int
-exchange(struct gks_server *s, const uint8_t *buf, size_t len)
-{
-	uint8_t copy[8192];
-	unsigned int before = nsent;
-	uint64_t t0;
-
-	memcpy(copy, buf, len);
-	t0 = now_us();
-	gks_server_input(s, -1, (struct sockaddr *)&member, sizeof(member), copy, len);
-	server_us += now_us() - t0;
-	return nsent == before + 1 ? (int)before : -1;
-}
-
-static const struct ike1_xform offer[] = {
-	{ GDOI_IKE_ENC_AES_CBC, 128, 2, 14, GDOI_IKE_AUTH_PSK, 3600 },
-};
-
-/* Main Mode with the ike1_mm initiator; true when both sides are done. */
-static bool
-main_mode(struct gks_server *s, struct ike1_sa *i, const char *psk, const uint8_t ip[4])
-{
-	uint8_t buf[8192];
-	size_t len;
-	int r;
-
-	ike1_sa_init(i, true);
-	if (ike1_mm_i1(i, offer, 1, buf, sizeof(buf), &len) != 0)
-		return false;
-	r = exchange(s, buf, len);
-	if (r < 0 || ike1_mm_i2(i, offer, 1, sent[r], sent_len[r]) != 0)
-		return false;
-	pcap_frame("mm2", sent[r], sent_len[r]);
-	ike1_mm_i3(i, buf, sizeof(buf), &len);
-	r = exchange(s, buf, len);
-	if (r < 0 || ike1_mm_i4(i, (const uint8_t *)psk, strlen(psk), sent[r],
-				 sent_len[r]) != 0)
-		return false;
-	pcap_frame("mm4", sent[r], sent_len[r]);
-	ike1_mm_i5(i, ip, buf, sizeof(buf), &len);
-	r = exchange(s, buf, len);
-	if (r < 0 || ike1_mm_i6(i, sent[r], sent_len[r]) != 0) {
-		if (r >= 0)
-			fprintf(stderr, "mm6: %s\n", i->why);
-		return false;
-	}
-	return true;
-}
-
-static struct gdoi_msg msg;
-
-/* Decrypt reply r of the PULL and check its HASH; the parsed message in msg. */
-static bool
-open_reply(struct ike1_sa *i, uint32_t mid, int r, enum gdoi_msg_kind kind,
-	   const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len)
-{
-	uint8_t hash[GDOI_HASH_MAX];
-	struct gdoi_perr err;
-	size_t rest;
-
-	if (r < 0 || ike1_sa_p2_decrypt(i, mid, sent[r], sent_len[r]) != 0 ||
-	    gdoi_msg_parse(sent[r], sent_len[r], kind, GDOI_PARSE_DECRYPTED, &msg, &err) != 0)
-		return false;
-	rest = msg.pl[1].off;
-	ike1_sa_pull_hash(i, mid, ni, ni_len, nr, nr_len, sent[r] + rest,
-			  msg.len - msg.pad_len - rest, hash);
-	return msg.pl[0].u.data.len == i->k.prf_len &&
-	       memcmp(hash, msg.pl[0].u.data.p, i->k.prf_len) == 0;
-}
-
-/* Build a PULL message: HASH (computed), then what add() puts; encrypted. */
-static size_t
-pull_msg(struct ike1_sa *i, uint32_t mid, uint8_t *buf, const uint8_t *ni, size_t ni_len,
-	 const uint8_t *nr, size_t nr_len, const uint8_t *gid)
-{
-	struct gdoi_ident id = { GDOI_ID_KEY_ID, 0, 0, { gid, 4, 0 } };
-	size_t hl = i->k.prf_len, len;
-	struct gdoi_hdr h;
-	struct gdoi_bld b;
-
-	ike1_sa_hdr(i, GDOI_EXCH_PULL, GDOI_FLAG_ENC, mid, &h);
-	gdoi_bld_init(&b, buf, 8192, &h);
-	gdoi_bld_data(&b, GDOI_PL_HASH, buf, hl);
-	if (gid != NULL) {
-		gdoi_bld_data(&b, GDOI_PL_NONCE, ni, ni_len);
-		gdoi_bld_id(&b, &id);
-	}
-	gdoi_bld_finish(&b, &len);
-	/* HASH(1) = prf(SKEYID_a, M-ID | Ni | ID); HASH(3) = prf(SKEYID_a, M-ID | Ni_b | Nr_b) */
-	ike1_sa_pull_hash(i, mid, gid != NULL ? NULL : ni, gid != NULL ? 0 : ni_len,
-			  gid != NULL ? NULL : nr, gid != NULL ? 0 : nr_len, buf + 32 + hl,
-			  len - 32 - hl, buf + 32);
-	ike1_sa_p2_encrypt(i, mid, buf, len, 8192, &len);
-	return len;
-}
 
 struct kd_keys {
 	uint8_t kek[48];
@@ -368,21 +169,6 @@ ack_msg(const struct kd_keys *k, uint32_t seq, const uint8_t ip[4], uint8_t *buf
 	return len;
 }
 
-static struct gks_server *
-server(void)
-{
-	struct gks_params p;
-	struct gks_server *s;
-	char why[256] = "";
-
-	params(&p);
-	s = gks_server_create(NULL, &p, false, why, sizeof(why));
-	if (s == NULL)
-		fprintf(stderr, "server: %s\n", why);
-	else
-		gks_server_set_send(s, capture, NULL);
-	return s;
-}
 
 static void
 test_register_push_ack_remove(void)
@@ -563,73 +349,79 @@ test_rekey_timer(void)
 }
 
 /* 100 members registering at once (each step of every exchange interleaved), < 10 s. */
+enum { HUNDRED = 100 };
+static struct ike1_sa hm[HUNDRED];
+static uint8_t hnr[HUNDRED][64];
+static size_t hnr_len[HUNDRED];
+
+/* Step `step` of member i's registration; true when its last reply checked out. */
+static bool
+hundred_step(struct gks_server *s, unsigned int i, int step)
+{
+	static const uint8_t gid[4] = { 0, 0, 0x04, 0xd2 };
+	uint8_t buf[8192], ni[20], ip[4] = { 10, 0, 0, (uint8_t)(10 + i) };
+	struct ike1_sa *m = &hm[i];
+	uint32_t mid = 0x100 + i;
+	size_t len;
+	int r;
+
+	memset(ni, 0x33, sizeof(ni));
+	member.sin_addr.s_addr = htonl(0x0a00000a + i);
+	nsent = 0;
+	switch (step) {
+	case 0:
+		ike1_sa_init(m, true);
+		ike1_mm_i1(m, offer, 1, buf, sizeof(buf), &len);
+		r = exchange(s, buf, len);
+		return r >= 0 && ike1_mm_i2(m, offer, 1, sent[r], sent_len[r]) == 0;
+	case 1:
+		ike1_mm_i3(m, buf, sizeof(buf), &len);
+		r = exchange(s, buf, len);
+		return r >= 0 && ike1_mm_i4(m, (const uint8_t *)PSK, strlen(PSK), sent[r],
+					    sent_len[r]) == 0;
+	case 2:
+		ike1_mm_i5(m, ip, buf, sizeof(buf), &len);
+		r = exchange(s, buf, len);
+		return r >= 0 && ike1_mm_i6(m, sent[r], sent_len[r]) == 0;
+	case 3:
+		len = pull_msg(m, mid, buf, ni, sizeof(ni), NULL, 0, gid);
+		r = exchange(s, buf, len);
+		if (!open_reply(m, mid, r, GDOI_MSG_PULL2, ni, sizeof(ni), NULL, 0))
+			return false;
+		for (unsigned int j = 0; j < msg.npl; j++)
+			if (msg.pl[j].type == GDOI_PL_NONCE) {
+				hnr_len[i] = msg.pl[j].u.data.len;
+				memcpy(hnr[i], msg.pl[j].u.data.p, hnr_len[i]);
+			}
+		return true;
+	default:
+		len = pull_msg(m, mid, buf, ni, sizeof(ni), hnr[i], hnr_len[i], NULL);
+		r = exchange(s, buf, len);
+		return open_reply(m, mid, r, GDOI_MSG_PULL4, ni, sizeof(ni), hnr[i], hnr_len[i]);
+	}
+}
+
 static void
 test_hundred_at_once(void)
 {
-	enum { N = 100 };
-	static struct ike1_sa m[N];
-	static const uint8_t gid[4] = { 0, 0, 0x04, 0xd2 };
-	static uint8_t nr[N][64];
-	static size_t nr_len[N];
-	uint8_t buf[8192], ni[20], ip[4] = { 10, 0, 0, 0 };
 	struct gks_server *s = server();
 	struct gks_group_info gi;
 	unsigned int ok = 0;
-	size_t len;
-	int r;
 
 	if (s == NULL)
 		return;
 	server_us = 0;
-	memset(ni, 0x33, sizeof(ni));
 	for (int step = 0; step < 5; step++) {
-		for (unsigned int i = 0; i < N; i++) {
-			uint32_t mid = 0x100 + i;
+		for (unsigned int i = 0; i < HUNDRED; i++) {
+			bool done = hundred_step(s, i, step);
 
-			ip[3] = (uint8_t)(10 + i);
-			member.sin_addr.s_addr = htonl(0x0a00000a + i);
-			nsent = 0;
-			switch (step) {
-			case 0:
-				ike1_sa_init(&m[i], true);
-				ike1_mm_i1(&m[i], offer, 1, buf, sizeof(buf), &len);
-				if ((r = exchange(s, buf, len)) >= 0)
-					ike1_mm_i2(&m[i], offer, 1, sent[r], sent_len[r]);
-				break;
-			case 1:
-				ike1_mm_i3(&m[i], buf, sizeof(buf), &len);
-				if ((r = exchange(s, buf, len)) >= 0)
-					ike1_mm_i4(&m[i], (const uint8_t *)PSK, strlen(PSK), sent[r],
-						   sent_len[r]);
-				break;
-			case 2:
-				ike1_mm_i5(&m[i], ip, buf, sizeof(buf), &len);
-				if ((r = exchange(s, buf, len)) >= 0)
-					ike1_mm_i6(&m[i], sent[r], sent_len[r]);
-				break;
-			case 3:
-				len = pull_msg(&m[i], mid, buf, ni, sizeof(ni), NULL, 0, gid);
-				r = exchange(s, buf, len);
-				if (open_reply(&m[i], mid, r, GDOI_MSG_PULL2, ni, sizeof(ni), NULL, 0)) {
-					for (unsigned int j = 0; j < msg.npl; j++)
-						if (msg.pl[j].type == GDOI_PL_NONCE) {
-							nr_len[i] = msg.pl[j].u.data.len;
-							memcpy(nr[i], msg.pl[j].u.data.p, nr_len[i]);
-						}
-				}
-				break;
-			case 4:
-				len = pull_msg(&m[i], mid, buf, ni, sizeof(ni), nr[i], nr_len[i], NULL);
-				r = exchange(s, buf, len);
-				ok += open_reply(&m[i], mid, r, GDOI_MSG_PULL4, ni, sizeof(ni), nr[i],
-						 nr_len[i]);
-				ike1_sa_wipe(&m[i]);
-				break;
-			}
+			ok += step == 4 && done;
 		}
 	}
-	CHECK_EQ(ok, N);
-	CHECK(gks_group_info(s, 0, &gi) == 0 && gi.nmembers == N);
+	for (unsigned int i = 0; i < HUNDRED; i++)
+		ike1_sa_wipe(&hm[i]);
+	CHECK_EQ(ok, HUNDRED);
+	CHECK(gks_group_info(s, 0, &gi) == 0 && gi.nmembers == HUNDRED);
 	/* the server's share (the members' DH runs in this process too) */
 	CHECK(server_us < 10000000);
 	printf("100 registrations: %llu ms in the key server\n",
@@ -650,6 +442,8 @@ main(int argc, char **argv)
 			return 2;
 		fwrite(gh, 4, 6, pcap);
 	}
+	if (pcap != NULL)
+		gks_tm_on_reply = pcap_frame;
 	make_key();
 	GW_RUN(test_register_push_ack_remove);
 	GW_RUN(test_refusals);

@@ -5,7 +5,8 @@ Main Mode with 3DES or AES-128, then GROUPKEY-PULL of two TEKs (AES-CBC + HMAC-S
 3DES + HMAC-SHA-1) and an RSA-signed KEK. Rekeys pushed through the CLI (`clear
 security group-vpn server rekey`, TEKs then KEK) reach it by multicast, `show security
 group-vpn server` reports it, and the deletes of a stopping key server reach it too.
-tshark finds nothing malformed on the wire."""
+tshark finds nothing malformed on the wire. The server also listens on IPv6: a Main Mode
+message 1 from h1's IPv6 address is answered."""
 import os
 import shutil
 import subprocess
@@ -43,12 +44,32 @@ def need_root_and_gdoid():
         pytest.skip(str(e))
 
 
+MM1 = os.path.join(os.path.dirname(__file__), "..", "fuzz", "corpus", "fuzz_gdoi_msg",
+                   "gdoid-mm1.bin")
+SEND_V6 = r'''
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(open(sys.argv[1], "rb").read(), ("2001:db8:99:1::1", 848))
+r, a = s.recvfrom(9000)
+print(r[18], r[8:16].hex())
+'''
+
+
+def mm1_over_ipv6(ns):
+    """Exchange type of the key server's answer to a Main Mode message 1 over IPv6."""
+    out = sh("/usr/bin/python3", "-c", SEND_V6, MM1, ns=ns, check=False, timeout=20)
+    exch, rcookie = out.stdout.split() if out.returncode == 0 else ("0", "")
+    assert rcookie not in ("", "0" * 16), out.stderr
+    return int(exch)
+
+
 @pytest.mark.parametrize("enc", ["3DES_CBC", "AES_CBC"])
 def test_gdoid_member_registers_and_takes_pushes(tmp_path, enc):
     gdoid = need_root_and_gdoid()
     port = clilib.free_port()
     key = make_kek_key(tmp_path)
-    net = KsTopo(tmp_path, port, server_conf(key))
+    net = KsTopo(tmp_path, port, server_conf(key, listen=("10.99.1.1", "2001:db8:99:1::1")))
     gm = dump = None
     wire = os.path.join(str(tmp_path), "wire.pcap")
     try:
@@ -66,6 +87,9 @@ def test_gdoid_member_registers_and_takes_pushes(tmp_path, enc):
         gm.start()
         assert gm.wait("DONE WITH PHASE 2", 40), gm.text()[-4000:] + net.logtext()
         assert gm.count("SPI found (KD)") >= 2
+        # GDOI over IPv6 reaches the same server: gdoid's Main Mode message 1 sent from
+        # h1's IPv6 address gets message 2 (gdoid itself speaks IPv4 only)
+        assert mm1_over_ipv6(net.h1) == 2
         s = clilib.Session(port, netns=net.gw)
         out = s.cmd("show security group-vpn server group g1 detail")
         assert "Members: 1" in out and "10.99.1.2" in out, out

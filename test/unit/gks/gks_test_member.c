@@ -78,10 +78,16 @@ params(struct gks_params *p)
 	gks_group_params_default(g);
 	snprintf(g->name, sizeof(g->name), "g1");
 	g->id = 1234;
-	g->nauth = 1;
+	g->nauth = 2;
 	prefix(&g->auth[0].peer, "10.0.0.0", 24);
 	memcpy(g->auth[0].psk, PSK, strlen(PSK));
 	g->auth[0].psk_len = strlen(PSK);
+	/* members over IPv6 whose Main Mode identity is a name (ike1_mm_i5 sends an IPv4 ID:
+	 * here the identity string "10.0.0.9" stands for it) */
+	prefix(&g->auth[1].peer, "2001:db8:5::", 64);
+	memcpy(g->auth[1].psk, PSK "-v6", strlen(PSK) + 3);
+	g->auth[1].psk_len = strlen(PSK) + 3;
+	snprintf(g->auth[1].identity, sizeof(g->auth[1].identity), "10.0.0.9");
 	g->nteks = 3;
 	g->teks[0] = (struct gks_tek_params){ .name = "aes", .transform = GDOI_ESP_AES_CBC,
 		.key_bits = 128, .auth = GDOI_AUTH_HMAC_SHA2_256, .lifetime_s = 3600,
@@ -113,6 +119,10 @@ params(struct gks_params *p)
 
 struct sockaddr_in member = { .sin_family = AF_INET, .sin_port = 0x5003 };
 
+struct sockaddr_in6 member6 = { .sin6_family = AF_INET6, .sin6_port = 0x5003,
+				 .sin6_addr = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 5, 0, 0,
+							     0, 0, 0, 0, 0, 0, 0, 5 } } };
+bool member_v6;
 uint64_t server_us;	/* time spent in the server */
 
 uint64_t
@@ -120,7 +130,8 @@ now_us(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* CPU time of this thread: the server's cost, not the shared machine's load */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
@@ -134,7 +145,10 @@ exchange(struct gks_server *s, const uint8_t *buf, size_t len)
 
 	memcpy(copy, buf, len);
 	t0 = now_us();
-	gks_server_input(s, -1, (struct sockaddr *)&member, sizeof(member), copy, len);
+	if (member_v6)
+		gks_server_input(s, -1, (struct sockaddr *)&member6, sizeof(member6), copy, len);
+	else
+		gks_server_input(s, -1, (struct sockaddr *)&member, sizeof(member), copy, len);
 	server_us += now_us() - t0;
 	return nsent == before + 1 ? (int)before : -1;
 }

@@ -32,7 +32,9 @@ void params(struct gks_params *p);
 struct gks_server *server(void);	/* params() with capture() */
 
 extern struct sockaddr_in member;	/* the member's address (10.0.0.5:848) */
-extern uint64_t server_us;		/* time exchange() spent in the server */
+extern struct sockaddr_in6 member6;	/* 2001:db8:5::5, used when member_v6 */
+extern bool member_v6;
+extern uint64_t server_us;		/* CPU time exchange() spent in the server */
 uint64_t now_us(void);
 /* Feed buf to the server as from `member`: the index of its one reply, or -1. */
 int exchange(struct gks_server *s, const uint8_t *buf, size_t len);

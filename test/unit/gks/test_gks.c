@@ -325,6 +325,57 @@ test_refusals(void)
 	gks_server_free(s);
 }
 
+/*
+ * GDOI over IPv6: a member at 2001:db8:5::5 (its own pre-shared key, its identity
+ * checked) registers and gets the PUSH at its IPv6 address; with the IPv4 member's
+ * key or identity it is refused.
+ */
+static void
+test_ipv6_member(void)
+{
+	static const uint8_t ip[4] = { 10, 0, 0, 9 }, other[4] = { 10, 0, 0, 8 };
+	static const uint8_t gid[4] = { 0, 0, 0x04, 0xd2 };
+	uint8_t buf[8192], ni[20], nr[64];
+	struct gks_server *s = server();
+	struct gks_member_info mi;
+	struct ike1_sa i;
+	size_t len, nr_len = 0;
+	uint32_t mid = 77;
+	int r;
+
+	if (s == NULL)
+		return;
+	member_v6 = true;
+	CHECK(!main_mode(s, &i, PSK, ip));			/* the IPv4 entry's key */
+	ike1_sa_wipe(&i);
+	CHECK(!main_mode(s, &i, PSK "-v6", other));		/* not its identity */
+	ike1_sa_wipe(&i);
+	CHECK(main_mode(s, &i, PSK "-v6", ip));
+	memset(ni, 0x55, sizeof(ni));
+	len = pull_msg(&i, mid, buf, ni, sizeof(ni), NULL, 0, gid);
+	r = exchange(s, buf, len);
+	CHECK(open_reply(&i, mid, r, GDOI_MSG_PULL2, ni, sizeof(ni), NULL, 0));
+	for (unsigned int j = 0; j < msg.npl; j++)
+		if (msg.pl[j].type == GDOI_PL_NONCE) {
+			nr_len = msg.pl[j].u.data.len;
+			memcpy(nr, msg.pl[j].u.data.p, nr_len);
+		}
+	len = pull_msg(&i, mid, buf, ni, sizeof(ni), nr, nr_len, NULL);
+	r = exchange(s, buf, len);
+	CHECK(open_reply(&i, mid, r, GDOI_MSG_PULL4, ni, sizeof(ni), nr, nr_len));
+	CHECK(gks_member_info(s, 0, 0, &mi) == 0 && mi.addr.family == AF_INET6 &&
+	      strcmp(mi.identity, "10.0.0.9") == 0);
+	nsent = 0;
+	CHECK(gks_group_rekey(s, "g1", false) == 0);
+	CHECK_EQ(nsent, 1);
+	CHECK(sent_to[0].ss_family == AF_INET6 &&
+	      memcmp(&((struct sockaddr_in6 *)&sent_to[0])->sin6_addr, &member6.sin6_addr,
+		     16) == 0);
+	member_v6 = false;
+	ike1_sa_wipe(&i);
+	gks_server_free(s);
+}
+
 /* The rekey timer is due when 10 % of the earliest lifetime remains (the 1800 s TEK). */
 static void
 test_rekey_timer(void)
@@ -422,7 +473,7 @@ test_hundred_at_once(void)
 		ike1_sa_wipe(&hm[i]);
 	CHECK_EQ(ok, HUNDRED);
 	CHECK(gks_group_info(s, 0, &gi) == 0 && gi.nmembers == HUNDRED);
-	/* the server's share (the members' DH runs in this process too) */
+	/* the server's CPU time (the members' DH runs in this thread too) */
 	CHECK(server_us < 10000000);
 	printf("100 registrations: %llu ms in the key server\n",
 	       (unsigned long long)(server_us / 1000));
@@ -448,6 +499,7 @@ main(int argc, char **argv)
 	GW_RUN(test_register_push_ack_remove);
 	GW_RUN(test_refusals);
 	GW_RUN(test_rekey_timer);
+	GW_RUN(test_ipv6_member);
 	if (pcap == NULL)
 		GW_RUN(test_hundred_at_once);
 	unlink(key_path);

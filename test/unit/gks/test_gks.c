@@ -274,6 +274,7 @@ test_register_push_ack_remove(void)
 
 	/* removal: the member gets a delete of everything, under the new KEK */
 	nsent = 0;
+	EVP_PKEY_free(k2.pub);
 	k2.pub = k.pub;
 	CHECK(gks_member_remove(s, "g1", &(struct gks_prefix){ AF_INET, 32,
 							   { 10, 0, 0, 5 } }) == 0);

@@ -221,6 +221,10 @@ apply_config(void *arg, struct gw_config *conf)
 		return rc;
 	if (c->gm != NULL && gm_member_apply(c->gm, conf) != 0)
 		GW_LOG(general, ERR, "group-vpn member configuration not applied");
+	/* the key server keeps the groups it started with (lib/gks/README.md) */
+	if (memcmp(&(*c->conf)->gvpn_server, &conf->gvpn_server, sizeof(conf->gvpn_server)) != 0)
+		GW_LOG(general, NOTICE, "security group-vpn server changed: the change takes "
+		       "effect at the next start");
 	gw_conf_free(*c->conf);
 	*c->conf = conf;
 	return 0;

@@ -377,6 +377,78 @@ test_ipv6_member(void)
 	gks_server_free(s);
 }
 
+/*
+ * gdoid compatibility: SA TEK identities with 1-octet lengths (they parse only with
+ * GDOI_WIRE_SAT_ID_LEN1) and, in a KEK rekey, the KD's KEK key packet under the old
+ * KEK's SPI while the SA KEK announces the new one (what gdoid's member looks up).
+ */
+static void
+test_gdoid_compat(void)
+{
+	static const uint8_t ip[4] = { 10, 0, 0, 5 }, gid[4] = { 0, 0, 0x04, 0xd2 };
+	uint8_t buf[8192], ni[20], nr[64], old_spi[16];
+	struct gks_params p;
+	struct gks_server *s;
+	struct kd_keys k;
+	struct gdoi_perr err;
+	struct ike1_sa i;
+	size_t len, nr_len = 0;
+	uint32_t mid = 9;
+	char why[256];
+	int r;
+
+	params(&p);
+	p.groups[0].gdoid_compat = true;
+	s = gks_server_create(NULL, &p, false, why, sizeof(why));
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	gks_server_set_send(s, capture, NULL);
+	CHECK(main_mode(s, &i, PSK, ip));
+	memset(ni, 0x21, sizeof(ni));
+	len = pull_msg(&i, mid, buf, ni, sizeof(ni), NULL, 0, gid);
+	r = exchange(s, buf, len);
+	/* decrypted and HASH-checked in open_reply; the SA TEKs need the 1-octet layout */
+	CHECK(r >= 0 && ike1_sa_p2_decrypt(&i, mid, sent[r], sent_len[r]) == 0);
+	CHECK(gdoi_msg_parse(sent[r], sent_len[r], GDOI_MSG_PULL2, GDOI_PARSE_DECRYPTED, &msg,
+			     &err) != 0);
+	CHECK(gdoi_msg_parse(sent[r], sent_len[r], GDOI_MSG_PULL2,
+			     GDOI_PARSE_DECRYPTED | GDOI_WIRE_SAT_ID_LEN1, &msg, &err) == 0);
+	for (unsigned int j = 0; j < msg.npl; j++)
+		if (msg.pl[j].type == GDOI_PL_NONCE) {
+			nr_len = msg.pl[j].u.data.len;
+			memcpy(nr, msg.pl[j].u.data.p, nr_len);
+		}
+	len = pull_msg(&i, mid, buf, ni, sizeof(ni), nr, nr_len, NULL);
+	r = exchange(s, buf, len);
+	CHECK(open_reply(&i, mid, r, GDOI_MSG_PULL4, ni, sizeof(ni), nr, nr_len));
+	read_kd(&msg, &k);
+	memcpy(old_spi, k.kek_spi, sizeof(old_spi));
+	nsent = 0;
+	CHECK(gks_group_rekey(s, "g1", true) == 0 && nsent == 1);
+	memcpy(k.kek_spi, old_spi, sizeof(old_spi));
+	CHECK(memcmp(sent[0], old_spi, 16) == 0);	/* under the old KEK */
+	{
+		uint8_t iv[16];
+		const uint8_t *kiv, *kkey;
+
+		gdoi_kek_key_split(GDOI_CIPHER_AES128_CBC, k.kek, k.kek_len, &kiv, &kkey);
+		memcpy(iv, kiv, 16);
+		CHECK(gdoi_msg_decrypt(GDOI_CIPHER_AES128_CBC, kkey, iv, sent[0], sent_len[0]) == 0);
+	}
+	CHECK(gdoi_msg_parse(sent[0], sent_len[0], GDOI_MSG_PUSH,
+			     GDOI_PARSE_DECRYPTED | GDOI_WIRE_SAT_ID_LEN1, &msg, &err) == 0);
+	for (unsigned int j = 0; j < msg.npl; j++)
+		if (msg.pl[j].type == GDOI_PL_SAK)
+			CHECK(memcmp(msg.pl[j].u.sak.spi, old_spi, 16) != 0);	/* the new KEK */
+	for (unsigned int j = 0; j < msg.nkp; j++)
+		if (msg.kp[j].type == GDOI_KD_KEK)
+			CHECK(memcmp(msg.kp[j].spi.p, old_spi, 16) == 0);	/* named by the old */
+	EVP_PKEY_free(k.pub);
+	ike1_sa_wipe(&i);
+	gks_server_free(s);
+}
+
 /* The rekey timer is due when 10 % of the earliest lifetime remains (the 1800 s TEK). */
 static void
 test_rekey_timer(void)
@@ -501,6 +573,7 @@ main(int argc, char **argv)
 	GW_RUN(test_refusals);
 	GW_RUN(test_rekey_timer);
 	GW_RUN(test_ipv6_member);
+	GW_RUN(test_gdoid_compat);
 	if (pcap == NULL)
 		GW_RUN(test_hundred_at_once);
 	unlink(key_path);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,48 +243,68 @@ prefix_covers(const struct gw_prefix *outer, const struct gw_prefix *inner)
 	return outer->len <= inner->len && (inner->v4.s_addr & mask) == outer->v4.s_addr;
 }
 
-/* Install the terms: one protect term per selector pair, then the fail-open rules. */
+/*
+ * Install the terms: one protect term per selector pair the group knows (with or
+ * without a usable SA: fail-closed), then the fail-open rules.
+ */
 static int
 set_terms(struct gm_group *g)
 {
 	struct gw_spd_term terms[GM_MAX_SAS + 10];
-	unsigned int n = 0, i, j;
+	unsigned int n = 0, i, j, nprot;
 	int ret;
 
 	memset(terms, 0, sizeof(terms));
 	for (i = 0; i < GM_MAX_SAS; i++) {
-		const struct gm_sa *s = &g->sas[i];
+		const struct gm_bind *b = &g->binds[i];
 
-		if (!s->used || s->out_id == GW_SA_ID_NONE)
+		if (!b->used)
 			continue;
-		for (j = 0; j < n; j++)
-			if (strcmp(terms[j].sa, s->bind) == 0)
-				break;
-		if (j < n)
-			continue;
-		snprintf(terms[n].name, sizeof(terms[n].name), "%s", s->bind);
-		terms[n].src = s->tek.src;
-		terms[n].dst = s->tek.dst;
+		snprintf(terms[n].name, sizeof(terms[n].name), "%s", b->name);
+		terms[n].src = b->src;
+		terms[n].dst = b->dst;
 		terms[n].action = GW_POLICY_PROTECT;
-		snprintf(terms[n].sa, sizeof(terms[n].sa), "%s", s->bind);
+		snprintf(terms[n].sa, sizeof(terms[n].sa), "%s", b->name);
 		n++;
 	}
-	for (i = 0; i < g->nfail_open && n > 0; i++) {
+	nprot = n;
+	for (i = 0; i < g->nfail_open && nprot > 0; i++) {
 		struct gw_spd_term *t = &terms[n];
 
 		*t = g->fail_open[i];
 		/* the slot whose loss opens the rule: the protect term that covers it */
-		snprintf(t->sa, sizeof(t->sa), "%s", terms[0].sa);
-		for (j = 0; j < n - i; j++)
+		memcpy(t->sa, terms[0].sa, sizeof(t->sa));
+		for (j = 0; j < nprot; j++)
 			if (prefix_covers(&terms[j].src, &t->src) &&
-			    prefix_covers(&terms[j].dst, &t->dst))
-				snprintf(t->sa, sizeof(t->sa), "%s", terms[j].sa);
+			    prefix_covers(&terms[j].dst, &t->dst)) {
+				memcpy(t->sa, terms[j].sa, sizeof(t->sa));
+				break;
+			}
 		n++;
 	}
 	ret = g->m->in.ops->set_policy(g->m->in.ctx, g->owner, g->ifname, g->dir, terms, n);
 	if (ret < 0)
 		gm_count(g, GM_C_INSTALL_FAILED, "policy on %s: %s", g->ifname, strerror(-ret));
 	return ret;
+}
+
+static void
+bind_add(struct gm_group *g, const struct gm_sa *s)
+{
+	struct gm_bind *free_b = NULL;
+
+	for (unsigned int i = 0; i < GM_MAX_SAS; i++) {
+		if (g->binds[i].used && strcmp(g->binds[i].name, s->bind) == 0)
+			return;
+		if (!g->binds[i].used && free_b == NULL)
+			free_b = &g->binds[i];
+	}
+	if (free_b == NULL)
+		return;
+	free_b->used = true;
+	snprintf(free_b->name, sizeof(free_b->name), "%s", s->bind);
+	free_b->src = s->tek.src;
+	free_b->dst = s->tek.dst;
 }
 
 static void
@@ -416,6 +437,16 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		g->gap = p->gap;
 	take_kek(g, p);
 	if (full) {
+		/* the key server's policy now: selector pairs it no longer has go */
+		for (j = 0; j < GM_MAX_SAS; j++) {
+			bool kept = false;
+
+			for (i = 0; i < p->nteks && g->binds[j].used; i++)
+				kept |= prefix_eq(&p->tek[i].src, &g->binds[j].src) &&
+					prefix_eq(&p->tek[i].dst, &g->binds[j].dst);
+			if (g->binds[j].used && !kept)
+				memset(&g->binds[j], 0, sizeof(g->binds[j]));
+		}
 		for (j = 0; j < GM_MAX_SAS; j++) {
 			bool kept = false;
 
@@ -485,6 +516,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 			return ret;
 		}
 		g->ctr[GM_C_TEK_INSTALLED]++;
+		bind_add(g, s);
 		GW_LOG(ike, NOTICE, "group-vpn member %s: TEK %08x installed (%s -> %s, %llu s)",
 		       g->name, t->spi, src, dst, (unsigned long long)t->pol.life_s);
 		if (s->activate_ms <= now) {
@@ -798,7 +830,7 @@ group_new(struct gm_member *m, const struct gw_config *conf, const struct gw_con
 		return NULL;
 	}
 	g->m = m;
-	g->owner = GW_OWNER(GW_OWNER_GDOI, idx + 1);
+	g->owner = GW_OWNER(GW_OWNER_GDOI, idx);	/* 0: gm_member_apply picks one */
 	snprintf(g->name, sizeof(g->name), "%s", v->name);
 	g->group_id = v->group;
 	snprintf(g->ifname, sizeof(g->ifname), "%s", v->interface);
@@ -815,11 +847,15 @@ group_new(struct gm_member *m, const struct gw_config *conf, const struct gw_con
 
 			if (strcmp(pr->name, pol->proposals[i]) != 0)
 				continue;
-			g->xf[g->nxf++] = (struct ike1_xform){
-				.enc = enc_ike[pr->enc][0], .key_bits = enc_ike[pr->enc][1],
-				.hash = hash_ike[pr->hash], .group = dh_ike[pr->dh_group],
-				.auth = GDOI_IKE_AUTH_PSK, .life_s = pr->lifetime_s,
-			};
+			struct ike1_xform *x = &g->xf[g->nxf++];
+
+			/* field by field on zeroed memory: same_config() compares octets */
+			x->enc = enc_ike[pr->enc][0];
+			x->key_bits = enc_ike[pr->enc][1];
+			x->hash = hash_ike[pr->hash];
+			x->group = dh_ike[pr->dh_group];
+			x->auth = GDOI_IKE_AUTH_PSK;
+			x->life_s = pr->lifetime_s;
 		}
 	g->psk_len = strlen(pol->psk);
 	memcpy(g->psk, pol->psk, g->psk_len);
@@ -872,25 +908,66 @@ gm_member_create(const struct gm_member_params *p)
 	return m;
 }
 
+/* The configuration part of a group record: from its name to its state. */
+static bool
+same_config(const struct gm_group *a, const struct gm_group *b)
+{
+	size_t from = offsetof(struct gm_group, name), to = offsetof(struct gm_group, state);
+
+	return memcmp((const char *)a + from, (const char *)b + from, to - from) == 0;
+}
+
+static bool
+owner_in_use(struct gm_group *const *gs, unsigned int n, uint32_t id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (gs[i] != NULL && gs[i]->owner.id == id)
+			return true;
+	return false;
+}
+
 int
 gm_member_apply(struct gm_member *m, const struct gw_config *conf)
 {
-	unsigned int i;
+	struct gm_group *next[RTE_DIM(m->groups)] = { NULL };
+	unsigned int i, j, n = conf->gm.nb_vpns;
+	uint32_t id;
 
-	/* simplest correct reload: the groups start over (their SAs go with them) */
-	for (i = 0; i < m->ngroups; i++)
-		group_free(m->groups[i]);
-	m->ngroups = 0;
-	for (i = 0; i < conf->gm.nb_vpns; i++) {
-		struct gm_group *g = group_new(m, conf, &conf->gm.vpns[i], i);
-
-		if (g == NULL)
+	if (n > RTE_DIM(m->groups))
+		return -E2BIG;
+	/* a group whose configuration did not change keeps running (and its SAs) */
+	for (i = 0; i < n; i++) {
+		next[i] = group_new(m, conf, &conf->gm.vpns[i], 0);
+		if (next[i] == NULL) {
+			while (i-- > 0)
+				free(next[i]);
 			return -errno;
-		m->groups[m->ngroups++] = g;
-		ctl_timer_arm(m->loop, &g->sa_timer, GM_TICK_MS);
-		/* registration starts once the interface is up (checked every second) */
-		ctl_timer_arm(m->loop, &g->retx_timer, 0);
+		}
+		for (j = 0; j < m->ngroups; j++)
+			if (m->groups[j] != NULL && same_config(m->groups[j], next[i])) {
+				OPENSSL_cleanse(next[i], sizeof(*next[i]));
+				free(next[i]);
+				next[i] = m->groups[j];
+				m->groups[j] = NULL;
+				break;
+			}
 	}
+	for (j = 0; j < m->ngroups; j++)
+		if (m->groups[j] != NULL)
+			group_free(m->groups[j]);	/* removed or changed: flushed */
+	/* new groups: an owner id no kept group has */
+	for (i = 0; i < n; i++) {
+		if (next[i]->owner.id != 0)
+			continue;
+		for (id = 1; owner_in_use(next, n, id); id++)
+			;
+		next[i]->owner = GW_OWNER(GW_OWNER_GDOI, id);
+		ctl_timer_arm(m->loop, &next[i]->sa_timer, GM_TICK_MS);
+		/* registration starts once the interface is up (checked every second) */
+		ctl_timer_arm(m->loop, &next[i]->retx_timer, 0);
+	}
+	memcpy(m->groups, next, sizeof(next));
+	m->ngroups = n;
 	return 0;
 }
 

@@ -50,10 +50,13 @@ ident_prefix(const struct gdoi_ident *id, struct gw_prefix *p)
 	}
 }
 
+#define GM_KEK_ACK_REQUESTED_DRAFT 129
+
 static int
 sak_decode(const struct gdoi_sak *sak, struct gm_kek *k, char *why, size_t n)
 {
 	struct gdoi_perr err;
+	struct gdoi_attr a;
 
 	memset(k, 0, sizeof(*k));
 	memcpy(k->spi, sak->spi, GDOI_KEK_SPI_LEN);
@@ -61,6 +64,10 @@ sak_decode(const struct gdoi_sak *sak, struct gm_kek *k, char *why, size_t n)
 		WHY("SA KEK: %s", err.msg);
 		return -EBADMSG;
 	}
+	/* RFC 8263 KEK_ACK_REQUESTED is 9; servers of the draft sent it as 129 */
+	if (k->pol.ack == 0 && gdoi_attrs_find(&sak->attrs, GM_KEK_ACK_REQUESTED_DRAFT, &a) == 0 &&
+	    a.tv)
+		k->pol.ack = a.tv_value;
 	if (gdoi_cipher_from_kek(k->pol.alg, k->pol.key_bits, &k->cipher) < 0) {
 		WHY("SA KEK: KEK_ALGORITHM %u / %u bits not supported", k->pol.alg,
 		    k->pol.key_bits);

@@ -119,6 +119,17 @@ struct gm_sa {
 	struct gw_sa_counters in_ctr, out_ctr;
 };
 
+/*
+ * A selector pair the group protects, kept after its TEKs are gone: its protect
+ * term then names an unbound SA (fail-closed; the fail-open rules apply) instead
+ * of disappearing (which would let the traffic pass in clear).
+ */
+struct gm_bind {
+	bool used;
+	char name[GW_SPD_NAME_LEN];
+	struct gw_prefix src, dst;
+};
+
 struct gm_member;
 
 struct gm_group {
@@ -166,6 +177,7 @@ struct gm_group {
 	uint32_t seq;
 	struct gdoi_gap gap;
 	struct gm_sa sas[GM_MAX_SAS];
+	struct gm_bind binds[GM_MAX_SAS];
 	uint64_t registered_ms;
 	uint64_t ctr[GM_C_MAX];
 	char last_error[256];

@@ -10,6 +10,8 @@ and the KEK (3DES, RSA-2048 signatures), takes gdoid's TEK and KEK rekeys
 Skips when the gdoid sources are not beside the checkout (test/peers.py).
 """
 import os
+import shutil
+import subprocess
 import sys
 import time
 
@@ -50,19 +52,45 @@ def log_count(topo, needle):
         return f.read().count(needle)
 
 
+def check_wire(pcap):
+    """tshark dissects every message gdoigw sent (and gdoid's) as ISAKMP: Main Mode 1-4
+    in clear, the rest encrypted; no malformed frame, no expert warning. (Decrypting
+    them needs tshark to learn the cipher from the phase 1 SA, which it cannot when
+    that SA carries DOI 2, as gdoid requires: it reads it in the GDOI layout.)"""
+    if not shutil.which("tshark"):
+        return
+    base = ["tshark", "-r", pcap, "-d", "udp.port==848,isakmp"]
+    ours = subprocess.run(base + ["-Y", "ip.src==10.99.2.1 && isakmp", "-T", "fields",
+                                  "-e", "isakmp.exchangetype"], capture_output=True,
+                          text=True, timeout=60).stdout.split()
+    assert ours.count("2") == 3 and ours.count("32") == 2, ours
+    bad = subprocess.run(base + ["-Y", '_ws.malformed || _ws.expert.severity >= "warning"'],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert bad.strip() == "", bad
+    clear = subprocess.run(base + ["-Y", "ip.src==10.99.2.1 && (isakmp.sa.doi || isakmp.key_exchange.data)",
+                                   "-T", "fields", "-e", "isakmp.sa.doi", "-e",
+                                   "isakmp.nonce"], capture_output=True, text=True,
+                           timeout=60).stdout.splitlines()
+    assert len(clear) == 2, clear       # our SA (DOI 2) and our KE/nonce, dissected
+
+
 @pytest.mark.parametrize("p1", ["3des-sha1", "aes128-sha1"])
 def test_register_rekey_delete(tmp_path, p1):
     gdoid = gdoilib.gdoid_or_skip()
     topo = MemberTopo(tmp_path, "rtc",
                       extra_conf=gdoilib.member_conf(["10.99.2.2"], "10.99.2.1", p1=p1))
     topo.port = clilib.free_port()
-    ks = None
+    ks = dump = None
     try:
         topo.create()
         conf = gdoilib.ks_config(str(tmp_path), "10.99.2.2", ["10.99.2.1"], "10.99.2.1",
                                  TEKS, p1=p1, rekey_period=10, kek_rekey_period=25)
         ks = gdoilib.GdoidKS(gdoid, topo.h2, tmp_path, conf)
         ks.start()
+        pcap = str(tmp_path / "gdoi.pcap")
+        dump = subprocess.Popen(["ip", "netns", "exec", topo.h2, "tcpdump", "-i", "eth0", "-U",
+                                 "-w", pcap, "udp", "port", "848"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         topo.start()
         assert topo.wait_log("registered with 10.99.2.2 for group 1234", 60), topo.logtext()
         assert wait(lambda: "DONE WITH PHASE 2" in ks.text(), 10), ks.text()[-3000:]
@@ -90,6 +118,40 @@ def test_register_rekey_delete(tmp_path, p1):
         # gdoid's last PUSH on SIGTERM deletes every TEK
         ks.stop()
         assert topo.wait_log("deleted by the key server", 15), topo.logtext()
+        time.sleep(0.5)
+        dump.terminate()
+        dump.wait(timeout=10)
+        check_wire(pcap)
+    finally:
+        if ks:
+            ks.stop()
+        if dump and dump.poll() is None:
+            dump.terminate()
+            dump.wait(timeout=10)
+        topo.destroy()
+
+
+@pytest.mark.slow
+def test_server_failover(tmp_path):
+    """The first server-address never answers: Main Mode 1 is sent 4 times 10 s apart
+    (three retransmits), then the member registers with the second key server."""
+    gdoid = gdoilib.gdoid_or_skip()
+    topo = MemberTopo(tmp_path, "rtc", extra_conf=gdoilib.member_conf(
+        ["10.99.2.99", "10.99.2.2"], "10.99.2.1"))
+    ks = None
+    try:
+        topo.create()
+        conf = gdoilib.ks_config(str(tmp_path), "10.99.2.2", ["10.99.2.1"], "10.99.2.1", TEKS)
+        ks = gdoilib.GdoidKS(gdoid, topo.h2, tmp_path, conf)
+        ks.start()
+        t0 = time.monotonic()
+        topo.start()
+        assert topo.wait_log("registered with 10.99.2.2 for group 1234", 75), topo.logtext()
+        elapsed = time.monotonic() - t0
+        log = topo.logtext()
+        assert "registration with 10.99.2.99 failed: no answer [registrations-failed]" in log
+        assert log.index("failed: no answer") < log.index("registered with 10.99.2.2")
+        assert 38 <= elapsed <= 75, elapsed      # 4 sends 10 s apart on the first server
     finally:
         if ks:
             ks.stop()

@@ -7,11 +7,14 @@ each: ping and 10 MB of TCP through the group SAs.
 Both members register for group 1234 and get the same two TEKs: AES-CBC/HMAC-SHA-256 for
 10.99.1.0/24 -> 10.99.2.0/24, 3DES/HMAC-SHA1 for the reverse. On the wan bridge (tcpdump)
 the hosts' traffic is ESP with those SPIs and the hosts' own addresses outside (header
-preservation), never in clear. gdoid installs no data plane, hence two gdoigw members.
+preservation), never in clear; a reload keeps the group; re-registration from the CLI keeps it flowing; when the
+key server stops, its DELETE leaves gw1 fail-closed (pings dropped, nothing in clear).
+gdoid installs no data plane, hence two gdoigw members.
 Skips when the gdoid sources are not beside the checkout (test/peers.py).
 """
 import hashlib
 import random
+import signal
 import subprocess
 import time
 
@@ -85,6 +88,14 @@ def test_ping_and_tcp_through_group_sa(tmp_path):
         want = hashlib.sha256(random.Random(7).randbytes(TCP_BYTES)).hexdigest()
         assert out.split() == [str(TCP_BYTES), want], "server got %r (%s)" % (out, err)
 
+        # a reload (SIGHUP) with the group's configuration unchanged keeps the group
+        # running: no new registration, the SAs stay, pings pass at once
+        pair.procs[0].send_signal(signal.SIGHUP)
+        assert pair.wait_log(0, "configuration reloaded", 20), pair.logtext(0)
+        got, out = ping(pair.h[0], "10.99.2.2", 5)
+        assert got == 5, out
+        assert pair.logtext(0).count("registering for group") == 1, pair.logtext(0)
+
         # re-registration on request (the CLI): same TEKs, traffic keeps flowing
         cli = clilib.Session(pair.cli_ports[0], netns=pair.g[0])
         assert "Re-registration started" in cli.cmd(
@@ -97,6 +108,14 @@ def test_ping_and_tcp_through_group_sa(tmp_path):
         assert pair.logtext(0).count("registered with") == 2, pair.logtext(0)
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         assert got == 5, out
+
+        # the key server leaves: its DELETE (sent to gw1, the KEK's destination) takes
+        # gw1's TEKs away; h1's traffic is then dropped (fail-closed), never sent in clear
+        ks.stop()
+        assert pair.wait_log(0, "deleted by the key server", 15), pair.logtext(0)
+        got, out = ping(pair.h[0], "10.99.2.2", 3)
+        assert got == 0, out
+        assert "group-vpn member gv: TEK" in pair.logtext(1)   # gw2 got no DELETE
 
         time.sleep(1)
         dump.terminate()

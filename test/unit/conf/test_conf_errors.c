@@ -469,6 +469,18 @@ test_gvpn_server(void)
 #define PW "authentication = { encrypted-password = \"$6$gdoigwdefault$cmWEKKyLejUWFZnk9." \
 	"CFT4lP877tTBgsu2gysmNwt3S6cglGrJA/mL6PBxwfhLixU/WIefCDCbtB3pfFH0ppZ.\"; };"
 
+/* security group-vpn member: proposal, policy (PSK), gateway, then the vpn section. */
+#define GM_PROP "proposal = ( { name = \"p1\"; encryption-algorithm = \"3des-cbc\"; } );\n"
+#define GM_POL(psk, prop) "policy = ( { name = \"pol\"; proposals = [ \"" prop "\" ];\n" \
+	"pre-shared-key = \"" psk "\"; } );\n"
+#define GM_GW(servers, local) "gateway = ( { name = \"ks\"; ike-policy = \"pol\";\n" \
+	"server-address = [ " servers " ];\nlocal-address = \"" local "\"; } );\n"
+#define GM_PSK "a-pre-shared-key-of-26-chars"
+#define GM_VPN(ifname, extra) "ipsec = { vpn = ( { name = \"gv\"; ike-gateway = \"ks\"; " \
+	"group = 1234;\ninterface = \"" ifname "\";\n" extra " } ); };\n"
+#define GM(ike, vpn) IFACES "security = { group-vpn = { member = {\nike = {\n" ike "};\n" \
+	vpn "}; }; };\n"
+
 /* Further cross-checks, one row each: text, marker of the line, statement, reason. */
 static const struct {
 	const char *text, *marker, *stmt, *why;
@@ -536,6 +548,28 @@ static const struct {
 	{ IFACES "security = { ipsec = { policy = ( { name = \"p1\";\n"
 	  "interface = \"ge-0/0/0\"; match-direction = \"input\"; } ); }; };\n", "\"p1\"",
 	  "security ipsec policy p1", "term" },
+	{ GM(GM_PROP GM_POL("too-short", "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/0", "")), "pre-shared-key",
+	  "security group-vpn member ike policy pol pre-shared-key", "at least 20" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p9") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/0", "")), NULL, "security group-vpn member", "unknown proposal 'p9'" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.7"),
+	     GM_VPN("ge-0/0/0", "")), NULL, "security group-vpn member",
+	  "local-address is not an address of an interface" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"10.0.0.1\", \"10.0.0.2\", \"10.0.0.3\", "
+	     "\"10.0.0.4\", \"10.0.0.5\"", "198.51.100.1"), GM_VPN("ge-0/0/0", "")),
+	  "server-address", "security group-vpn member ike gateway ks server-address",
+	  "more than 4" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/9", "")), NULL, "security group-vpn member", "unknown interface" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/0", "fail-open = { rule = ( { name = \"r\";\n"
+		    "source-address = \"10.1.0.1/16\"; destination-address = \"10.2.0.0/16\"; "
+		    "} ); };")), "source-address = \"10.1",
+	  "security group-vpn member ipsec vpn gv fail-open rule r", "host bits" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/0", "tek-id-length = 3;")), "tek-id-length",
+	  "security group-vpn member ipsec vpn gv tek-id-length", NULL },
 };
 
 static void

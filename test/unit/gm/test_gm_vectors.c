@@ -15,6 +15,8 @@
  *  - Install through the recording mock: gdoid's one-way TEK policies are refused
  *    (counted, nothing installed); made paired, each TEK becomes an inbound and an
  *    outbound group SA (keys, SPI, selectors) and a protect term on the interface.
+ *  - Re-registration: SAs missing from the new download deleted; a successor TEK
+ *    decrypts at once and encrypts when 30 s of the old one remain.
  *  - GROUPKEY-PUSH: every captured PUSH verifies (bare-digest signatures) under the
  *    KEK in force (gdoid's KEK rekey names the old KEK in its key packet); a replay
  *    is refused (push-replayed), the DigestInfo format refuses a bare-digest
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "gdoi_build.h"
@@ -270,7 +273,56 @@ test_install(void)
 		g->seq = p->seq;
 		g->seq_valid = true;
 	}
-	gm_policy_wipe(p);
+}
+
+/*
+ * A re-registration (PULL) that brings TEK 1 again, a new TEK for TEK 1's
+ * selectors, a new one for TEK 2's, and no longer TEK 2: TEK 2's SAs are
+ * deleted; the new TEKs decrypt at once; TEK 1's successor encrypts only when
+ * 30 s of TEK 1 remain, TEK 2's at once (nothing left to take over from).
+ */
+static void
+test_reregister(void)
+{
+	struct gm_group *g = &grp;
+	struct gm_policy p2 = grp.pend;		/* the download of test_install */
+	uint32_t old1 = p2.tek[0].spi, old2 = p2.tek[1].spi;
+	struct gm_sa *s1 = NULL, *s1n = NULL, *s2n = NULL;
+	unsigned int dels = mock_count(&mock, MOCK_DEL_SA);
+	const struct mock_policy *pol;
+
+	p2.kek.pub = NULL;			/* the group holds it */
+	p2.has_kek = false;
+	p2.nteks = 3;
+	p2.tek[2] = p2.tek[1];
+	p2.tek[2].spi = old2 ^ 0x01010101;
+	p2.tek[1] = p2.tek[0];
+	p2.tek[1].spi = old1 ^ 0x01010101;
+	CHECK_EQ(gm_install_policy(g, &p2, true), 0);
+	CHECK_EQ(mock_count(&mock, MOCK_DEL_SA), dels + 2);	/* TEK 2, both directions */
+	for (unsigned int j = 0; j < GM_MAX_SAS; j++) {
+		struct gm_sa *s = &g->sas[j];
+
+		if (!s->used)
+			continue;
+		CHECK(s->tek.spi != old2);
+		s1 = s->tek.spi == old1 ? s : s1;
+		s1n = s->tek.spi == p2.tek[1].spi ? s : s1n;
+		s2n = s->tek.spi == p2.tek[2].spi ? s : s2n;
+	}
+	CHECK(s1 != NULL && s1n != NULL && s2n != NULL);
+	if (s1 != NULL && s1n != NULL && s2n != NULL) {
+		CHECK(s1->out_id != GW_SA_ID_NONE && mock_sa(&mock, s1->out_id) != NULL);
+		CHECK(mock_sa(&mock, s1n->in_id) != NULL && mock_sa(&mock, s2n->in_id) != NULL);
+		CHECK(s1n->out_id == GW_SA_ID_NONE);	/* not yet: TEK 1 encrypts */
+		CHECK_EQ(s1n->activate_ms, s1->expires_ms - 30000);
+		CHECK(strcmp(s1n->bind, s1->bind) == 0);
+		CHECK(s2n->out_id != GW_SA_ID_NONE);	/* TEK 2 is gone: at once */
+	}
+	pol = mock_policy(&mock, g->owner, "ge-0/0/0", GW_SA_OUTBOUND);
+	CHECK(pol != NULL && pol->n == 3);	/* the two pairs' terms and the fail-open rule */
+	gm_policy_wipe(&grp.pend);
+	OPENSSL_cleanse(&p2, sizeof(p2));
 }
 
 static void
@@ -354,6 +406,7 @@ main(int argc, char **argv)
 	GW_RUN(test_pull);
 	GW_RUN(test_pull_tampered);
 	GW_RUN(test_install);
+	GW_RUN(test_reregister);
 	GW_RUN(test_push);
 	ike1_sa_wipe(&grp.p1);
 	EVP_PKEY_free(grp.kek.pub);

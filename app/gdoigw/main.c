@@ -28,6 +28,8 @@
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_dp.h"
+#include "gks.h"
+#include "gks_conf.h"
 #include "gw_gm.h"
 #include "gw_log.h"
 #include "gw_stats.h"
@@ -219,6 +221,10 @@ apply_config(void *arg, struct gw_config *conf)
 		return rc;
 	if (c->gm != NULL && gm_member_apply(c->gm, conf) != 0)
 		GW_LOG(general, ERR, "group-vpn member configuration not applied");
+	/* the key server keeps the groups it started with (lib/gks/README.md) */
+	if (memcmp(&(*c->conf)->gvpn_server, &conf->gvpn_server, sizeof(conf->gvpn_server)) != 0)
+		GW_LOG(general, NOTICE, "security group-vpn server changed: the change takes "
+		       "effect at the next start");
 	gw_conf_free(*c->conf);
 	*c->conf = conf;
 	return 0;
@@ -277,6 +283,27 @@ idle_tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 }
 
 /*
+ * The GDOI key server (security group-vpn server) on the control loop; its
+ * groups are those of the configuration at start-up (a reload keeps them).
+ */
+static int
+start_key_server(struct ctl_loop *loop, const struct gw_config *conf, struct gks_server **out)
+{
+	static struct gks_params p;	/* large: off the stack */
+	char why[512] = "";
+
+	gks_params_from_conf(conf, &p);
+	*out = gks_server_create(loop, &p, true, why, sizeof(why));
+	explicit_bzero(&p, sizeof(p));
+	if (*out == NULL) {
+		fprintf(stderr, "gdoigw: group-vpn server: %s\n", why);
+		GW_LOG(general, ERR, "group-vpn server: %s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * The control thread: an event loop (lib/ctl) with the signals, the periodic
  * data-plane work on timers and a helper thread for public-key work; the
  * exception path runs on its own thread (gw_dp_control_start). 0 or -errno
@@ -288,6 +315,7 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 	struct control c = { .dp = dp, .a = a, .conf = conf, .last_rx_change = ctl_now_ms() };
 	struct ctl_loop *loop = ctl_loop_create(NULL);
 	struct cli_server *cli = NULL;
+	struct gks_server *gks = NULL;
 	int rc = 0;
 
 	if (loop == NULL)
@@ -313,14 +341,17 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 		ctl_timer_init(&c.idle_timer, idle_tick, &c);
 		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
 	}
+	if (rc == 0 && (*conf)->gvpn_server.nb_groups != 0)
+		rc = start_key_server(loop, *conf, &gks);
 	if (rc == 0) {
 		/* the CLI is optional: a busy port is logged, the appliance runs */
 		cli = cli_server_start(&(struct cli_params){ .loop = loop, .dp = dp,
 			.running = conf, .conf_path = a->conf_path, .apply = apply_config,
-			.apply_arg = &c });
+			.apply_arg = &c, .gks = gks });
 		rc = ctl_loop_run(loop);
 	}
 	cli_server_stop(cli);
+	gks_server_free(gks);		/* its deletes go out before the sockets close */
 	gm_member_free(c.gm);
 	ctl_helper_free(c.helper);
 	gw_dp_control_stop(dp);

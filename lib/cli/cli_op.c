@@ -24,26 +24,14 @@ extern char **environ;
 
 #define MONITOR_ROUNDS 3600		/* one an second, at most an hour */
 
-static void
-join_args(char *buf, size_t len, char **argv, int argc)
+void
+cli_join_args(char *buf, size_t len, char **argv, int argc)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
 	for (int i = 0; i < argc && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", argv[i]);
-}
-
-/* Every show command: its control-thread function is the command's context. */
-#define OP_CMD(fn_name, ctl_fn)							\
-static int									\
-fn_name(struct cli_def *cli, const char *cmd __attribute__((unused)),		\
-	char **argv, int argc)							\
-{										\
-	char arg[CLI_ARG_LEN];							\
-										\
-	join_args(arg, sizeof(arg), argv, argc);				\
-	return cli_call_print(cli, ctl_fn, arg);				\
 }
 
 OP_CMD(cmd_version, cli_dp_version)
@@ -206,6 +194,7 @@ cli_op_register(struct cli_def *cli)
 	cipsec = cli_register_command(cli, csec, "ipsec", NULL, P, M, "IPsec");
 	cli_register_command(cli, cipsec, "statistics", cmd_ipsec_clear, P, M,
 			     "Zero IPsec counters [index N]");
+	cli_gvpn_server_register(cli, gvpn, csec);
 	req = cli_register_command(cli, NULL, "request", NULL, P, M, "Make a request");
 	rsec = cli_register_command(cli, req, "security", NULL, P, M, "Security");
 	rgvpn = cli_register_command(cli, rsec, "group-vpn", NULL, P, M, "Group VPN");

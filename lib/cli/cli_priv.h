@@ -111,6 +111,24 @@ void cli_auth_setup(struct cli_def *cli, struct cli_session *ss);
 
 /* ---- cli_op.c: operational commands ---- */
 void cli_op_register(struct cli_def *cli);
+/* The words of a command line joined with spaces. */
+void cli_join_args(char *buf, size_t len, char **argv, int argc);
+
+/* Every show command: its control-thread function is the command's context. */
+#define OP_CMD(fn_name, ctl_fn)							\
+static int									\
+fn_name(struct cli_def *cli, const char *cmd __attribute__((unused)),		\
+	char **argv, int argc)							\
+{										\
+	char arg[CLI_ARG_LEN];							\
+										\
+	cli_join_args(arg, sizeof(arg), argv, argc);				\
+	return cli_call_print(cli, ctl_fn, arg);				\
+}
+/* ---- cli_gvpn_server.c: the key server's show / clear commands ---- */
+struct cli_command;
+void cli_gvpn_server_register(struct cli_def *cli, struct cli_command *show_gvpn,
+			      struct cli_command *clear_sec);
 
 /* ---- cli_gvpn_member.c: the GDOI group member (lib/gm) ---- */
 int cli_gvpn_ike_sa(struct cli_def *cli, const char *cmd, char **argv, int argc);

@@ -19,6 +19,10 @@ enum conf_obj {
 	CONF_OBJ_POLICY,	/* struct gw_conf_policy */
 	CONF_OBJ_TERM,		/* struct gw_conf_term */
 	CONF_OBJ_USER,		/* struct gw_conf_user */
+	CONF_OBJ_GVPN_PROP,	/* struct gw_conf_gvpn_proposal */
+	CONF_OBJ_GVPN_GROUP,	/* struct gw_conf_gvpn_group */
+	CONF_OBJ_GVPN_MEMBER,	/* struct gw_conf_gvpn_member */
+	CONF_OBJ_GVPN_TEK,	/* struct gw_conf_gvpn_tek */
 	CONF_OBJ_GM_PROPOSAL,	/* struct gw_conf_gm_proposal */
 	CONF_OBJ_GM_POLICY,	/* struct gw_conf_gm_ike_policy */
 	CONF_OBJ_GM_GATEWAY,	/* struct gw_conf_gm_gateway */
@@ -217,6 +221,22 @@ int conf_route_enter(struct gw_conf_ctx *c, const char *name);
 int conf_route_leave(struct gw_conf_ctx *c);
 /* printer */
 void *conf_route_nth(struct gw_conf_ctx *c, unsigned int idx);
+
+/* conf_gvpn.c: security group-vpn server */
+int conf_gvpn_listen_set(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+			 const struct gw_conf_val *v);
+int conf_gvpn_listen_get(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+			 char *buf, size_t len);
+int conf_gvpn_prop_enter(struct gw_conf_ctx *c, const char *name);
+void *conf_gvpn_prop_nth(struct gw_conf_ctx *c, unsigned int idx);
+int conf_gvpn_group_enter(struct gw_conf_ctx *c, const char *name);
+int conf_gvpn_group_leave(struct gw_conf_ctx *c);
+void *conf_gvpn_group_nth(struct gw_conf_ctx *c, unsigned int idx);
+int conf_gvpn_member_enter(struct gw_conf_ctx *c, const char *name);
+void *conf_gvpn_member_nth(struct gw_conf_ctx *c, unsigned int idx);
+int conf_gvpn_tek_enter(struct gw_conf_ctx *c, const char *name);
+int conf_gvpn_tek_leave(struct gw_conf_ctx *c);
+void *conf_gvpn_tek_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 /* conf_sec.c */
 int conf_sa_begin(struct gw_conf_ctx *c, unsigned int count);

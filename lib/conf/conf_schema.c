@@ -20,6 +20,12 @@
 #define POLICY(f) .obj = CONF_OBJ_POLICY, FIELD(struct gw_conf_policy, f)
 #define TERM(f) .obj = CONF_OBJ_TERM, FIELD(struct gw_conf_term, f)
 #define USER(f) .obj = CONF_OBJ_USER, FIELD(struct gw_conf_user, f)
+#define GPROP(f) .obj = CONF_OBJ_GVPN_PROP, FIELD(struct gw_conf_gvpn_proposal, f)
+#define GGRP(f) .obj = CONF_OBJ_GVPN_GROUP, FIELD(struct gw_conf_gvpn_group, f)
+#define GMEM(f) .obj = CONF_OBJ_GVPN_MEMBER, FIELD(struct gw_conf_gvpn_member, f)
+#define GTEK(f) .obj = CONF_OBJ_GVPN_TEK, FIELD(struct gw_conf_gvpn_tek, f)
+#define GVS "security.group-vpn.server"
+#define GVG GVS ".group"
 #define GMPROP(f) .obj = CONF_OBJ_GM_PROPOSAL, FIELD(struct gw_conf_gm_proposal, f)
 #define GMPOL(f) .obj = CONF_OBJ_GM_POLICY, FIELD(struct gw_conf_gm_ike_policy, f)
 #define GMGW(f) .obj = CONF_OBJ_GM_GATEWAY, FIELD(struct gw_conf_gm_gateway, f)
@@ -42,6 +48,9 @@ static const char *const sa_dirs[] = { "inbound", "outbound", NULL };	/* enum gw
 static const char *const sa_modes[] = { "tunnel", "group", NULL };	/* gw_conf_sa.group */
 static const char *const df_modes[] = { "clear", "set", "copy", NULL };	/* enum gw_df_mode */
 static const char *const match_dirs[] = { "input", "output", NULL };
+static const char *const gvpn_sig_hashes[] = { "sha1", "sha-256", NULL };
+static const char *const gvpn_comms[] = { "unicast", "multicast", "both", NULL };
+static const char *const gvpn_modes[] = { "tunnel", "transport", NULL };
 static const char *const kek_sigs[] = { "pkcs1", "bare-digest", NULL };
 static const char *const actions[] = {	/* enum gw_policy_action */
 	"protect", "bypass", "discard", "fail-open", NULL
@@ -303,8 +312,111 @@ static const struct gw_conf_stmt schema[] = {
 	  actions, TERM(action), .help = "protect, bypass, discard or fail-open" },
 	{ "security.ipsec.policy.term.security-association", GW_CONF_STRING, 0, 1,
 	  GW_CONF_NAME_LEN - 1, TERM(sa), .help = "SA for protect and fail-open" },
-	/* ---- security group-vpn member: GDOI group member (lib/gm) ---- */
+	/* ---- security group-vpn server: the GDOI key server (lib/gks) ---- */
 	{ "security.group-vpn", GW_CONF_CONTAINER, .help = "Group VPN (GDOI, RFC 6407)" },
+	{ GVS, GW_CONF_CONTAINER, .help = "Key server" },
+	{ GVS ".listen-address", GW_CONF_IPADDR, GW_CONF_F_MULTI, .set = conf_gvpn_listen_set,
+	  .get = conf_gvpn_listen_get,
+	  .help = "Addresses the key server listens on (UDP), IPv4 and IPv6" },
+	{ GVS ".port", GW_CONF_UINT, 0, 1, 65535, "848", ROOT(gvpn_server.port),
+	  .help = "UDP port (GDOI: 848)" },
+	{ GVS ".ike", GW_CONF_CONTAINER, .help = "Phase 1 (IKEv1 Main Mode, pre-shared keys)" },
+	{ GVS ".ike.proposal", GW_CONF_LIST, .key = "name", .enter = conf_gvpn_prop_enter,
+	  .nth = conf_gvpn_prop_nth, .help = "A phase 1 transform the server accepts" },
+	{ GVS ".ike.proposal.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_CONF_NAME_LEN - 1,
+	  GPROP(name), .help = "Proposal name" },
+	{ GVS ".ike.proposal.encryption-algorithm", GW_CONF_ENUM, 0, 0, 0, "aes-128-cbc",
+	  gw_gvpn_ike_enc_names, GPROP(enc), .help = "Phase 1 cipher" },
+	{ GVS ".ike.proposal.authentication-algorithm", GW_CONF_ENUM, 0, 0, 0, "sha1",
+	  gw_gvpn_ike_hash_names, GPROP(hash), .help = "Phase 1 hash (PRF)" },
+	{ GVS ".ike.proposal.dh-group", GW_CONF_ENUM, 0, 0, 0, "group14", gw_gvpn_dh_names,
+	  GPROP(dh_group), .help = "Diffie-Hellman group" },
+	{ GVS ".ike.proposal.lifetime-seconds", GW_CONF_UINT, 0, 180, 86400, "86400",
+	  GPROP(lifetime_s), .help = "Longest phase 1 lifetime accepted" },
+	{ GVG, GW_CONF_LIST, .key = "name", .enter = conf_gvpn_group_enter,
+	  .leave = conf_gvpn_group_leave, .nth = conf_gvpn_group_nth, .help = "A group" },
+	{ GVG ".name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, 31, GGRP(name),
+	  .help = "Group name" },
+	{ GVG ".group-id", GW_CONF_UINT, GW_CONF_F_REQUIRED, 1, UINT32_MAX, GGRP(group_id),
+	  .help = "Group ID (KEY_ID, 4 octets in network order)" },
+	{ GVG ".member", GW_CONF_LIST, .key = "name", .enter = conf_gvpn_member_enter,
+	  .nth = conf_gvpn_member_nth, .help = "Members allowed to register" },
+	{ GVG ".member.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, GW_CONF_NAME_LEN - 1,
+	  GMEM(name), .help = "Member name" },
+	{ GVG ".member.address", GW_CONF_PREFIX, GW_CONF_F_REQUIRED, GMEM(address),
+	  .help = "Member address or prefix (the pre-shared key is chosen by it)" },
+	{ GVG ".member.pre-shared-key", GW_CONF_STRING, GW_CONF_F_REQUIRED | GW_CONF_F_SECRET,
+	  8, 128, GMEM(psk), .help = "Pre-shared key (ASCII text)" },
+	{ GVG ".member.identity", GW_CONF_STRING, 0, 1, 127, GMEM(identity),
+	  .help = "Identity required in Main Mode (FQDN, user FQDN, key ID or address)" },
+	{ GVG ".ipsec-sa", GW_CONF_LIST, .key = "name", .enter = conf_gvpn_tek_enter,
+	  .leave = conf_gvpn_tek_leave, .nth = conf_gvpn_tek_nth,
+	  .help = "Group SA policy (TEK)" },
+	{ GVG ".ipsec-sa.name", GW_CONF_STRING, GW_CONF_F_REQUIRED, 1, 31, GTEK(name),
+	  .help = "Policy name" },
+	{ GVG ".ipsec-sa.source-address", GW_CONF_PREFIX, GW_CONF_F_REQUIRED, GTEK(src),
+	  .help = "Source prefix (IPv4 or IPv6)" },
+	{ GVG ".ipsec-sa.destination-address", GW_CONF_PREFIX, GW_CONF_F_REQUIRED, GTEK(dst),
+	  .help = "Destination prefix" },
+	{ GVG ".ipsec-sa.protocol", GW_CONF_UINT, 0, 0, 255, GTEK(proto),
+	  .help = "IP protocol, 0 = any" },
+	{ GVG ".ipsec-sa.source-port", GW_CONF_UINT, 0, 0, 65535, GTEK(sport),
+	  .help = "Source port, 0 = any" },
+	{ GVG ".ipsec-sa.destination-port", GW_CONF_UINT, 0, 0, 65535, GTEK(dport),
+	  .help = "Destination port, 0 = any" },
+	{ GVG ".ipsec-sa.encryption-algorithm", GW_CONF_ENUM, 0, 0, 0, "aes-128-cbc",
+	  gw_gvpn_tek_enc_names, GTEK(enc), .help = "ESP cipher" },
+	{ GVG ".ipsec-sa.authentication-algorithm", GW_CONF_ENUM, 0, 0, 0, "none",
+	  gw_gvpn_tek_auth_names, GTEK(auth), .help = "ESP integrity (none with AES-GCM)" },
+	{ GVG ".ipsec-sa.lifetime-seconds", GW_CONF_UINT, 0, 60, 86400, "3600",
+	  GTEK(lifetime_s), .help = "TEK lifetime" },
+	{ GVG ".ipsec-sa.mode", GW_CONF_ENUM, 0, 0, 0, "tunnel", gvpn_modes, GTEK(mode),
+	  .help = "Encapsulation mode" },
+	{ GVG ".kek", GW_CONF_CONTAINER, .help = "Rekey SA (GROUPKEY-PUSH): on with signing-key" },
+	{ GVG ".kek.encryption-algorithm", GW_CONF_ENUM, 0, 0, 0, "aes-128-cbc",
+	  gw_gvpn_kek_enc_names, GGRP(kek_enc), .help = "KEK cipher" },
+	{ GVG ".kek.lifetime-seconds", GW_CONF_UINT, 0, 300, 604800, "86400",
+	  GGRP(kek_lifetime_s), .help = "KEK lifetime" },
+	{ GVG ".kek.signing-key", GW_CONF_STRING, 0, 1, 255, GGRP(kek_key_file),
+	  .help = "RSA private key file (PEM) that signs the rekeys" },
+	{ GVG ".kek.signature-hash", GW_CONF_ENUM, 0, 0, 0, "sha-256", gvpn_sig_hashes,
+	  GGRP(kek_sig_hash), .help = "Hash of the rekey signature" },
+	{ GVG ".kek.signature-format", GW_CONF_ENUM, 0, 0, 0, "pkcs1", kek_sigs,
+	  GGRP(kek_sig_format),
+	  .help = "pkcs1 (DigestInfo, RFC 8017) or bare-digest (the GDOI reference gdoid)" },
+	{ GVG ".kek.ack-requested", GW_CONF_BOOL, GGRP(kek_ack),
+	  .help = "Members acknowledge rekeys (RFC 8263)" },
+	{ GVG ".server-member-communication", GW_CONF_CONTAINER,
+	  .help = "How rekeys reach the members" },
+	{ GVG ".server-member-communication.communication-type", GW_CONF_ENUM, 0, 0, 0,
+	  "unicast", gvpn_comms, GGRP(comm),
+	  .help = "unicast (each member), multicast, or both" },
+	{ GVG ".server-member-communication.multicast-address", GW_CONF_IPADDR, GGRP(mcast),
+	  .help = "Multicast group of the rekeys" },
+	{ GVG ".server-member-communication.multicast-ttl", GW_CONF_UINT, 0, 1, 255, "16",
+	  GGRP(mcast_ttl), .help = "TTL / hop limit of multicast rekeys" },
+	{ GVG ".server-member-communication.number-of-retransmission", GW_CONF_UINT, 0, 0, 10,
+	  "2", GGRP(retransmits), .help = "Rekey retransmissions" },
+	{ GVG ".server-member-communication.retransmission-period", GW_CONF_UINT, 0, 1, 60,
+	  "10", GGRP(retransmit_s), .help = "Seconds between retransmissions" },
+	{ GVG ".server-member-communication.rekey-percent", GW_CONF_UINT, 0, 1, 50, "10",
+	  GGRP(rekey_percent), .help = "Rekey when this % of a TEK/KEK lifetime remains" },
+	{ GVG ".activation-time-delay", GW_CONF_UINT, 0, 0, 65535, GGRP(atd_s),
+	  .help = "GAP: seconds before members use new keys to send" },
+	{ GVG ".deactivation-time-delay", GW_CONF_UINT, 0, 0, 65535, GGRP(dtd_s),
+	  .help = "GAP: seconds members keep old keys" },
+	{ GVG ".delay-detection", GW_CONF_CONTAINER,
+	  .help = "Time-based anti-replay policy sent in the GAP (POSIX time)" },
+	{ GVG ".delay-detection.window", GW_CONF_UINT, 0, 0, 600000, GGRP(d3p_window_ms),
+	  .help = "Window in ms, 0 = not sent" },
+	{ GVG ".delay-detection.type-attribute", GW_CONF_UINT, 0, 1, 32767, "16384",
+	  GGRP(d3p_type_attr), .help = "GAP attribute number of the D3P type" },
+	{ GVG ".delay-detection.window-attribute", GW_CONF_UINT, 0, 1, 32767, "16385",
+	  GGRP(d3p_window_attr), .help = "GAP attribute number of the D3P window" },
+	{ GVG ".gdoid-compatibility", GW_CONF_BOOL, GGRP(gdoid_compat),
+	  .help = "Members built on the GDOI reference: RFC 3547 SA TEK identities, "
+		  "KEK rekey keys under the old KEK SPI" },
+	/* ---- security group-vpn member: GDOI group member (lib/gm) ---- */
 	{ "security.group-vpn.member", GW_CONF_CONTAINER, .leave = conf_gm_leave,
 	  .help = "This appliance as a group member" },
 	{ GM "ike", GW_CONF_CONTAINER, .help = "Registration with the key servers (IKEv1 phase 1)" },

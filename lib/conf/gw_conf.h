@@ -236,6 +236,88 @@ struct gw_conf_user {
 	char hash[128];			/* "$6$salt$..." */
 };
 
+/*
+ * security group-vpn server: the GDOI key server (lib/gks). Fixed arrays: the
+ * whole server lives in struct gw_config (no heap member to serialise).
+ */
+#define GW_GVPN_MAX_GROUPS 8
+#define GW_GVPN_MAX_MEMBERS 16
+#define GW_GVPN_MAX_TEKS 8
+#define GW_GVPN_MAX_PROPOSALS 4
+#define GW_GVPN_MAX_LISTEN 4
+
+/* ike proposal NAME: a Main Mode transform the server accepts (pre-shared keys). */
+struct gw_conf_gvpn_proposal {
+	char name[GW_CONF_NAME_LEN];
+	uint32_t enc;			/* index of gw_gvpn_ike_enc_names */
+	uint32_t hash;			/* index of gw_gvpn_ike_hash_names */
+	uint32_t dh_group;		/* index of gw_gvpn_dh_names */
+	uint32_t lifetime_s;
+};
+
+/* group NAME member NAME: who may register, with which pre-shared key. */
+struct gw_conf_gvpn_member {
+	char name[GW_CONF_NAME_LEN];
+	struct gw_prefix address;
+	char identity[128];		/* "" = the ID is an address inside `address` */
+	char psk[129];
+};
+
+/* group NAME ipsec-sa NAME: one TEK policy. */
+struct gw_conf_gvpn_tek {
+	char name[GW_CONF_NAME_LEN];
+	struct gw_prefix src, dst;
+	uint32_t proto;
+	uint32_t sport, dport;
+	uint32_t enc;			/* index of gw_gvpn_tek_enc_names */
+	uint32_t auth;			/* index of gw_gvpn_tek_auth_names */
+	uint32_t lifetime_s;
+	uint32_t mode;			/* 0 tunnel, 1 transport */
+};
+
+struct gw_conf_gvpn_group {
+	char name[GW_CONF_NAME_LEN];
+	uint32_t group_id;
+	unsigned int nb_members;
+	struct gw_conf_gvpn_member members[GW_GVPN_MAX_MEMBERS];
+	unsigned int nb_teks;
+	struct gw_conf_gvpn_tek teks[GW_GVPN_MAX_TEKS];
+	/* kek: present when signing-key is set */
+	uint32_t kek_enc;		/* index of gw_gvpn_kek_enc_names */
+	uint32_t kek_lifetime_s;
+	uint32_t kek_sig_hash;		/* 0 sha1, 1 sha-256 */
+	uint32_t kek_sig_format;	/* 0 pkcs1 (DigestInfo), 1 bare-digest (gdoid) */
+	char kek_key_file[256];
+	bool kek_ack;
+	/* server-member-communication */
+	uint32_t comm;			/* 0 unicast, 1 multicast, 2 both */
+	struct gw_ipaddr mcast;
+	uint32_t mcast_ttl;
+	uint32_t retransmits, retransmit_s, rekey_percent;
+	uint32_t atd_s, dtd_s;
+	/* delay-detection (GAP D3P) */
+	uint32_t d3p_window_ms, d3p_type_attr, d3p_window_attr;
+	bool gdoid_compat;		/* gdoid-compatibility: members built on gdoid */
+};
+
+struct gw_conf_gvpn_server {
+	unsigned int nb_listen;
+	struct gw_ipaddr listen[GW_GVPN_MAX_LISTEN];
+	uint32_t port;
+	unsigned int nb_proposals;
+	struct gw_conf_gvpn_proposal proposals[GW_GVPN_MAX_PROPOSALS];
+	unsigned int nb_groups;
+	struct gw_conf_gvpn_group groups[GW_GVPN_MAX_GROUPS];
+};
+
+/* The names of the enum statements above, in index order (NULL-terminated). */
+extern const char *const gw_gvpn_ike_enc_names[];
+extern const char *const gw_gvpn_ike_hash_names[];
+extern const char *const gw_gvpn_dh_names[];
+extern const char *const gw_gvpn_tek_enc_names[];
+extern const char *const gw_gvpn_tek_auth_names[];
+extern const char *const gw_gvpn_kek_enc_names[];
+
 struct gw_config {
 	char path[512];			/* file it came from */
 	char host_name[64];
@@ -248,6 +330,7 @@ struct gw_config {
 	struct gw_conf_interface interfaces[GW_MAX_PORTS];
 	unsigned int nb_routes;
 	struct gw_conf_route routes[GW_CONF_MAX_ROUTES];
+	struct gw_conf_gvpn_server gvpn_server;	/* nb_groups 0: no key server */
 	struct gw_conf_gm gm;		/* security group-vpn member */
 	/* heap members: the parse child sends them too (lib/conf/conf_child.c) */
 	unsigned int nb_sas;

@@ -429,6 +429,42 @@ test_traceoptions(void)
 	       "system traceoptions level", "loud");
 }
 
+/* security group-vpn server: the key server's cross-checks, on their lines. */
+#define GV_MEMBER "member = ( { name = \"m\"; address = \"10.0.0.0/8\"; " \
+	"pre-shared-key = \"0123456789\"; } );\n"
+#define GV_TEK "ipsec-sa = ( { name = \"t\"; source-address = \"10.1.0.0/16\"; " \
+	"destination-address = \"10.2.0.0/16\";\n"
+#define GV(body) "security = { group-vpn = { server = { group = ( {\nname = \"g\"; " \
+	"group-id = 5;\n" body " } ); }; }; };\n"
+
+static void
+test_gvpn_server(void)
+{
+	EXPECT(GV(GV_MEMBER GV_TEK "encryption-algorithm = \"aes-256-gcm\";\n"
+		  "authentication-algorithm = \"hmac-sha1-96\"; } );"),
+	       "authentication-algorithm", "security group-vpn server group g ipsec-sa t "
+	       "authentication-algorithm", "AES-GCM takes no");
+	EXPECT(GV(GV_MEMBER GV_TEK "encryption-algorithm = \"aes-128-cbc\"; } );"),
+	       "encryption-algorithm", "security group-vpn server group g ipsec-sa t "
+	       "encryption-algorithm", "needs an authentication-algorithm");
+	EXPECT(GV(GV_TEK "encryption-algorithm = \"aes-128-gcm\"; } );"), "group = ( {",
+	       "security group-vpn server group g", "at least one member");
+	EXPECT(GV(GV_MEMBER GV_TEK "encryption-algorithm = \"aes-128-gcm\"; } );\n"
+		  "server-member-communication = { communication-type = \"multicast\"; };"),
+	       "server-member-communication", "security group-vpn server group g "
+	       "server-member-communication", "multicast-address");
+	EXPECT("security = { group-vpn = { server = { group = (\n"
+	       "{ name = \"a\"; group-id=5; " GV_MEMBER GV_TEK
+	       "encryption-algorithm = \"aes-128-gcm\"; } ); },\n"
+	       "{ name = \"b\";\ngroup-id = 5;\n" GV_MEMBER GV_TEK
+	       "encryption-algorithm = \"aes-128-gcm\"; } ); } ); }; }; };\n",
+	       "group-id = 5;", "security group-vpn server group b group-id",
+	       "already used by group a");
+	EXPECT(GV(GV_MEMBER GV_TEK "encryption-algorithm = \"aes-128-gcm\"; } );\n"
+		  "kek = { ack-requested = true; };"), "ack-requested",
+	       "security group-vpn server group g kek ack-requested", "signing-key");
+}
+
 /* A SHA-512 crypt hash (of "gdoigw"), as `system login user` needs. */
 #define PW "authentication = { encrypted-password = \"$6$gdoigwdefault$cmWEKKyLejUWFZnk9." \
 	"CFT4lP877tTBgsu2gysmNwt3S6cglGrJA/mL6PBxwfhLixU/WIefCDCbtB3pfFH0ppZ.\"; };"
@@ -675,6 +711,7 @@ main(void)
 	GW_RUN(test_duplicate_sa_name);
 	GW_RUN(test_spi_range);
 	GW_RUN(test_lcore);
+	GW_RUN(test_gvpn_server);
 	GW_RUN(test_layout_engine);
 	GW_RUN(test_traceoptions);
 	GW_RUN(test_more_checks);

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IKEv2 operational commands (lib/ike): `show security ike
+ * security-associations [index N] [detail]`, the IKE-negotiated tunnels of
+ * `show security ipsec security-associations`, and `clear security ike
+ * security-associations [index N]`. They run on the control thread, which
+ * owns the IKE daemon.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_ike.h"
+#include "cli_priv.h"
+
+static uint32_t
+index_arg(const char *arg)
+{
+	const char *p = strstr(arg, "index ");
+
+	return p != NULL ? (uint32_t)strtoul(p + 6, NULL, 10) : 0;
+}
+
+int
+cli_ike_show_sa(struct cli_server *s, const char *arg, FILE *out)
+{
+	if (s->p.ike == NULL) {
+		fprintf(out, "IKE is not running (UDP 500/4500 unavailable)\n");
+		return 0;
+	}
+	ike_show_ike_sas(s->p.ike, out, strstr(arg, "detail") != NULL, index_arg(arg));
+	return 0;
+}
+
+int
+cli_ike_show_ipsec(struct cli_server *s, const char *arg, FILE *out)
+{
+	(void)arg;
+	if (s->p.ike != NULL) {
+		fprintf(out, "\n  IKE-negotiated tunnels:\n");
+		ike_show_ipsec_sas(s->p.ike, out);
+	}
+	return 0;
+}
+
+int
+cli_ike_clear_sa(struct cli_server *s, const char *arg, FILE *out)
+{
+	unsigned int n = s->p.ike != NULL ? ike_clear_sas(s->p.ike, index_arg(arg)) : 0;
+
+	fprintf(out, "%u IKE security association%s cleared\n", n, n == 1 ? "" : "s");
+	return 0;
+}

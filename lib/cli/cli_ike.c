@@ -3,7 +3,7 @@
  * IKEv2 operational commands (lib/ike): `show security ike
  * security-associations [index N] [detail]`, the IKE-negotiated tunnels of
  * `show security ipsec security-associations`, and `clear security ike
- * security-associations [index N]`. They run on the control thread, which
+ * security-associations [index N]`, `show security ike statistics`. They run on the control thread, which
  * owns the IKE daemon.
  */
 #include <stdio.h>
@@ -40,6 +40,25 @@ cli_ike_show_ipsec(struct cli_server *s, const char *arg, FILE *out)
 		fprintf(out, "\n  IKE-negotiated tunnels:\n");
 		ike_show_ipsec_sas(s->p.ike, out);
 	}
+	return 0;
+}
+
+/* `show security ike statistics`: every counter of the IKE daemon, named. */
+int
+cli_ike_stats(struct cli_server *s, const char *arg, FILE *out)
+{
+	struct ike_counters c;
+
+	(void)arg;
+	if (s->p.ike == NULL) {
+		fprintf(out, "IKE is not running (UDP 500/4500 unavailable)\n");
+		return 0;
+	}
+	ike_daemon_counters(s->p.ike, &c);
+#define IKE_CTR_PRINT(n, h) fprintf(out, "  %-18s %12llu  %s\n", #n, \
+				    (unsigned long long)c.n, h);
+	IKE_COUNTERS(IKE_CTR_PRINT)
+#undef IKE_CTR_PRINT
 	return 0;
 }
 

@@ -60,6 +60,7 @@ OP_CMD(cmd_commits, cli_commit_history)
 
 OP_CMD(cmd_ike_sa, cli_ike_show_sa)
 OP_CMD(cmd_ike_clear, cli_ike_clear_sa)
+OP_CMD(cmd_ike_stats, cli_ike_stats)
 
 /* GDOI has no SAs yet: its tables print empty, laid out. */
 static int
@@ -203,6 +204,8 @@ cli_op_register(struct cli_def *cli)
 	ike = cli_register_command(cli, sec, "ike", NULL, P, M, "IKE");
 	cli_register_command(cli, ike, "security-associations", cmd_ike_sa, P, M,
 			     "IKE SAs [index N] [detail]");
+	cli_register_command(cli, ike, "statistics", cmd_ike_stats, P, M,
+			     "IKE counters: messages, and every reason one was refused");
 	gvpn = cli_register_command(cli, sec, "group-vpn", NULL, P, M, "Group VPN");
 	member = cli_register_command(cli, gvpn, "member", NULL, P, M, "Group member");
 	mipsec = cli_register_command(cli, member, "ipsec", NULL, P, M, "Group IPsec");

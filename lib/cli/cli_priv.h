@@ -124,6 +124,7 @@ int cli_dp_ipsec_sa(struct cli_server *s, const char *arg, FILE *out);
 int cli_ike_show_sa(struct cli_server *s, const char *arg, FILE *out);
 int cli_ike_show_ipsec(struct cli_server *s, const char *arg, FILE *out);
 int cli_ike_clear_sa(struct cli_server *s, const char *arg, FILE *out);
+int cli_ike_stats(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_ipsec_stats(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_ipsec_clear(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_log(struct cli_server *s, const char *arg, FILE *out);

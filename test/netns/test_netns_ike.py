@@ -9,8 +9,11 @@ forces UDP encapsulation, so gdoigw must detect the "NAT", float IKE to 4500 and
 ESP-in-UDP SAs. For each case: the tunnel comes up (gdoigw's log and `swanctl
 --list-sas`), h1 pings 10.99.102.1 and moves 10 MB over TCP to it intact, the capture on
 h2's wire holds no cleartext between the protected networks (only ESP in UDP 4500), and
-tshark dissects every IKE message without a malformed or error mark.
-Skipped when strongSwan (charon, swanctl, kernel-libipsec) is not installed.
+tshark dissects every IKE message without a malformed or error mark; the CLI shows
+the IKE SA (detail: peer id, NAT-T), the tunnel and the counters; stopping gdoigw sends
+the INFORMATIONAL delete charon reports. As initiator, `clear security ike
+security-associations` deletes the SA (charon hears of it) and establish-tunnels
+immediately brings the tunnel back, traffic passing again. Skipped when strongSwan (charon, swanctl, kernel-libipsec) is not installed.
 """
 import hashlib
 import os
@@ -21,6 +24,7 @@ import time
 
 import pytest
 
+import clilib
 from ikelib import Charon, have_strongswan, gdoigw_security
 from nslib import NetnsTopo, sh
 
@@ -100,6 +104,49 @@ def cleartext_between(pcap):
     return [x for x in r.stdout.split() if x]
 
 
+class IkeTopo(NetnsTopo):
+    """The namespace topology with the CLI on a port of its own."""
+
+    def __init__(self, workdir, layout, extra_conf):
+        super().__init__(workdir, layout, extra_conf)
+        self.port = clilib.free_port()
+
+    def config(self):
+        return clilib.with_cli(super().config(), self.port)
+
+
+def check_cli(topo, suite):
+    """show/clear through the real CLI (telnet in the gateway's namespace)."""
+    s = clilib.Session(topo.port, netns=topo.gw)
+    try:
+        out = s.cmd("show security ike security-associations")
+        assert "UP" in out and SW in out, out
+        out = s.cmd("show security ike security-associations detail")
+        assert "Peer ike-id: b.test" in out and "NAT traversal: yes" in out, out
+        out = s.cmd("show security ipsec security-associations")
+        assert "ESP:aes-%s" % ("gcm-128" if suite == "gcm" else "cbc-256") in out, out
+        out = s.cmd("show security ike statistics")
+        assert "child_up" in out and "drop_icv" in out, out
+    finally:
+        s.close()
+
+
+def clear_and_back(topo, charon):
+    """clear deletes the IKE SA (the peer hears of it); establish-tunnels immediately
+    brings the tunnel back."""
+    s = clilib.Session(topo.port, netns=topo.gw)
+    try:
+        out = s.cmd("clear security ike security-associations")
+        assert "1 IKE security association cleared" in out, out
+    finally:
+        s.close()
+    deadline = time.monotonic() + 40
+    while topo.logtext().count("CHILD_SA to-sw up") < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert topo.logtext().count("CHILD_SA to-sw up") >= 2, topo.logtext()
+    assert "received DELETE for IKE_SA" in charon.logtext(1000000), charon.logtext()
+
+
 @pytest.fixture
 def bed(tmp_path, request):
     role, suite = request.param
@@ -109,7 +156,7 @@ def bed(tmp_path, request):
     # the protected remote net needs a route (the protect term is matched after routing)
     route = 'routing-options = { static = { route = ( { name = "%s"; next-hop = "%s"; } ); }; };\n' \
         % (SW_NET, SW)
-    topo = NetnsTopo(tmp_path, "rtc", extra_conf=route + gdoigw_security(
+    topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_security(
         suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est))
     charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, suite)
     cap = None
@@ -122,7 +169,7 @@ def bed(tmp_path, request):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         charon.start()
         topo.start()
-        yield topo, charon, role, pcap
+        yield topo, charon, role, suite, pcap
     finally:
         if cap is not None and cap.poll() is None:
             cap.terminate()
@@ -137,7 +184,7 @@ CASES = [pytest.param((r, s), id="%s-%s" % (r, s))
 
 @pytest.mark.parametrize("bed", CASES, indirect=True)
 def test_ike_strongswan(bed):
-    topo, charon, role, pcap = bed
+    topo, charon, role, suite, pcap = bed
     if role == "responder":
         r = charon.initiate()
         assert r.returncode == 0, "swanctl --initiate: %s%s\n%s\n%s" % (
@@ -156,6 +203,11 @@ def test_ike_strongswan(bed):
     rows = tshark_check(pcap)
     assert any(row[1] == "34" for row in rows) and any(row[1] == "35" for row in rows)
     assert cleartext_between(pcap) == [], "cleartext of the protected nets on the wire"
+    check_cli(topo, suite)
+    if role == "initiator":
+        clear_and_back(topo, charon)
+        got, out = ping(topo.h1, SW_HOST, 3)
+        assert got >= 2, "ping after the tunnel came back: %s\n%s" % (out, topo.logtext())
     # RFC 7296 1.4.1: a stopping gateway deletes its IKE SA; the peer hears of it
     topo.stop()
     deadline = time.monotonic() + 10

@@ -141,6 +141,7 @@ conf_set_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unu
 		return conf_fail(c, "pre-shared-key given twice");
 	memcpy(p->psk, v->s, n);
 	p->psk_len = (unsigned int)n;
+	p->psk_ascii = true;
 	return 0;
 }
 
@@ -157,7 +158,19 @@ conf_set_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unuse
 	return 0;
 }
 
-/* Printed as hex whichever way it was written (the printer hides secrets anyway). */
+/* Each form is printed back the way it was written. */
+int
+conf_get_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
+		   unsigned int idx, char *buf, size_t len)
+{
+	struct gw_conf_ike_policy *p = c->obj[CONF_OBJ_IKE_POL];
+
+	if (idx != 0 || p->psk_len == 0 || !p->psk_ascii)
+		return 0;
+	snprintf(buf, len, "%.*s", (int)p->psk_len, (const char *)p->psk);
+	return 1;
+}
+
 int
 conf_get_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unused,
 		 unsigned int idx, char *buf, size_t len)
@@ -165,7 +178,7 @@ conf_get_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unuse
 	struct gw_conf_ike_policy *p = c->obj[CONF_OBJ_IKE_POL];
 	size_t pos = 0;
 
-	if (idx != 0 || p->psk_len == 0 || len < 3)
+	if (idx != 0 || p->psk_len == 0 || p->psk_ascii || len < 3)
 		return 0;
 	pos = (size_t)snprintf(buf, len, "0x");
 	for (unsigned int i = 0; i < p->psk_len && pos + 3 <= len; i++)

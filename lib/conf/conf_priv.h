@@ -251,6 +251,8 @@ int conf_set_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 		     const struct gw_conf_val *v);
 int conf_get_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
 		     char *buf, size_t len);
+int conf_get_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		       char *buf, size_t len);
 
 int conf_policy_begin(struct gw_conf_ctx *c, unsigned int count);
 int conf_policy_enter(struct gw_conf_ctx *c, const char *name);

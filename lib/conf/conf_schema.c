@@ -207,7 +207,7 @@ static const struct gw_conf_stmt schema[] = {
 	  .get = conf_get_propref, .help = "IKE proposals, in order of preference" },
 	{ "security.ike.policy.pre-shared-key", GW_CONF_CONTAINER, .help = "Pre-shared key" },
 	{ "security.ike.policy.pre-shared-key.ascii-text", GW_CONF_STRING, GW_CONF_F_SECRET,
-	  1, GW_CONF_PSK_MAX, .set = conf_set_psk_ascii, .get = conf_get_psk_hex,
+	  1, GW_CONF_PSK_MAX, .set = conf_set_psk_ascii, .get = conf_get_psk_ascii,
 	  .help = "Key as text" },
 	{ "security.ike.policy.pre-shared-key.hexadecimal", GW_CONF_KEY, GW_CONF_F_SECRET,
 	  1, GW_CONF_PSK_MAX, .set = conf_set_psk_hex, .get = conf_get_psk_hex,

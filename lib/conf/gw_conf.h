@@ -180,6 +180,7 @@ struct gw_conf_ike_policy {
 	char proposals[GW_CONF_MAX_PROPREFS][GW_CONF_NAME_LEN];
 	uint8_t psk[GW_CONF_PSK_MAX];	/* pre-shared-key ascii-text or hexadecimal */
 	unsigned int psk_len;
+	bool psk_ascii;			/* written as ascii-text (printed back that way) */
 };
 
 /* security ike gateway NAME */

@@ -200,20 +200,28 @@ retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ike_daemon *d = sa->d;
+	/* a DPD probe: `threshold` resends, `interval` apart (the gateway's settings) */
+	bool dpd = sa->state == IKE_ST_ESTABLISHED && sa->req_exch == IKE_EXCH_INFORMATIONAL;
+	unsigned int limit = dpd ? sa->gw->dpd_threshold : IKE_RETRANS_MAX;
+	uint64_t next = dpd ? (uint64_t)sa->gw->dpd_interval * 1000 :
+		       (uint64_t)IKE_RETRANS_FIRST_MS << (sa->retrans + 1);
 
-	if (sa->retrans >= IKE_RETRANS_MAX) {
+	if (sa->retrans >= limit) {
 		d->ctr.give_up++;
 		IKE_SA_LOG(WARNING, sa, "%s request (message %u) unanswered after %u "
 			   "retransmissions: giving up", ike_exch_name(sa->req_exch),
 			   sa->req_msgid, sa->retrans);
-		if (sa->state == IKE_ST_ESTABLISHED && sa->req_exch == IKE_EXCH_INFORMATIONAL)
+		if (dpd) {
 			d->ctr.dpd_dead++;
-		ike_sa_destroy(d, sa, "peer not answering");
+			IKE_SA_LOG(WARNING, sa, "peer %s dead (DPD): no answer to %u probes",
+				   inet_ntoa(sa->remote.sin_addr), sa->retrans + 1);
+		}
+		ike_sa_destroy(d, sa, dpd ? "dead peer" : "peer not answering");
 		return;
 	}
 	sa->retrans++;
 	d->ctr.retransmits++;
-	ctl_timer_arm(l, t, (uint64_t)IKE_RETRANS_FIRST_MS << sa->retrans);
+	ctl_timer_arm(l, t, next);
 	ike_sendto(d, sa->natt, &sa->remote, sa->req, sa->req_len);
 }
 

@@ -215,3 +215,34 @@ def test_ike_strongswan(bed):
             time.monotonic() < deadline:
         time.sleep(0.3)
     assert "received DELETE for IKE_SA" in charon.logtext(100000), charon.logtext()
+
+
+@pytest.mark.parametrize("bed", [pytest.param(("initiator", "gcm"), id="initiator-gcm")],
+                         indirect=True)
+def test_ike_dpd_dead_peer(bed):
+    """charon killed (SIGKILL: no delete): DPD (interval 5 s, threshold 3) declares it
+    dead, the SAs and terms go away; charon restarted: the tunnel comes back
+    (establish-tunnels immediately) and carries traffic."""
+    topo, charon, role, suite, pcap = bed
+    assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
+    got, out = ping(topo.h1, SW_HOST, 3)
+    assert got >= 2, out
+    charon.kill()
+    assert topo.wait_log("dead (DPD)", 60), topo.logtext()
+    s = clilib.Session(topo.port, netns=topo.gw)
+    try:
+        out = s.cmd("show security ike statistics")
+        assert any(line.split()[:2] == ["dpd_dead", "1"] for line in out.splitlines()), out
+        out = s.cmd("show security ipsec security-associations")
+        assert "Total active tunnels: 0" in out.split("IKE-negotiated")[1], out
+    finally:
+        s.close()
+    # nothing protected any more: pings do not reach (no SA, no term, route in clear
+    # to a host that no longer has charon's reply path) -- then charon comes back
+    charon.start()
+    deadline = time.monotonic() + 90
+    while topo.logtext().count("CHILD_SA to-sw up") < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert topo.logtext().count("CHILD_SA to-sw up") >= 2, topo.logtext()
+    got, out = ping(topo.h1, SW_HOST, 3)
+    assert got >= 2, "after charon's restart: %s" % out

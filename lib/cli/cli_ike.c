@@ -3,8 +3,8 @@
  * IKEv2 operational commands (lib/ike): `show security ike
  * security-associations [index N] [detail]`, the IKE-negotiated tunnels of
  * `show security ipsec security-associations`, and `clear security ike
- * security-associations [index N]`, `show security ike statistics`. They run on the control thread, which
- * owns the IKE daemon.
+ * security-associations [index N]`, `show security ike statistics`. They run
+ * on the control thread, which owns the IKE daemon.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -164,14 +164,15 @@ child_from_response(struct ike_daemon *d, struct ike_sa *sa)
 	c->encr_bits = bits;
 	integ = ike_prop_xf(&chosen, IKE_XF_INTEG, NULL);
 	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
-	ike_child_install(d, sa, c);
+	ike_child_install(d, sa, c, sa->initiator, sa->ni, sa->ni_len, sa->nr, sa->nr_len);
 }
 
 void
 ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa)
 {
 	const struct ike_msg *m = &d->msg;
-	const struct ike_pl *idr = ike_msg_find(m, IKE_PL_IDR), *auth = ike_msg_find(m, IKE_PL_AUTH);
+	const struct ike_pl *idr = ike_msg_find(m, IKE_PL_IDR);
+	const struct ike_pl *auth = ike_msg_find(m, IKE_PL_AUTH);
 	const struct ike_pl *err = ike_msg_error_notify(m);
 	uint8_t want[IKE_MAX_PRF_LEN];
 	uint32_t wlen;
@@ -202,7 +203,8 @@ ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa)
 	sa->established_ms = ctl_now_ms();
 	d->ctr.ike_up++;
 	ike_sa_set_state(d, sa, IKE_ST_ESTABLISHED);
-	IKE_SA_LOG(NOTICE, sa, "IKE SA established with %s (id %s), %s", inet_ntoa(sa->remote.sin_addr),
+	IKE_SA_LOG(NOTICE, sa, "IKE SA established with %s (id %s), %s",
+		   inet_ntoa(sa->remote.sin_addr),
 		   sa->peer_id, sa->natt ? "NAT-T" : "no NAT");
 	child_from_response(d, sa);
 	ike_sa_arm_life(d, sa, (uint64_t)(sa->gw->dpd_interval ? sa->gw->dpd_interval : 10) * 1000);

@@ -61,7 +61,8 @@ child_for_request(struct ike_daemon *d, struct ike_sa *sa, struct ike_prop_out *
 	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
 	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
 	ike_put32(chosen->spi, spi);	/* the answer carries our SPI */
-	if (ike_child_install(d, sa, c) != 0)
+	if (ike_child_install(d, sa, c, sa->initiator, sa->ni, sa->ni_len, sa->nr,
+			      sa->nr_len) != 0)
 		return IKE_N_TEMPORARY_FAILURE;
 	*out = c;
 	return 0;
@@ -71,7 +72,8 @@ void
 ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 {
 	const struct ike_msg *m = &d->msg;
-	const struct ike_pl *idi = ike_msg_find(m, IKE_PL_IDI), *auth = ike_msg_find(m, IKE_PL_AUTH);
+	const struct ike_pl *idi = ike_msg_find(m, IKE_PL_IDI);
+	const struct ike_pl *auth = ike_msg_find(m, IKE_PL_AUTH);
 	uint8_t want[IKE_MAX_PRF_LEN], inner[IKE_MAX_MSG], out[IKE_MAX_MSG], id[160];
 	struct ike_prop_out chosen;
 	struct ike_child *c = NULL;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * CHILD_SAs: traffic selectors (RFC 7296 2.9: ours from the vpn, narrowing
- * the peer's as responder), KEYMAT (2.17) and the install: an inbound and an
+ * the peer's as responder), KEYMAT (2.17: directions of the exchange that
+ * made the child) and the install: an inbound and an
  * outbound ESP tunnel SA and the protect term on the vpn's bind-interface,
  * all owned by the IKE SA (lib/sa/gw_install.h).
  */
@@ -173,7 +174,15 @@ set_terms(struct ike_daemon *d, struct ike_sa *sa)
 		const struct ike_child *c = &sa->children[i];
 		struct gw_spd_term *t = &terms[n];
 
+		bool dup = false;
+
 		if (!c->used || c->sa_out == GW_SA_ID_NONE)
+			continue;
+		/* a rekey's old and new child share selectors: one term (the name binds) */
+		for (unsigned int k = 0; k < n && !dup; k++)
+			dup = memcmp(&terms[k].src, &c->ts_local, sizeof(c->ts_local)) == 0 &&
+			      memcmp(&terms[k].dst, &c->ts_remote, sizeof(c->ts_remote)) == 0;
+		if (dup)
 			continue;
 		snprintf(t->name, sizeof(t->name), "%.50s-%u", sa->vpn->name, i);
 		t->src = c->ts_local;
@@ -187,7 +196,8 @@ set_terms(struct ike_daemon *d, struct ike_sa *sa)
 }
 
 int
-ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
+ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, bool we_initiated,
+		  const uint8_t *ni, uint32_t ni_len, const uint8_t *nr, uint32_t nr_len)
 {
 	unsigned int ek, iv, blk, aicv, ak;
 	enum gw_auth auth = esp_auth(c->integ, &ak);
@@ -202,17 +212,18 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
 		return rc;
 	c->lifetime_s = child_lifetime(d, sa);
 	/* RFC 7296 2.17: i->r encryption, i->r integrity, r->i encryption, r->i integrity */
-	rc = ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len, NULL, 0, sa->ni,
-			      sa->ni_len, sa->nr, sa->nr_len, km, 2u * (ek + ak));
+	rc = ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len, NULL, 0, ni, ni_len,
+			      nr, nr_len, km, 2u * (ek + ak));
 	if (rc != 0)
 		return rc;
+	/* "initiator": of the exchange that made the child, not of the IKE SA */
 	i_e = km, i_a = km + ek, r_e = km + ek + ak, r_a = km + 2 * ek + ak;
-	fill_spec(sa, c, false, sa->initiator ? r_e : i_e, ek, sa->initiator ? r_a : i_a, ak,
-		  auth, &spec);
+	fill_spec(sa, c, false, we_initiated ? r_e : i_e, ek, we_initiated ? r_a : i_a, ak, auth,
+		  &spec);
 	rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_in);
 	if (rc == 0) {
-		fill_spec(sa, c, true, sa->initiator ? i_e : r_e, ek, sa->initiator ? i_a : r_a,
-			  ak, auth, &spec);
+		fill_spec(sa, c, true, we_initiated ? i_e : r_e, ek, we_initiated ? i_a : r_a, ak,
+			  auth, &spec);
 		rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_out);
 	}
 	explicit_bzero(&spec, sizeof(spec));

@@ -402,12 +402,63 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 			ike_info_request(d, sa);
 		break;
 	case IKE_EXCH_CREATE_CHILD_SA:
-		if (!resp)	/* not implemented yet: RFC 7296 1.3 lets us refuse */
-			ike_answer_error(d, sa, IKE_N_NO_ADDITIONAL_SAS);
+		if (sa->state != IKE_ST_ESTABLISHED)
+			d->ctr.drop_state++;
+		else if (!resp)
+			ike_create_r_request(d, sa);
 		break;
 	default:
 		d->ctr.drop_state++;
 	}
+}
+
+/*
+ * A message on the identity an IKE rekey by the peer replaced: only its
+ * delete (or a liveness check) is answered, under the old keys; the delete
+ * ends the old identity (RFC 7296 2.18).
+ */
+static void
+handle_old_sa(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
+{
+	const struct ike_hdr *h = &d->msg.hdr;
+	uint8_t inner[8], out[IKE_MAX_MSG];
+	bool del = false;
+	struct ike_bld b;
+	uint16_t notify;
+	uint32_t len;
+
+	ike_sa_swap_old(sa);
+	if ((h->flags & IKE_FLAG_RESPONSE) || h->exch != IKE_EXCH_INFORMATIONAL ||
+	    h->msgid != sa->peer_msgid || open_sk(d, sa, buf, &notify) != 0) {
+		d->ctr.drop_state++;
+		ike_sa_swap_old(sa);
+		return;
+	}
+	for (uint16_t i = 0; i < d->msg.npl; i++)
+		del |= d->msg.pl[i].type == IKE_PL_DELETE &&
+		       d->msg.pl[i].u.del.proto == IKE_PROTO_IKE;
+	ike_bld_init_inner(&b, inner, sizeof(inner));
+	if (ike_seal(sa, IKE_EXCH_INFORMATIONAL, true, h->msgid, &b, out, &len) == 0)
+		ike_sendto(d, sa->natt, &sa->remote, out, len);
+	sa->peer_msgid = h->msgid + 1;
+	ike_sa_swap_old(sa);
+	if (del) {
+		IKE_SA_LOG(NOTICE, sa, "the peer deleted the rekeyed IKE SA %016llx/%016llx",
+			   (unsigned long long)sa->old.spi_i, (unsigned long long)sa->old.spi_r);
+		explicit_bzero(&sa->old, sizeof(sa->old));
+	}
+}
+
+static struct ike_sa *
+find_old_sa(struct ike_daemon *d, uint64_t spi_i, uint64_t spi_r)
+{
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		struct ike_sa *sa = &d->sas[i];
+
+		if (sa->used && sa->old.valid && sa->old.spi_i == spi_i && sa->old.spi_r == spi_r)
+			return sa;
+	}
+	return NULL;
 }
 
 static void
@@ -448,6 +499,10 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		return;
 	}
 	sa = find_sa(d, m->hdr.spi_i, m->hdr.spi_r);
+	if (sa == NULL && (sa = find_old_sa(d, m->hdr.spi_i, m->hdr.spi_r)) != NULL) {
+		handle_old_sa(d, sa, buf);
+		return;
+	}
 	if (sa == NULL) {
 		d->ctr.drop_unknown_spi++;
 		GW_LOG(ike, INFO, "%s from %s for unknown SPIs %016llx/%016llx: dropped",

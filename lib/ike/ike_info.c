@@ -10,15 +10,6 @@
 #include "gw_log.h"
 #include "ike_sa.h"
 
-static struct ike_child *
-child_by_out(struct ike_sa *sa, uint32_t spi)
-{
-	for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
-		if (sa->children[i].used && sa->children[i].spi_out == spi)
-			return &sa->children[i];
-	return NULL;
-}
-
 void
 ike_info_request(struct ike_daemon *d, struct ike_sa *sa)
 {
@@ -39,7 +30,8 @@ ike_info_request(struct ike_daemon *d, struct ike_sa *sa)
 			continue;
 		}
 		for (uint16_t k = 0; k < pl->u.del.n; k++) {
-			struct ike_child *c = child_by_out(sa, ike_get32(pl->u.del.spis.p + 4 * k));
+			uint32_t spi = ike_get32(pl->u.del.spis.p + 4 * k);
+			struct ike_child *c = ike_child_by_out(sa, spi);
 
 			if (c == NULL)
 				continue;

@@ -68,7 +68,8 @@ struct ike_pl {
 	union {
 		struct { uint16_t first, n; } sa;		/* msg->prop[] */
 		struct { uint16_t group; struct ike_span data; } ke;
-		struct { uint8_t type; struct ike_span data; } id;	/* body = RestOfIDPayload */
+		/* body = RestOfIDPayload (what AUTH covers) */
+		struct { uint8_t type; struct ike_span data; } id;
 		struct { uint8_t method; struct ike_span data; } auth;
 		struct { uint8_t encoding; struct ike_span data; } cert;
 		struct {

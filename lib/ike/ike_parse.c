@@ -226,7 +226,8 @@ decode_ts(struct ike_msg *msg, struct ike_pl *pl, struct ike_perr *err)
 					"selector type %u", w.type);
 		if (tlen != sizeof(w) + 2 * alen || tlen > left)
 			return IKE_FAIL(err, IKE_PERR_BAD_LENGTH, pl->body.off + pos + 2,
-					"selector length %u (type %u), %u left", tlen, w.type, left);
+					"selector length %u (type %u), %u left", tlen, w.type,
+					left);
 		if (msg->nts >= IKE_MAX_TS)
 			return IKE_FAIL(err, IKE_PERR_TOO_MANY, pl->body.off + pos,
 					"more than %d selectors", IKE_MAX_TS);

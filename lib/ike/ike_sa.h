@@ -45,6 +45,19 @@ struct ike_child {
 	uint32_t lifetime_s;
 };
 
+/*
+ * The IKE SA before the peer rekeyed it (RFC 7296 2.18): kept only to answer
+ * the peer's delete of it, with its own SPIs, keys and message IDs.
+ */
+struct ike_sa_old {
+	bool valid;
+	bool initiator;
+	uint64_t spi_i, spi_r;
+	struct ike_suite suite;
+	struct ike_keys keys;
+	uint32_t peer_msgid;
+};
+
 struct ike_sa {
 	bool used;
 	struct ike_daemon *d;
@@ -87,6 +100,8 @@ struct ike_sa {
 	struct ctl_timer life_timer;	/* half-open timeout, DPD */
 	unsigned int dpd_missed;
 	char peer_id[128];
+	struct ike_sa_old old;		/* after a rekey by the peer, until its delete */
+	unsigned int rekeys;
 };
 
 struct ike_daemon {
@@ -181,9 +196,19 @@ int ike_ts_narrow(const struct ike_msg *msg, const struct ike_pl *pl, const stru
 		  struct gw_prefix *out);
 void ike_ts_from_prefix(const struct gw_prefix *p, struct ike_ts *ts);
 /* Install a CHILD_SA pair and its protect term (ike_child), keys from KEYMAT. */
-int ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
+int ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c,
+		      bool we_initiated, const uint8_t *ni, uint32_t ni_len, const uint8_t *nr,
+		      uint32_t nr_len);
 void ike_child_remove(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
+
+/* ---- ike_create_r.c: CREATE_CHILD_SA, responder half ---- */
+void ike_create_r_request(struct ike_daemon *d, struct ike_sa *sa);
+struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi);
+/* ike_rekey_r.c: the IKE SA rekeyed by the peer (RFC 7296 1.3.2, 2.18) */
+void ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa);
+/* Swap the SA's identity (SPIs, keys, role, peer message ID) with the old record. */
+void ike_sa_swap_old(struct ike_sa *sa);
 
 /* ---- ike_info.c ---- */
 void ike_info_request(struct ike_daemon *d, struct ike_sa *sa);

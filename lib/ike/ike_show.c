@@ -102,8 +102,8 @@ ike_show_ipsec_sas(struct ike_daemon *d, FILE *out)
 				continue;
 			snprintf(alg, sizeof(alg), "ESP:%s/%s",
 				 encr_str(ch->encr, ch->encr_bits, enc, sizeof(enc)),
-				 ch->integ ? ike_xf_name(IKE_XF_INTEG, ch->integ, tmp, sizeof(tmp)) :
-				 "None");
+				 ch->integ ?
+				 ike_xf_name(IKE_XF_INTEG, ch->integ, tmp, sizeof(tmp)) : "None");
 			for (int dir = 0; dir < 2; dir++) {
 				gw_sa_id_t id = dir == 0 ? ch->sa_in : ch->sa_out;
 

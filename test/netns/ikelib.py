@@ -68,7 +68,8 @@ class Charon:
     """charon in namespace `ns`: local address `addr`, peer `peer`, protected `local_ts`
     (an address of it is put on lo) <-> `remote_ts`."""
 
-    def __init__(self, workdir, ns, addr, peer, local_ts, remote_ts, suite):
+    def __init__(self, workdir, ns, addr, peer, local_ts, remote_ts, suite, rekey=None):
+        """rekey: (IKE seconds, CHILD seconds) for charon's rekey_time, None = defaults."""
         self.dir = os.path.join(str(workdir), "charon")
         os.makedirs(self.dir, exist_ok=True)
         self.ns, self.addr, self.peer = ns, addr, peer
@@ -78,6 +79,7 @@ class Charon:
         self.vici = os.path.join(self.dir, "charon.vici")
         self.log = os.path.join(self.dir, "charon.log")
         self.proc = None
+        self.rekey = rekey
 
     def write(self):
         with open(self.conf, "w") as f:
@@ -121,7 +123,7 @@ swanctl {
     remote_addrs = %(peer)s
     proposals = %(ike)s
     dpd_delay = 5s
-    local {
+%(ike_rekey)s    local {
       auth = psk
       id = b.test
     }
@@ -137,6 +139,7 @@ swanctl {
         mode = tunnel
         start_action = none
         dpd_action = clear
+%(child_rekey)s
       }
     }
   }
@@ -149,7 +152,9 @@ secrets {
   }
 }
 """ % dict(addr=self.addr, peer=self.peer, ike=ike_p, lts=self.local_ts,
-                 rts=self.remote_ts, esp=esp_p, psk=PSK))
+                 rts=self.remote_ts, esp=esp_p, psk=PSK,
+                 ike_rekey="    rekey_time = %ds\n" % self.rekey[0] if self.rekey else "",
+                 child_rekey="        rekey_time = %ds\n" % self.rekey[1] if self.rekey else ""))
 
     def env(self):
         return dict(os.environ, STRONGSWAN_CONF=self.conf)

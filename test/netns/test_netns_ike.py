@@ -149,7 +149,8 @@ def clear_and_back(topo, charon):
 
 @pytest.fixture
 def bed(tmp_path, request):
-    role, suite = request.param
+    role, suite = request.param[:2]
+    rekey = request.param[2] if len(request.param) > 2 else None
     if not shutil.which("tcpdump") or not shutil.which("tshark"):
         pytest.skip("needs tcpdump and tshark")
     est = "immediately" if role == "initiator" else "responder-only"
@@ -158,7 +159,7 @@ def bed(tmp_path, request):
         % (SW_NET, SW)
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_security(
         suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est))
-    charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, suite)
+    charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, suite, rekey)
     cap = None
     try:
         topo.create()
@@ -246,3 +247,32 @@ def test_ike_dpd_dead_peer(bed):
     assert topo.logtext().count("CHILD_SA to-sw up") >= 2, topo.logtext()
     got, out = ping(topo.h1, SW_HOST, 3)
     assert got >= 2, "after charon's restart: %s" % out
+
+
+@pytest.mark.parametrize("bed", [pytest.param(("initiator", "gcm", (26, 12)), id="rekeys")],
+                         indirect=True)
+def test_ike_rekeys_by_peer(bed):
+    """charon rekeys the CHILD_SA (every ~12 s) and the IKE SA (~26 s) under a ping
+    flood of 10 per second: gdoigw answers CREATE_CHILD_SA (new pair next to the old,
+    make-before-break, old pair removed on charon's delete) and the IKE rekey (new SPIs
+    and keys, children kept, the old SA's delete answered under its old keys). No
+    packet is lost across the rekeys."""
+    topo, charon, role, suite, pcap = bed
+    assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
+    r = sh("ping", "-c", "350", "-i", "0.1", "-W", "2", SW_HOST, ns=topo.h1, check=False,
+           timeout=90)
+    got = r.stdout.count("bytes from")
+    log = topo.logtext()
+    assert log.count("rekeyed by the peer: new") >= 2, log
+    assert "IKE SA rekeyed by the peer" in log, log + charon.logtext()
+    assert "deleted the rekeyed IKE SA" in log, log
+    seqs = {int(w.split("=")[1]) for w in r.stdout.split() if w.startswith("icmp_seq=")}
+    lost = sorted(set(range(1, 351)) - seqs)
+    assert got == 350, "%d of 350 echoes across the rekeys; lost %s\n%s" % (got, lost, log)
+    # the tunnel still works on the rekeyed IKE SA: a DPD exchange and the CLI
+    s = clilib.Session(topo.port, netns=topo.gw)
+    try:
+        out = s.cmd("show security ipsec security-associations")
+        assert "Total active tunnels: 1" in out.split("IKE-negotiated")[1], out
+    finally:
+        s.close()

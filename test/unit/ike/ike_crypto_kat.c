@@ -72,7 +72,8 @@ run(char **w, int n)
 		if (rc == 0)
 			hexout("out", O, len);
 	} else if (strcmp(w[0], "keys") == 0 && n == 10) {
-		struct ike_suite s = { .encr = (uint16_t)atoi(w[1]), .encr_bits = (uint16_t)atoi(w[2]),
+		struct ike_suite s = { .encr = (uint16_t)atoi(w[1]),
+				       .encr_bits = (uint16_t)atoi(w[2]),
 				       .prf = (uint16_t)atoi(w[3]), .integ = (uint16_t)atoi(w[4]) };
 		uint8_t seed[IKE_MAX_PRF_LEN];
 		struct ike_keys k;
@@ -114,11 +115,13 @@ run(char **w, int n)
 		if (rc == 0)
 			hexout("out", O, ike_prf_len(prf));
 	} else if (strcmp(w[0], "seal") == 0 && n == 14) {
-		struct ike_suite s = { .encr = (uint16_t)atoi(w[1]), .encr_bits = (uint16_t)atoi(w[2]),
+		struct ike_suite s = { .encr = (uint16_t)atoi(w[1]),
+				       .encr_bits = (uint16_t)atoi(w[2]),
 				       .integ = (uint16_t)atoi(w[3]) };
 		struct ike_hdr h = { .spi_i = strtoull(w[7], NULL, 16),
 				     .spi_r = strtoull(w[8], NULL, 16),
-				     .exch = (uint8_t)atoi(w[9]), .flags = (uint8_t)strtoul(w[10], NULL, 0),
+				     .exch = (uint8_t)atoi(w[9]),
+				     .flags = (uint8_t)strtoul(w[10], NULL, 0),
 				     .msgid = (uint32_t)strtoul(w[11], NULL, 0) };
 		uint32_t len;
 
@@ -130,7 +133,8 @@ run(char **w, int n)
 		if (rc == 0)
 			hexout("out", O, len);
 	} else if (strcmp(w[0], "open") == 0 && n == 7) {
-		struct ike_suite s = { .encr = (uint16_t)atoi(w[1]), .encr_bits = (uint16_t)atoi(w[2]),
+		struct ike_suite s = { .encr = (uint16_t)atoi(w[1]),
+				       .encr_bits = (uint16_t)atoi(w[2]),
 				       .integ = (uint16_t)atoi(w[3]) };
 		static struct ike_msg m;
 		struct ike_perr err;

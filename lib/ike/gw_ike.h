@@ -26,6 +26,7 @@ struct ike_daemon_params {
 	const struct gw_install *install;
 	uint16_t port;			/* default 500 */
 	uint16_t natt_port;		/* default 4500 */
+	uint16_t peer_port, peer_natt_port;	/* where peers listen (tests); default: ours */
 };
 
 /* Counters of the daemon: one per reason a message was dropped or refused. */

@@ -15,59 +15,6 @@
 
 bool ike_peer_id_ok(struct ike_sa *sa, const struct ike_pl *id);
 
-/* The child of the request; returns 0 or the notify refusing it. */
-static uint16_t
-child_for_request(struct ike_daemon *d, struct ike_sa *sa, struct ike_prop_out *chosen,
-		  struct ike_child **out)
-{
-	const struct ike_msg *m = &d->msg;
-	const struct ike_pl *sa_pl = ike_msg_find(m, IKE_PL_SA);
-	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
-	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
-	struct ike_child *c;
-	uint16_t bits = 0;
-	unsigned int n;
-	uint32_t spi;
-	int integ;
-
-	if (sa_pl == NULL || tsi == NULL || sa->vpn == NULL)
-		return IKE_N_NO_PROPOSAL_CHOSEN;
-	n = ike_props_esp(d, sa->vpn, 0, mine, GW_CONF_MAX_PROPREFS);
-	if (ike_props_select(m, sa_pl, mine, n, chosen, "CHILD_SA",
-			     inet_ntoa(sa->remote.sin_addr)) != 0) {
-		d->ctr.no_proposal++;
-		return IKE_N_NO_PROPOSAL_CHOSEN;
-	}
-	c = ike_child_alloc(sa);
-	if (c == NULL)
-		return IKE_N_NO_ADDITIONAL_SAS;
-	/* TSi is the initiator's side: our remote; TSr ours */
-	if (ike_ts_narrow(m, tsi, &sa->vpn->ts[0].remote, &c->ts_remote) != 0 ||
-	    ike_ts_narrow(m, tsr, &sa->vpn->ts[0].local, &c->ts_local) != 0) {
-		d->ctr.ts_unacceptable++;
-		IKE_SA_LOG(WARNING, sa, "TS_UNACCEPTABLE: the initiator's selectors do not "
-			   "meet vpn %s's", sa->vpn->name);
-		ike_child_remove(d, sa, c);
-		return IKE_N_TS_UNACCEPTABLE;
-	}
-	if (d->in.ops->get_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, &spi) != 0) {
-		ike_child_remove(d, sa, c);
-		return IKE_N_TEMPORARY_FAILURE;
-	}
-	c->spi_in = spi;
-	c->spi_out = ike_get32(chosen->spi);
-	c->encr = (uint16_t)ike_prop_xf(chosen, IKE_XF_ENCR, &bits);
-	c->encr_bits = bits;
-	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
-	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
-	ike_put32(chosen->spi, spi);	/* the answer carries our SPI */
-	if (ike_child_install(d, sa, c, sa->initiator, sa->ni, sa->ni_len, sa->nr,
-			      sa->nr_len) != 0)
-		return IKE_N_TEMPORARY_FAILURE;
-	*out = c;
-	return 0;
-}
-
 void
 ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 {
@@ -100,7 +47,8 @@ ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	ike_sa_set_state(d, sa, IKE_ST_ESTABLISHED);
 	IKE_SA_LOG(NOTICE, sa, "IKE SA established with %s (id %s), responder, %s",
 		   inet_ntoa(sa->remote.sin_addr), sa->peer_id, sa->natt ? "NAT-T" : "no NAT");
-	refused = child_for_request(d, sa, &chosen, &c);
+	refused = ike_child_respond(d, sa, sa->ni, sa->ni_len, sa->nr, sa->nr_len, 0, &chosen,
+				    &c);
 
 	idlen = ike_id_body(sa, true, id, sizeof(id));
 	if (ike_auth_compute(sa, false, id, idlen, want, &wlen) != 0)

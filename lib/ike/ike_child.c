@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -195,6 +196,64 @@ set_terms(struct ike_daemon *d, struct ike_sa *sa)
 				     GW_SA_OUTBOUND, terms, n);
 }
 
+/*
+ * Responder: the CHILD_SA a request (IKE_AUTH or CREATE_CHILD_SA) asks for,
+ * chosen, narrowed, given an SPI and installed; 0 or the notify refusing it.
+ * `chosen` comes back with our SPI, ready for the answer.
+ */
+uint16_t
+ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, uint32_t ni_len,
+		  const uint8_t *nr, uint32_t nr_len, uint32_t replaces,
+		  struct ike_prop_out *chosen, struct ike_child **out)
+{
+	const struct ike_msg *m = &d->msg;
+	const struct ike_pl *sa_pl = ike_msg_find(m, IKE_PL_SA);
+	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
+	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
+	struct ike_child *c;
+	uint16_t bits = 0;
+	unsigned int n;
+	uint32_t spi;
+	int integ;
+
+	if (sa_pl == NULL || tsi == NULL || sa->vpn == NULL)
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	n = ike_props_esp(d, sa->vpn, 0, mine, GW_CONF_MAX_PROPREFS);
+	if (ike_props_select(m, sa_pl, mine, n, chosen, "CHILD_SA",
+			     inet_ntoa(sa->remote.sin_addr)) != 0) {
+		d->ctr.no_proposal++;
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	c = ike_child_alloc(sa);
+	if (c == NULL)
+		return IKE_N_NO_ADDITIONAL_SAS;
+	/* TSi is the initiator's side: our remote; TSr ours */
+	if (ike_ts_narrow(m, tsi, &sa->vpn->ts[0].remote, &c->ts_remote) != 0 ||
+	    ike_ts_narrow(m, tsr, &sa->vpn->ts[0].local, &c->ts_local) != 0) {
+		d->ctr.ts_unacceptable++;
+		IKE_SA_LOG(WARNING, sa, "TS_UNACCEPTABLE: the initiator's selectors do not "
+			   "meet vpn %s's", sa->vpn->name);
+		ike_child_remove(d, sa, c);
+		return IKE_N_TS_UNACCEPTABLE;
+	}
+	if (d->in.ops->get_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, &spi) != 0) {
+		ike_child_remove(d, sa, c);
+		return IKE_N_TEMPORARY_FAILURE;
+	}
+	c->spi_in = spi;
+	c->spi_out = ike_get32(chosen->spi);
+	c->encr = (uint16_t)ike_prop_xf(chosen, IKE_XF_ENCR, &bits);
+	c->encr_bits = bits;
+	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
+	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
+	ike_put32(chosen->spi, spi);	/* the answer carries our SPI */
+	c->replaces = replaces;
+	if (ike_child_install(d, sa, c, false, ni, ni_len, nr, nr_len) != 0)
+		return IKE_N_TEMPORARY_FAILURE;
+	*out = c;
+	return 0;
+}
+
 int
 ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, bool we_initiated,
 		  const uint8_t *ni, uint32_t ni_len, const uint8_t *nr, uint32_t nr_len)
@@ -224,7 +283,15 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 	if (rc == 0) {
 		fill_spec(sa, c, true, we_initiated ? i_e : r_e, ek, we_initiated ? i_a : r_a, ak,
 			  auth, &spec);
-		rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_out);
+		if (c->replaces != 0) {
+			c->pending_out = malloc(sizeof(spec));
+			if (c->pending_out == NULL)
+				rc = -ENOMEM;
+			else
+				memcpy(c->pending_out, &spec, sizeof(spec));
+		} else {
+			rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_out);
+		}
 	}
 	explicit_bzero(&spec, sizeof(spec));
 	explicit_bzero(km, sizeof(km));
@@ -247,8 +314,34 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 }
 
 void
+ike_child_activate(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
+{
+	int rc;
+
+	if (c->pending_out == NULL)
+		return;
+	rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), c->pending_out, &c->sa_out);
+	explicit_bzero(c->pending_out, sizeof(*c->pending_out));
+	free(c->pending_out);
+	c->pending_out = NULL;
+	c->replaces = 0;
+	if (rc == 0)
+		rc = set_terms(d, sa);
+	if (rc != 0) {
+		d->ctr.install_errors++;
+		IKE_SA_LOG(ERR, sa, "rekeyed CHILD_SA %08x: outbound SA not installed: %s",
+			   c->spi_in, strerror(-rc));
+	}
+}
+
+void
 ike_child_remove(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
 {
+	if (c->pending_out != NULL) {
+		explicit_bzero(c->pending_out, sizeof(*c->pending_out));
+		free(c->pending_out);
+		c->pending_out = NULL;
+	}
 	if (c->sa_out != GW_SA_ID_NONE)
 		d->in.ops->del_sa(d->in.ctx, c->sa_out);
 	if (c->sa_in != GW_SA_ID_NONE)

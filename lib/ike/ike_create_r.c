@@ -30,16 +30,11 @@ new_child(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *nr, uint32_t n
 	  struct ike_prop_out *chosen, struct ike_child **out)
 {
 	const struct ike_msg *m = &d->msg;
-	const struct ike_pl *sa_pl = ike_msg_find(m, IKE_PL_SA);
 	const struct ike_pl *ni = ike_msg_find(m, IKE_PL_NONCE);
-	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
+	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI);
 	const struct ike_pl *rekey = ike_msg_notify(m, IKE_N_REKEY_SA);
-	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
-	struct ike_child *c, *old = NULL;
-	uint16_t bits = 0;
-	unsigned int n;
-	uint32_t spi;
-	int integ;
+	struct ike_child *c = NULL, *old = NULL;
+	uint16_t rc;
 
 	if (tsi == NULL || sa->vpn == NULL)
 		return IKE_N_NO_PROPOSAL_CHOSEN;
@@ -55,34 +50,10 @@ new_child(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *nr, uint32_t n
 		d->ctr.no_proposal++;
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
-	n = ike_props_esp(d, sa->vpn, 0, mine, GW_CONF_MAX_PROPREFS);
-	if (ike_props_select(m, sa_pl, mine, n, chosen, "CHILD_SA (CREATE_CHILD_SA)",
-			     inet_ntoa(sa->remote.sin_addr)) != 0) {
-		d->ctr.no_proposal++;
-		return IKE_N_NO_PROPOSAL_CHOSEN;
-	}
-	c = ike_child_alloc(sa);
-	if (c == NULL)
-		return IKE_N_NO_ADDITIONAL_SAS;
-	if (ike_ts_narrow(m, tsi, &sa->vpn->ts[0].remote, &c->ts_remote) != 0 ||
-	    ike_ts_narrow(m, tsr, &sa->vpn->ts[0].local, &c->ts_local) != 0) {
-		d->ctr.ts_unacceptable++;
-		ike_child_remove(d, sa, c);
-		return IKE_N_TS_UNACCEPTABLE;
-	}
-	if (d->in.ops->get_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, &spi) != 0) {
-		ike_child_remove(d, sa, c);
-		return IKE_N_TEMPORARY_FAILURE;
-	}
-	c->spi_in = spi;
-	c->spi_out = ike_get32(chosen->spi);
-	c->encr = (uint16_t)ike_prop_xf(chosen, IKE_XF_ENCR, &bits);
-	c->encr_bits = bits;
-	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
-	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
-	ike_put32(chosen->spi, spi);
-	if (ike_child_install(d, sa, c, false, ni->body.p, ni->body.len, nr, nr_len) != 0)
-		return IKE_N_TEMPORARY_FAILURE;
+	rc = ike_child_respond(d, sa, ni->body.p, ni->body.len, nr, nr_len,
+			       old != NULL ? old->spi_out : 0, chosen, &c);
+	if (rc != 0)
+		return rc;
 	if (old != NULL)
 		IKE_SA_LOG(NOTICE, sa, "CHILD_SA %08x/%08x rekeyed by the peer: new %08x/%08x",
 			   old->spi_in, old->spi_out, c->spi_in, c->spi_out);

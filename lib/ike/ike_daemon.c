@@ -599,6 +599,8 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->in = *p->install;
 	d->port = p->port ? p->port : IKE_PORT;
 	d->natt_port = p->natt_port ? p->natt_port : IKE_NATT_PORT;
+	d->peer_port = p->peer_port ? p->peer_port : d->port;
+	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
 	d->fd = open_socket(d->port);
 	d->fd_natt = d->fd < 0 ? -1 : open_socket(d->natt_port);
 	rc = d->fd < 0 ? d->fd : d->fd_natt;

@@ -35,6 +35,10 @@ ike_info_request(struct ike_daemon *d, struct ike_sa *sa)
 
 			if (c == NULL)
 				continue;
+			/* its replacement's outbound SA first: no gap in the binding */
+			for (unsigned int j = 0; j < IKE_MAX_CHILDREN; j++)
+				if (sa->children[j].used && sa->children[j].replaces == spi)
+					ike_child_activate(d, sa, &sa->children[j]);
 			if (nours < IKE_MAX_CHILDREN)
 				ike_put32(ours + 4 * nours++, c->spi_in);
 			IKE_SA_LOG(NOTICE, sa, "peer deleted CHILD_SA %08x/%08x", c->spi_in,

@@ -108,7 +108,7 @@ ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn)
 	sa->vpn = vpn;
 	sa->local = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(d->port),
 					  .sin_addr = gw->local_address.v4 };
-	sa->remote = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(d->port),
+	sa->remote = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(d->peer_port),
 					   .sin_addr = gw->address.v4 };
 	sa->dh_group = first_group(d, sa->pol);
 	sa->ni_len = IKE_NONCE_LEN;
@@ -215,7 +215,7 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 				ike_ct_cmp(h, ndst->u.notify.data.p, 20) != 0;
 		if (sa->nat_local || sa->nat_remote) {
 			sa->natt = true;
-			sa->remote.sin_port = htons(d->natt_port);
+			sa->remote.sin_port = htons(d->peer_natt_port);
 			IKE_SA_LOG(INFO, sa, "NAT detected (%s): IKE and ESP on UDP %u",
 				   sa->nat_local ? "local" : "remote", d->natt_port);
 		}

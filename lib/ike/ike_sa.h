@@ -43,6 +43,13 @@ struct ike_child {
 	uint16_t encr, encr_bits, integ;
 	uint64_t installed_ms;
 	uint32_t lifetime_s;
+	/*
+	 * Rekey as responder (RFC 7296 2.8): the new outbound SA waits until the
+	 * initiator deletes the old pair (`replaces`, its outbound SPI), so we
+	 * never send on an SA the initiator has not installed yet.
+	 */
+	struct gw_sa_spec *pending_out;
+	uint32_t replaces;
 };
 
 /*
@@ -110,6 +117,7 @@ struct ike_daemon {
 	int fd, fd_natt;
 	struct ctl_fd *h, *h_natt;
 	uint16_t port, natt_port;
+	uint16_t peer_port, peer_natt_port;
 	struct gw_conf_ike conf;
 	struct ike_sa sas[IKE_MAX_SAS];
 	uint32_t next_index;
@@ -199,8 +207,13 @@ void ike_ts_from_prefix(const struct gw_prefix *p, struct ike_ts *ts);
 int ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c,
 		      bool we_initiated, const uint8_t *ni, uint32_t ni_len, const uint8_t *nr,
 		      uint32_t nr_len);
+/* The deferred outbound SA of a child rekeyed as responder: install it now. */
+void ike_child_activate(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 void ike_child_remove(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
+uint16_t ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni,
+			   uint32_t ni_len, const uint8_t *nr, uint32_t nr_len, uint32_t replaces,
+			   struct ike_prop_out *chosen, struct ike_child **out);
 
 /* ---- ike_create_r.c: CREATE_CHILD_SA, responder half ---- */
 void ike_create_r_request(struct ike_daemon *d, struct ike_sa *sa);

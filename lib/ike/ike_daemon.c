@@ -67,6 +67,7 @@ ike_sa_alloc(struct ike_daemon *d)
 		sa->created_ms = sa->last_rx_ms = ctl_now_ms();
 		ctl_timer_init(&sa->retrans_timer, retrans_fire, sa);
 		ctl_timer_init(&sa->life_timer, life_fire, sa);
+		d->in.ops->subscribe(d->in.ctx, ike_owner(sa), ike_sa_event, d);
 		return sa;
 	}
 	return NULL;
@@ -406,6 +407,8 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 			d->ctr.drop_state++;
 		else if (!resp)
 			ike_create_r_request(d, sa);
+		else
+			ike_create_i_response(d, sa);
 		break;
 	default:
 		d->ctr.drop_state++;

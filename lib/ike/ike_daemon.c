@@ -604,6 +604,14 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->natt_port = p->natt_port ? p->natt_port : IKE_NATT_PORT;
 	d->peer_port = p->peer_port ? p->peer_port : d->port;
 	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
+	d->cookie_threshold = p->cookie_threshold ? p->cookie_threshold : 16;
+	if (p->cookies_always)
+		d->cookie_threshold = 0;
+	if (ike_random(d->cookie_secret, sizeof(d->cookie_secret)) != 0) {
+		free(d);
+		errno = EIO;
+		return NULL;
+	}
 	d->fd = open_socket(d->port);
 	d->fd_natt = d->fd < 0 ? -1 : open_socket(d->natt_port);
 	rc = d->fd < 0 ? d->fd : d->fd_natt;
@@ -671,6 +679,7 @@ ike_daemon_free(struct ike_daemon *d)
 	close(d->fd);
 	close(d->fd_natt);
 	explicit_bzero(&d->conf, sizeof(d->conf));
+	explicit_bzero(d->cookie_secret, sizeof(d->cookie_secret));
 	free(d);
 }
 

@@ -11,7 +11,9 @@
  * (CREATE_CHILD_SA, then the old pair deleted) and both sides end with one
  * new matching pair; `clear` on A deletes B's SAs too (INFORMATIONAL); a
  * proposal mismatch gives NO_PROPOSAL_CHOSEN on both sides and installs
- * nothing; a wrong pre-shared key gives AUTHENTICATION_FAILED.
+ * nothing; a wrong pre-shared key gives AUTHENTICATION_FAILED. With cookies
+ * demanded (RFC 7296 2.6) A's first IKE_SA_INIT gets a COOKIE, the retry with
+ * it goes through.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,6 +66,7 @@ struct pair {
 	int phase;
 	enum gw_cipher cipher;
 	uint32_t old_out;		/* A's outbound SPI before the rekey */
+	bool cookies;			/* B asks every IKE_SA_INIT for a cookie */
 };
 
 static void
@@ -89,12 +92,13 @@ run_until(struct pair *p, bool (*done)(struct pair *), uint64_t ms)
 }
 
 static int
-pair_start(struct pair *p)
+pair_start(struct pair *p, bool cookies)
 {
 	struct gw_conf_error err;
 	uint16_t base = (uint16_t)(20000 + (getpid() % 2000) * 4);
 
 	memset(p, 0, sizeof(*p));
+	p->cookies = cookies;
 	p->loop = ctl_loop_create(NULL);
 	mock_install_init(&p->ma);
 	mock_install_init(&p->mb);
@@ -110,7 +114,7 @@ pair_start(struct pair *p)
 		.peer_port = base + 2, .peer_natt_port = base + 3 });
 	p->b = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->mb.in, .port = base + 2, .natt_port = base + 3,
-		.peer_port = base, .peer_natt_port = base + 1 });
+		.peer_port = base, .peer_natt_port = base + 1, .cookies_always = p->cookies });
 	if (p->a == NULL || p->b == NULL)
 		return -errno;
 	ctl_timer_init(&p->tick, tick, p);
@@ -280,7 +284,8 @@ test_establish_and_clear(void)
 			  "10.2.0.0/16", "a.test", "b.test");
 		make_conf(conf_b, sizeof(conf_b), encs[e], "k-123", "responder-only",
 			  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
-		CHECK_EQ(pair_start(&p), 0);
+		/* with GCM, B also asks for a cookie (RFC 7296 2.6): A retries with it */
+		CHECK_EQ(pair_start(&p, e == 0), 0);
 		p.cipher = e == 0 ? GW_CIPHER_AES_GCM16 : GW_CIPHER_AES_CBC;
 		run_until(&p, up_rekey_cleared, 15000);
 		CHECK_EQ(p.phase, 2);
@@ -288,6 +293,7 @@ test_establish_and_clear(void)
 		CHECK_EQ(ike_sas(&p.mb), 0);
 		ike_daemon_counters(p.b, &c);
 		CHECK_EQ(c.ike_deleted, 1);
+		CHECK_EQ(c.cookie_sent, e == 0 ? 1 : 0);
 		pair_stop(&p);
 	}
 }
@@ -314,7 +320,7 @@ refusal_case(const char *enc_b, const char *key_b, bool auth)
 		  "10.1.0.0/16", "10.2.0.0/16", "a.test", "b.test");
 	make_conf(conf_b, sizeof(conf_b), enc_b, key_b, "responder-only", "10.2.0.0/16",
 		  "10.1.0.0/16", "b.test", "a.test");
-	CHECK_EQ(pair_start(&p), 0);
+	CHECK_EQ(pair_start(&p, false), 0);
 	run_until(&p, refused, 5000);
 	ike_daemon_counters(p.a, &a);
 	ike_daemon_counters(p.b, &b);

@@ -75,6 +75,8 @@ int ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf);
 void ike_daemon_free(struct ike_daemon *d);
 
 void ike_daemon_counters(const struct ike_daemon *d, struct ike_counters *out);
+/* The column header of that table (also when IKE does not run). */
+void ike_show_header(FILE *out);
 /* `show security ike security-associations [index N] [detail]` */
 void ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index);
 /* IKE-negotiated lines of `show security ipsec security-associations` */

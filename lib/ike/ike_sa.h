@@ -122,7 +122,7 @@ struct ike_daemon {
 	struct ctl_fd *h, *h_natt;
 	uint16_t port, natt_port;
 	uint16_t peer_port, peer_natt_port;
-	uint32_t cookie_threshold;	/* half-open SAs from which cookies are asked (0: always) */
+	uint32_t cookie_threshold;	/* half-open SAs needing cookies from (0: always) */
 	uint8_t cookie_secret[32];	/* RFC 7296 2.6: random at start */
 	struct gw_conf_ike conf;
 	struct ike_sa sas[IKE_MAX_SAS];

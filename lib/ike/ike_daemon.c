@@ -349,6 +349,17 @@ ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify)
 	sa->peer_msgid = d->msg.hdr.msgid + 1;
 }
 
+/* A message the SA's state does not expect: counted and logged (info). */
+static void
+drop_state(struct ike_daemon *d, struct ike_sa *sa)
+{
+	d->ctr.drop_state++;
+	IKE_SA_LOG(INFO, sa, "%s %s message %u not expected in state %s: dropped",
+		   ike_exch_name(d->msg.hdr.exch),
+		   (d->msg.hdr.flags & IKE_FLAG_RESPONSE) ? "response" : "request",
+		   d->msg.hdr.msgid, ike_state_name(sa->state));
+}
+
 static void
 handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 {
@@ -390,11 +401,11 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 		else if (resp && sa->state == IKE_ST_AUTH_SENT)
 			ike_auth_i_response(d, sa);
 		else
-			d->ctr.drop_state++;
+			drop_state(d, sa);
 		break;
 	case IKE_EXCH_INFORMATIONAL:
 		if (sa->state != IKE_ST_ESTABLISHED && sa->state != IKE_ST_DELETING) {
-			d->ctr.drop_state++;
+			drop_state(d, sa);
 			break;
 		}
 		if (resp)
@@ -404,14 +415,14 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 		break;
 	case IKE_EXCH_CREATE_CHILD_SA:
 		if (sa->state != IKE_ST_ESTABLISHED)
-			d->ctr.drop_state++;
+			drop_state(d, sa);
 		else if (!resp)
 			ike_create_r_request(d, sa);
 		else
 			ike_create_i_response(d, sa);
 		break;
 	default:
-		d->ctr.drop_state++;
+		drop_state(d, sa);
 	}
 }
 
@@ -433,7 +444,7 @@ handle_old_sa(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 	ike_sa_swap_old(sa);
 	if ((h->flags & IKE_FLAG_RESPONSE) || h->exch != IKE_EXCH_INFORMATIONAL ||
 	    h->msgid != sa->peer_msgid || open_sk(d, sa, buf, &notify) != 0) {
-		d->ctr.drop_state++;
+		drop_state(d, sa);
 		ike_sa_swap_old(sa);
 		return;
 	}
@@ -494,6 +505,8 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		sa = find_sa(d, m->hdr.spi_i, 0);
 		if (sa == NULL || !sa->initiator || sa->state != IKE_ST_INIT_SENT) {
 			d->ctr.drop_unknown_spi++;
+			GW_LOG(ike, INFO, "IKE_SA_INIT response from %s for no SA of ours: dropped",
+			       inet_ntoa(from->sin_addr));
 			return;
 		}
 		ctl_timer_cancel(d->loop, &sa->retrans_timer);
@@ -541,7 +554,10 @@ on_readable(struct ctl_loop *l, int fd, uint32_t events, void *arg)
 			if (n == 1 && d->rxbuf[0] == 0xff)
 				continue;	/* RFC 3948 2.3: NAT keepalive */
 			if (n < 4 || memcmp(d->rxbuf, "\0\0\0\0", 4) != 0) {
+				/* ESP in UDP the data plane did not take: per packet, so debug */
 				d->ctr.drop_not_ike++;
+				GW_LOG(ike, DEBUG, "UDP %u from %s without the non-ESP marker: "
+				       "dropped", d->natt_port, inet_ntoa(from.sin_addr));
 				continue;
 			}
 			p += 4;

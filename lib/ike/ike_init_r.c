@@ -216,6 +216,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 
 	if (m->hdr.spi_r != 0 || m->hdr.msgid != 0) {
 		d->ctr.drop_parse++;
+		GW_LOG(ike, INFO, "IKE_SA_INIT request from %s with responder SPI or message ID "
+		       "set: dropped", inet_ntoa(from->sin_addr));
 		return;
 	}
 	/* a retransmitted request: the same answer (RFC 7296 2.1) */
@@ -267,6 +269,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	sa = ike_sa_alloc(d);
 	if (sa == NULL) {
 		d->ctr.half_open_cap++;
+		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u IKE SAs in use",
+		       inet_ntoa(from->sin_addr), IKE_MAX_SAS);
 		return;
 	}
 	sa->initiator = false;

@@ -166,6 +166,33 @@ fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 	p->sel_dst = outbound ? c->ts_remote : c->ts_local;
 }
 
+/*
+ * ESP keys at debug level only (`system traceoptions flag ike level all`), so
+ * that tshark can decrypt a capture (test/netns/test_netns_ike.py); never at
+ * the default level.
+ */
+static void
+log_keys(const struct gw_sa_spec *spec)
+{
+	const struct gw_sa_params *p = &spec->params;
+	char ek[2 * GW_CRYPTO_MAX_KEY + 1], ak[2 * GW_CRYPTO_MAX_KEY + 1];
+
+	if (!rte_log_can_log(gw_logtype_ike, RTE_LOG_DEBUG))
+		return;
+	for (unsigned int i = 0; i < p->crypto.cipher_key_len; i++)
+		snprintf(ek + 2 * i, 3, "%02x", p->crypto.cipher_key[i]);
+	ek[2 * p->crypto.cipher_key_len] = '\0';
+	for (unsigned int i = 0; i < p->crypto.auth_key_len; i++)
+		snprintf(ak + 2 * i, 3, "%02x", p->crypto.auth_key[i]);
+	ak[2 * p->crypto.auth_key_len] = '\0';
+	GW_LOG(ike, DEBUG, "ESP key: spi 0x%08x %s cipher %s key 0x%s auth %s key 0x%s",
+	       p->spi, p->direction == GW_SA_OUTBOUND ? "out" : "in",
+	       gw_cipher_name(p->crypto.cipher, p->crypto.cipher_key_len), ek,
+	       gw_auth_name(p->crypto.auth), ak[0] ? ak : "-");
+	explicit_bzero(ek, sizeof(ek));
+	explicit_bzero(ak, sizeof(ak));
+}
+
 /* Every protect term of the IKE SA's children, on the vpn's interface. */
 static int
 set_terms(struct ike_daemon *d, struct ike_sa *sa)
@@ -322,10 +349,12 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 	i_e = km, i_a = km + ek, r_e = km + ek + ak, r_a = km + 2 * ek + ak;
 	fill_spec(sa, c, false, we_initiated ? r_e : i_e, ek, we_initiated ? r_a : i_a, ak, auth,
 		  &spec);
+	log_keys(&spec);
 	rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_in);
 	if (rc == 0) {
 		fill_spec(sa, c, true, we_initiated ? i_e : r_e, ek, we_initiated ? i_a : r_a, ak,
 			  auth, &spec);
+		log_keys(&spec);
 		if (c->replaces != 0) {
 			c->pending_out = malloc(sizeof(spec));
 			if (c->pending_out == NULL)

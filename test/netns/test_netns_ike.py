@@ -97,6 +97,31 @@ def tshark_check(pcap):
     return rows
 
 
+TSHARK_ENC = {"aes-128-gcm": "AES-GCM with 16 octet ICV [RFC4106]",
+              "aes-256-cbc": "AES-CBC [RFC3602]"}
+TSHARK_AUTH = {"none": "NULL", "hmac-sha-256-128": "HMAC-SHA-256-128 [RFC4868]"}
+
+
+def tshark_decrypts(pcap, log):
+    """tshark decrypts the tunnel's ESP (both directions) with the keys gdoigw logged at
+    debug level; returns the decrypted ICMP echo requests and replies."""
+    args = ["-o", "esp.enable_encryption_decode:TRUE",
+            "-o", "esp.enable_authentication_check:TRUE"]
+    for line in log.splitlines():
+        if "ESP key: spi" not in line:
+            continue
+        w = line.split("ESP key: ")[1].split()
+        spi, cipher, ekey, auth, akey = w[1], w[4], w[6], w[8], w[10]
+        args += ["-o", 'uat:esp_sa:"IPv4","*","*","%s","%s","%s","%s","%s"' % (
+            spi, TSHARK_ENC[cipher], ekey, TSHARK_AUTH[auth], "" if akey == "0x-" else akey)]
+    assert len(args) > 4, "no ESP keys in the log"
+    r = subprocess.run(["tshark", "-r", pcap, *args, "-Y", "esp && icmp", "-T", "fields",
+                        "-e", "icmp.type", "-e", "esp.icv_good"],
+                       capture_output=True, text=True, timeout=120)
+    rows = [x.split("\t") for x in r.stdout.splitlines() if x.strip()]
+    return [row[0] for row in rows if row[0] == "8"], [row[0] for row in rows if row[0] == "0"]
+
+
 def cleartext_between(pcap):
     r = subprocess.run(["tshark", "-r", pcap, "-Y",
                         "ip.src==10.99.1.0/24 || ip.dst==10.99.1.0/24", "-T", "fields",
@@ -112,7 +137,9 @@ class IkeTopo(NetnsTopo):
         self.port = clilib.free_port()
 
     def config(self):
-        return clilib.with_cli(super().config(), self.port)
+        # ike at debug level: the ESP keys for tshark (lib/ike/ike_child.c log_keys)
+        return clilib.with_cli(super().config(), self.port).replace(
+            "system = {", 'system = {\n  traceoptions = { level = "all"; flag = [ "ike" ]; };', 1)
 
 
 def check_cli(topo, suite):
@@ -205,6 +232,9 @@ def test_ike_strongswan(bed):
     rows = tshark_check(pcap)
     assert any(row[1] == "34" for row in rows) and any(row[1] == "35" for row in rows)
     assert cleartext_between(pcap) == [], "cleartext of the protected nets on the wire"
+    with open(topo.log_path, errors="replace") as f:
+        requests, replies = tshark_decrypts(pcap, f.read())
+    assert len(requests) >= 4 and len(replies) >= 4, (requests, replies)
     check_cli(topo, suite)
     if role == "initiator":
         clear_and_back(topo, charon)

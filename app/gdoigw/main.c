@@ -31,6 +31,7 @@
 #include "gks.h"
 #include "gks_conf.h"
 #include "gw_gm.h"
+#include "gw_ike.h"
 #include "gw_log.h"
 #include "gw_stats.h"
 #include "eal_args.h"
@@ -166,6 +167,7 @@ load_config(const char *path, char *why, size_t len)
 
 struct control;
 static int apply_config(void *arg, struct gw_config *conf);
+static void ike_follow(struct control *c, const struct gw_config *conf);
 
 /* SIGHUP: load the file again; apply it only if it validates as a whole. */
 static void
@@ -189,6 +191,8 @@ struct control {
 	struct gw_config **conf;
 	struct ctl_helper *helper;
 	struct gm_member *gm;		/* GDOI group member (lib/gm) */
+	struct ike_daemon *ike;		/* IKEv2 (lib/ike); NULL without ike gateways */
+	struct ctl_loop *loop;
 	struct ctl_timer idle_timer;
 	uint64_t last_rx_total, last_rx_change;
 	struct diag_load load;
@@ -210,6 +214,20 @@ start_failed(struct gw_dp *dp, bool launched, struct eal_argv *eal, struct gw_co
 	return 1;
 }
 
+/*
+ * IKEv2 runs once the configuration has an ike gateway (its sockets, UDP 500
+ * and 4500, are opened only then); a busy port is logged and forwarding runs.
+ */
+static void
+ike_follow(struct control *c, const struct gw_config *conf)
+{
+	if (c->ike == NULL && conf->ike.nb_gateways != 0)
+		c->ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = c->loop,
+			.install = &c->dp->install });
+	if (c->ike != NULL)
+		ike_daemon_configure(c->ike, conf);
+}
+
 /* A validated configuration made the running one: SIGHUP and the CLI's commit. */
 static int
 apply_config(void *arg, struct gw_config *conf)
@@ -225,6 +243,7 @@ apply_config(void *arg, struct gw_config *conf)
 	if (memcmp(&(*c->conf)->gvpn_server, &conf->gvpn_server, sizeof(conf->gvpn_server)) != 0)
 		GW_LOG(general, NOTICE, "security group-vpn server changed: the change takes "
 		       "effect at the next start");
+	ike_follow(c, conf);
 	gw_conf_free(*c->conf);
 	*c->conf = conf;
 	return 0;
@@ -344,15 +363,18 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 	if (rc == 0 && (*conf)->gvpn_server.nb_groups != 0)
 		rc = start_key_server(loop, *conf, &gks);
 	if (rc == 0) {
+		c.loop = loop;
+		ike_follow(&c, *conf);
 		/* the CLI is optional: a busy port is logged, the appliance runs */
 		cli = cli_server_start(&(struct cli_params){ .loop = loop, .dp = dp,
 			.running = conf, .conf_path = a->conf_path, .apply = apply_config,
-			.apply_arg = &c, .gks = gks });
+			.apply_arg = &c, .gks = gks, .ike = &c.ike });
 		rc = ctl_loop_run(loop);
 	}
 	cli_server_stop(cli);
 	gks_server_free(gks);		/* its deletes go out before the sockets close */
 	gm_member_free(c.gm);
+	ike_daemon_free(c.ike);
 	ctl_helper_free(c.helper);
 	gw_dp_control_stop(dp);
 	ctl_loop_free(loop);

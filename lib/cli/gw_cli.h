@@ -27,6 +27,7 @@ struct cli_server;
 typedef int (*cli_apply_fn)(void *arg, struct gw_config *conf);
 
 struct gks_server;
+struct ike_daemon;
 
 struct cli_params {
 	struct ctl_loop *loop;		/* the control thread's loop */
@@ -36,6 +37,7 @@ struct cli_params {
 	cli_apply_fn apply;
 	void *apply_arg;
 	struct gks_server *gks;		/* the GDOI key server, NULL if none (lib/gks) */
+	struct ike_daemon *const *ike;	/* *ike NULL: IKE not running (control thread) */
 };
 
 /*

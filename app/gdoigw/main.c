@@ -28,6 +28,7 @@
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_dp.h"
+#include "gw_ike.h"
 #include "gw_log.h"
 #include "gw_stats.h"
 #include "eal_args.h"
@@ -185,6 +186,7 @@ struct control {
 	const struct app_args *a;
 	struct gw_config **conf;
 	struct ctl_helper *helper;
+	struct ike_daemon *ike;		/* IKEv2 (lib/ike); NULL if its ports are taken */
 	struct ctl_timer idle_timer;
 	uint64_t last_rx_total, last_rx_change;
 	struct diag_load load;
@@ -215,6 +217,8 @@ apply_config(void *arg, struct gw_config *conf)
 
 	if (rc != 0)
 		return rc;
+	if (c->ike != NULL)
+		ike_daemon_configure(c->ike, conf);
 	gw_conf_free(*c->conf);
 	*c->conf = conf;
 	return 0;
@@ -290,13 +294,19 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
 	}
 	if (rc == 0) {
+		/* IKEv2 is optional too: UDP 500/4500 taken is logged, forwarding runs */
+		c.ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = loop,
+			.install = &dp->install });
+		if (c.ike != NULL)
+			ike_daemon_configure(c.ike, *conf);
 		/* the CLI is optional: a busy port is logged, the appliance runs */
 		cli = cli_server_start(&(struct cli_params){ .loop = loop, .dp = dp,
 			.running = conf, .conf_path = a->conf_path, .apply = apply_config,
-			.apply_arg = &c });
+			.apply_arg = &c, .ike = c.ike });
 		rc = ctl_loop_run(loop);
 	}
 	cli_server_stop(cli);
+	ike_daemon_free(c.ike);
 	ctl_helper_free(c.helper);
 	gw_dp_control_stop(dp);
 	ctl_loop_free(loop);

@@ -403,7 +403,7 @@ cli_dp_ipsec_sa(struct cli_server *s, const char *arg, FILE *out)
 		fprintf(out, "    Packets: %" PRIu64 ", Bytes: %" PRIu64 "\n\n", st.packets,
 			st.bytes);
 	}
-	return 0;
+	return cli_ike_show_ipsec(s, arg, out);
 }
 
 int

@@ -58,16 +58,11 @@ OP_CMD(cmd_ipsec_clear, cli_dp_ipsec_clear)
 OP_CMD(cmd_log, cli_dp_log)
 OP_CMD(cmd_commits, cli_commit_history)
 
-/* GDOI and IKEv2 have no SAs yet: their tables print empty, laid out. */
-static int
-cmd_ike_sa(struct cli_def *cli, const char *cmd __attribute__((unused)),
-	   char **argv __attribute__((unused)), int argc __attribute__((unused)))
-{
-	cli_print(cli, "Index   State  Initiator cookie  Responder cookie  Mode           "
-		  "Remote Address");
-	return CLI_OK;
-}
+OP_CMD(cmd_ike_sa, cli_ike_show_sa)
+OP_CMD(cmd_ike_clear, cli_ike_clear_sa)
+OP_CMD(cmd_ike_stats, cli_ike_stats)
 
+/* GDOI has no SAs yet: its tables print empty, laid out. */
 static int
 cmd_gvpn_ipsec_sa(struct cli_def *cli, const char *cmd __attribute__((unused)),
 		  char **argv __attribute__((unused)), int argc __attribute__((unused)))
@@ -183,7 +178,7 @@ void
 cli_op_register(struct cli_def *cli)
 {
 	struct cli_command *show, *sys, *ipv6, *sec, *ipsec, *ike, *gvpn, *member, *mipsec, *mike;
-	struct cli_command *clear, *csec, *cipsec, *mon, *mif;
+	struct cli_command *clear, *csec, *cipsec, *cike, *mon, *mif;
 	const int P = PRIVILEGE_UNPRIVILEGED, M = MODE_EXEC;
 
 	cli_unregister_command(cli, "enable");
@@ -209,6 +204,8 @@ cli_op_register(struct cli_def *cli)
 	ike = cli_register_command(cli, sec, "ike", NULL, P, M, "IKE");
 	cli_register_command(cli, ike, "security-associations", cmd_ike_sa, P, M,
 			     "IKE SAs [index N] [detail]");
+	cli_register_command(cli, ike, "statistics", cmd_ike_stats, P, M,
+			     "IKE counters: messages, and every reason one was refused");
 	gvpn = cli_register_command(cli, sec, "group-vpn", NULL, P, M, "Group VPN");
 	member = cli_register_command(cli, gvpn, "member", NULL, P, M, "Group member");
 	mipsec = cli_register_command(cli, member, "ipsec", NULL, P, M, "Group IPsec");
@@ -225,6 +222,9 @@ cli_op_register(struct cli_def *cli)
 	cipsec = cli_register_command(cli, csec, "ipsec", NULL, P, M, "IPsec");
 	cli_register_command(cli, cipsec, "statistics", cmd_ipsec_clear, P, M,
 			     "Zero IPsec counters [index N]");
+	cike = cli_register_command(cli, csec, "ike", NULL, P, M, "IKE");
+	cli_register_command(cli, cike, "security-associations", cmd_ike_clear, P, M,
+			     "Delete IKE SAs and their tunnels [index N]");
 	mon = cli_register_command(cli, NULL, "monitor", NULL, P, M, "Live information");
 	mif = cli_register_command(cli, mon, "interface", NULL, P, M, "Interfaces");
 	cli_register_command(cli, mif, "traffic", cmd_monitor, P, M, "Live interface counters");

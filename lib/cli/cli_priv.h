@@ -120,6 +120,11 @@ int cli_dp_route(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_arp(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_ndp(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_ipsec_sa(struct cli_server *s, const char *arg, FILE *out);
+/* cli_ike.c: IKEv2 SAs (lib/ike) */
+int cli_ike_show_sa(struct cli_server *s, const char *arg, FILE *out);
+int cli_ike_show_ipsec(struct cli_server *s, const char *arg, FILE *out);
+int cli_ike_clear_sa(struct cli_server *s, const char *arg, FILE *out);
+int cli_ike_stats(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_ipsec_stats(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_ipsec_clear(struct cli_server *s, const char *arg, FILE *out);
 int cli_dp_log(struct cli_server *s, const char *arg, FILE *out);

@@ -26,6 +26,8 @@ struct cli_server;
  */
 typedef int (*cli_apply_fn)(void *arg, struct gw_config *conf);
 
+struct ike_daemon;
+
 struct cli_params {
 	struct ctl_loop *loop;		/* the control thread's loop */
 	struct gw_dp *dp;
@@ -33,6 +35,7 @@ struct cli_params {
 	const char *conf_path;		/* the file commits write */
 	cli_apply_fn apply;
 	void *apply_arg;
+	struct ike_daemon *ike;		/* NULL: IKE not running */
 };
 
 /*

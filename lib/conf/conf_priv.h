@@ -19,6 +19,13 @@ enum conf_obj {
 	CONF_OBJ_POLICY,	/* struct gw_conf_policy */
 	CONF_OBJ_TERM,		/* struct gw_conf_term */
 	CONF_OBJ_USER,		/* struct gw_conf_user */
+	CONF_OBJ_IKE_PROP,	/* struct gw_conf_ike_proposal */
+	CONF_OBJ_IKE_POL,	/* struct gw_conf_ike_policy */
+	CONF_OBJ_IKE_GW,	/* struct gw_conf_ike_gateway */
+	CONF_OBJ_IPSEC_PROP,	/* struct gw_conf_ipsec_proposal */
+	CONF_OBJ_IPSEC_POL,	/* struct gw_conf_ipsec_policy */
+	CONF_OBJ_VPN,		/* struct gw_conf_vpn */
+	CONF_OBJ_VPN_TS,	/* struct gw_conf_vpn_ts */
 	CONF_OBJ_MAX
 };
 
@@ -219,6 +226,34 @@ int conf_get_udp_port(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsig
 void *conf_sa_nth(struct gw_conf_ctx *c, unsigned int idx);
 
 /* conf_policy.c */
+/* conf_ike.c: security ike, security ipsec proposal / ipsec-policy / vpn */
+extern const char *const conf_ike_encrs[], *const conf_ike_hashes[], *const conf_ike_dhs[];
+extern const char *const conf_ipsec_auths[], *const conf_ike_dpds[], *const conf_pfs_dhs[];
+extern const char *const conf_ike_establish[], *const conf_ike_versions[];
+#define CONF_IKE_LIST_HOOKS(x) \
+	int conf_##x##_enter(struct gw_conf_ctx *c, const char *name); \
+	int conf_##x##_leave(struct gw_conf_ctx *c); \
+	void *conf_##x##_nth(struct gw_conf_ctx *c, unsigned int idx);
+CONF_IKE_LIST_HOOKS(ikeprop)
+CONF_IKE_LIST_HOOKS(ikepol)
+CONF_IKE_LIST_HOOKS(ikegw)
+CONF_IKE_LIST_HOOKS(ipsecprop)
+CONF_IKE_LIST_HOOKS(ipsecpol)
+CONF_IKE_LIST_HOOKS(vpn)
+CONF_IKE_LIST_HOOKS(vpnts)
+int conf_set_propref(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		     const struct gw_conf_val *v);
+int conf_get_propref(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		     char *buf, size_t len);
+int conf_set_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		       const struct gw_conf_val *v);
+int conf_set_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		     const struct gw_conf_val *v);
+int conf_get_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		     char *buf, size_t len);
+int conf_get_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		       char *buf, size_t len);
+
 int conf_policy_begin(struct gw_conf_ctx *c, unsigned int count);
 int conf_policy_enter(struct gw_conf_ctx *c, const char *name);
 int conf_policy_leave(struct gw_conf_ctx *c);

@@ -143,6 +143,104 @@ struct gw_conf_policy {
 	struct gw_conf_term terms[GW_CONF_MAX_TERMS];
 };
 
+/* ---- security ike / ipsec vpn (IKEv2, lib/ike): fixed arrays, no heap ---- */
+
+#define GW_CONF_MAX_IKE 16		/* entries of each IKE list */
+#define GW_CONF_MAX_PROPREFS 4		/* proposals named by one policy */
+#define GW_CONF_MAX_VPN_TS 8		/* traffic selectors of one vpn */
+#define GW_CONF_PSK_MAX 128
+
+/* Choices, index = the stored value (lib/conf/conf_ike.c has the names). */
+enum gw_ike_encr {
+	GW_IKE_ENC_AES128_CBC = 0, GW_IKE_ENC_AES256_CBC, GW_IKE_ENC_AES128_GCM,
+	GW_IKE_ENC_AES256_GCM,
+};
+enum gw_ike_hash { GW_IKE_HASH_SHA1 = 0, GW_IKE_HASH_SHA256, GW_IKE_HASH_SHA384,
+		   GW_IKE_HASH_SHA512 };
+enum gw_ike_dh { GW_IKE_DH_14 = 0, GW_IKE_DH_15, GW_IKE_DH_19, GW_IKE_DH_20, GW_IKE_DH_31 };
+enum gw_ipsec_auth { GW_IPSEC_AUTH_SHA1_96 = 0, GW_IPSEC_AUTH_SHA256_128,
+		     GW_IPSEC_AUTH_SHA384_192, GW_IPSEC_AUTH_SHA512_256, GW_IPSEC_AUTH_NONE };
+enum gw_ike_dpd { GW_IKE_DPD_OPTIMIZED = 0, GW_IKE_DPD_ALWAYS, GW_IKE_DPD_PROBE_IDLE };
+enum gw_ike_establish { GW_IKE_EST_IMMEDIATELY = 0, GW_IKE_EST_ON_TRAFFIC,
+			GW_IKE_EST_RESPONDER_ONLY };
+
+/* security ike proposal NAME */
+struct gw_conf_ike_proposal {
+	char name[GW_CONF_NAME_LEN];
+	uint32_t encryption;		/* enum gw_ike_encr */
+	uint32_t authentication;	/* enum gw_ike_hash: PRF, and integrity with CBC */
+	uint32_t dh_group;		/* enum gw_ike_dh */
+	uint32_t lifetime_seconds;
+};
+
+/* security ike policy NAME */
+struct gw_conf_ike_policy {
+	char name[GW_CONF_NAME_LEN];
+	unsigned int nb_proposals;
+	char proposals[GW_CONF_MAX_PROPREFS][GW_CONF_NAME_LEN];
+	uint8_t psk[GW_CONF_PSK_MAX];	/* pre-shared-key ascii-text or hexadecimal */
+	unsigned int psk_len;
+	bool psk_ascii;			/* written as ascii-text (printed back that way) */
+};
+
+/* security ike gateway NAME */
+struct gw_conf_ike_gateway {
+	char name[GW_CONF_NAME_LEN];
+	char ike_policy[GW_CONF_NAME_LEN];
+	struct gw_ipaddr address;	/* the peer */
+	struct gw_ipaddr local_address;
+	char local_identity[128];	/* hostname (FQDN ID); "" = the local address */
+	char remote_identity[128];	/* hostname; "" = the peer's address */
+	uint32_t dpd_mode;		/* enum gw_ike_dpd */
+	uint32_t dpd_interval;		/* seconds */
+	uint32_t dpd_threshold;		/* unanswered probes before the peer is dead */
+	uint32_t version;		/* 0 = v2-only (the only one) */
+};
+
+/* security ipsec proposal NAME */
+struct gw_conf_ipsec_proposal {
+	char name[GW_CONF_NAME_LEN];
+	uint32_t encryption;		/* enum gw_ike_encr */
+	uint32_t authentication;	/* enum gw_ipsec_auth (none with GCM) */
+	uint32_t lifetime_seconds;
+	uint64_t lifetime_kbytes;
+};
+
+/* security ipsec ipsec-policy NAME (Junos: security ipsec policy) */
+struct gw_conf_ipsec_policy {
+	char name[GW_CONF_NAME_LEN];
+	unsigned int nb_proposals;
+	char proposals[GW_CONF_MAX_PROPREFS][GW_CONF_NAME_LEN];
+	uint32_t pfs_group;		/* 0 = no PFS, else enum gw_ike_dh + 1 */
+};
+
+struct gw_conf_vpn_ts {
+	char name[GW_CONF_NAME_LEN];
+	struct gw_prefix local, remote;
+};
+
+/* security ipsec vpn NAME */
+struct gw_conf_vpn {
+	char name[GW_CONF_NAME_LEN];
+	char gateway[GW_CONF_NAME_LEN];		/* ike gateway */
+	char ipsec_policy[GW_CONF_NAME_LEN];	/* ike ipsec-policy */
+	char bind_interface[GW_IFNAME_LEN];	/* where the cleartext enters */
+	uint32_t establish;			/* enum gw_ike_establish */
+	unsigned int nb_ts;
+	struct gw_conf_vpn_ts ts[GW_CONF_MAX_VPN_TS];
+};
+
+struct gw_conf_ike {
+	unsigned int nb_proposals, nb_policies, nb_gateways;
+	struct gw_conf_ike_proposal proposals[GW_CONF_MAX_IKE];
+	struct gw_conf_ike_policy policies[GW_CONF_MAX_IKE];
+	struct gw_conf_ike_gateway gateways[GW_CONF_MAX_IKE];
+	unsigned int nb_ipsec_proposals, nb_ipsec_policies, nb_vpns;
+	struct gw_conf_ipsec_proposal ipsec_proposals[GW_CONF_MAX_IKE];
+	struct gw_conf_ipsec_policy ipsec_policies[GW_CONF_MAX_IKE];
+	struct gw_conf_vpn vpns[GW_CONF_MAX_IKE];
+};
+
 #define GW_CONF_MAX_USERS 32
 
 /* system services telnet: the CLI server (lib/cli). */
@@ -173,6 +271,7 @@ struct gw_config {
 	struct gw_conf_interface interfaces[GW_MAX_PORTS];
 	unsigned int nb_routes;
 	struct gw_conf_route routes[GW_CONF_MAX_ROUTES];
+	struct gw_conf_ike ike;		/* IKEv2 (no heap) */
 	/* heap members: the parse child sends them too (lib/conf/conf_child.c) */
 	unsigned int nb_sas;
 	struct gw_conf_sa *sas;		/* heap, nb_sas entries */

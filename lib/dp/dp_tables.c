@@ -111,7 +111,9 @@ dp_ipsec_tables_init(struct gw_dp *dp)
 		dp->spd_out[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_OUTBOUND);
 		dp->spd_check[i] = gw_samgr_spd(dp->samgr, dp->ports[i].name, GW_SA_INBOUND);
 	}
-	dp->has_ipsec = dp->conf->nb_sas != 0 || dp->conf->nb_policies != 0;
+	/* IKE-negotiated SAs (lib/ike) need the IPsec stages too */
+	dp->has_ipsec = dp->conf->nb_sas != 0 || dp->conf->nb_policies != 0 ||
+			dp->conf->ike.nb_vpns != 0;
 	return dp_test_owner(dp);
 }
 
@@ -186,7 +188,8 @@ gw_dp_reload(struct gw_dp *dp, const struct gw_config *conf)
 		if (dp->ports[i].tap_port_id != UINT16_MAX)
 			apply_kif(conf->interfaces[i].tap_name, &conf->interfaces[i]);
 	}
-	dp->has_ipsec = dp->has_ipsec || conf->nb_sas != 0 || conf->nb_policies != 0;
+	dp->has_ipsec = dp->has_ipsec || conf->nb_sas != 0 || conf->nb_policies != 0 ||
+			conf->ike.nb_vpns != 0;
 	dp->conf = conf;
 	GW_LOG(general, NOTICE, "configuration reloaded");
 	return 0;

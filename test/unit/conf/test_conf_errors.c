@@ -499,7 +499,27 @@ static const struct {
 	  "security ipsec policy p1 term t1 security-association", NULL },
 	{ IFACES "security = { ipsec = { policy = ( { name = \"p1\";\n"
 	  "interface = \"ge-0/0/0\"; match-direction = \"input\"; } ); }; };\n", "\"p1\"",
-	  "security ipsec policy p1", "term" },
+	  "security ipsec policy p1", "term" },	/* IKEv2 (conf_ike.c) */
+	{ "security = { ike = { proposal = ( { name = \"p\"; } );\n"
+	  "policy = ( { name = \"x\";\nproposals = [ \"nope\" ]; pre-shared-key = { ascii-text = "
+	  "\"k\"; }; } ); }; };\n", "proposals", "security ike policy x proposals",
+	  "unknown ike proposal 'nope'" },
+	{ "security = { ike = { proposal = ( { name = \"p\"; } );\n"
+	  "policy = ( { name = \"x\"; proposals = [ \"p\" ]; } ); }; };\n", "\"x\"",
+	  "security ike policy x", "pre-shared-key" },
+	{ "security = { ike = { proposal = ( { name = \"p\"; } );\n"
+	  "policy = ( { name = \"x\"; proposals = [ \"p\" ]; pre-shared-key = {\n"
+	  "ascii-text = \"k\"; hexadecimal = \"0x01\"; }; } ); }; };\n", "hexadecimal",
+	  "security ike policy x pre-shared-key hexadecimal", "twice" },
+	{ "security = { ike = { gateway = ( { name = \"g\";\nike-policy = \"none\"; "
+	  "address = \"203.0.113.7\"; local-address = \"198.51.100.1\"; } ); }; };\n",
+	  "ike-policy", "security ike gateway g ike-policy", "unknown ike policy" },
+	{ "security = { ipsec = { proposal = ( { name = \"e\";\n"
+	  "encryption-algorithm = \"aes-128-cbc\"; } ); }; };\n", "encryption-algorithm",
+	  "security ipsec proposal e encryption-algorithm", "authentication-algorithm" },
+	{ IFACES "security = { ipsec = { vpn = ( { name = \"v\";\nike = { gateway = \"g\"; "
+	  "ipsec-policy = \"p\"; }; bind-interface = \"ge-0/0/0\"; } ); }; };\n", "ike =",
+	  "security ipsec vpn v ike gateway", "unknown ike gateway" },
 };
 
 static void

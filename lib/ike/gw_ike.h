@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef GW_IKE_H
+#define GW_IKE_H
+
+/*
+ * The IKEv2 daemon (RFC 7296) on the control thread: UDP sockets on 500 and
+ * 4500 (the gateway's addresses live on its exception TAPs), one IKE SA per
+ * `security ipsec vpn` and peer, CHILD_SAs and their protect terms installed
+ * through the install interface under owner { GW_OWNER_IKE, IKE SA index }.
+ * lib/ike/README.md has the design.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gw_conf.h"
+#include "gw_ctl.h"
+#include "gw_install.h"
+
+struct ike_daemon;
+
+struct ike_daemon_params {
+	struct ctl_loop *loop;
+	const struct gw_install *install;
+	uint16_t port;			/* default 500 */
+	uint16_t natt_port;		/* default 4500 */
+	uint16_t peer_port, peer_natt_port;	/* where peers listen (tests); default: ours */
+};
+
+/* Counters of the daemon: one per reason a message was dropped or refused. */
+#define IKE_COUNTERS(X) \
+	X(rx_msgs, "messages received") \
+	X(tx_msgs, "messages sent") \
+	X(retransmits, "requests retransmitted") \
+	X(rx_dup_requests, "duplicate requests answered from the cached response") \
+	X(drop_parse, "malformed messages (INVALID_SYNTAX, bad lengths)") \
+	X(drop_critical, "unknown critical payloads (UNSUPPORTED_CRITICAL_PAYLOAD)") \
+	X(drop_bad_version, "major version not 2") \
+	X(drop_unknown_spi, "no IKE SA for the SPIs") \
+	X(drop_msgid, "message ID outside the window") \
+	X(drop_icv, "SK payload ICV or padding wrong") \
+	X(drop_state, "message not expected in the SA's state") \
+	X(drop_no_gateway, "IKE_SA_INIT from an address with no gateway") \
+	X(drop_not_ike, "datagram on 4500 without the non-ESP marker") \
+	X(no_proposal, "NO_PROPOSAL_CHOSEN (sent or received)") \
+	X(invalid_ke, "INVALID_KE_PAYLOAD (sent or received)") \
+	X(auth_failed, "AUTHENTICATION_FAILED (sent or received)") \
+	X(ts_unacceptable, "TS_UNACCEPTABLE (sent or received)") \
+	X(half_open_cap, "IKE_SA_INIT refused: half-open SAs at the cap") \
+	X(give_up, "exchanges abandoned after the last retransmission") \
+	X(install_errors, "CHILD_SA or policy install failures") \
+	X(ike_up, "IKE SAs established") \
+	X(child_up, "CHILD_SAs installed") \
+	X(ike_deleted, "IKE SAs deleted") \
+	X(dpd_dead, "peers declared dead by DPD")
+
+struct ike_counters {
+#define IKE_CTR_FIELD(n, h) uint64_t n;
+	IKE_COUNTERS(IKE_CTR_FIELD)
+#undef IKE_CTR_FIELD
+};
+
+/* NULL + errno (sockets cannot be bound: -EADDRINUSE ...). */
+struct ike_daemon *ike_daemon_create(const struct ike_daemon_params *p);
+/* Take the configuration (copied): new vpns start, removed ones are torn down. */
+int ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf);
+/* Delete every SA (INFORMATIONAL delete sent, best effort), close, free. */
+void ike_daemon_free(struct ike_daemon *d);
+
+void ike_daemon_counters(const struct ike_daemon *d, struct ike_counters *out);
+/* `show security ike security-associations [index N] [detail]` */
+void ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index);
+/* IKE-negotiated lines of `show security ipsec security-associations` */
+void ike_show_ipsec_sas(struct ike_daemon *d, FILE *out);
+/* `clear security ike security-associations`: delete all (index 0) or one. */
+unsigned int ike_clear_sas(struct ike_daemon *d, uint32_t index);
+
+#endif /* GW_IKE_H */

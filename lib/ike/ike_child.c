@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * CHILD_SAs: traffic selectors (RFC 7296 2.9: ours from the vpn, narrowing
+ * the peer's as responder), KEYMAT (2.17: directions of the exchange that
+ * made the child) and the install: an inbound and an
+ * outbound ESP tunnel SA and the protect term on the vpn's bind-interface,
+ * all owned by the IKE SA (lib/sa/gw_install.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "gw_log.h"
+#include "ike_sa.h"
+
+void
+ike_ts_from_prefix(const struct gw_prefix *p, struct ike_ts *ts)
+{
+	uint32_t a = ntohl(p->v4.s_addr), mask = p->len ? ~0u << (32 - p->len) : 0;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->type = IKE_TS_IPV4_ADDR_RANGE;
+	ts->eport = 65535;
+	ike_put32(ts->start, a & mask);
+	ike_put32(ts->end, (a & mask) | ~mask);
+}
+
+void
+ike_ts_from_vpn(const struct gw_conf_vpn *vpn, bool local, struct ike_ts *ts)
+{
+	ike_ts_from_prefix(local ? &vpn->ts[0].local : &vpn->ts[0].remote, ts);
+}
+
+/* A range that is exactly a prefix -> the prefix; false otherwise. */
+static bool
+range_prefix(uint32_t lo, uint32_t hi, struct gw_prefix *out)
+{
+	uint64_t size = (uint64_t)hi - lo + 1;
+	unsigned int len = 32;
+
+	if ((size & (size - 1)) != 0 || (lo & (uint32_t)(size - 1)) != 0)
+		return false;
+	while (size > 1) {
+		size >>= 1;
+		len--;
+	}
+	memset(out, 0, sizeof(*out));
+	out->family = AF_INET;
+	out->len = (uint8_t)len;
+	out->v4.s_addr = htonl(lo);
+	return true;
+}
+
+/*
+ * The first of the peer's IPv4 selectors (any protocol, all ports) that
+ * intersects ours, narrowed to the intersection, which must be a prefix
+ * (the SPD matches prefixes).
+ */
+int
+ike_ts_narrow(const struct ike_msg *msg, const struct ike_pl *pl, const struct gw_prefix *mine,
+	      struct gw_prefix *out)
+{
+	struct ike_ts my;
+	uint32_t mlo, mhi;
+
+	ike_ts_from_prefix(mine, &my);
+	mlo = ike_get32(my.start), mhi = ike_get32(my.end);
+	for (unsigned int i = 0; i < pl->u.ts.n; i++) {
+		const struct ike_ts *t = &msg->ts[pl->u.ts.first + i];
+		uint32_t lo, hi;
+
+		if (t->type != IKE_TS_IPV4_ADDR_RANGE || t->proto != 0 || t->sport != 0 ||
+		    t->eport != 65535)
+			continue;
+		lo = ike_get32(t->start), hi = ike_get32(t->end);
+		if (lo > hi)
+			continue;
+		lo = lo > mlo ? lo : mlo;
+		hi = hi < mhi ? hi : mhi;
+		if (lo <= hi && range_prefix(lo, hi, out))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+struct ike_child *
+ike_child_alloc(struct ike_sa *sa)
+{
+	for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
+		if (!sa->children[i].used) {
+			memset(&sa->children[i], 0, sizeof(sa->children[i]));
+			sa->children[i].used = true;
+			return &sa->children[i];
+		}
+	return NULL;
+}
+
+static enum gw_auth
+esp_auth(uint16_t integ, unsigned int *key_len)
+{
+	unsigned int icv;
+
+	if (ike_integ_sizes(integ, key_len, &icv) != 0)
+		*key_len = 0;
+	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96:
+		return GW_AUTH_HMAC_SHA1_96;
+	case IKE_INTEG_HMAC_SHA2_256_128:
+		return GW_AUTH_HMAC_SHA256_128;
+	case IKE_INTEG_HMAC_SHA2_384_192:
+		return GW_AUTH_HMAC_SHA384_192;
+	case IKE_INTEG_HMAC_SHA2_512_256:
+		return GW_AUTH_HMAC_SHA512_256;
+	default:
+		return GW_AUTH_NONE;
+	}
+}
+
+static uint32_t
+child_lifetime(const struct ike_daemon *d, const struct ike_sa *sa)
+{
+	for (unsigned int j = 0; j < d->conf.nb_ipsec_policies; j++) {
+		const struct gw_conf_ipsec_policy *p = &d->conf.ipsec_policies[j];
+
+		if (strcmp(p->name, sa->vpn->ipsec_policy) != 0 || p->nb_proposals == 0)
+			continue;
+		for (unsigned int k = 0; k < d->conf.nb_ipsec_proposals; k++)
+			if (strcmp(d->conf.ipsec_proposals[k].name, p->proposals[0]) == 0)
+				return d->conf.ipsec_proposals[k].lifetime_seconds;
+	}
+	return 3600;
+}
+
+static void
+fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
+	  const uint8_t *ekey, unsigned int ek, const uint8_t *akey, unsigned int ak,
+	  enum gw_auth auth, struct gw_sa_spec *spec)
+{
+	struct gw_sa_params *p = &spec->params;
+
+	memset(spec, 0, sizeof(*spec));
+	snprintf(p->label, sizeof(p->label), "%.50s/%s", sa->vpn->name, outbound ? "out" : "in");
+	snprintf(spec->bind, sizeof(spec->bind), "%s", sa->vpn->name);
+	p->spi = outbound ? c->spi_out : c->spi_in;
+	p->direction = outbound ? GW_SA_OUTBOUND : GW_SA_INBOUND;
+	p->crypto.cipher = ike_encr_is_aead(c->encr) ? GW_CIPHER_AES_GCM16 : GW_CIPHER_AES_CBC;
+	p->crypto.auth = auth;
+	memcpy(p->crypto.cipher_key, ekey, ek);
+	p->crypto.cipher_key_len = ek;
+	memcpy(p->crypto.auth_key, akey, ak);
+	p->crypto.auth_key_len = ak;
+	p->tunnel_local = (struct gw_ipaddr){ .family = AF_INET, .v4 = sa->local.sin_addr };
+	p->tunnel_remote = (struct gw_ipaddr){ .family = AF_INET, .v4 = sa->remote.sin_addr };
+	p->anti_replay = outbound ? 0 : 1;
+	p->replay_window = 64;
+	/* RFC 3948: ESP in UDP 4500 when a NAT was detected (or forced by the peer) */
+	p->udp_encap = sa->natt ? GW_UDP_ENCAP_NAT_T : GW_UDP_ENCAP_NONE;
+	p->df = GW_DF_CLEAR;
+	p->lifetime.hard_seconds = c->lifetime_s;
+	p->sel_src = outbound ? c->ts_local : c->ts_remote;
+	p->sel_dst = outbound ? c->ts_remote : c->ts_local;
+}
+
+/* Every protect term of the IKE SA's children, on the vpn's interface. */
+static int
+set_terms(struct ike_daemon *d, struct ike_sa *sa)
+{
+	struct gw_spd_term terms[IKE_MAX_CHILDREN];
+	unsigned int n = 0;
+
+	memset(terms, 0, sizeof(terms));
+	for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++) {
+		const struct ike_child *c = &sa->children[i];
+		struct gw_spd_term *t = &terms[n];
+
+		bool dup = false;
+
+		if (!c->used || c->sa_out == GW_SA_ID_NONE)
+			continue;
+		/* a rekey's old and new child share selectors: one term (the name binds) */
+		for (unsigned int k = 0; k < n && !dup; k++)
+			dup = memcmp(&terms[k].src, &c->ts_local, sizeof(c->ts_local)) == 0 &&
+			      memcmp(&terms[k].dst, &c->ts_remote, sizeof(c->ts_remote)) == 0;
+		if (dup)
+			continue;
+		snprintf(t->name, sizeof(t->name), "%.50s-%u", sa->vpn->name, i);
+		t->src = c->ts_local;
+		t->dst = c->ts_remote;
+		t->action = GW_POLICY_PROTECT;
+		snprintf(t->sa, sizeof(t->sa), "%s", sa->vpn->name);
+		n++;
+	}
+	return d->in.ops->set_policy(d->in.ctx, ike_owner(sa), sa->vpn->bind_interface,
+				     GW_SA_OUTBOUND, terms, n);
+}
+
+/*
+ * Responder: the CHILD_SA a request (IKE_AUTH or CREATE_CHILD_SA) asks for,
+ * chosen, narrowed, given an SPI and installed; 0 or the notify refusing it.
+ * `chosen` comes back with our SPI, ready for the answer.
+ */
+uint16_t
+ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, uint32_t ni_len,
+		  const uint8_t *nr, uint32_t nr_len, uint32_t replaces,
+		  struct ike_prop_out *chosen, struct ike_child **out)
+{
+	const struct ike_msg *m = &d->msg;
+	const struct ike_pl *sa_pl = ike_msg_find(m, IKE_PL_SA);
+	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
+	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
+	struct ike_child *c;
+	uint16_t bits = 0;
+	unsigned int n;
+	uint32_t spi;
+	int integ;
+
+	if (sa_pl == NULL || tsi == NULL || sa->vpn == NULL)
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	n = ike_props_esp(d, sa->vpn, 0, mine, GW_CONF_MAX_PROPREFS);
+	if (ike_props_select(m, sa_pl, mine, n, chosen, "CHILD_SA",
+			     inet_ntoa(sa->remote.sin_addr)) != 0) {
+		d->ctr.no_proposal++;
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	c = ike_child_alloc(sa);
+	if (c == NULL)
+		return IKE_N_NO_ADDITIONAL_SAS;
+	/* TSi is the initiator's side: our remote; TSr ours */
+	if (ike_ts_narrow(m, tsi, &sa->vpn->ts[0].remote, &c->ts_remote) != 0 ||
+	    ike_ts_narrow(m, tsr, &sa->vpn->ts[0].local, &c->ts_local) != 0) {
+		d->ctr.ts_unacceptable++;
+		IKE_SA_LOG(WARNING, sa, "TS_UNACCEPTABLE: the initiator's selectors do not "
+			   "meet vpn %s's", sa->vpn->name);
+		ike_child_remove(d, sa, c);
+		return IKE_N_TS_UNACCEPTABLE;
+	}
+	if (d->in.ops->get_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, &spi) != 0) {
+		ike_child_remove(d, sa, c);
+		return IKE_N_TEMPORARY_FAILURE;
+	}
+	c->spi_in = spi;
+	c->spi_out = ike_get32(chosen->spi);
+	c->encr = (uint16_t)ike_prop_xf(chosen, IKE_XF_ENCR, &bits);
+	c->encr_bits = bits;
+	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
+	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
+	ike_put32(chosen->spi, spi);	/* the answer carries our SPI */
+	c->replaces = replaces;
+	if (ike_child_install(d, sa, c, false, ni, ni_len, nr, nr_len) != 0)
+		return IKE_N_TEMPORARY_FAILURE;
+	*out = c;
+	return 0;
+}
+
+int
+ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, bool we_initiated,
+		  const uint8_t *ni, uint32_t ni_len, const uint8_t *nr, uint32_t nr_len)
+{
+	unsigned int ek, iv, blk, aicv, ak;
+	enum gw_auth auth = esp_auth(c->integ, &ak);
+	uint8_t km[4 * GW_CRYPTO_MAX_KEY];
+	const uint8_t *i_e, *i_a, *r_e, *r_a;
+	struct gw_sa_spec spec;
+	char l[32], r[32];
+	int rc;
+
+	rc = ike_encr_sizes(c->encr, c->encr_bits, &ek, &iv, &blk, &aicv);
+	if (rc != 0)
+		return rc;
+	c->lifetime_s = child_lifetime(d, sa);
+	/* RFC 7296 2.17: i->r encryption, i->r integrity, r->i encryption, r->i integrity */
+	rc = ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len, NULL, 0, ni, ni_len,
+			      nr, nr_len, km, 2u * (ek + ak));
+	if (rc != 0)
+		return rc;
+	/* "initiator": of the exchange that made the child, not of the IKE SA */
+	i_e = km, i_a = km + ek, r_e = km + ek + ak, r_a = km + 2 * ek + ak;
+	fill_spec(sa, c, false, we_initiated ? r_e : i_e, ek, we_initiated ? r_a : i_a, ak, auth,
+		  &spec);
+	rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_in);
+	if (rc == 0) {
+		fill_spec(sa, c, true, we_initiated ? i_e : r_e, ek, we_initiated ? i_a : r_a, ak,
+			  auth, &spec);
+		if (c->replaces != 0) {
+			c->pending_out = malloc(sizeof(spec));
+			if (c->pending_out == NULL)
+				rc = -ENOMEM;
+			else
+				memcpy(c->pending_out, &spec, sizeof(spec));
+		} else {
+			rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), &spec, &c->sa_out);
+		}
+	}
+	explicit_bzero(&spec, sizeof(spec));
+	explicit_bzero(km, sizeof(km));
+	if (rc == 0)
+		rc = set_terms(d, sa);
+	if (rc != 0) {
+		d->ctr.install_errors++;
+		IKE_SA_LOG(ERR, sa, "CHILD_SA install failed: %s", strerror(-rc));
+		ike_child_remove(d, sa, c);
+		return rc;
+	}
+	c->installed_ms = ctl_now_ms();
+	d->ctr.child_up++;
+	inet_ntop(AF_INET, &c->ts_local.v4, l, sizeof(l));
+	inet_ntop(AF_INET, &c->ts_remote.v4, r, sizeof(r));
+	IKE_SA_LOG(NOTICE, sa, "CHILD_SA %s up: SPIs in %08x out %08x, %s/%u === %s/%u%s",
+		   sa->vpn->name, c->spi_in, c->spi_out, l, c->ts_local.len, r, c->ts_remote.len,
+		   sa->natt ? ", ESP in UDP 4500" : "");
+	return 0;
+}
+
+void
+ike_child_activate(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
+{
+	int rc;
+
+	if (c->pending_out == NULL)
+		return;
+	rc = d->in.ops->add_sa(d->in.ctx, ike_owner(sa), c->pending_out, &c->sa_out);
+	explicit_bzero(c->pending_out, sizeof(*c->pending_out));
+	free(c->pending_out);
+	c->pending_out = NULL;
+	c->replaces = 0;
+	if (rc == 0)
+		rc = set_terms(d, sa);
+	if (rc != 0) {
+		d->ctr.install_errors++;
+		IKE_SA_LOG(ERR, sa, "rekeyed CHILD_SA %08x: outbound SA not installed: %s",
+			   c->spi_in, strerror(-rc));
+	}
+}
+
+void
+ike_child_remove(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
+{
+	if (c->pending_out != NULL) {
+		explicit_bzero(c->pending_out, sizeof(*c->pending_out));
+		free(c->pending_out);
+		c->pending_out = NULL;
+	}
+	if (c->sa_out != GW_SA_ID_NONE)
+		d->in.ops->del_sa(d->in.ctx, c->sa_out);
+	if (c->sa_in != GW_SA_ID_NONE)
+		d->in.ops->del_sa(d->in.ctx, c->sa_in);
+	else if (c->spi_in != 0)
+		d->in.ops->release_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, c->spi_in);
+	c->sa_out = c->sa_in = GW_SA_ID_NONE;
+	c->used = false;
+	if (sa->vpn != NULL)
+		set_terms(d, sa);
+	explicit_bzero(c, sizeof(*c));
+}

@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IKEv2 daemon: sockets on 500 and 4500 (RFC 7296 2.23: IKE on 4500
+ * carries the four-octet non-ESP marker, RFC 3948 2.2), dispatch of each
+ * message to its exchange (validate-then-interpret: header, chain and rule
+ * table before any handler), message IDs with window 1, retransmission with
+ * exponential backoff and a give-up limit, duplicate requests answered from
+ * the cached response (RFC 7296 2.1, 2.2), the SA table and its state.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "gw_log.h"
+#include "ike_sa.h"
+
+static const char *const state_names[IKE_ST_MAX] = {
+	[IKE_ST_IDLE] = "IDLE", [IKE_ST_INIT_SENT] = "INIT-SENT",
+	[IKE_ST_INIT_DONE] = "INIT-DONE", [IKE_ST_AUTH_SENT] = "AUTH-SENT",
+	[IKE_ST_ESTABLISHED] = "UP", [IKE_ST_DELETING] = "DELETING", [IKE_ST_DEAD] = "DEAD",
+};
+
+const char *
+ike_state_name(enum ike_state st)
+{
+	return st < IKE_ST_MAX ? state_names[st] : "?";
+}
+
+/* The one place an SA changes state: logged as old -> new. */
+void
+ike_sa_set_state(struct ike_daemon *d, struct ike_sa *sa, enum ike_state st)
+{
+	(void)d;
+	if (sa->state == st)
+		return;
+	IKE_SA_LOG(INFO, sa, "%s -> %s", ike_state_name(sa->state), ike_state_name(st));
+	sa->state = st;
+}
+
+struct gw_owner
+ike_owner(const struct ike_sa *sa)
+{
+	return GW_OWNER(GW_OWNER_IKE, sa->index);
+}
+
+static void retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg);
+static void life_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg);
+
+struct ike_sa *
+ike_sa_alloc(struct ike_daemon *d)
+{
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		struct ike_sa *sa = &d->sas[i];
+
+		if (sa->used)
+			continue;
+		memset(sa, 0, sizeof(*sa));
+		sa->used = true;
+		sa->d = d;
+		sa->index = ++d->next_index;
+		if (sa->index == 0)
+			sa->index = ++d->next_index;
+		sa->created_ms = sa->last_rx_ms = ctl_now_ms();
+		ctl_timer_init(&sa->retrans_timer, retrans_fire, sa);
+		ctl_timer_init(&sa->life_timer, life_fire, sa);
+		return sa;
+	}
+	return NULL;
+}
+
+void
+ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why)
+{
+	if (!sa->used)
+		return;
+	IKE_SA_LOG(NOTICE, sa, "IKE SA %016llx/%016llx with %s removed (%s)",
+		   (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
+		   inet_ntoa(sa->remote.sin_addr), why);
+	ctl_timer_cancel(d->loop, &sa->retrans_timer);
+	ctl_timer_cancel(d->loop, &sa->life_timer);
+	for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
+		if (sa->children[i].used)
+			ike_child_remove(d, sa, &sa->children[i]);
+	/* what the children did not take away (reservations, terms) */
+	d->in.ops->flush(d->in.ctx, ike_owner(sa));
+	if (sa->state == IKE_ST_ESTABLISHED || sa->state == IKE_ST_DELETING)
+		d->ctr.ike_deleted++;
+	ike_dh_free(sa->dh);
+	ike_keys_wipe(&sa->keys);
+	free(sa->init_req);
+	free(sa->init_resp);
+	free(sa->req);
+	free(sa->resp);
+	explicit_bzero(sa, sizeof(*sa));
+	/* establish-tunnels immediately: the start timer brings it back */
+	if (!ctl_timer_armed(&d->start_timer))
+		ctl_timer_arm(d->loop, &d->start_timer, IKE_RETRY_MS);
+}
+
+int
+ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+	   uint32_t len)
+{
+	uint8_t buf[IKE_MAX_MSG + 4];
+	const uint8_t *p = msg;
+	ssize_t n;
+
+	if (natt) {	/* RFC 3948 2.2: the non-ESP marker */
+		if (len > IKE_MAX_MSG)
+			return -EMSGSIZE;
+		memset(buf, 0, 4);
+		memcpy(buf + 4, msg, len);
+		p = buf;
+		len += 4;
+	}
+	n = sendto(natt ? d->fd_natt : d->fd, p, len, 0, (const struct sockaddr *)to,
+		   sizeof(*to));
+	if (n < 0) {
+		GW_LOG(ike, WARNING, "send to %s:%u: %s", inet_ntoa(to->sin_addr),
+		       ntohs(to->sin_port), strerror(errno));
+		return -errno;
+	}
+	d->ctr.tx_msgs++;
+	return 0;
+}
+
+static int
+keep(uint8_t **dst, uint32_t *dlen, const uint8_t *msg, uint32_t len)
+{
+	uint8_t *p = realloc(*dst, len);
+
+	if (p == NULL)
+		return -ENOMEM;
+	memcpy(p, msg, len);
+	*dst = p;
+	*dlen = len;
+	return 0;
+}
+
+int
+ike_send_request(struct ike_daemon *d, struct ike_sa *sa, uint8_t exch, const uint8_t *msg,
+		 uint32_t len)
+{
+	int rc = keep(&sa->req, &sa->req_len, msg, len);
+
+	if (rc != 0)
+		return rc;
+	sa->req_msgid = ike_get32(msg + 20);
+	sa->req_exch = exch;
+	sa->retrans = 0;
+	ctl_timer_arm(d->loop, &sa->retrans_timer, IKE_RETRANS_FIRST_MS);
+	return ike_sendto(d, sa->natt, &sa->remote, msg, len);
+}
+
+int
+ike_send_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+		  uint32_t msgid)
+{
+	int rc = keep(&sa->resp, &sa->resp_len, msg, len);
+
+	if (rc == 0) {
+		sa->resp_msgid = msgid;
+		sa->has_resp = true;
+	}
+	return ike_sendto(d, sa->natt, &sa->remote, msg, len);
+}
+
+int
+ike_seal(struct ike_sa *sa, uint8_t exch, bool response, uint32_t msgid,
+	 const struct ike_bld *inner, uint8_t *out, uint32_t *len)
+{
+	struct ike_hdr hdr = {
+		.spi_i = sa->spi_i, .spi_r = sa->spi_r, .exch = exch, .msgid = msgid,
+		.flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) |
+			 (response ? IKE_FLAG_RESPONSE : 0),
+	};
+	unsigned int klen, iv_len, block, aicv;
+	uint8_t iv[16];
+	int rc;
+
+	if (inner->err != 0)
+		return inner->err;
+	rc = ike_encr_sizes(sa->suite.encr, sa->suite.encr_bits, &klen, &iv_len, &block, &aicv);
+	if (rc == 0)
+		rc = ike_random(iv, iv_len);
+	if (rc == 0)
+		rc = ike_sk_seal(&sa->suite, sa->initiator ? sa->keys.sk_ei : sa->keys.sk_er,
+				 sa->initiator ? sa->keys.sk_ai : sa->keys.sk_ar, &hdr,
+				 inner->first, inner->buf, inner->len, iv, out, IKE_MAX_MSG, len);
+	return rc;
+}
+
+/* Retransmission (RFC 7296 2.1): same bytes, doubled interval, then give up. */
+static void
+retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ike_daemon *d = sa->d;
+	/* a DPD probe: `threshold` resends, `interval` apart (the gateway's settings) */
+	bool dpd = sa->state == IKE_ST_ESTABLISHED && sa->req_exch == IKE_EXCH_INFORMATIONAL;
+	unsigned int limit = dpd ? sa->gw->dpd_threshold : IKE_RETRANS_MAX;
+	uint64_t next = dpd ? (uint64_t)sa->gw->dpd_interval * 1000 :
+		       (uint64_t)IKE_RETRANS_FIRST_MS << (sa->retrans + 1);
+
+	if (sa->retrans >= limit) {
+		d->ctr.give_up++;
+		IKE_SA_LOG(WARNING, sa, "%s request (message %u) unanswered after %u "
+			   "retransmissions: giving up", ike_exch_name(sa->req_exch),
+			   sa->req_msgid, sa->retrans);
+		if (dpd) {
+			d->ctr.dpd_dead++;
+			IKE_SA_LOG(WARNING, sa, "peer %s dead (DPD): no answer to %u probes",
+				   inet_ntoa(sa->remote.sin_addr), sa->retrans + 1);
+		}
+		ike_sa_destroy(d, sa, dpd ? "dead peer" : "peer not answering");
+		return;
+	}
+	sa->retrans++;
+	d->ctr.retransmits++;
+	ctl_timer_arm(l, t, next);
+	ike_sendto(d, sa->natt, &sa->remote, sa->req, sa->req_len);
+}
+
+void
+ike_sa_arm_life(struct ike_daemon *d, struct ike_sa *sa, uint64_t ms)
+{
+	ctl_timer_arm(d->loop, &sa->life_timer, ms);
+}
+
+/*
+ * Half-open SAs time out; established ones probe the peer (DPD, RFC 7296
+ * 2.4: an empty INFORMATIONAL) when nothing came from it for the gateway's
+ * interval (always, with always-send). The probe's retransmission limit
+ * declares the peer dead.
+ */
+static void
+life_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ike_daemon *d = sa->d;
+	uint64_t now = ctl_now_ms(), ival;
+
+	(void)t;
+	if (sa->state != IKE_ST_ESTABLISHED) {
+		ike_sa_destroy(d, sa, "negotiation timed out");
+		return;
+	}
+	ival = (uint64_t)(sa->gw->dpd_interval ? sa->gw->dpd_interval : 10) * 1000;
+	if (!ctl_timer_armed(&sa->retrans_timer)) {
+		bool idle = now - sa->last_rx_ms >= ival;
+
+		if (idle || sa->gw->dpd_mode == GW_IKE_DPD_ALWAYS)
+			ike_info_send_dpd(d, sa);
+	}
+	ctl_timer_arm(l, &sa->life_timer, ival);
+}
+
+static struct ike_sa *
+find_sa(struct ike_daemon *d, uint64_t spi_i, uint64_t spi_r)
+{
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		struct ike_sa *sa = &d->sas[i];
+
+		if (sa->used && sa->spi_i == spi_i && sa->spi_r == spi_r)
+			return sa;
+	}
+	return NULL;
+}
+
+/* A responder SA by the initiator's SPI and address (IKE_SA_INIT retransmissions). */
+struct ike_sa *
+ike_find_half_open(struct ike_daemon *d, uint64_t spi_i, const struct sockaddr_in *from)
+{
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		struct ike_sa *sa = &d->sas[i];
+
+		if (sa->used && !sa->initiator && sa->spi_i == spi_i &&
+		    sa->remote.sin_addr.s_addr == from->sin_addr.s_addr)
+			return sa;
+	}
+	return NULL;
+}
+
+static void
+count_perr(struct ike_daemon *d, const struct ike_perr *err, const struct sockaddr_in *from)
+{
+	if (err->code == IKE_PERR_CRITICAL)
+		d->ctr.drop_critical++;
+	else if (err->code == IKE_PERR_BAD_VERSION)
+		d->ctr.drop_bad_version++;
+	else
+		d->ctr.drop_parse++;
+	GW_LOG(ike, WARNING, "message from %s:%u refused: %s: %s", inet_ntoa(from->sin_addr),
+	       ntohs(from->sin_port), ike_perr_name(err->code), err->msg);
+}
+
+/*
+ * An encrypted message of an SA: the SK payload is opened (ICV first), the
+ * inner chain parsed and checked against the rule table. 0, or the RFC's
+ * notify to answer a request with in *notify (0xffff: drop silently).
+ */
+static int
+open_sk(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint16_t *notify)
+{
+	struct ike_msg *m = &d->msg;
+	bool from_i = (m->hdr.flags & IKE_FLAG_INITIATOR) != 0;
+	struct ike_perr err;
+	uint32_t plen;
+	int rc;
+
+	*notify = 0xffff;
+	rc = ike_sk_open(&sa->suite, from_i ? sa->keys.sk_ei : sa->keys.sk_er,
+			 from_i ? sa->keys.sk_ai : sa->keys.sk_ar, buf, m, d->plain,
+			 sizeof(d->plain), &plen);
+	if (rc != 0) {
+		d->ctr.drop_icv++;
+		IKE_SA_LOG(WARNING, sa, "%s message %u: SK payload does not verify (%s): dropped",
+			   ike_exch_name(m->hdr.exch), m->hdr.msgid, strerror(-rc));
+		return rc;	/* RFC 7296 2.21.2: an ICV failure is dropped silently */
+	}
+	rc = ike_msg_parse_inner(d->plain, plen, m->sk_first_inner, m, &err);
+	if (rc == 0)
+		rc = ike_msg_check(m, &err);
+	if (rc != 0) {
+		count_perr(d, &err, &sa->remote);
+		*notify = ike_perr_notify(err.code);
+		return rc;
+	}
+	return 0;
+}
+
+/* An authenticated error answer to a request of an SA (RFC 7296 2.21.2). */
+void
+ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify)
+{
+	uint8_t inner[64], out[IKE_MAX_MSG];
+	struct ike_bld b;
+	uint32_t len;
+
+	ike_bld_init_inner(&b, inner, sizeof(inner));
+	ike_bld_notify(&b, 0, NULL, 0, notify, NULL, 0);
+	if (ike_seal(sa, d->msg.hdr.exch, true, d->msg.hdr.msgid, &b, out, &len) == 0)
+		ike_send_response(d, sa, out, len, d->msg.hdr.msgid);
+	sa->peer_msgid = d->msg.hdr.msgid + 1;
+}
+
+static void
+handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
+{
+	const struct ike_hdr *h = &d->msg.hdr;
+	bool resp = (h->flags & IKE_FLAG_RESPONSE) != 0;
+	uint16_t notify;
+
+	if (!resp) {
+		/* RFC 7296 2.2: a retransmitted request gets the same response */
+		if (sa->has_resp && h->msgid == sa->resp_msgid) {
+			d->ctr.rx_dup_requests++;
+			ike_sendto(d, sa->natt, &sa->remote, sa->resp, sa->resp_len);
+			return;
+		}
+		if (h->msgid != sa->peer_msgid) {
+			d->ctr.drop_msgid++;
+			IKE_SA_LOG(INFO, sa, "request message %u, expected %u: dropped", h->msgid,
+				   sa->peer_msgid);
+			return;
+		}
+	} else if (sa->req == NULL || h->msgid != sa->req_msgid ||
+		   !ctl_timer_armed(&sa->retrans_timer)) {
+		d->ctr.drop_msgid++;
+		IKE_SA_LOG(INFO, sa, "response message %u matches no request: dropped", h->msgid);
+		return;
+	}
+	if (open_sk(d, sa, buf, &notify) != 0) {
+		if (!resp && notify != 0xffff)
+			ike_answer_error(d, sa, notify);
+		return;
+	}
+	sa->last_rx_ms = ctl_now_ms();
+	if (resp)
+		ctl_timer_cancel(d->loop, &sa->retrans_timer);
+	switch (h->exch) {
+	case IKE_EXCH_AUTH:
+		if (!resp && sa->state == IKE_ST_INIT_DONE && !sa->initiator)
+			ike_auth_r_request(d, sa);
+		else if (resp && sa->state == IKE_ST_AUTH_SENT)
+			ike_auth_i_response(d, sa);
+		else
+			d->ctr.drop_state++;
+		break;
+	case IKE_EXCH_INFORMATIONAL:
+		if (sa->state != IKE_ST_ESTABLISHED && sa->state != IKE_ST_DELETING) {
+			d->ctr.drop_state++;
+			break;
+		}
+		if (resp)
+			ike_info_response(d, sa);
+		else
+			ike_info_request(d, sa);
+		break;
+	case IKE_EXCH_CREATE_CHILD_SA:
+		if (sa->state != IKE_ST_ESTABLISHED)
+			d->ctr.drop_state++;
+		else if (!resp)
+			ike_create_r_request(d, sa);
+		break;
+	default:
+		d->ctr.drop_state++;
+	}
+}
+
+/*
+ * A message on the identity an IKE rekey by the peer replaced: only its
+ * delete (or a liveness check) is answered, under the old keys; the delete
+ * ends the old identity (RFC 7296 2.18).
+ */
+static void
+handle_old_sa(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
+{
+	const struct ike_hdr *h = &d->msg.hdr;
+	uint8_t inner[8], out[IKE_MAX_MSG];
+	bool del = false;
+	struct ike_bld b;
+	uint16_t notify;
+	uint32_t len;
+
+	ike_sa_swap_old(sa);
+	if ((h->flags & IKE_FLAG_RESPONSE) || h->exch != IKE_EXCH_INFORMATIONAL ||
+	    h->msgid != sa->peer_msgid || open_sk(d, sa, buf, &notify) != 0) {
+		d->ctr.drop_state++;
+		ike_sa_swap_old(sa);
+		return;
+	}
+	for (uint16_t i = 0; i < d->msg.npl; i++)
+		del |= d->msg.pl[i].type == IKE_PL_DELETE &&
+		       d->msg.pl[i].u.del.proto == IKE_PROTO_IKE;
+	ike_bld_init_inner(&b, inner, sizeof(inner));
+	if (ike_seal(sa, IKE_EXCH_INFORMATIONAL, true, h->msgid, &b, out, &len) == 0)
+		ike_sendto(d, sa->natt, &sa->remote, out, len);
+	sa->peer_msgid = h->msgid + 1;
+	ike_sa_swap_old(sa);
+	if (del) {
+		IKE_SA_LOG(NOTICE, sa, "the peer deleted the rekeyed IKE SA %016llx/%016llx",
+			   (unsigned long long)sa->old.spi_i, (unsigned long long)sa->old.spi_r);
+		explicit_bzero(&sa->old, sizeof(sa->old));
+	}
+}
+
+static struct ike_sa *
+find_old_sa(struct ike_daemon *d, uint64_t spi_i, uint64_t spi_r)
+{
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		struct ike_sa *sa = &d->sas[i];
+
+		if (sa->used && sa->old.valid && sa->old.spi_i == spi_i && sa->old.spi_r == spi_r)
+			return sa;
+	}
+	return NULL;
+}
+
+static void
+handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
+		const struct sockaddr_in *from, bool natt)
+{
+	struct ike_msg *m = &d->msg;
+	struct ike_perr err;
+	struct ike_sa *sa;
+
+	d->ctr.rx_msgs++;
+	if (ike_msg_parse(buf, len, m, &err) != 0) {
+		count_perr(d, &err, from);
+		/* RFC 7296 2.21.1: an unauthenticated answer only to IKE_SA_INIT requests */
+		if (err.code != IKE_PERR_TRUNCATED && len >= IKE_HDR_LEN &&
+		    buf[18] == IKE_EXCH_SA_INIT && !(buf[19] & IKE_FLAG_RESPONSE))
+			ike_init_r_refuse(d, buf, from, natt, ike_perr_notify(err.code),
+					  err.pl_type);
+		return;
+	}
+	if (m->hdr.exch == IKE_EXCH_SA_INIT) {
+		if (ike_msg_check(m, &err) != 0) {
+			count_perr(d, &err, from);
+			return;
+		}
+		if (!(m->hdr.flags & IKE_FLAG_RESPONSE)) {
+			ike_init_r_request(d, buf, len, from, natt);
+			return;
+		}
+		sa = find_sa(d, m->hdr.spi_i, 0);
+		if (sa == NULL || !sa->initiator || sa->state != IKE_ST_INIT_SENT) {
+			d->ctr.drop_unknown_spi++;
+			return;
+		}
+		ctl_timer_cancel(d->loop, &sa->retrans_timer);
+		sa->last_rx_ms = ctl_now_ms();
+		ike_init_i_response(d, sa, buf, len);
+		return;
+	}
+	sa = find_sa(d, m->hdr.spi_i, m->hdr.spi_r);
+	if (sa == NULL && (sa = find_old_sa(d, m->hdr.spi_i, m->hdr.spi_r)) != NULL) {
+		handle_old_sa(d, sa, buf);
+		return;
+	}
+	if (sa == NULL) {
+		d->ctr.drop_unknown_spi++;
+		GW_LOG(ike, INFO, "%s from %s for unknown SPIs %016llx/%016llx: dropped",
+		       ike_exch_name(m->hdr.exch), inet_ntoa(from->sin_addr),
+		       (unsigned long long)m->hdr.spi_i, (unsigned long long)m->hdr.spi_r);
+		return;
+	}
+	/* the peer moved to 4500 (NAT-T, RFC 7296 2.23) or its port changed: follow it */
+	if (natt && !sa->natt)
+		sa->natt = true;
+	sa->remote.sin_port = from->sin_port;
+	handle_sa_message(d, sa, buf);
+}
+
+static void
+on_readable(struct ctl_loop *l, int fd, uint32_t events, void *arg)
+{
+	struct ike_daemon *d = arg;
+	bool natt = fd == d->fd_natt;
+
+	(void)l;
+	(void)events;
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(fd, d->rxbuf, sizeof(d->rxbuf), MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &flen);
+		const uint8_t *p = d->rxbuf;
+
+		if (n < 0)
+			return;
+		if (natt) {
+			if (n == 1 && d->rxbuf[0] == 0xff)
+				continue;	/* RFC 3948 2.3: NAT keepalive */
+			if (n < 4 || memcmp(d->rxbuf, "\0\0\0\0", 4) != 0) {
+				d->ctr.drop_not_ike++;
+				continue;
+			}
+			p += 4;
+			n -= 4;
+		}
+		handle_datagram(d, p, (uint32_t)n, &from, natt);
+	}
+}
+
+static int
+open_socket(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* establish-tunnels immediately: every such vpn without an IKE SA gets one started. */
+static void
+start_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct ike_daemon *d = arg;
+
+	(void)l;
+	(void)t;
+	for (unsigned int v = 0; v < d->conf.nb_vpns; v++) {
+		const struct gw_conf_vpn *vpn = &d->conf.vpns[v];
+		bool have = false;
+
+		if (vpn->establish != GW_IKE_EST_IMMEDIATELY)
+			continue;
+		for (unsigned int i = 0; i < IKE_MAX_SAS && !have; i++)
+			have = d->sas[i].used && d->sas[i].vpn == vpn;
+		if (!have)
+			ike_init_start(d, vpn);
+	}
+}
+
+struct ike_daemon *
+ike_daemon_create(const struct ike_daemon_params *p)
+{
+	struct ike_daemon *d = calloc(1, sizeof(*d));
+	int rc;
+
+	if (d == NULL)
+		return NULL;
+	d->loop = p->loop;
+	d->in = *p->install;
+	d->port = p->port ? p->port : IKE_PORT;
+	d->natt_port = p->natt_port ? p->natt_port : IKE_NATT_PORT;
+	d->peer_port = p->peer_port ? p->peer_port : d->port;
+	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
+	d->fd = open_socket(d->port);
+	d->fd_natt = d->fd < 0 ? -1 : open_socket(d->natt_port);
+	rc = d->fd < 0 ? d->fd : d->fd_natt;
+	if (rc < 0) {
+		GW_LOG(ike, ERR, "IKE sockets on UDP %u and %u: %s", d->port, d->natt_port,
+		       strerror(-rc));
+		goto fail;
+	}
+	d->h = ctl_fd_add(d->loop, d->fd, EPOLLIN, on_readable, d);
+	d->h_natt = d->h == NULL ? NULL :
+		    ctl_fd_add(d->loop, d->fd_natt, EPOLLIN, on_readable, d);
+	if (d->h_natt == NULL) {
+		rc = -errno;
+		goto fail;
+	}
+	ctl_timer_init(&d->start_timer, start_fire, d);
+	GW_LOG(ike, NOTICE, "IKEv2 listening on UDP %u and %u", d->port, d->natt_port);
+	return d;
+fail:
+	if (d->h != NULL)
+		ctl_fd_del(d->loop, d->h);
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->fd_natt >= 0)
+		close(d->fd_natt);
+	free(d);
+	errno = -rc;
+	return NULL;
+}
+
+int
+ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf)
+{
+	if (memcmp(&d->conf, &conf->ike, sizeof(d->conf)) == 0)
+		return 0;
+	/* the SAs point into the old configuration: a change restarts them */
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
+		if (d->sas[i].used) {
+			if (d->sas[i].state == IKE_ST_ESTABLISHED)
+				ike_info_send_delete(d, &d->sas[i]);
+			ike_sa_destroy(d, &d->sas[i], "configuration changed");
+		}
+	explicit_bzero(&d->conf, sizeof(d->conf));
+	d->conf = conf->ike;
+	GW_LOG(ike, NOTICE, "IKE configuration: %u gateways, %u vpns", d->conf.nb_gateways,
+	       d->conf.nb_vpns);
+	ctl_timer_arm(d->loop, &d->start_timer, 100);
+	return 0;
+}
+
+void
+ike_daemon_free(struct ike_daemon *d)
+{
+	if (d == NULL)
+		return;
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
+		if (d->sas[i].used) {
+			if (d->sas[i].state == IKE_ST_ESTABLISHED)
+				ike_info_send_delete(d, &d->sas[i]);
+			ike_sa_destroy(d, &d->sas[i], "shutdown");
+		}
+	ctl_timer_cancel(d->loop, &d->start_timer);
+	ctl_fd_del(d->loop, d->h);
+	ctl_fd_del(d->loop, d->h_natt);
+	close(d->fd);
+	close(d->fd_natt);
+	explicit_bzero(&d->conf, sizeof(d->conf));
+	free(d);
+}
+
+void
+ike_daemon_counters(const struct ike_daemon *d, struct ike_counters *out)
+{
+	*out = d->ctr;
+}

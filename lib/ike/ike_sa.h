@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IKE_SA_H
+#define IKE_SA_H
+
+/*
+ * Internal to the IKEv2 daemon: the IKE SA, its CHILD_SAs, the daemon, and
+ * the functions the exchange files (ike_init_*.c, ike_auth_*.c, ike_info.c)
+ * share. Control thread only.
+ */
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "gw_ike.h"
+#include "ike_crypto.h"
+#include "ike_msg.h"
+
+#define IKE_MAX_SAS 256
+#define IKE_MAX_CHILDREN 8
+#define IKE_NONCE_LEN 32
+#define IKE_RETRANS_FIRST_MS 1000	/* then doubled: 1, 2, 4, 8, 16 s */
+#define IKE_RETRANS_MAX 5		/* retransmissions before giving up */
+#define IKE_RETRY_MS 10000		/* initiator: next attempt after a failure */
+#define IKE_HALF_OPEN_MAX 64		/* responder SAs not yet authenticated */
+#define IKE_HALF_OPEN_TIMEOUT_MS 30000
+
+enum ike_state {
+	IKE_ST_IDLE = 0,
+	IKE_ST_INIT_SENT,	/* initiator: IKE_SA_INIT request out */
+	IKE_ST_INIT_DONE,	/* responder: IKE_SA_INIT answered, waiting for IKE_AUTH */
+	IKE_ST_AUTH_SENT,	/* initiator: IKE_AUTH request out */
+	IKE_ST_ESTABLISHED,
+	IKE_ST_DELETING,	/* our INFORMATIONAL delete is out */
+	IKE_ST_DEAD,		/* to be freed */
+	IKE_ST_MAX
+};
+
+struct ike_child {
+	bool used;
+	uint32_t spi_in, spi_out;	/* host order */
+	gw_sa_id_t sa_in, sa_out;
+	struct gw_prefix ts_local, ts_remote;
+	uint16_t encr, encr_bits, integ;
+	uint64_t installed_ms;
+	uint32_t lifetime_s;
+	/*
+	 * Rekey as responder (RFC 7296 2.8): the new outbound SA waits until the
+	 * initiator deletes the old pair (`replaces`, its outbound SPI), so we
+	 * never send on an SA the initiator has not installed yet.
+	 */
+	struct gw_sa_spec *pending_out;
+	uint32_t replaces;
+};
+
+/*
+ * The IKE SA before the peer rekeyed it (RFC 7296 2.18): kept only to answer
+ * the peer's delete of it, with its own SPIs, keys and message IDs.
+ */
+struct ike_sa_old {
+	bool valid;
+	bool initiator;
+	uint64_t spi_i, spi_r;
+	struct ike_suite suite;
+	struct ike_keys keys;
+	uint32_t peer_msgid;
+};
+
+struct ike_sa {
+	bool used;
+	struct ike_daemon *d;
+	uint32_t index;			/* owner id, never 0 */
+	enum ike_state state;
+	bool initiator;
+	const struct gw_conf_ike_gateway *gw;	/* in d->conf */
+	const struct gw_conf_ike_policy *pol;
+	const struct gw_conf_vpn *vpn;
+	struct sockaddr_in local, remote;	/* remote port: where the peer speaks from */
+	bool natt;			/* IKE on 4500 with the marker, ESP in UDP */
+	bool nat_local, nat_remote;	/* which side is behind a NAT */
+	uint64_t spi_i, spi_r;
+	struct ike_suite suite;
+	struct ike_keys keys;
+	struct ike_dh *dh;
+	uint16_t dh_group;		/* the group we offer in KE */
+	uint8_t ni[IKE_MAX_NONCE], nr[IKE_MAX_NONCE];
+	uint32_t ni_len, nr_len;
+	uint8_t *init_req, *init_resp;	/* RealMessage1 / 2 (AUTH input) */
+	uint32_t init_req_len, init_resp_len;
+	uint8_t cookie[64];
+	uint32_t cookie_len;
+	/* our requests: window 1 */
+	uint32_t next_msgid;
+	uint8_t *req;			/* in flight, as sent (with the marker if natt) */
+	uint32_t req_len, req_msgid;
+	uint8_t req_exch;
+	unsigned int retrans;
+	struct ctl_timer retrans_timer;
+	/* the peer's requests */
+	uint32_t peer_msgid;		/* next expected */
+	uint8_t *resp;			/* last response, for duplicates */
+	uint32_t resp_len, resp_msgid;
+	bool has_resp;
+	/* the child being negotiated in IKE_AUTH (initiator) */
+	uint32_t pending_spi_in;
+	struct ike_child children[IKE_MAX_CHILDREN];
+	uint64_t created_ms, established_ms, last_rx_ms;
+	struct ctl_timer life_timer;	/* half-open timeout, DPD */
+	unsigned int dpd_missed;
+	char peer_id[128];
+	struct ike_sa_old old;		/* after a rekey by the peer, until its delete */
+	unsigned int rekeys;
+};
+
+struct ike_daemon {
+	struct ctl_loop *loop;
+	struct gw_install in;
+	int fd, fd_natt;
+	struct ctl_fd *h, *h_natt;
+	uint16_t port, natt_port;
+	uint16_t peer_port, peer_natt_port;
+	struct gw_conf_ike conf;
+	struct ike_sa sas[IKE_MAX_SAS];
+	uint32_t next_index;
+	struct ctl_timer start_timer;	/* initiations of establish-tunnels immediately */
+	struct ike_counters ctr;
+	uint8_t rxbuf[IKE_MAX_MSG + 4];
+	struct ike_msg msg;		/* the message being handled (large: not on the stack) */
+	uint8_t plain[IKE_MAX_MSG];	/* its decrypted SK payload */
+};
+
+/* ---- ike_daemon.c ---- */
+const char *ike_state_name(enum ike_state st);
+void ike_sa_set_state(struct ike_daemon *d, struct ike_sa *sa, enum ike_state st);
+struct ike_sa *ike_sa_alloc(struct ike_daemon *d);
+/* Remove children (SAs, terms), wipe keys, free buffers; the slot becomes free. */
+void ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why);
+struct gw_owner ike_owner(const struct ike_sa *sa);
+/* Send a request (we initiate): kept for retransmission, msgid taken. */
+int ike_send_request(struct ike_daemon *d, struct ike_sa *sa, uint8_t exch, const uint8_t *msg,
+		     uint32_t len);
+/* Send a response and keep it for duplicates. */
+int ike_send_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+		      uint32_t msgid);
+/* An authenticated error notify answering the current request. */
+void ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify);
+struct ike_sa *ike_find_half_open(struct ike_daemon *d, uint64_t spi_i,
+				  const struct sockaddr_in *from);
+/* Send raw (no state): unauthenticated notifies. */
+int ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+	       uint32_t len);
+/* Build an encrypted message of the SA from an inner chain; out has IKE_MAX_MSG. */
+int ike_seal(struct ike_sa *sa, uint8_t exch, bool response, uint32_t msgid,
+	     const struct ike_bld *inner, uint8_t *out, uint32_t *len);
+/* Arm the SA's DPD / lifetime timer. */
+void ike_sa_arm_life(struct ike_daemon *d, struct ike_sa *sa, uint64_t ms);
+
+/* ---- ike_proposal.c: configuration -> proposals, selection, logs ---- */
+unsigned int ike_props_ike(const struct ike_daemon *d, const struct gw_conf_ike_policy *pol,
+			   struct ike_prop_out *out, unsigned int max);
+unsigned int ike_props_esp(const struct ike_daemon *d, const struct gw_conf_vpn *vpn,
+			   uint32_t spi, struct ike_prop_out *out, unsigned int max);
+/*
+ * Pick from the peer's SA payload the first proposal whose every transform
+ * type has one we accept (ours: `mine`). 0 with *chosen (one transform per
+ * type) or -ENOENT, with both lists logged (NO_PROPOSAL_CHOSEN).
+ */
+int ike_props_select(const struct ike_msg *msg, const struct ike_pl *sa_pl,
+		     const struct ike_prop_out *mine, unsigned int nmine,
+		     struct ike_prop_out *chosen, const char *what, const char *peer);
+/* A chosen IKE proposal -> suite. 0 or -EINVAL. */
+int ike_suite_from_prop(const struct ike_prop_out *p, struct ike_suite *s);
+/* uint16 id of a transform type in a proposal, or -1. */
+int ike_prop_xf(const struct ike_prop_out *p, uint8_t type, uint16_t *key_len);
+
+/* ---- ike_init_i.c / ike_init_r.c ---- */
+int ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn);
+void ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
+			 uint32_t len);
+/* Unauthenticated error answer to an IKE_SA_INIT request (RFC 7296 2.21.1). */
+void ike_init_r_refuse(struct ike_daemon *d, const uint8_t *req, const struct sockaddr_in *to,
+		       bool natt, uint16_t notify, uint8_t pl_type);
+void ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
+			const struct sockaddr_in *from, bool natt);
+/* NAT_DETECTION_*_IP hash (RFC 7296 2.23): SHA1(SPIi | SPIr | address | port). */
+void ike_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct sockaddr_in *a, uint8_t out[20]);
+/* The keys from g^ir and the nonces, once IKE_SA_INIT is done. */
+int ike_sa_derive(struct ike_sa *sa, const uint8_t *peer_ke, uint32_t ke_len);
+
+/* ---- ike_auth_i.c / ike_auth_r.c ---- */
+int ike_auth_i_send(struct ike_daemon *d, struct ike_sa *sa);
+void ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa);
+void ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa);
+/* Our ID payload body (type, 3 reserved, data) into out; returns its length. */
+uint32_t ike_id_body(const struct ike_sa *sa, bool local, uint8_t *out, uint32_t cap);
+/* AUTH of a side: prf(prf(psk, pad), realmsg | nonce | prf(SK_p, id body)). */
+int ike_auth_compute(const struct ike_sa *sa, bool of_initiator, const uint8_t *id_body,
+		     uint32_t id_len, uint8_t *out, uint32_t *out_len);
+
+/* ---- ike_child.c ---- */
+/* Our selectors of the vpn as TS payload entries (first traffic-selector). */
+void ike_ts_from_vpn(const struct gw_conf_vpn *vpn, bool local, struct ike_ts *ts);
+/* Narrow the peer's selectors to ours (responder): 0, or -ENOENT (TS_UNACCEPTABLE). */
+int ike_ts_narrow(const struct ike_msg *msg, const struct ike_pl *pl, const struct gw_prefix *mine,
+		  struct gw_prefix *out);
+void ike_ts_from_prefix(const struct gw_prefix *p, struct ike_ts *ts);
+/* Install a CHILD_SA pair and its protect term (ike_child), keys from KEYMAT. */
+int ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c,
+		      bool we_initiated, const uint8_t *ni, uint32_t ni_len, const uint8_t *nr,
+		      uint32_t nr_len);
+/* The deferred outbound SA of a child rekeyed as responder: install it now. */
+void ike_child_activate(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
+void ike_child_remove(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
+struct ike_child *ike_child_alloc(struct ike_sa *sa);
+uint16_t ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni,
+			   uint32_t ni_len, const uint8_t *nr, uint32_t nr_len, uint32_t replaces,
+			   struct ike_prop_out *chosen, struct ike_child **out);
+
+/* ---- ike_create_r.c: CREATE_CHILD_SA, responder half ---- */
+void ike_create_r_request(struct ike_daemon *d, struct ike_sa *sa);
+struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi);
+/* ike_rekey_r.c: the IKE SA rekeyed by the peer (RFC 7296 1.3.2, 2.18) */
+void ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa);
+/* Swap the SA's identity (SPIs, keys, role, peer message ID) with the old record. */
+void ike_sa_swap_old(struct ike_sa *sa);
+
+/* ---- ike_info.c ---- */
+void ike_info_request(struct ike_daemon *d, struct ike_sa *sa);
+void ike_info_response(struct ike_daemon *d, struct ike_sa *sa);
+int ike_info_send_delete(struct ike_daemon *d, struct ike_sa *sa);
+int ike_info_send_dpd(struct ike_daemon *d, struct ike_sa *sa);
+
+#define IKE_SA_LOG(level, sa, fmt, ...) \
+	GW_LOG(ike, level, "ike-%u %s: " fmt, (sa)->index, \
+	       (sa)->gw != NULL ? (sa)->gw->name : "?", ##__VA_ARGS__)
+
+#endif /* IKE_SA_H */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Operational output: `show security ike|ipsec security-associations`, `clear`. */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "gw_log.h"
+#include "ike_sa.h"
+
+static const char *
+encr_str(uint16_t encr, uint16_t bits, char *buf, size_t len)
+{
+	snprintf(buf, len, "aes-%s-%u", encr == IKE_ENCR_AES_GCM_16 ? "gcm" : "cbc", bits);
+	return buf;
+}
+
+void
+ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
+{
+	uint64_t now = ctl_now_ms();
+	bool header = false;
+
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		const struct ike_sa *sa = &d->sas[i];
+		char enc[32], tmp[16];
+		unsigned int nchild = 0;
+
+		if (!sa->used || (index != 0 && sa->index != index))
+			continue;
+		for (unsigned int c = 0; c < IKE_MAX_CHILDREN; c++)
+			nchild += sa->children[c].used;
+		if (!detail) {
+			if (!header)
+				fprintf(out, "%-7s %-9s %-17s %-17s %-8s %s\n", "Index", "State",
+					"Initiator cookie", "Responder cookie", "Mode",
+					"Remote Address");
+			header = true;
+			fprintf(out, "%-7u %-9s %016llx  %016llx  %-8s %s\n", sa->index,
+				ike_state_name(sa->state), (unsigned long long)sa->spi_i,
+				(unsigned long long)sa->spi_r, "IKEv2",
+				inet_ntoa(sa->remote.sin_addr));
+			continue;
+		}
+		fprintf(out, "IKE peer %s, Index %u, Gateway Name: %s\n",
+			inet_ntoa(sa->remote.sin_addr), sa->index, sa->gw->name);
+		fprintf(out, "  Role: %s, State: %s\n", sa->initiator ? "Initiator" : "Responder",
+			ike_state_name(sa->state));
+		fprintf(out, "  Initiator cookie: %016llx, Responder cookie: %016llx\n",
+			(unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
+		fprintf(out, "  Exchange type: IKEv2, Authentication method: Pre-shared-keys\n");
+		fprintf(out, "  Local: %s:%u, ", inet_ntoa(sa->local.sin_addr),
+			sa->natt ? d->natt_port : d->port);
+		fprintf(out, "Remote: %s:%u\n", inet_ntoa(sa->remote.sin_addr),
+			ntohs(sa->remote.sin_port));
+		fprintf(out, "  Established: %llu seconds ago\n", sa->established_ms ?
+			(unsigned long long)((now - sa->established_ms) / 1000) : 0ULL);
+		fprintf(out, "  Peer ike-id: %s\n", sa->peer_id[0] ? sa->peer_id : "-");
+		fprintf(out, "  NAT traversal: %s%s%s\n", sa->natt ? "yes" : "no",
+			sa->nat_local ? " (local behind NAT)" : "",
+			sa->nat_remote ? " (peer behind NAT)" : "");
+		fprintf(out, "  Algorithms:\n");
+		fprintf(out, "   Encryption             : %s\n",
+			encr_str(sa->suite.encr, sa->suite.encr_bits, enc, sizeof(enc)));
+		fprintf(out, "   Integrity              : %s\n",
+			ike_xf_name(IKE_XF_INTEG, sa->suite.integ, tmp, sizeof(tmp)));
+		fprintf(out, "   Pseudo random function : %s\n",
+			ike_xf_name(IKE_XF_PRF, sa->suite.prf, tmp, sizeof(tmp)));
+		fprintf(out, "   Diffie-Hellman group   : %u (%s)\n", sa->suite.dh,
+			ike_xf_name(IKE_XF_DH, sa->suite.dh, tmp, sizeof(tmp)));
+		fprintf(out, "  Messages: next request %u, next peer request %u\n",
+			sa->next_msgid, sa->peer_msgid);
+		fprintf(out, "  IPsec security associations: %u\n\n", nchild);
+	}
+}
+
+void
+ike_show_ipsec_sas(struct ike_daemon *d, FILE *out)
+{
+	uint64_t now = ctl_now_ms();
+	unsigned int total = 0;
+
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
+		for (unsigned int c = 0; c < IKE_MAX_CHILDREN; c++)
+			total += d->sas[i].used && d->sas[i].children[c].used &&
+				 d->sas[i].children[c].sa_out != GW_SA_ID_NONE;
+	fprintf(out, "  Total active tunnels: %u\n", total);
+	if (total == 0)
+		return;
+	fprintf(out, "  %-6s %-26s %-9s %-12s %-5s %s\n", "ID", "Algorithm", "SPI",
+		"Life:sec/kb", "Port", "Gateway");
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		const struct ike_sa *sa = &d->sas[i];
+
+		for (unsigned int c = 0; sa->used && c < IKE_MAX_CHILDREN; c++) {
+			const struct ike_child *ch = &sa->children[c];
+			uint64_t age = (now - ch->installed_ms) / 1000;
+			uint64_t left = ch->lifetime_s > age ? ch->lifetime_s - age : 0;
+			char alg[48], enc[32], tmp[24];
+			struct gw_sa_counters st;
+
+			if (!ch->used || ch->sa_out == GW_SA_ID_NONE)
+				continue;
+			snprintf(alg, sizeof(alg), "ESP:%s/%s",
+				 encr_str(ch->encr, ch->encr_bits, enc, sizeof(enc)),
+				 ch->integ ?
+				 ike_xf_name(IKE_XF_INTEG, ch->integ, tmp, sizeof(tmp)) : "None");
+			for (int dir = 0; dir < 2; dir++) {
+				gw_sa_id_t id = dir == 0 ? ch->sa_in : ch->sa_out;
+
+				memset(&st, 0, sizeof(st));
+				d->in.ops->query_sa(d->in.ctx, id, &st);
+				fprintf(out, "  %c%-5u %-26s %08x  %llu/unlim   %-5u %s  "
+					"(%llu packets)\n", dir == 0 ? '<' : '>', sa->index, alg,
+					dir == 0 ? ch->spi_in : ch->spi_out,
+					(unsigned long long)left, sa->natt ? 4500 : 0,
+					inet_ntoa(sa->remote.sin_addr),
+					(unsigned long long)st.packets);
+			}
+		}
+	}
+}
+
+unsigned int
+ike_clear_sas(struct ike_daemon *d, uint32_t index)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
+		struct ike_sa *sa = &d->sas[i];
+
+		if (!sa->used || (index != 0 && sa->index != index))
+			continue;
+		if (sa->state == IKE_ST_ESTABLISHED)
+			ike_info_send_delete(d, sa);
+		ike_sa_destroy(d, sa, "cleared by the operator");
+		n++;
+	}
+	return n;
+}

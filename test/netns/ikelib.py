@@ -1,0 +1,216 @@
+"""strongSwan (charon, kernel-libipsec) as an IKEv2 peer in a network namespace, and the
+gdoigw IKE configuration that matches it (test/netns/test_netns_ike.py).
+
+charon runs in the h2 namespace of nslib.NetnsTopo with its own mount namespace (a
+private tmpfs on /run: its pid file path is fixed), its own strongswan.conf
+(STRONGSWAN_CONF) and a vici socket in the test's directory, so several can run at
+once. kernel-libipsec makes charon do ESP itself on a TUN device (ipsec0) and forces
+UDP encapsulation: charon reports a NAT, IKE floats to 4500 and ESP travels in UDP
+4500 (RFC 3948), which gdoigw must follow.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+CHARON = "/usr/lib/ipsec/charon"
+PSK = "gdoigw-ike-test-0123456789"
+
+# (gdoigw IKE proposal, gdoigw ESP proposal, strongSwan proposals, ESP proposals)
+SUITES = {
+    "gcm": (dict(enc="aes-128-gcm", auth="sha-256", dh="group14"),
+            dict(enc="aes-128-gcm", auth=None),
+            "aes128gcm16-prfsha256-modp2048", "aes128gcm16"),
+    "cbc": (dict(enc="aes-256-cbc", auth="sha-256", dh="group14"),
+            dict(enc="aes-256-cbc", auth="hmac-sha-256-128"),
+            "aes256-sha256-modp2048", "aes256-sha256"),
+}
+
+
+def have_strongswan():
+    return os.path.exists(CHARON) and shutil.which("swanctl") is not None and \
+        os.path.exists("/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so")
+
+
+def gdoigw_security(suite, gw_addr, peer_addr, local_net, remote_net, bind_if, establish):
+    ike, esp, _, _ = SUITES[suite]
+    esp_auth = '' if esp["auth"] is None else \
+        ' authentication-algorithm = "%s";' % esp["auth"]
+    return """
+security = {
+  ike = {
+    proposal = ( { name = "p1"; encryption-algorithm = "%(ienc)s";
+                   authentication-algorithm = "%(iauth)s"; dh-group = "%(dh)s"; } );
+    policy = ( { name = "pol1"; proposals = [ "p1" ];
+                 pre-shared-key = { ascii-text = "%(psk)s"; }; } );
+    gateway = ( { name = "sw"; ike-policy = "pol1"; address = "%(peer)s";
+                  local-address = "%(gw)s";
+                  local-identity = { hostname = "a.test"; };
+                  remote-identity = { hostname = "b.test"; };
+                  dead-peer-detection = { interval = 5; threshold = 3; }; } );
+  };
+  ipsec = {
+    proposal = ( { name = "e1"; encryption-algorithm = "%(eenc)s";%(eauth)s } );
+    ipsec-policy = ( { name = "ip1"; proposals = [ "e1" ]; } );
+    vpn = ( { name = "to-sw"; ike = { gateway = "sw"; ipsec-policy = "ip1"; };
+              bind-interface = "%(bind)s"; establish-tunnels = "%(est)s";
+              traffic-selector = ( { name = "t1"; local-ip = "%(lnet)s";
+                                     remote-ip = "%(rnet)s"; } ); } );
+  };
+};
+""" % dict(ienc=ike["enc"], iauth=ike["auth"], dh=ike["dh"], psk=PSK, peer=peer_addr,
+           gw=gw_addr, eenc=esp["enc"], eauth=esp_auth, bind=bind_if, est=establish,
+           lnet=local_net, rnet=remote_net)
+
+
+class Charon:
+    """charon in namespace `ns`: local address `addr`, peer `peer`, protected `local_ts`
+    (an address of it is put on lo) <-> `remote_ts`."""
+
+    def __init__(self, workdir, ns, addr, peer, local_ts, remote_ts, suite, rekey=None):
+        """rekey: (IKE seconds, CHILD seconds) for charon's rekey_time, None = defaults."""
+        self.dir = os.path.join(str(workdir), "charon")
+        os.makedirs(self.dir, exist_ok=True)
+        self.ns, self.addr, self.peer = ns, addr, peer
+        self.local_ts, self.remote_ts, self.suite = local_ts, remote_ts, suite
+        self.conf = os.path.join(self.dir, "strongswan.conf")
+        self.swanctl = os.path.join(self.dir, "swanctl.conf")
+        self.vici = os.path.join(self.dir, "charon.vici")
+        self.log = os.path.join(self.dir, "charon.log")
+        self.proc = None
+        self.rekey = rekey
+
+    def write(self):
+        with open(self.conf, "w") as f:
+            f.write("""charon {
+  load = random nonce aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey openssl kdf kernel-libipsec kernel-netlink socket-default vici
+  port = 500
+  port_nat_t = 4500
+  install_routes = yes
+  retransmit_tries = 3
+  plugins {
+    vici {
+      socket = unix://%(vici)s
+    }
+    kernel-libipsec {
+      allow_peer_ts = no
+    }
+  }
+  filelog {
+    log {
+      path = %(log)s
+      time_format = %%H:%%M:%%S
+      default = 1
+      ike = 2
+      cfg = 1
+      knl = 1
+      chd = 4
+      flush_line = yes
+    }
+  }
+}
+swanctl {
+  socket = unix://%(vici)s
+}
+""" % dict(vici=self.vici, log=self.log))
+        _, _, ike_p, esp_p = SUITES[self.suite]
+        with open(self.swanctl, "w") as f:
+            f.write("""connections {
+  gw {
+    version = 2
+    local_addrs = %(addr)s
+    remote_addrs = %(peer)s
+    proposals = %(ike)s
+    dpd_delay = 5s
+%(ike_rekey)s    local {
+      auth = psk
+      id = b.test
+    }
+    remote {
+      auth = psk
+      id = a.test
+    }
+    children {
+      net {
+        local_ts = %(lts)s
+        remote_ts = %(rts)s
+        esp_proposals = %(esp)s
+        mode = tunnel
+        start_action = none
+        dpd_action = clear
+%(child_rekey)s
+      }
+    }
+  }
+}
+secrets {
+  ike-ab {
+    id-a = a.test
+    id-b = b.test
+    secret = "%(psk)s"
+  }
+}
+""" % dict(addr=self.addr, peer=self.peer, ike=ike_p, lts=self.local_ts,
+                 rts=self.remote_ts, esp=esp_p, psk=PSK,
+                 ike_rekey="    rekey_time = %ds\n" % self.rekey[0] if self.rekey else "",
+                 child_rekey="        rekey_time = %ds\n" % self.rekey[1] if self.rekey else ""))
+
+    def env(self):
+        return dict(os.environ, STRONGSWAN_CONF=self.conf)
+
+    def start(self, timeout=20):
+        self.write()
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, "unshare", "-m", "sh", "-c",
+             "mount -t tmpfs tmpfs /run && exec %s" % CHARON],
+            env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if os.path.exists(self.vici):
+                r = self.swanctl_cmd("--load-all", "--file", self.swanctl, check=False)
+                if r.returncode == 0:
+                    return
+            if self.proc.poll() is not None:
+                raise RuntimeError("charon exited (rc %s)\n%s" % (self.proc.returncode,
+                                                                self.logtext()))
+            time.sleep(0.3)
+        raise RuntimeError("charon did not come up\n" + self.logtext())
+
+    def swanctl_cmd(self, *args, check=True, timeout=30):
+        r = subprocess.run(["swanctl", *args, "--uri", "unix://" + self.vici],
+                           env=self.env(), capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise RuntimeError("swanctl %s: rc %d\n%s%s\n%s" % (
+                " ".join(args), r.returncode, r.stdout, r.stderr, self.logtext()))
+        return r
+
+    def initiate(self):
+        return self.swanctl_cmd("--initiate", "--child", "net", "--timeout", "20",
+                                check=False, timeout=40)
+
+    def list_sas(self):
+        return self.swanctl_cmd("--list-sas", check=False).stdout
+
+    def kill(self):
+        """The charon process (its PID: `unshare` and `sh` exec it)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def logtext(self, tail=6000):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()[-tail:]
+        except OSError:
+            return ""

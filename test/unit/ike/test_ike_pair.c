@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Two IKEv2 daemons in one process, on one control loop, over UDP on
+ * 127.0.0.1 (ports of their own), each installing into a recording mock of
+ * the install interface (test/unit/sa/mock_install.c): no DPDK, no data
+ * plane. A initiates (establish-tunnels immediately), B responds. Checked:
+ * both sides install an inbound and an outbound SA under an IKE owner, A's
+ * outbound keys and SPI are B's inbound ones and the reverse, selectors and
+ * the protect term on bind-interface are right (B's narrowed from A's wider
+ * proposal); `clear` on A deletes B's SAs too (INFORMATIONAL delete); a
+ * proposal mismatch gives NO_PROPOSAL_CHOSEN on both sides and installs
+ * nothing; a wrong pre-shared key gives AUTHENTICATION_FAILED.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "gw_test.h"
+#include "gw_conf.h"
+#include "gw_ctl.h"
+#include "gw_ike.h"
+#include "mock_install.h"
+
+#define IF "interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { " \
+	"name = \"0\"; family = { inet = { address = [ \"10.1.0.1/16\" ]; }; }; } ); } );\n"
+
+static char conf_a[4096], conf_b[4096];
+
+static void
+make_conf(char *buf, size_t len, const char *enc, const char *psk, const char *est,
+	  const char *lnet, const char *rnet, const char *lid, const char *rid)
+{
+	snprintf(buf, len, IF
+		 "security = { ike = {\n"
+		 " proposal = ( { name = \"p\"; encryption-algorithm = \"%s\";\n"
+		 "dh-group = \"group19\"; } );\n"
+		 " policy = ( { name = \"pol\"; proposals = [ \"p\" ]; "
+		 "pre-shared-key = { ascii-text = \"%s\"; }; } );\n"
+		 " gateway = ( { name = \"g\"; ike-policy = \"pol\"; address = \"127.0.0.1\"; "
+		 "local-address = \"127.0.0.1\"; local-identity = { hostname = \"%s\"; }; "
+		 "remote-identity = { hostname = \"%s\"; }; } ); };\n"
+		 " ipsec = { proposal = ( { name = \"e\"; encryption-algorithm = \"%s\";%s } );\n"
+		 " ipsec-policy = ( { name = \"ep\"; proposals = [ \"e\" ]; } );\n"
+		 " vpn = ( { name = \"v\"; ike = { gateway = \"g\"; ipsec-policy = \"ep\"; }; "
+		 "bind-interface = \"ge-0/0/0\"; establish-tunnels = \"%s\"; "
+		 "traffic-selector = ( { name = \"t\"; local-ip = \"%s\"; remote-ip = \"%s\"; } ); "
+		 "} ); }; };\n", enc, psk, lid, rid, enc,
+		 strstr(enc, "cbc") ? " authentication-algorithm = \"hmac-sha-256-128\";" : "",
+		 est, lnet, rnet);
+}
+
+struct pair {
+	struct ctl_loop *loop;
+	struct mock_install ma, mb;
+	struct ike_daemon *a, *b;
+	struct gw_config *ca, *cb;
+	struct ctl_timer tick;
+	bool (*done)(struct pair *p);
+	uint64_t deadline;
+	int phase;
+	enum gw_cipher cipher;
+};
+
+static void
+tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct pair *p = arg;
+
+	if (p->done(p) || ctl_now_ms() > p->deadline) {
+		ctl_loop_stop(l);
+		return;
+	}
+	ctl_timer_arm(l, t, 20);
+}
+
+/* The loop runs once (ctl_loop_stop is final): done() moves the test along. */
+static void
+run_until(struct pair *p, bool (*done)(struct pair *), uint64_t ms)
+{
+	p->done = done;
+	p->deadline = ctl_now_ms() + ms;
+	ctl_timer_arm(p->loop, &p->tick, 20);
+	ctl_loop_run(p->loop);
+}
+
+static int
+pair_start(struct pair *p)
+{
+	struct gw_conf_error err;
+	uint16_t base = (uint16_t)(20000 + (getpid() % 2000) * 4);
+
+	memset(p, 0, sizeof(*p));
+	p->loop = ctl_loop_create(NULL);
+	mock_install_init(&p->ma);
+	mock_install_init(&p->mb);
+	p->mb.next_spi = 0x50000;
+	p->ca = gw_conf_load_string(conf_a, &err);
+	p->cb = gw_conf_load_string(conf_b, &err);
+	if (p->ca == NULL || p->cb == NULL) {
+		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
+		return -EINVAL;
+	}
+	p->a = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
+		.install = &p->ma.in, .port = base, .natt_port = base + 1,
+		.peer_port = base + 2, .peer_natt_port = base + 3 });
+	p->b = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
+		.install = &p->mb.in, .port = base + 2, .natt_port = base + 3,
+		.peer_port = base, .peer_natt_port = base + 1 });
+	if (p->a == NULL || p->b == NULL)
+		return -errno;
+	ctl_timer_init(&p->tick, tick, p);
+	ike_daemon_configure(p->b, p->cb);
+	ike_daemon_configure(p->a, p->ca);
+	return 0;
+}
+
+static void
+pair_stop(struct pair *p)
+{
+	ctl_timer_cancel(p->loop, &p->tick);
+	ike_daemon_free(p->a);
+	ike_daemon_free(p->b);
+	ctl_loop_free(p->loop);
+	gw_conf_free(p->ca);
+	gw_conf_free(p->cb);
+}
+
+static unsigned int
+ike_sas(const struct mock_install *m)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
+		n += m->sas[i].used && m->sas[i].owner.kind == GW_OWNER_IKE;
+	return n;
+}
+
+static bool
+both_up(struct pair *p)
+{
+	return ike_sas(&p->ma) == 2 && ike_sas(&p->mb) == 2;
+}
+
+static bool
+both_down(struct pair *p)
+{
+	return ike_sas(&p->ma) == 0 && ike_sas(&p->mb) == 0;
+}
+
+static const struct gw_sa_spec *
+find(const struct mock_install *m, enum gw_sa_dir dir)
+{
+	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
+		if (m->sas[i].used && m->sas[i].spec.params.direction == dir)
+			return &m->sas[i].spec;
+	return NULL;
+}
+
+static bool
+same_keys(const struct gw_sa_spec *x, const struct gw_sa_spec *y)
+{
+	return x->params.spi == y->params.spi &&
+	       x->params.crypto.cipher == y->params.crypto.cipher &&
+	       x->params.crypto.cipher_key_len == y->params.crypto.cipher_key_len &&
+	       memcmp(x->params.crypto.cipher_key, y->params.crypto.cipher_key,
+		      x->params.crypto.cipher_key_len) == 0 &&
+	       x->params.crypto.auth_key_len == y->params.crypto.auth_key_len &&
+	       memcmp(x->params.crypto.auth_key, y->params.crypto.auth_key,
+		      x->params.crypto.auth_key_len) == 0;
+}
+
+static void
+check_pair(struct pair *p, enum gw_cipher cipher)
+{
+	const struct gw_sa_spec *ao = find(&p->ma, GW_SA_OUTBOUND);
+	const struct gw_sa_spec *ai = find(&p->ma, GW_SA_INBOUND);
+	const struct gw_sa_spec *bo = find(&p->mb, GW_SA_OUTBOUND);
+	const struct gw_sa_spec *bi = find(&p->mb, GW_SA_INBOUND);
+	const struct mock_policy *pa = NULL, *pb = NULL;
+	struct ike_counters c;
+
+	CHECK(ao != NULL && ai != NULL && bo != NULL && bi != NULL);
+	if (ao == NULL || ai == NULL || bo == NULL || bi == NULL)
+		return;
+	CHECK(same_keys(ao, bi));
+	CHECK(same_keys(bo, ai));
+	CHECK(memcmp(ao->params.crypto.cipher_key, bo->params.crypto.cipher_key,
+		     ao->params.crypto.cipher_key_len) != 0);
+	CHECK_EQ(ao->params.crypto.cipher, cipher);
+	CHECK_EQ(ao->params.udp_encap, GW_UDP_ENCAP_NONE);
+	CHECK_EQ(strcmp(ao->bind, "v"), 0);
+	/* A proposed 10.1.0.0/16 -> 10.2.0.0/16; B narrowed to its 10.2.3.0/24 side */
+	CHECK_EQ(ao->params.sel_src.len, 16);
+	CHECK_EQ(ao->params.sel_dst.len, 24);
+	CHECK_EQ(ntohl(ao->params.sel_dst.v4.s_addr), 0x0a020300u);
+	CHECK_EQ(bo->params.sel_src.len, 24);
+	for (unsigned int i = 0; i < p->ma.nb_pol; i++)
+		if (p->ma.pol[i].owner.kind == GW_OWNER_IKE && p->ma.pol[i].n != 0)
+			pa = &p->ma.pol[i];
+	for (unsigned int i = 0; i < p->mb.nb_pol; i++)
+		if (p->mb.pol[i].owner.kind == GW_OWNER_IKE && p->mb.pol[i].n != 0)
+			pb = &p->mb.pol[i];
+	CHECK(pa != NULL && pb != NULL);
+	if (pa != NULL) {
+		CHECK_EQ(strcmp(pa->ifname, "ge-0/0/0"), 0);
+		CHECK_EQ(pa->dir, GW_SA_OUTBOUND);
+		CHECK_EQ(pa->n, 1);
+		CHECK_EQ(pa->terms[0].action, GW_POLICY_PROTECT);
+		CHECK_EQ(strcmp(pa->terms[0].sa, "v"), 0);
+		CHECK_EQ(pa->terms[0].dst.len, 24);
+	}
+	ike_daemon_counters(p->a, &c);
+	CHECK_EQ(c.ike_up, 1);
+	CHECK_EQ(c.child_up, 1);
+	CHECK_EQ(c.drop_parse + c.drop_icv + c.drop_msgid + c.drop_state, 0);
+}
+
+static void check_pair(struct pair *p, enum gw_cipher cipher);
+
+/* Phase 0: both up -> check, clear on A; phase 1: both down. */
+static bool
+up_then_cleared(struct pair *p)
+{
+	if (p->phase == 0 && both_up(p)) {
+		check_pair(p, p->cipher);
+		CHECK_EQ(ike_clear_sas(p->a, 0), 1);
+		p->phase = 1;
+	}
+	return p->phase == 1 && both_down(p);
+}
+
+static void
+test_establish_and_clear(void)
+{
+	static const char *const encs[] = { "aes-128-gcm", "aes-256-cbc" };
+
+	for (size_t e = 0; e < 2; e++) {
+		struct pair p;
+		struct ike_counters c;
+
+		make_conf(conf_a, sizeof(conf_a), encs[e], "k-123", "immediately", "10.1.0.0/16",
+			  "10.2.0.0/16", "a.test", "b.test");
+		make_conf(conf_b, sizeof(conf_b), encs[e], "k-123", "responder-only",
+			  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+		CHECK_EQ(pair_start(&p), 0);
+		p.cipher = e == 0 ? GW_CIPHER_AES_GCM16 : GW_CIPHER_AES_CBC;
+		run_until(&p, up_then_cleared, 15000);
+		CHECK_EQ(p.phase, 1);
+		CHECK_EQ(ike_sas(&p.ma), 0);
+		CHECK_EQ(ike_sas(&p.mb), 0);
+		ike_daemon_counters(p.b, &c);
+		CHECK_EQ(c.ike_deleted, 1);
+		pair_stop(&p);
+	}
+}
+
+static bool
+refused(struct pair *p)
+{
+	struct ike_counters a, b;
+
+	ike_daemon_counters(p->a, &a);
+	ike_daemon_counters(p->b, &b);
+	return (a.no_proposal != 0 && b.no_proposal != 0) ||
+	       (a.auth_failed != 0 && b.auth_failed != 0);
+}
+
+/* A and B differ in B's IKE cipher or key: both count the refusal, nothing installed. */
+static void
+refusal_case(const char *enc_b, const char *key_b, bool auth)
+{
+	struct ike_counters a, b;
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "key-one", "immediately",
+		  "10.1.0.0/16", "10.2.0.0/16", "a.test", "b.test");
+	make_conf(conf_b, sizeof(conf_b), enc_b, key_b, "responder-only", "10.2.0.0/16",
+		  "10.1.0.0/16", "b.test", "a.test");
+	CHECK_EQ(pair_start(&p), 0);
+	run_until(&p, refused, 5000);
+	ike_daemon_counters(p.a, &a);
+	ike_daemon_counters(p.b, &b);
+	if (auth)
+		CHECK(a.auth_failed >= 1 && b.auth_failed >= 1);
+	else
+		CHECK(a.no_proposal >= 1 && b.no_proposal >= 1);
+	CHECK_EQ(ike_sas(&p.ma) + ike_sas(&p.mb), 0);
+	pair_stop(&p);
+}
+
+static void
+test_refusals(void)
+{
+	refusal_case("aes-256-gcm", "key-one", false);	/* NO_PROPOSAL_CHOSEN */
+	refusal_case("aes-128-gcm", "key-two", true);	/* AUTHENTICATION_FAILED */
+}
+
+int
+main(void)
+{
+	GW_RUN(test_establish_and_clear);
+	GW_RUN(test_refusals);
+	return gw_test_result();
+}

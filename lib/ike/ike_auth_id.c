@@ -223,7 +223,7 @@ add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b, const 
 	free(octets);
 	if (rc != 0)
 		return rc;
-	IKE_SA_LOG(INFO, sa, "AUTH by signature: method %u%s", ch.method,
+	IKE_SA_LOG(NOTICE, sa, "AUTH by signature: method %u%s", ch.method,
 		   ch.method == IKE_AUTH_DIGSIG ? " (RFC 7427)" : "");
 	return ike_bld_auth(b, ch.method, sig, (uint32_t)slen) < 0 ? -ENOSPC : 0;
 }

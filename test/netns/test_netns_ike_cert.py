@@ -31,7 +31,8 @@ import pytest
 
 import clilib
 from ikelib import PSK, SUITES, Charon, have_strongswan, gdoigw_security
-from nslib import NetnsTopo, sh
+from nslib import sh
+from test_netns_ike import IkeTopo, ping
 
 pytestmark = [pytest.mark.netns,
               pytest.mark.skipif(not have_strongswan() or shutil.which("pki") is None,
@@ -179,17 +180,6 @@ class CertCharon(Charon):
                 rid=ident(self.idkind, "a")[1]))
 
 
-class IkeTopo(NetnsTopo):
-    """The namespace topology with the CLI on a port of its own."""
-
-    def __init__(self, workdir, layout, extra_conf):
-        super().__init__(workdir, layout, extra_conf)
-        self.port = clilib.free_port()
-
-    def config(self):
-        return clilib.with_cli(super().config(), self.port)
-
-
 def counters(topo):
     s = clilib.Session(topo.port, netns=topo.gw)
     try:
@@ -249,12 +239,6 @@ def test_ike_cert_strongswan(bed):
     assert got >= 4, "ping through the tunnel: %s\n%s" % (out, logs(topo, charon))
     c = counters(topo)
     assert c["auth_failed"] == 0 and c["auth_certificate"] == 0, c
-
-
-def ping(ns, dst, count=3):
-    r = sh("ping", "-c", str(count), "-i", "0.3", "-W", "2", dst, ns=ns, check=False,
-           timeout=30)
-    return r.stdout.count("bytes from"), r.stdout
 
 
 BAD = [pytest.param(("responder", "rsa", "dn", "unknown-ca"), id="unknown-ca"),

@@ -164,6 +164,7 @@ load_config(const char *path, char *why, size_t len)
 
 struct control;
 static int apply_config(void *arg, struct gw_config *conf);
+static void ike_follow(struct control *c, const struct gw_config *conf);
 
 /* SIGHUP: load the file again; apply it only if it validates as a whole. */
 static void
@@ -186,7 +187,8 @@ struct control {
 	const struct app_args *a;
 	struct gw_config **conf;
 	struct ctl_helper *helper;
-	struct ike_daemon *ike;		/* IKEv2 (lib/ike); NULL if its ports are taken */
+	struct ike_daemon *ike;		/* IKEv2 (lib/ike); NULL without ike gateways */
+	struct ctl_loop *loop;
 	struct ctl_timer idle_timer;
 	uint64_t last_rx_total, last_rx_change;
 	struct diag_load load;
@@ -208,6 +210,20 @@ start_failed(struct gw_dp *dp, bool launched, struct eal_argv *eal, struct gw_co
 	return 1;
 }
 
+/*
+ * IKEv2 runs once the configuration has an ike gateway (its sockets, UDP 500
+ * and 4500, are opened only then); a busy port is logged and forwarding runs.
+ */
+static void
+ike_follow(struct control *c, const struct gw_config *conf)
+{
+	if (c->ike == NULL && conf->ike.nb_gateways != 0)
+		c->ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = c->loop,
+			.install = &c->dp->install });
+	if (c->ike != NULL)
+		ike_daemon_configure(c->ike, conf);
+}
+
 /* A validated configuration made the running one: SIGHUP and the CLI's commit. */
 static int
 apply_config(void *arg, struct gw_config *conf)
@@ -217,8 +233,7 @@ apply_config(void *arg, struct gw_config *conf)
 
 	if (rc != 0)
 		return rc;
-	if (c->ike != NULL)
-		ike_daemon_configure(c->ike, conf);
+	ike_follow(c, conf);
 	gw_conf_free(*c->conf);
 	*c->conf = conf;
 	return 0;
@@ -294,15 +309,12 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
 	}
 	if (rc == 0) {
-		/* IKEv2 is optional too: UDP 500/4500 taken is logged, forwarding runs */
-		c.ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = loop,
-			.install = &dp->install });
-		if (c.ike != NULL)
-			ike_daemon_configure(c.ike, *conf);
+		c.loop = loop;
+		ike_follow(&c, *conf);
 		/* the CLI is optional: a busy port is logged, the appliance runs */
 		cli = cli_server_start(&(struct cli_params){ .loop = loop, .dp = dp,
 			.running = conf, .conf_path = a->conf_path, .apply = apply_config,
-			.apply_arg = &c, .ike = c.ike });
+			.apply_arg = &c, .ike = &c.ike });
 		rc = ctl_loop_run(loop);
 	}
 	cli_server_stop(cli);

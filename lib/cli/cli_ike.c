@@ -13,6 +13,12 @@
 #include "gw_ike.h"
 #include "cli_priv.h"
 
+static struct ike_daemon *
+ike_of(const struct cli_server *s)
+{
+	return s->p.ike != NULL ? *s->p.ike : NULL;
+}
+
 static uint32_t
 index_arg(const char *arg)
 {
@@ -24,11 +30,11 @@ index_arg(const char *arg)
 int
 cli_ike_show_sa(struct cli_server *s, const char *arg, FILE *out)
 {
-	if (s->p.ike == NULL) {
-		fprintf(out, "IKE is not running (UDP 500/4500 unavailable)\n");
+	if (ike_of(s) == NULL) {	/* no ike gateway (or UDP 500/4500 busy): empty */
+		ike_show_header(out);
 		return 0;
 	}
-	ike_show_ike_sas(s->p.ike, out, strstr(arg, "detail") != NULL, index_arg(arg));
+	ike_show_ike_sas(ike_of(s), out, strstr(arg, "detail") != NULL, index_arg(arg));
 	return 0;
 }
 
@@ -36,9 +42,9 @@ int
 cli_ike_show_ipsec(struct cli_server *s, const char *arg, FILE *out)
 {
 	(void)arg;
-	if (s->p.ike != NULL) {
+	if (ike_of(s) != NULL) {
 		fprintf(out, "\n  IKE-negotiated tunnels:\n");
-		ike_show_ipsec_sas(s->p.ike, out);
+		ike_show_ipsec_sas(ike_of(s), out);
 	}
 	return 0;
 }
@@ -50,11 +56,12 @@ cli_ike_stats(struct cli_server *s, const char *arg, FILE *out)
 	struct ike_counters c;
 
 	(void)arg;
-	if (s->p.ike == NULL) {
-		fprintf(out, "IKE is not running (UDP 500/4500 unavailable)\n");
+	if (ike_of(s) == NULL) {
+		fprintf(out, "IKE is not running (no ike gateway configured, or UDP 500/4500 "
+			"busy)\n");
 		return 0;
 	}
-	ike_daemon_counters(s->p.ike, &c);
+	ike_daemon_counters(ike_of(s), &c);
 #define IKE_CTR_PRINT(n, h) fprintf(out, "  %-18s %12llu  %s\n", #n, \
 				    (unsigned long long)c.n, h);
 	IKE_COUNTERS(IKE_CTR_PRINT)
@@ -65,7 +72,7 @@ cli_ike_stats(struct cli_server *s, const char *arg, FILE *out)
 int
 cli_ike_clear_sa(struct cli_server *s, const char *arg, FILE *out)
 {
-	unsigned int n = s->p.ike != NULL ? ike_clear_sas(s->p.ike, index_arg(arg)) : 0;
+	unsigned int n = ike_of(s) != NULL ? ike_clear_sas(ike_of(s), index_arg(arg)) : 0;
 
 	fprintf(out, "%u IKE security association%s cleared\n", n, n == 1 ? "" : "s");
 	return 0;

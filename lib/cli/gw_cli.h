@@ -35,7 +35,7 @@ struct cli_params {
 	const char *conf_path;		/* the file commits write */
 	cli_apply_fn apply;
 	void *apply_arg;
-	struct ike_daemon *ike;		/* NULL: IKE not running */
+	struct ike_daemon *const *ike;	/* *ike NULL: IKE not running (control thread) */
 };
 
 /*

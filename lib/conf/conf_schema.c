@@ -412,7 +412,7 @@ static const struct gw_conf_stmt schema[] = {
 	  conf_ike_encrs, IPSECPROP(encryption), .help = "ESP cipher" },
 	{ "security.ipsec.proposal.authentication-algorithm", GW_CONF_ENUM, 0, 0, 0, "none",
 	  conf_ipsec_auths, IPSECPROP(authentication), .help = "ESP integrity (AES-CBC)" },
-	{ "security.ipsec.proposal.lifetime-seconds", GW_CONF_UINT, 0, 180, 604800, "3600",
+	{ "security.ipsec.proposal.lifetime-seconds", GW_CONF_UINT, 0, 30, 604800, "3600",
 	  IPSECPROP(lifetime_seconds), .help = "CHILD_SA lifetime" },
 	{ "security.ipsec.proposal.lifetime-kilobytes", GW_CONF_UINT, 0, 0, UINT64_MAX / 1024,
 	  "0", IPSECPROP(lifetime_kbytes), .help = "CHILD_SA lifetime in kilobytes, 0 = none" },

@@ -27,6 +27,9 @@ struct ike_daemon_params {
 	uint16_t port;			/* default 500 */
 	uint16_t natt_port;		/* default 4500 */
 	uint16_t peer_port, peer_natt_port;	/* where peers listen (tests); default: ours */
+	/* half-open SAs from which IKE_SA_INIT needs a cookie (RFC 7296 2.6); 0 = 16 */
+	uint32_t cookie_threshold;
+	bool cookies_always;		/* tests: every IKE_SA_INIT needs one */
 };
 
 /* Counters of the daemon: one per reason a message was dropped or refused. */
@@ -49,6 +52,8 @@ struct ike_daemon_params {
 	X(auth_failed, "AUTHENTICATION_FAILED (sent or received)") \
 	X(ts_unacceptable, "TS_UNACCEPTABLE (sent or received)") \
 	X(half_open_cap, "IKE_SA_INIT refused: half-open SAs at the cap") \
+	X(cookie_sent, "IKE_SA_INIT answered with a COOKIE (no state kept)") \
+	X(cookie_bad, "IKE_SA_INIT with a COOKIE that does not verify") \
 	X(give_up, "exchanges abandoned after the last retransmission") \
 	X(install_errors, "CHILD_SA or policy install failures") \
 	X(ike_up, "IKE SAs established") \
@@ -73,6 +78,8 @@ int ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf);
 void ike_daemon_free(struct ike_daemon *d);
 
 void ike_daemon_counters(const struct ike_daemon *d, struct ike_counters *out);
+/* The column header of that table (also when IKE does not run). */
+void ike_show_header(FILE *out);
 /* `show security ike security-associations [index N] [detail]` */
 void ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index);
 /* IKE-negotiated lines of `show security ipsec security-associations` */

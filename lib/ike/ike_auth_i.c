@@ -52,14 +52,12 @@ child_from_response(struct ike_daemon *d, struct ike_sa *sa)
 {
 	const struct ike_msg *m = &d->msg;
 	const struct ike_pl *sa_pl = ike_msg_find(m, IKE_PL_SA);
-	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
+	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI);
 	const struct ike_pl *err = ike_msg_error_notify(m);
-	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS], chosen;
+	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
 	unsigned int n = ike_props_esp(d, sa->vpn, sa->pending_spi_in, mine,
 				       GW_CONF_MAX_PROPREFS);
 	struct ike_child *c;
-	uint16_t bits = 0;
-	int integ;
 
 	if (err != NULL || sa_pl == NULL || tsi == NULL) {
 		uint16_t t = err != NULL ? err->u.notify.type : 0;
@@ -78,21 +76,11 @@ child_from_response(struct ike_daemon *d, struct ike_sa *sa)
 	if (c == NULL)
 		return;
 	c->spi_in = sa->pending_spi_in;
-	if (sa_pl->u.sa.n != 1 ||
-	    ike_props_select(m, sa_pl, mine, n, &chosen, "CHILD_SA (response)",
-			     inet_ntoa(sa->remote.sin_addr)) != 0 ||
-	    ike_ts_narrow(m, tsi, &sa->vpn->ts[0].local, &c->ts_local) != 0 ||
-	    ike_ts_narrow(m, tsr, &sa->vpn->ts[0].remote, &c->ts_remote) != 0) {
-		IKE_SA_LOG(WARNING, sa, "CHILD_SA response outside what we proposed: not "
-			   "installed");
+	if (ike_child_from_answer(d, sa, c, mine, n, &sa->vpn->ts[0].local,
+				  &sa->vpn->ts[0].remote, "CHILD_SA (IKE_AUTH response)") != 0) {
 		ike_child_remove(d, sa, c);
 		return;
 	}
-	c->spi_out = ike_get32(chosen.spi);
-	c->encr = (uint16_t)ike_prop_xf(&chosen, IKE_XF_ENCR, &bits);
-	c->encr_bits = bits;
-	integ = ike_prop_xf(&chosen, IKE_XF_INTEG, NULL);
-	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
 	ike_child_install(d, sa, c, sa->initiator, sa->ni, sa->ni_len, sa->nr, sa->nr_len);
 }
 

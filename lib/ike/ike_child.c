@@ -159,6 +159,9 @@ fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 	p->udp_encap = sa->natt ? GW_UDP_ENCAP_NAT_T : GW_UDP_ENCAP_NONE;
 	p->df = GW_DF_CLEAR;
 	p->lifetime.hard_seconds = c->lifetime_s;
+	/* the outbound SA's soft lifetime starts our rekey: 80-90 % of the hard one */
+	if (outbound)
+		p->lifetime.soft_seconds = c->lifetime_s * 80u / 100u + c->jitter_s;
 	p->sel_src = outbound ? c->ts_local : c->ts_remote;
 	p->sel_dst = outbound ? c->ts_remote : c->ts_local;
 }
@@ -196,6 +199,48 @@ set_terms(struct ike_daemon *d, struct ike_sa *sa)
 				     GW_SA_OUTBOUND, terms, n);
 }
 
+/* SPI out and transforms of a chosen ESP proposal into the child. */
+static void
+take_transforms(struct ike_child *c, const struct ike_prop_out *chosen)
+{
+	uint16_t bits = 0;
+	int integ;
+
+	c->spi_out = ike_get32(chosen->spi);
+	c->encr = (uint16_t)ike_prop_xf(chosen, IKE_XF_ENCR, &bits);
+	c->encr_bits = bits;
+	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
+	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
+}
+
+/*
+ * Initiator: the responder's answer for child c (spi_in set): exactly one of
+ * our proposals, selectors within `local` / `remote`. 0 or -EINVAL (logged).
+ */
+int
+ike_child_from_answer(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c,
+		      const struct ike_prop_out *mine, unsigned int n,
+		      const struct gw_prefix *local, const struct gw_prefix *remote,
+		      const char *what)
+{
+	const struct ike_msg *m = &d->msg;
+	const struct ike_pl *sa_pl = ike_msg_find(m, IKE_PL_SA);
+	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI);
+	const struct ike_pl *tsr = ike_msg_find(m, IKE_PL_TSR);
+	struct ike_prop_out chosen;
+
+	if (sa_pl == NULL || tsi == NULL || sa_pl->u.sa.n != 1 ||
+	    ike_props_select(m, sa_pl, mine, n, &chosen, what,
+			     inet_ntoa(sa->remote.sin_addr)) != 0 ||
+	    ike_ts_narrow(m, tsi, local, &c->ts_local) != 0 ||
+	    ike_ts_narrow(m, tsr, remote, &c->ts_remote) != 0) {
+		IKE_SA_LOG(WARNING, sa, "%s outside what we proposed: not installed", what);
+		return -EINVAL;
+	}
+	take_transforms(c, &chosen);
+	return 0;
+}
+
 /*
  * Responder: the CHILD_SA a request (IKE_AUTH or CREATE_CHILD_SA) asks for,
  * chosen, narrowed, given an SPI and installed; 0 or the notify refusing it.
@@ -211,10 +256,8 @@ ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, ui
 	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
 	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
 	struct ike_child *c;
-	uint16_t bits = 0;
 	unsigned int n;
 	uint32_t spi;
-	int integ;
 
 	if (sa_pl == NULL || tsi == NULL || sa->vpn == NULL)
 		return IKE_N_NO_PROPOSAL_CHOSEN;
@@ -241,11 +284,7 @@ ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, ui
 		return IKE_N_TEMPORARY_FAILURE;
 	}
 	c->spi_in = spi;
-	c->spi_out = ike_get32(chosen->spi);
-	c->encr = (uint16_t)ike_prop_xf(chosen, IKE_XF_ENCR, &bits);
-	c->encr_bits = bits;
-	integ = ike_prop_xf(chosen, IKE_XF_INTEG, NULL);
-	c->integ = integ < 0 ? IKE_INTEG_NONE : (uint16_t)integ;
+	take_transforms(c, chosen);
 	ike_put32(chosen->spi, spi);	/* the answer carries our SPI */
 	c->replaces = replaces;
 	if (ike_child_install(d, sa, c, false, ni, ni_len, nr, nr_len) != 0)
@@ -270,6 +309,10 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 	if (rc != 0)
 		return rc;
 	c->lifetime_s = child_lifetime(d, sa);
+	if (ike_random(&c->jitter_s, sizeof(c->jitter_s)) == 0)
+		c->jitter_s %= c->lifetime_s / 10u + 1u;
+	else
+		c->jitter_s = 0;
 	/* RFC 7296 2.17: i->r encryption, i->r integrity, r->i encryption, r->i integrity */
 	rc = ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len, NULL, 0, ni, ni_len,
 			      nr, nr_len, km, 2u * (ek + ak));

@@ -67,6 +67,7 @@ ike_sa_alloc(struct ike_daemon *d)
 		sa->created_ms = sa->last_rx_ms = ctl_now_ms();
 		ctl_timer_init(&sa->retrans_timer, retrans_fire, sa);
 		ctl_timer_init(&sa->life_timer, life_fire, sa);
+		d->in.ops->subscribe(d->in.ctx, ike_owner(sa), ike_sa_event, d);
 		return sa;
 	}
 	return NULL;
@@ -348,6 +349,17 @@ ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify)
 	sa->peer_msgid = d->msg.hdr.msgid + 1;
 }
 
+/* A message the SA's state does not expect: counted and logged (info). */
+static void
+drop_state(struct ike_daemon *d, struct ike_sa *sa)
+{
+	d->ctr.drop_state++;
+	IKE_SA_LOG(INFO, sa, "%s %s message %u not expected in state %s: dropped",
+		   ike_exch_name(d->msg.hdr.exch),
+		   (d->msg.hdr.flags & IKE_FLAG_RESPONSE) ? "response" : "request",
+		   d->msg.hdr.msgid, ike_state_name(sa->state));
+}
+
 static void
 handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 {
@@ -389,11 +401,11 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 		else if (resp && sa->state == IKE_ST_AUTH_SENT)
 			ike_auth_i_response(d, sa);
 		else
-			d->ctr.drop_state++;
+			drop_state(d, sa);
 		break;
 	case IKE_EXCH_INFORMATIONAL:
 		if (sa->state != IKE_ST_ESTABLISHED && sa->state != IKE_ST_DELETING) {
-			d->ctr.drop_state++;
+			drop_state(d, sa);
 			break;
 		}
 		if (resp)
@@ -403,12 +415,14 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 		break;
 	case IKE_EXCH_CREATE_CHILD_SA:
 		if (sa->state != IKE_ST_ESTABLISHED)
-			d->ctr.drop_state++;
+			drop_state(d, sa);
 		else if (!resp)
 			ike_create_r_request(d, sa);
+		else
+			ike_create_i_response(d, sa);
 		break;
 	default:
-		d->ctr.drop_state++;
+		drop_state(d, sa);
 	}
 }
 
@@ -430,7 +444,7 @@ handle_old_sa(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 	ike_sa_swap_old(sa);
 	if ((h->flags & IKE_FLAG_RESPONSE) || h->exch != IKE_EXCH_INFORMATIONAL ||
 	    h->msgid != sa->peer_msgid || open_sk(d, sa, buf, &notify) != 0) {
-		d->ctr.drop_state++;
+		drop_state(d, sa);
 		ike_sa_swap_old(sa);
 		return;
 	}
@@ -491,6 +505,8 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		sa = find_sa(d, m->hdr.spi_i, 0);
 		if (sa == NULL || !sa->initiator || sa->state != IKE_ST_INIT_SENT) {
 			d->ctr.drop_unknown_spi++;
+			GW_LOG(ike, INFO, "IKE_SA_INIT response from %s for no SA of ours: dropped",
+			       inet_ntoa(from->sin_addr));
 			return;
 		}
 		ctl_timer_cancel(d->loop, &sa->retrans_timer);
@@ -538,7 +554,10 @@ on_readable(struct ctl_loop *l, int fd, uint32_t events, void *arg)
 			if (n == 1 && d->rxbuf[0] == 0xff)
 				continue;	/* RFC 3948 2.3: NAT keepalive */
 			if (n < 4 || memcmp(d->rxbuf, "\0\0\0\0", 4) != 0) {
+				/* ESP in UDP the data plane did not take: per packet, so debug */
 				d->ctr.drop_not_ike++;
+				GW_LOG(ike, DEBUG, "UDP %u from %s without the non-ESP marker: "
+				       "dropped", d->natt_port, inet_ntoa(from.sin_addr));
 				continue;
 			}
 			p += 4;
@@ -552,11 +571,11 @@ static int
 open_socket(uint16_t port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
+	/* no SO_REUSEADDR: a second IKE daemon on the ports must fail, not share them */
 	if (fd < 0)
 		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		int e = errno;
 
@@ -601,6 +620,14 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->natt_port = p->natt_port ? p->natt_port : IKE_NATT_PORT;
 	d->peer_port = p->peer_port ? p->peer_port : d->port;
 	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
+	d->cookie_threshold = p->cookie_threshold ? p->cookie_threshold : 16;
+	if (p->cookies_always)
+		d->cookie_threshold = 0;
+	if (ike_random(d->cookie_secret, sizeof(d->cookie_secret)) != 0) {
+		free(d);
+		errno = EIO;
+		return NULL;
+	}
 	d->fd = open_socket(d->port);
 	d->fd_natt = d->fd < 0 ? -1 : open_socket(d->natt_port);
 	rc = d->fd < 0 ? d->fd : d->fd_natt;
@@ -670,6 +697,7 @@ ike_daemon_free(struct ike_daemon *d)
 	close(d->fd_natt);
 	ike_certs_free(d);
 	explicit_bzero(&d->conf, sizeof(d->conf));
+	explicit_bzero(d->cookie_secret, sizeof(d->cookie_secret));
 	free(d);
 }
 

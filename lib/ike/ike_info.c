@@ -62,6 +62,12 @@ void
 ike_info_response(struct ike_daemon *d, struct ike_sa *sa)
 {
 	sa->dpd_missed = 0;
+	if (sa->deleting_spi_in != 0) {
+		for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
+			if (sa->children[i].used && sa->children[i].spi_in == sa->deleting_spi_in)
+				ike_child_remove(d, sa, &sa->children[i]);
+		sa->deleting_spi_in = 0;
+	}
 	if (sa->state == IKE_ST_DELETING)
 		ike_sa_destroy(d, sa, "deleted");
 }
@@ -95,6 +101,27 @@ ike_info_send_delete(struct ike_daemon *d, struct ike_sa *sa)
 	if (rc == 0)
 		ike_sa_set_state(d, sa, IKE_ST_DELETING);
 	return rc;
+}
+
+int
+ike_info_send_child_delete(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c)
+{
+	uint8_t inner[64], out[IKE_MAX_MSG], spi[4];
+	struct ike_bld b;
+	uint32_t len;
+	int rc;
+
+	if (ctl_timer_armed(&sa->retrans_timer))
+		return -EBUSY;
+	ike_put32(spi, c->spi_in);	/* RFC 7296 3.11: the SPI we receive on */
+	ike_bld_init_inner(&b, inner, sizeof(inner));
+	ike_bld_delete(&b, IKE_PROTO_ESP, 4, spi, 1);
+	rc = ike_seal(sa, IKE_EXCH_INFORMATIONAL, false, sa->next_msgid, &b, out, &len);
+	if (rc != 0)
+		return rc;
+	sa->next_msgid++;
+	sa->deleting_spi_in = c->spi_in;
+	return ike_send_request(d, sa, IKE_EXCH_INFORMATIONAL, out, len);
 }
 
 int

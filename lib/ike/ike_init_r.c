@@ -113,6 +113,60 @@ refuse(struct ike_daemon *d, const struct sockaddr_in *from, bool natt, uint16_t
 		ike_sendto(d, natt, from, buf, len);
 }
 
+/*
+ * RFC 7296 2.6: Cookie = <VersionIDofSecret> | SHA-256(Ni | IPi | SPIi | <secret>).
+ * One secret for the daemon's life (version 0).
+ */
+static void
+make_cookie(const struct ike_daemon *d, const struct ike_pl *ni, const struct sockaddr_in *from,
+	    uint64_t spi_i, uint8_t out[33])
+{
+	uint8_t spi[8];
+	unsigned int len = 32;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	ike_put64(spi, spi_i);
+	out[0] = 0;
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, ni->body.p, ni->body.len) != 1 ||
+	    EVP_DigestUpdate(ctx, &from->sin_addr, 4) != 1 ||
+	    EVP_DigestUpdate(ctx, spi, 8) != 1 ||
+	    EVP_DigestUpdate(ctx, d->cookie_secret, sizeof(d->cookie_secret)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out + 1, &len) != 1)
+		memset(out + 1, 0xff, 32);	/* never matches a real one */
+	EVP_MD_CTX_free(ctx);
+}
+
+/*
+ * Many half-open SAs: an IKE_SA_INIT needs the cookie we would give it
+ * (first payload, RFC 7296 2.6); without it (or with a wrong one) it gets
+ * one and we keep no state. true: go on.
+ */
+static bool
+cookie_ok(struct ike_daemon *d, const struct sockaddr_in *from, bool natt)
+{
+	const struct ike_msg *m = &d->msg;
+	const struct ike_pl *ni = ike_msg_find(m, IKE_PL_NONCE);
+	const struct ike_pl *c = m->npl > 0 && m->pl[0].type == IKE_PL_NOTIFY &&
+				 m->pl[0].u.notify.type == IKE_N_COOKIE ? &m->pl[0] : NULL;
+	uint8_t want[33];
+
+	if (half_open(d) < d->cookie_threshold)
+		return true;
+	make_cookie(d, ni, from, m->hdr.spi_i, want);
+	if (c != NULL && c->u.notify.data.len == sizeof(want) &&
+	    ike_ct_cmp(c->u.notify.data.p, want, sizeof(want)) == 0)
+		return true;
+	if (c != NULL) {
+		d->ctr.cookie_bad++;
+		GW_LOG(ike, INFO, "IKE_SA_INIT from %s with a wrong COOKIE",
+		       inet_ntoa(from->sin_addr));
+	}
+	d->ctr.cookie_sent++;
+	refuse(d, from, natt, IKE_N_COOKIE, want, sizeof(want));
+	return false;
+}
+
 static int
 answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chosen)
 {
@@ -164,6 +218,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 
 	if (m->hdr.spi_r != 0 || m->hdr.msgid != 0) {
 		d->ctr.drop_parse++;
+		GW_LOG(ike, INFO, "IKE_SA_INIT request from %s with responder SPI or message ID "
+		       "set: dropped", inet_ntoa(from->sin_addr));
 		return;
 	}
 	/* a retransmitted request: the same answer (RFC 7296 2.1) */
@@ -182,6 +238,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		       inet_ntoa(from->sin_addr));
 		return;
 	}
+	if (!cookie_ok(d, from, natt))
+		return;
 	if (half_open(d) >= IKE_HALF_OPEN_MAX) {
 		d->ctr.half_open_cap++;
 		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u half-open SAs",
@@ -213,6 +271,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	sa = ike_sa_alloc(d);
 	if (sa == NULL) {
 		d->ctr.half_open_cap++;
+		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u IKE SAs in use",
+		       inet_ntoa(from->sin_addr), IKE_MAX_SAS);
 		return;
 	}
 	sa->initiator = false;

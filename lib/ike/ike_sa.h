@@ -43,6 +43,7 @@ struct ike_child {
 	uint16_t encr, encr_bits, integ;
 	uint64_t installed_ms;
 	uint32_t lifetime_s;
+	uint32_t jitter_s;		/* 0..10 % of the lifetime: peers do not rekey in step */
 	/*
 	 * Rekey as responder (RFC 7296 2.8): the new outbound SA waits until the
 	 * initiator deletes the old pair (`replaces`, its outbound SPI), so we
@@ -100,8 +101,11 @@ struct ike_sa {
 	uint8_t *resp;			/* last response, for duplicates */
 	uint32_t resp_len, resp_msgid;
 	bool has_resp;
-	/* the child being negotiated in IKE_AUTH (initiator) */
+	/* the child being negotiated in IKE_AUTH or our CREATE_CHILD_SA (initiator) */
 	uint32_t pending_spi_in;
+	uint32_t rekeying_spi_in;	/* our CREATE_CHILD_SA rekeys this child */
+	uint32_t deleting_spi_in;	/* our INFORMATIONAL deletes this child */
+	uint8_t child_ni[IKE_NONCE_LEN];
 	struct ike_child children[IKE_MAX_CHILDREN];
 	uint64_t created_ms, established_ms, last_rx_ms;
 	struct ctl_timer life_timer;	/* half-open timeout, DPD */
@@ -119,6 +123,8 @@ struct ike_daemon {
 	struct ctl_fd *h, *h_natt;
 	uint16_t port, natt_port;
 	uint16_t peer_port, peer_natt_port;
+	uint32_t cookie_threshold;	/* half-open SAs needing cookies from (0: always) */
+	uint8_t cookie_secret[32];	/* RFC 7296 2.6: random at start */
 	struct gw_conf_ike conf;
 	struct ike_sa sas[IKE_MAX_SAS];
 	uint32_t next_index;
@@ -229,6 +235,10 @@ int ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child 
 void ike_child_activate(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 void ike_child_remove(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 struct ike_child *ike_child_alloc(struct ike_sa *sa);
+int ike_child_from_answer(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c,
+			  const struct ike_prop_out *mine, unsigned int n,
+			  const struct gw_prefix *local, const struct gw_prefix *remote,
+			  const char *what);
 uint16_t ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni,
 			   uint32_t ni_len, const uint8_t *nr, uint32_t nr_len, uint32_t replaces,
 			   struct ike_prop_out *chosen, struct ike_child **out);
@@ -241,11 +251,20 @@ void ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa);
 /* Swap the SA's identity (SPIs, keys, role, peer message ID) with the old record. */
 void ike_sa_swap_old(struct ike_sa *sa);
 
+/* ---- ike_create_i.c: CREATE_CHILD_SA, initiator half (our rekeys) ---- */
+/* Rekey the child (its soft lifetime came): 0, -EBUSY (a request is out), -errno. */
+int ike_create_i_rekey(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
+void ike_create_i_response(struct ike_daemon *d, struct ike_sa *sa);
+/* SA events of the IKE SAs' children (soft: rekey, hard: gone). */
+void ike_sa_event(const struct gw_ipsec_event *ev, void *arg);
+
 /* ---- ike_info.c ---- */
 void ike_info_request(struct ike_daemon *d, struct ike_sa *sa);
 void ike_info_response(struct ike_daemon *d, struct ike_sa *sa);
 int ike_info_send_delete(struct ike_daemon *d, struct ike_sa *sa);
 int ike_info_send_dpd(struct ike_daemon *d, struct ike_sa *sa);
+/* Delete one of our CHILD_SAs at the peer (after our rekey); removed on the answer. */
+int ike_info_send_child_delete(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 
 #define IKE_SA_LOG(level, sa, fmt, ...) \
 	GW_LOG(ike, level, "ike-%u %s: " fmt, (sa)->index, \

@@ -15,11 +15,19 @@ encr_str(uint16_t encr, uint16_t bits, char *buf, size_t len)
 }
 
 void
+ike_show_header(FILE *out)
+{
+	fprintf(out, "%-7s %-9s %-17s %-17s %-8s %s\n", "Index", "State", "Initiator cookie",
+		"Responder cookie", "Mode", "Remote Address");
+}
+
+void
 ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 {
 	uint64_t now = ctl_now_ms();
-	bool header = false;
 
+	if (!detail)
+		ike_show_header(out);
 	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
 		const struct ike_sa *sa = &d->sas[i];
 		char enc[32], tmp[16];
@@ -30,11 +38,6 @@ ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 		for (unsigned int c = 0; c < IKE_MAX_CHILDREN; c++)
 			nchild += sa->children[c].used;
 		if (!detail) {
-			if (!header)
-				fprintf(out, "%-7s %-9s %-17s %-17s %-8s %s\n", "Index", "State",
-					"Initiator cookie", "Responder cookie", "Mode",
-					"Remote Address");
-			header = true;
 			fprintf(out, "%-7u %-9s %016llx  %016llx  %-8s %s\n", sa->index,
 				ike_state_name(sa->state), (unsigned long long)sa->spi_i,
 				(unsigned long long)sa->spi_r, "IKEv2",

@@ -33,10 +33,13 @@ def have_strongswan():
         os.path.exists("/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so")
 
 
-def gdoigw_security(suite, gw_addr, peer_addr, local_net, remote_net, bind_if, establish):
+def gdoigw_security(suite, gw_addr, peer_addr, local_net, remote_net, bind_if, establish,
+                    child_life=None):
     ike, esp, _, _ = SUITES[suite]
     esp_auth = '' if esp["auth"] is None else \
         ' authentication-algorithm = "%s";' % esp["auth"]
+    if child_life:
+        esp_auth += ' lifetime-seconds = %d;' % child_life
     return """
 security = {
   ike = {

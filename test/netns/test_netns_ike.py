@@ -151,6 +151,7 @@ def clear_and_back(topo, charon):
 def bed(tmp_path, request):
     role, suite = request.param[:2]
     rekey = request.param[2] if len(request.param) > 2 else None
+    child_life = request.param[3] if len(request.param) > 3 else None
     if not shutil.which("tcpdump") or not shutil.which("tshark"):
         pytest.skip("needs tcpdump and tshark")
     est = "immediately" if role == "initiator" else "responder-only"
@@ -158,7 +159,7 @@ def bed(tmp_path, request):
     route = 'routing-options = { static = { route = ( { name = "%s"; next-hop = "%s"; } ); }; };\n' \
         % (SW_NET, SW)
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_security(
-        suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est))
+        suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est, child_life))
     charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, suite, rekey)
     cap = None
     try:
@@ -276,3 +277,24 @@ def test_ike_rekeys_by_peer(bed):
         assert "Total active tunnels: 1" in out.split("IKE-negotiated")[1], out
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("bed", [pytest.param(("responder", "cbc", None, 30), id="own-rekey")],
+                         indirect=True)
+def test_ike_rekeys_by_gdoigw(bed):
+    """gdoigw's CHILD_SA lifetime is 30 s: at its soft lifetime (80-90 %, jittered) gdoigw
+    rekeys (CREATE_CHILD_SA with REKEY_SA), installs the new pair, deletes the old one
+    with an INFORMATIONAL; charon follows. 450 pings 0.1 s apart: none is lost."""
+    topo, charon, role, suite, pcap = bed
+    r = charon.initiate()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
+    r = sh("ping", "-c", "450", "-i", "0.1", "-W", "2", SW_HOST, ns=topo.h1, check=False,
+           timeout=120)
+    got = r.stdout.count("bytes from")
+    log = topo.logtext()
+    assert "rekeyed: new" in log, log
+    assert "received DELETE for ESP CHILD_SA" in charon.logtext(1000000), charon.logtext()
+    seqs = {int(w.split("=")[1]) for w in r.stdout.split() if w.startswith("icmp_seq=")}
+    lost = sorted(set(range(1, 451)) - seqs)
+    assert got == 450, "%d of 450 echoes across gdoigw's rekey; lost %s\n%s" % (got, lost, log)

@@ -7,9 +7,13 @@
  * both sides install an inbound and an outbound SA under an IKE owner, A's
  * outbound keys and SPI are B's inbound ones and the reverse, selectors and
  * the protect term on bind-interface are right (B's narrowed from A's wider
- * proposal); `clear` on A deletes B's SAs too (INFORMATIONAL delete); a
+ * proposal); the soft lifetime of A's outbound SA makes A rekey the child
+ * (CREATE_CHILD_SA, then the old pair deleted) and both sides end with one
+ * new matching pair; `clear` on A deletes B's SAs too (INFORMATIONAL); a
  * proposal mismatch gives NO_PROPOSAL_CHOSEN on both sides and installs
- * nothing; a wrong pre-shared key gives AUTHENTICATION_FAILED.
+ * nothing; a wrong pre-shared key gives AUTHENTICATION_FAILED. With cookies
+ * demanded (RFC 7296 2.6) A's first IKE_SA_INIT gets a COOKIE, the retry with
+ * it goes through.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,6 +65,8 @@ struct pair {
 	uint64_t deadline;
 	int phase;
 	enum gw_cipher cipher;
+	uint32_t old_out;		/* A's outbound SPI before the rekey */
+	bool cookies;			/* B asks every IKE_SA_INIT for a cookie */
 };
 
 static void
@@ -86,12 +92,13 @@ run_until(struct pair *p, bool (*done)(struct pair *), uint64_t ms)
 }
 
 static int
-pair_start(struct pair *p)
+pair_start(struct pair *p, bool cookies)
 {
 	struct gw_conf_error err;
 	uint16_t base = (uint16_t)(20000 + (getpid() % 2000) * 4);
 
 	memset(p, 0, sizeof(*p));
+	p->cookies = cookies;
 	p->loop = ctl_loop_create(NULL);
 	mock_install_init(&p->ma);
 	mock_install_init(&p->mb);
@@ -107,7 +114,7 @@ pair_start(struct pair *p)
 		.peer_port = base + 2, .peer_natt_port = base + 3 });
 	p->b = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->mb.in, .port = base + 2, .natt_port = base + 3,
-		.peer_port = base, .peer_natt_port = base + 1 });
+		.peer_port = base, .peer_natt_port = base + 1, .cookies_always = p->cookies });
 	if (p->a == NULL || p->b == NULL)
 		return -errno;
 	ctl_timer_init(&p->tick, tick, p);
@@ -213,22 +220,55 @@ check_pair(struct pair *p, enum gw_cipher cipher)
 	}
 	ike_daemon_counters(p->a, &c);
 	CHECK_EQ(c.ike_up, 1);
-	CHECK_EQ(c.child_up, 1);
+	CHECK(c.child_up >= 1);
 	CHECK_EQ(c.drop_parse + c.drop_icv + c.drop_msgid + c.drop_state, 0);
 }
 
 static void check_pair(struct pair *p, enum gw_cipher cipher);
+static const struct gw_sa_spec *find(const struct mock_install *m, enum gw_sa_dir dir);
+static bool both_up(struct pair *p);
+static bool both_down(struct pair *p);
 
-/* Phase 0: both up -> check, clear on A; phase 1: both down. */
-static bool
-up_then_cleared(struct pair *p)
+static gw_sa_id_t
+id_of(struct mock_install *m, enum gw_sa_dir dir)
 {
+	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
+		if (m->sas[i].used && m->sas[i].spec.params.direction == dir)
+			for (uint64_t gen = 0; gen < 16; gen++) {
+				gw_sa_id_t id = gen << 32 | i;
+
+				if (mock_sa(m, id) == &m->sas[i])
+					return id;
+			}
+	return GW_SA_ID_NONE;
+}
+
+/*
+ * Phase 0: both up -> check, soft lifetime raised on A's outbound SA;
+ * phase 1: A rekeyed (two SAs again, a new outbound SPI) and B too -> check
+ * the new pair, clear on A; phase 2: both down.
+ */
+static bool
+up_rekey_cleared(struct pair *p)
+{
+	const struct gw_sa_spec *ao;
+
 	if (p->phase == 0 && both_up(p)) {
 		check_pair(p, p->cipher);
-		CHECK_EQ(ike_clear_sas(p->a, 0), 1);
+		p->old_out = find(&p->ma, GW_SA_OUTBOUND)->params.spi;
+		mock_raise(&p->ma, id_of(&p->ma, GW_SA_OUTBOUND), GW_SA_EV_SOFT_LIFETIME);
 		p->phase = 1;
+		return false;
 	}
-	return p->phase == 1 && both_down(p);
+	ao = find(&p->ma, GW_SA_OUTBOUND);
+	if (p->phase == 1 && both_up(p) && ao != NULL && ao->params.spi != p->old_out &&
+	    find(&p->mb, GW_SA_OUTBOUND) != NULL &&
+	    find(&p->mb, GW_SA_OUTBOUND)->params.spi == find(&p->ma, GW_SA_INBOUND)->params.spi) {
+		check_pair(p, p->cipher);
+		CHECK_EQ(ike_clear_sas(p->a, 0), 1);
+		p->phase = 2;
+	}
+	return p->phase == 2 && both_down(p);
 }
 
 static void
@@ -244,14 +284,16 @@ test_establish_and_clear(void)
 			  "10.2.0.0/16", "a.test", "b.test");
 		make_conf(conf_b, sizeof(conf_b), encs[e], "k-123", "responder-only",
 			  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
-		CHECK_EQ(pair_start(&p), 0);
+		/* with GCM, B also asks for a cookie (RFC 7296 2.6): A retries with it */
+		CHECK_EQ(pair_start(&p, e == 0), 0);
 		p.cipher = e == 0 ? GW_CIPHER_AES_GCM16 : GW_CIPHER_AES_CBC;
-		run_until(&p, up_then_cleared, 15000);
-		CHECK_EQ(p.phase, 1);
+		run_until(&p, up_rekey_cleared, 15000);
+		CHECK_EQ(p.phase, 2);
 		CHECK_EQ(ike_sas(&p.ma), 0);
 		CHECK_EQ(ike_sas(&p.mb), 0);
 		ike_daemon_counters(p.b, &c);
 		CHECK_EQ(c.ike_deleted, 1);
+		CHECK_EQ(c.cookie_sent, e == 0 ? 1 : 0);
 		pair_stop(&p);
 	}
 }
@@ -278,7 +320,7 @@ refusal_case(const char *enc_b, const char *key_b, bool auth)
 		  "10.1.0.0/16", "10.2.0.0/16", "a.test", "b.test");
 	make_conf(conf_b, sizeof(conf_b), enc_b, key_b, "responder-only", "10.2.0.0/16",
 		  "10.1.0.0/16", "b.test", "a.test");
-	CHECK_EQ(pair_start(&p), 0);
+	CHECK_EQ(pair_start(&p, false), 0);
 	run_until(&p, refused, 5000);
 	ike_daemon_counters(p.a, &a);
 	ike_daemon_counters(p.b, &b);

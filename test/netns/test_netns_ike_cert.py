@@ -95,7 +95,8 @@ def certs(tmp_path_factory):
 def ident(idkind, who):
     """(gdoigw identity statement, charon's id) of `who` (a / b)."""
     if idkind == "dn":
-        return 'distinguished-name = "%s";' % (DN % (who + ".test")), '"%s"' % (DN % (who + ".test"))
+        dn = DN % (who + ".test")
+        return 'distinguished-name = "%s";' % dn, '"%s"' % dn
     return 'hostname = "%s.test";' % who, "%s.test" % who
 
 
@@ -194,8 +195,8 @@ def counters(topo):
 def bed(tmp_path, certs, request):
     role, kind, idkind, bad = request.param
     est = "immediately" if role == "initiator" else "responder-only"
-    route = 'routing-options = { static = { route = ( { name = "%s"; next-hop = "%s"; } ); }; };\n' \
-        % (SW_NET, SW)
+    route = ('routing-options = { static = { route = ( { name = "%s"; next-hop = "%s"; } ); '
+             '}; };\n' % (SW_NET, SW))
     remote_id = 'hostname = "c.test";' if bad == "wrong-id" else None
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_cert_security(
         certs, kind, idkind, est, remote_id))

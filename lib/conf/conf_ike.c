@@ -203,10 +203,7 @@ conf_ikepol_leave(struct gw_conf_ctx *c)
 			return conf_fail_at(c, "proposals", "unknown ike proposal '%s'",
 					    p->proposals[i]);
 	}
-	if (p->psk_len == 0)
-		return conf_fail_at(c, NULL, "missing pre-shared-key (ascii-text or "
-				    "hexadecimal)");
-	return 0;
+	return conf_ikepol_auth(c);
 }
 
 int
@@ -214,15 +211,16 @@ conf_ikegw_leave(struct gw_conf_ctx *c)
 {
 	const struct gw_conf_ike_gateway *g = c->obj[CONF_OBJ_IKE_GW];
 	const struct gw_conf_ike *k = ike(c);
-	bool found = false;
+	const struct gw_conf_ike_policy *pol = NULL;
 
 	for (unsigned int j = 0; j < k->nb_policies; j++)
-		found |= strcmp(k->policies[j].name, g->ike_policy) == 0;
-	if (!found)
+		if (strcmp(k->policies[j].name, g->ike_policy) == 0)
+			pol = &k->policies[j];
+	if (pol == NULL)
 		return conf_fail_at(c, "ike-policy", "unknown ike policy '%s'", g->ike_policy);
 	if (g->local_address.family != 0 && g->local_address.family != g->address.family)
 		return conf_fail_at(c, "local-address", "not of the family of address");
-	return 0;
+	return conf_ikegw_auth(c, pol);
 }
 
 int

@@ -306,6 +306,17 @@ int conf_get_psk_hex(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsign
 		     char *buf, size_t len);
 int conf_get_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
 		       char *buf, size_t len);
+/* conf_ike_cert.c: authentication-method, certificate files, identities */
+extern const char *const conf_ike_authms[];
+int conf_set_ike_id(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		    const struct gw_conf_val *v);
+int conf_get_ike_id(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		    char *buf, size_t len);
+int conf_set_ike_file(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		      const struct gw_conf_val *v);
+/* Cross-checks of an ike policy's / gateway's authentication (their leave hooks). */
+int conf_ikepol_auth(struct gw_conf_ctx *c);
+int conf_ikegw_auth(struct gw_conf_ctx *c, const struct gw_conf_ike_policy *p);
 
 int conf_policy_begin(struct gw_conf_ctx *c, unsigned int count);
 int conf_policy_enter(struct gw_conf_ctx *c, const char *name);

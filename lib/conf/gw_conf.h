@@ -163,6 +163,11 @@ enum gw_ipsec_auth { GW_IPSEC_AUTH_SHA1_96 = 0, GW_IPSEC_AUTH_SHA256_128,
 enum gw_ike_dpd { GW_IKE_DPD_OPTIMIZED = 0, GW_IKE_DPD_ALWAYS, GW_IKE_DPD_PROBE_IDLE };
 enum gw_ike_establish { GW_IKE_EST_IMMEDIATELY = 0, GW_IKE_EST_ON_TRAFFIC,
 			GW_IKE_EST_RESPONDER_ONLY };
+/* authentication-method of an ike proposal: how we sign our AUTH (RFC 7296 2.15). */
+enum gw_ike_authm { GW_IKE_AUTHM_PSK = 0, GW_IKE_AUTHM_RSA, GW_IKE_AUTHM_ECDSA256,
+		    GW_IKE_AUTHM_ECDSA384, GW_IKE_AUTHM_ECDSA521 };
+#define GW_CONF_PATH_MAX 256		/* certificate, key and CA file names */
+#define GW_CONF_IKE_ID_MAX 256		/* identity text (a DN can be long) */
 
 /* security ike proposal NAME */
 struct gw_conf_ike_proposal {
@@ -171,6 +176,7 @@ struct gw_conf_ike_proposal {
 	uint32_t authentication;	/* enum gw_ike_hash: PRF, and integrity with CBC */
 	uint32_t dh_group;		/* enum gw_ike_dh */
 	uint32_t lifetime_seconds;
+	uint32_t auth_method;		/* enum gw_ike_authm */
 };
 
 /* security ike policy NAME */
@@ -181,6 +187,11 @@ struct gw_conf_ike_policy {
 	uint8_t psk[GW_CONF_PSK_MAX];	/* pre-shared-key ascii-text or hexadecimal */
 	unsigned int psk_len;
 	bool psk_ascii;			/* written as ascii-text (printed back that way) */
+	uint32_t auth_method;		/* enum gw_ike_authm: that of its proposals */
+	/* certificate { local-certificate; private-key; trusted-ca } (absolute paths) */
+	char local_cert[GW_CONF_PATH_MAX];	/* PEM: ours, then intermediates */
+	char private_key[GW_CONF_PATH_MAX];	/* PEM */
+	char trusted_ca[GW_CONF_PATH_MAX];	/* PEM / DER file, or a directory of them */
 };
 
 /* security ike gateway NAME */
@@ -189,8 +200,15 @@ struct gw_conf_ike_gateway {
 	char ike_policy[GW_CONF_NAME_LEN];
 	struct gw_ipaddr address;	/* the peer */
 	struct gw_ipaddr local_address;
-	char local_identity[128];	/* hostname (FQDN ID); "" = the local address */
-	char remote_identity[128];	/* hostname; "" = the peer's address */
+	/*
+	 * local-identity / remote-identity: ID Type (RFC 7296 3.5: hostname 2,
+	 * inet 1, inet6 5, user-at-hostname 3, distinguished-name 9; 0 = none)
+	 * and the value as written. None: the local address (pre-shared key) or
+	 * the certificate's subject; any peer identity is accepted.
+	 */
+	uint8_t local_id_type, remote_id_type;
+	char local_identity[GW_CONF_IKE_ID_MAX];
+	char remote_identity[GW_CONF_IKE_ID_MAX];
 	uint32_t dpd_mode;		/* enum gw_ike_dpd */
 	uint32_t dpd_interval;		/* seconds */
 	uint32_t dpd_threshold;		/* unanswered probes before the peer is dead */

@@ -59,7 +59,10 @@ struct ike_daemon_params {
 	X(ike_up, "IKE SAs established") \
 	X(child_up, "CHILD_SAs installed") \
 	X(ike_deleted, "IKE SAs deleted") \
-	X(dpd_dead, "peers declared dead by DPD")
+	X(dpd_dead, "peers declared dead by DPD") \
+	X(auth_certificate, "peer certificate refused (unknown CA, expired, chain, key)") \
+	X(auth_peer_id, "peer identity not remote-identity or not in its certificate") \
+	X(auth_signature, "peer AUTH signature invalid or of a method not for its key")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

@@ -13,25 +13,20 @@
 #include "gw_log.h"
 #include "ike_sa.h"
 
-bool ike_peer_id_ok(struct ike_sa *sa, const struct ike_pl *id);
-
 void
 ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 {
 	const struct ike_msg *m = &d->msg;
 	const struct ike_pl *idi = ike_msg_find(m, IKE_PL_IDI);
 	const struct ike_pl *auth = ike_msg_find(m, IKE_PL_AUTH);
-	uint8_t want[IKE_MAX_PRF_LEN], inner[IKE_MAX_MSG], out[IKE_MAX_MSG], id[160];
+	uint8_t inner[IKE_MAX_MSG], out[IKE_MAX_MSG];
 	struct ike_prop_out chosen;
 	struct ike_child *c = NULL;
-	uint32_t wlen, idlen, len, msgid = m->hdr.msgid;
+	uint32_t len, msgid = m->hdr.msgid;
 	uint16_t refused;
 	struct ike_bld b;
 
-	if (!ike_peer_id_ok(sa, idi) || auth->u.auth.method != IKE_AUTH_PSK ||
-	    ike_auth_compute(sa, true, idi->body.p, idi->body.len, want, &wlen) != 0 ||
-	    auth->u.auth.data.len != wlen ||
-	    ike_ct_cmp(want, auth->u.auth.data.p, wlen) != 0) {
+	if (!ike_peer_auth_ok(d, sa, idi, auth)) {
 		d->ctr.auth_failed++;
 		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) failed authentication (method %u): "
 			   "AUTHENTICATION_FAILED", inet_ntoa(sa->remote.sin_addr), sa->peer_id,
@@ -40,7 +35,6 @@ ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 		ike_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;
 	}
-	explicit_bzero(want, sizeof(want));
 	sa->peer_msgid = msgid + 1;
 	sa->established_ms = ctl_now_ms();
 	d->ctr.ike_up++;
@@ -50,13 +44,11 @@ ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	refused = ike_child_respond(d, sa, sa->ni, sa->ni_len, sa->nr, sa->nr_len, 0, &chosen,
 				    &c);
 
-	idlen = ike_id_body(sa, true, id, sizeof(id));
-	if (ike_auth_compute(sa, false, id, idlen, want, &wlen) != 0)
-		return;
 	ike_bld_init_inner(&b, inner, sizeof(inner));
-	ike_bld_id(&b, IKE_PL_IDR, id[0], id + 4, idlen - 4);
-	ike_bld_auth(&b, IKE_AUTH_PSK, want, wlen);
-	explicit_bzero(want, sizeof(want));
+	if (ike_auth_add_local(d, sa, &b) != 0) {
+		IKE_SA_LOG(ERR, sa, "IKE_AUTH response: our ID / AUTH cannot be made");
+		return;
+	}
 	if (refused != 0) {
 		ike_bld_notify(&b, 0, NULL, 0, refused, NULL, 0);
 	} else {
@@ -70,5 +62,6 @@ ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	}
 	if (ike_seal(sa, IKE_EXCH_AUTH, true, msgid, &b, out, &len) == 0)
 		ike_send_response(d, sa, out, len, msgid);
+	explicit_bzero(inner, sizeof(inner));
 	ike_sa_arm_life(d, sa, (uint64_t)(sa->gw->dpd_interval ? sa->gw->dpd_interval : 10) * 1000);
 }

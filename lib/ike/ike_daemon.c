@@ -672,6 +672,7 @@ ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf)
 		}
 	explicit_bzero(&d->conf, sizeof(d->conf));
 	d->conf = conf->ike;
+	ike_certs_load(d);
 	GW_LOG(ike, NOTICE, "IKE configuration: %u gateways, %u vpns", d->conf.nb_gateways,
 	       d->conf.nb_vpns);
 	ctl_timer_arm(d->loop, &d->start_timer, 100);
@@ -694,6 +695,7 @@ ike_daemon_free(struct ike_daemon *d)
 	ctl_fd_del(d->loop, d->h_natt);
 	close(d->fd);
 	close(d->fd_natt);
+	ike_certs_free(d);
 	explicit_bzero(&d->conf, sizeof(d->conf));
 	explicit_bzero(d->cookie_secret, sizeof(d->cookie_secret));
 	free(d);

@@ -46,6 +46,7 @@ send_init(struct ike_daemon *d, struct ike_sa *sa)
 	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
 	ike_nat_hash(sa->spi_i, 0, &sa->remote, h);
 	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+	ike_cert_init_add(d, sa, &b);
 	rc = ike_bld_finish(&b, &len);
 	if (rc != 0)
 		return rc;
@@ -236,6 +237,7 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 		ike_sa_destroy(d, sa, "bad KE");
 		return;
 	}
+	ike_cert_init_peer(d, sa);
 	rc = ike_auth_i_send(d, sa);
 	if (rc != 0) {
 		IKE_SA_LOG(ERR, sa, "IKE_AUTH not sent: %s", strerror(-rc));

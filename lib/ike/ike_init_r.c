@@ -189,6 +189,8 @@ answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chose
 	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
 	ike_nat_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
 	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+	ike_cert_init_add(d, sa, &b);
+	ike_cert_init_peer(d, sa);
 	rc = ike_bld_finish(&b, &len);
 	if (rc != 0)
 		return rc;

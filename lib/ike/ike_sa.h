@@ -113,6 +113,7 @@ struct ike_sa {
 	char peer_id[128];
 	struct ike_sa_old old;		/* after a rekey by the peer, until its delete */
 	unsigned int rekeys;
+	uint32_t peer_hashes;		/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), bits */
 };
 
 struct ike_daemon {
@@ -132,6 +133,7 @@ struct ike_daemon {
 	uint8_t rxbuf[IKE_MAX_MSG + 4];
 	struct ike_msg msg;		/* the message being handled (large: not on the stack) */
 	uint8_t plain[IKE_MAX_MSG];	/* its decrypted SK payload */
+	struct ike_certs *certs;	/* certificate policies' credentials (ike_auth_id.c) */
 };
 
 /* ---- ike_daemon.c ---- */
@@ -196,11 +198,27 @@ int ike_sa_derive(struct ike_sa *sa, const uint8_t *peer_ke, uint32_t ke_len);
 int ike_auth_i_send(struct ike_daemon *d, struct ike_sa *sa);
 void ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa);
 void ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa);
-/* Our ID payload body (type, 3 reserved, data) into out; returns its length. */
-uint32_t ike_id_body(const struct ike_sa *sa, bool local, uint8_t *out, uint32_t cap);
+/* ---- ike_auth_id.c: IKE_AUTH authentication, pre-shared key or certificates ---- */
 /* AUTH of a side: prf(prf(psk, pad), realmsg | nonce | prf(SK_p, id body)). */
 int ike_auth_compute(const struct ike_sa *sa, bool of_initiator, const uint8_t *id_body,
 		     uint32_t id_len, uint8_t *out, uint32_t *out_len);
+/* Our IDi / IDr, [CERT..., CERTREQ (initiator)], [IDr (PSK initiator)], AUTH. */
+int ike_auth_add_local(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b);
+/* Does the peer's ID and AUTH (and CERTs) authenticate it? Logged and counted if not. */
+bool ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
+		      const struct ike_pl *auth);
+/*
+ * The responder failed our check (initiator): AUTHENTICATION_FAILED in an
+ * INFORMATIONAL request (RFC 7296 2.21.2), sent once, the SA then goes.
+ */
+void ike_auth_i_tell_failed(struct ike_daemon *d, struct ike_sa *sa);
+/* IKE_SA_INIT of a certificate policy: SIGNATURE_HASH_ALGORITHMS, CERTREQ (responder). */
+void ike_cert_init_add(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b);
+/* The peer's IKE_SA_INIT (d->msg): the hashes it signs with (RFC 7427 4). */
+void ike_cert_init_peer(struct ike_daemon *d, struct ike_sa *sa);
+/* Credentials and CAs of the configuration's certificate policies (configure time). */
+void ike_certs_load(struct ike_daemon *d);
+void ike_certs_free(struct ike_daemon *d);
 
 /* ---- ike_child.c ---- */
 /* Our selectors of the vpn as TS payload entries (first traffic-selector). */

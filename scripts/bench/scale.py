@@ -3,10 +3,10 @@
 
   scale.py conf OUT.conf NSA PCAP MBUFS VARIANT
         gdoigw's bench configuration (scripts/bench/configs.sh, decrypt, AES-128-GCM,
-        group SAs) with NSA inbound group SAs, SPI 0x2001 + i, written one line each
-        (the configuration file holds 16 MB; 100,000 SAs fit); VARIANT 1 widens every
-        SA's source selector (10.2.0.0/16 -> 10.0.0.0/8): a reload to it replaces
-        every SA while the traffic still matches and decrypts
+        group SAs) with NSA inbound group SAs, SPI 0x2001 + i, one line each in
+        @include files of 50,000 (a configuration file holds 16 MB); VARIANT 1 gives every
+        SA a hard lifetime of a day: a reload to it replaces every SA while the
+        traffic still decrypts
   scale.py gen OUT.pcap NSA NPKT
         NPKT 64 B GCM packets for decryption, packet i through SPI 0x2001 + i % NSA
         (esp_pcap.gen_spread), cleartext in OUT_inner.pcap
@@ -45,15 +45,22 @@ def conf(out, nsa, pcap, mbufs, variant):
         check=True, capture_output=True, text=True).stdout
     head = head[:head.index("security = {")]
     key = "0x" + (bytes(range(0x10, 0x20)) + b"\xca\xfe\xba\xbe").hex()
-    sel = "10.0.0.0/8" if variant else "10.2.0.0/16"
+    life = "lifetime={seconds=86400;};" if variant else ""
+    # SAs in @include files of 50,000 each: a configuration file holds 16 MB
+    parts = []
+    for p, first in enumerate(range(0, nsa, 50000)):
+        name = "%s.sa%d" % (out, p)
+        with open(name, "w") as f:
+            for i in range(first, min(nsa, first + 50000)):
+                f.write('%s{name="s%d";spi=%d;direction="inbound";mode="group";'
+                        'encryption={algorithm="aes-128-gcm";key="%s";};%s}\n'
+                        % ("," if i else "", i, SPI0 + i, key, life))
+        parts.append(os.path.basename(name))
     with open(out + ".tmp", "w") as f:
         f.write(head)
         f.write("security = { ipsec = { security-association = (\n")
-        for i in range(nsa):
-            f.write('%s{name="sa-in%d";spi=%d;direction="inbound";mode="group";'
-                    'encryption={algorithm="aes-128-gcm";key="%s";};no-anti-replay=true;'
-                    'selector={source-address="%s";destination-address="10.1.0.0/16";};}\n'
-                    % ("," if i else "", i, SPI0 + i, key, sel))
+        for name in parts:
+            f.write('@include "%s"\n' % name)
         f.write("); }; };\n")
     os.replace(out + ".tmp", out)
 

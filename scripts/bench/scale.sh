@@ -16,7 +16,7 @@
 #   * resident memory (VmRSS) and the DPDK heap in use (telemetry
 #     /eal/heap_info): per SA = the difference to N = 1, divided by N - 1;
 #   * with RELOAD=1 (default): a reload (SIGHUP) to a configuration that
-#     changes every SA's selector, sent while it forwards: every SA is
+#     gives every SA a lifetime, sent while it forwards: every SA is
 #     replaced (new SA object, new crypto session, old one freed after the RCU
 #     grace period); SAs replaced per second and the rate forwarded meanwhile.
 # Worker-core scaling: this set-up has one worker lcore; on a machine with more

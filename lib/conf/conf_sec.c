@@ -14,9 +14,36 @@ cur_sa(struct gw_conf_ctx *c)
 	return c->obj[CONF_OBJ_SA];
 }
 
+/* FNV-1a: names are short and the table only has to spread them. */
+static uint32_t
+name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+static uint32_t
+spi_hash(uint32_t spi, unsigned int direction)
+{
+	return (uint32_t)(((uint64_t)spi << 1 | direction) * UINT64_C(0x9e3779b97f4a7c15) >> 32);
+}
+
+void
+conf_sa_index_free(struct gw_conf_ctx *c)
+{
+	free(c->sa_by_name);
+	free(c->sa_by_spi);
+	c->sa_by_name = c->sa_by_spi = NULL;
+}
+
 int
 conf_sa_begin(struct gw_conf_ctx *c, unsigned int count)
 {
+	uint32_t size = 64;
+
 	if (count > GW_CONF_MAX_SAS)
 		return conf_fail(c, "%u security associations, at most %d", count,
 				 GW_CONF_MAX_SAS);
@@ -24,9 +51,44 @@ conf_sa_begin(struct gw_conf_ctx *c, unsigned int count)
 		return 0;
 	/* Sized once: key material is never left behind by a realloc. */
 	c->conf->sas = calloc(count, sizeof(*c->conf->sas));
-	if (c->conf->sas == NULL)
+	/* at most half full */
+	while (size < 2 * count)
+		size *= 2;
+	c->sa_by_name = calloc(size, sizeof(uint32_t));
+	c->sa_by_spi = calloc(size, sizeof(uint32_t));
+	c->sa_index_mask = size - 1;
+	if (c->conf->sas == NULL || c->sa_by_name == NULL || c->sa_by_spi == NULL)
 		return conf_fail(c, "out of memory");
 	return 0;
+}
+
+/* The slot of name in the name index: its SA's, or the empty one it would take. */
+static uint32_t *
+name_slot(struct gw_conf_ctx *c, const char *name)
+{
+	uint32_t i = name_hash(name) & c->sa_index_mask;
+
+	while (c->sa_by_name[i] != 0 &&
+	       strcmp(c->conf->sas[c->sa_by_name[i] - 1].name, name) != 0)
+		i = (i + 1) & c->sa_index_mask;
+	return &c->sa_by_name[i];
+}
+
+static uint32_t *
+spi_slot(struct gw_conf_ctx *c, uint32_t spi, unsigned int direction)
+{
+	uint32_t i = spi_hash(spi, direction) & c->sa_index_mask;
+
+	for (;;) {
+		const struct gw_conf_sa *o;
+
+		if (c->sa_by_spi[i] == 0)
+			return &c->sa_by_spi[i];
+		o = &c->conf->sas[c->sa_by_spi[i] - 1];
+		if (o->spi == spi && o->direction == direction)
+			return &c->sa_by_spi[i];
+		i = (i + 1) & c->sa_index_mask;
+	}
 }
 
 int
@@ -34,9 +96,8 @@ conf_sa_enter(struct gw_conf_ctx *c, const char *name)
 {
 	struct gw_config *conf = c->conf;
 
-	for (unsigned int i = 0; i < conf->nb_sas; i++)
-		if (strcmp(conf->sas[i].name, name) == 0)
-			return conf_fail(c, "duplicate security association '%s'", name);
+	if (*name_slot(c, name) != 0)
+		return conf_fail(c, "duplicate security association '%s'", name);
 	c->obj[CONF_OBJ_SA] = &conf->sas[conf->nb_sas++];
 	memset(&c->sa, 0, sizeof(c->sa));
 	return 0;
@@ -203,6 +264,8 @@ int
 conf_sa_leave(struct gw_conf_ctx *c)
 {
 	struct gw_conf_sa *sa = cur_sa(c);
+	const struct gw_conf_sa *dup, *mp = c->sa_multipath;
+	uint32_t *spi_at, *name_at;
 	int rc;
 
 	sa->crypto.encrypt = sa->direction == GW_SA_OUTBOUND;
@@ -213,19 +276,26 @@ conf_sa_leave(struct gw_conf_ctx *c)
 		rc = check_options(c);
 	if (rc < 0)
 		return rc;
-	for (const struct gw_conf_sa *o = c->conf->sas; o < sa; o++) {
-		if (o->spi == sa->spi && o->direction == sa->direction)
-			return conf_fail_at(c, "spi", "SPI 0x%x %s already used by %s",
-					    sa->spi, sa->direction == GW_SA_OUTBOUND ?
-					    "outbound" : "inbound", o->name);
-		/* The classifier knows one multipath port besides 4500 (like Junos). */
-		if (sa->udp_encap == GW_UDP_ENCAP_PORT && o->udp_encap == GW_UDP_ENCAP_PORT &&
-		    sa->udp_port != o->udp_port)
-			return conf_fail_at(c, "udp-encapsulation",
-					    "port %u differs from port %u of %s: one multipath "
-					    "port per appliance", sa->udp_port, o->udp_port,
-					    o->name);
-	}
+	/* The earlier SA with this SPI and direction, or with another multipath port. */
+	spi_at = spi_slot(c, sa->spi, sa->direction);
+	dup = *spi_at != 0 ? &c->conf->sas[*spi_at - 1] : NULL;
+	/* The classifier knows one multipath port besides 4500 (like Junos). */
+	if (sa->udp_encap != GW_UDP_ENCAP_PORT || mp == NULL || mp->udp_port == sa->udp_port)
+		mp = NULL;
+	if (dup != NULL && (mp == NULL || dup < mp))
+		return conf_fail_at(c, "spi", "SPI 0x%x %s already used by %s",
+				    sa->spi, sa->direction == GW_SA_OUTBOUND ?
+				    "outbound" : "inbound", dup->name);
+	if (mp != NULL)
+		return conf_fail_at(c, "udp-encapsulation",
+				    "port %u differs from port %u of %s: one multipath "
+				    "port per appliance", sa->udp_port, mp->udp_port, mp->name);
+	if (sa->udp_encap == GW_UDP_ENCAP_PORT && c->sa_multipath == NULL)
+		c->sa_multipath = sa;
+	*spi_at = (uint32_t)(sa - c->conf->sas) + 1;
+	name_at = name_slot(c, sa->name);
+	if (*name_at == 0)
+		*name_at = *spi_at;
 	return 0;
 }
 

@@ -53,6 +53,13 @@ classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, u
 		keys[i] = &kb[i];
 	}
 	gw_sad_lookup_inbound_bulk(dp->sad, keys, n, sas);
+	/*
+	 * With many SAs each packet's SA is a cache miss of its own (lib/sa/README.md,
+	 * "SAD at scale"): start them all now, the crypto stage reads them later.
+	 */
+	for (uint16_t i = 0; i < n; i++)
+		if (sas[i] != NULL)
+			gw_sa_prefetch(sas[i]);
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
 

@@ -335,13 +335,16 @@ may_cut(const struct rte_mbuf *m, uint8_t l3)
 	return !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG));
 }
 
-/* The checks and the L2 header of a routed packet; its key when it is still good. */
+/*
+ * The checks and the L2 header of a routed packet going out of out_port; its
+ * key when it is still good. out_port and l3 are the caller's, loaded before
+ * any store to meta (see same_next_hop()).
+ */
 static inline void
-route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, uint8_t action)
+route_one_to(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k,
+	     uint8_t action, uint16_t out_port, uint8_t l3)
 {
 	struct gw_meta *meta = gw_meta(m);
-	const uint16_t out_port = meta->out_port;	/* before any store to meta */
-	const uint8_t l3 = meta->l3;
 	const struct gw_port *out;
 	enum gw_drop r;
 
@@ -377,6 +380,82 @@ route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, u
 		return;
 	}
 	l2_key_add(k, i, meta, out_port, l3);
+}
+
+static inline void
+route_one(struct gw_dp *dp, struct rte_mbuf *m, uint16_t i, struct l2_keys *k, uint8_t action)
+{
+	const struct gw_meta *meta = gw_meta(m);
+
+	route_one_to(dp, m, i, k, action, meta->out_port, meta->l3);
+}
+
+/*
+ * The route of the last ESP packet the route stage looked up, for the ones
+ * after it in the burst: the packets of a tunnel SA all go to its remote
+ * endpoint, so a burst of them costs one lookup, not one per packet. It
+ * lives for one burst only, so it is never staler than the table a lookup
+ * would have read (nothing to invalidate when routes change), and it keys on
+ * the destination itself, not on the SA, whose pointer the pipeline's route
+ * stage may not dereference (lib/sa/README.md, multi-core notes).
+ */
+struct outer_memo {
+	uint8_t l3;		/* GW_L3_NONE: empty */
+	uint16_t port;
+	union {
+		rte_be32_t dst4;
+		uint8_t dst6[16];
+	};
+	union {
+		rte_be32_t nh4;
+		uint8_t nh6[16];
+	};
+};
+
+/*
+ * An encrypted packet's route: from the memo when its destination is the
+ * last one looked up, else by a lookup of its own that refills the memo.
+ * False when the route is not a plain FORWARD (local, discard, none): the
+ * caller takes the general path, which handles every kind.
+ */
+static inline bool
+route_outer(const struct gw_dp *dp, struct rte_mbuf *m, uint8_t l3, struct outer_memo *memo)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	struct gw_meta *meta = gw_meta(m);
+	struct gw_route_result r;
+	uint8_t d6[1][16];
+	rte_be32_t d4;
+
+	if (l3 == GW_L3_IPV4) {
+		memcpy(&d4, ip + offsetof(struct rte_ipv4_hdr, dst_addr), 4);
+		if (memo->l3 != GW_L3_IPV4 || memo->dst4 != d4) {
+			gw_route_lookup4_bulk(dp->routes, &d4, &r, 1);
+			if (r.kind != GW_ROUTE_FORWARD)
+				return false;
+			memo->l3 = GW_L3_IPV4;
+			memo->dst4 = d4;
+			memo->port = r.port;
+			memo->nh4 = r.nh4;
+		}
+		meta->nh4 = memo->nh4;
+	} else if (l3 == GW_L3_IPV6) {
+		memcpy(d6[0], ip + offsetof(struct rte_ipv6_hdr, dst_addr), 16);
+		if (memo->l3 != GW_L3_IPV6 || memcmp(memo->dst6, d6[0], 16) != 0) {
+			gw_route_lookup6_bulk(dp->routes, d6, &r, 1);
+			if (r.kind != GW_ROUTE_FORWARD)
+				return false;
+			memo->l3 = GW_L3_IPV6;
+			memcpy(memo->dst6, d6[0], 16);
+			memo->port = r.port;
+			memcpy(memo->nh6, r.nh6, 16);
+		}
+		memcpy(meta->nh6, memo->nh6, 16);
+	} else {
+		return false;
+	}
+	meta->out_port = memo->port;
+	return true;
 }
 
 /*
@@ -417,6 +496,7 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t lookup_idx[GW_MAX_BURST];
 	struct rte_ether_addr macs[GW_MAX_BURST];
 	struct l2_keys k;
+	struct outer_memo memo = { .l3 = GW_L3_NONE };
 	uint16_t nb_lookup = 0, good = 0, nb_bad = 0;
 	uint64_t ok = 0;
 
@@ -424,7 +504,7 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	k.nb_keys = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
-		uint8_t action = meta->action, flags = meta->flags;
+		uint8_t action = meta->action, flags = meta->flags, l3 = meta->l3;
 
 		/* Encrypted and decrypted packets have a new destination: route again. */
 		if (action == GW_ACT_ENCRYPT || action == GW_ACT_DECRYPT ||
@@ -437,6 +517,12 @@ gw_stage_route(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			bool same_dst = (flags & GW_META_F_ROUTED_KEEP) &&
 					action != GW_ACT_FORWARD;
 
+			if (!same_dst && action == GW_ACT_ENCRYPT && meta->drop == GW_DROP_NONE &&
+			    route_outer(dp, pkts[i], l3, &memo)) {
+				route_one_to(dp, pkts[i], i, &k, GW_ACT_FORWARD, memo.port, l3);
+				meta->action = GW_ACT_FORWARD;	/* after: see same_next_hop() */
+				continue;
+			}
 			action = GW_ACT_FORWARD;
 			if (!same_dst) {
 				meta->action = action;

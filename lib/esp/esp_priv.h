@@ -4,7 +4,9 @@
 
 /* The SA object's layout; private to lib/esp. See README.md. */
 
+#include <assert.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
@@ -86,6 +88,9 @@ struct gw_sa {
 
 	struct esp_lcore lc[];	/* nb_slots */
 };
+
+static_assert(offsetof(struct gw_sa, seq_out) <= GW_SA_HOT_BYTES,
+	      "gw_sa_prefetch() covers the hot fields");
 
 static inline struct esp_lcore *
 esp_lcore(struct gw_sa *sa)

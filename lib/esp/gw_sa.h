@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "gw_crypto.h"
@@ -37,6 +38,20 @@ struct gw_sa *gw_sa_create(const struct gw_sa_params *params,
 			   const struct gw_crypto_engine *engine, int socket);
 /* Free it, wiping key material. Only after an RCU grace period. */
 void gw_sa_destroy(struct gw_sa *sa);
+
+/*
+ * Bytes at the start of the object the fast path reads first (its hot,
+ * read-only fields; esp_priv.h checks they fit). gw_sa_prefetch() starts
+ * loading them, for a caller that finds many SAs before it uses them.
+ */
+#define GW_SA_HOT_BYTES 192
+
+static inline void
+gw_sa_prefetch(const struct gw_sa *sa)
+{
+	for (unsigned int off = 0; off < GW_SA_HOT_BYTES; off += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0((const uint8_t *)sa + off);
+}
 
 uint32_t gw_sa_spi(const struct gw_sa *sa);			/* host order */
 enum gw_sa_dir gw_sa_direction(const struct gw_sa *sa);

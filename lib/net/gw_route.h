@@ -172,14 +172,27 @@ const char *gw_route_source_name(enum gw_route_source source);
 
 /* ---- fast path ---- */
 
-/* Bit of an address (4 or 16 bytes) in own_bits: a multiplicative hash of its words. */
+/*
+ * Bit of an address (4 or 16 bytes) in own_bits: a multiplicative hash of its
+ * words, an IPv4 address zero-extended. The words are loaded straight into
+ * registers: copied first into a zeroed array, the 8-byte load spanned the
+ * zeroing store and the 4-byte copy, could not be forwarded from either and
+ * waited for both to retire (~20 cycles on every cleartext packet).
+ */
 static inline unsigned int
 gw_route_own_bit(const void *addr, bool v6)
 {
-	uint64_t w[2] = { 0, 0 };
+	uint64_t w0, w1 = 0;
+	uint32_t a4;
 
-	memcpy(w, addr, v6 ? 16 : 4);
-	return (unsigned int)(((w[0] ^ w[1]) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
+	if (v6) {
+		memcpy(&w0, addr, 8);
+		memcpy(&w1, (const uint8_t *)addr + 8, 8);
+	} else {
+		memcpy(&a4, addr, 4);
+		w0 = a4;
+	}
+	return (unsigned int)(((w0 ^ w1) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
 }
 
 

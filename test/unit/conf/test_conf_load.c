@@ -485,6 +485,87 @@ test_examples(void)
 	CHECK(has_default);
 }
 
+/*
+ * A configuration of many SAs (a GDOI key server's, a scale test's) loads in
+ * time linear in their number: duplicates are found through indexes, not by
+ * comparing each SA with every one before it. The duplicate and multipath
+ * checks still hold at that size.
+ */
+#define MANY_SAS 5000
+#define MANY_KEY "0x000102030405060708090a0b0c0d0e0f10111213"
+
+static char *
+many_sas_text(const char *last)
+{
+	size_t cap = (size_t)MANY_SAS * 160 + 4096, len = 0;
+	char *t = malloc(cap);
+
+	CHECK(t != NULL);
+	len += (size_t)snprintf(t + len, cap - len,
+				"security = { ipsec = { security-association = (\n");
+	for (unsigned int i = 0; i < MANY_SAS; i++)
+		len += (size_t)snprintf(t + len, cap - len,
+			"%s{name=\"s%u\";spi=%u;direction=\"inbound\";mode=\"group\";"
+			"encryption={algorithm=\"aes-128-gcm\";key=\"" MANY_KEY "\";};}\n",
+			i == 0 ? "" : ",", i, 0x10000 + i);
+	len += (size_t)snprintf(t + len, cap - len, "%s); }; };\n", last);
+	CHECK(len < cap);
+	return t;
+}
+
+static void
+expect_reason(char *text, const char *want)
+{
+	struct gw_conf_error err;
+	struct gw_config *conf = gw_conf_load_string(text, &err);
+
+	CHECK(conf == NULL);
+	if (conf != NULL)
+		gw_conf_free(conf);
+	else if (strstr(err.reason, want) == NULL)
+		fprintf(stderr, "reason '%s', expected '%s'\n", err.reason, want);
+	CHECK(conf == NULL && strstr(err.reason, want) != NULL);
+	free(text);
+}
+
+static void
+test_many_sas(void)
+{
+	struct gw_config *conf;
+	char *text = many_sas_text("");
+
+	conf = load_ok(text);
+	free(text);
+	CHECK(conf != NULL);
+	if (conf != NULL) {
+		CHECK_EQ(conf->nb_sas, MANY_SAS);
+		CHECK_EQ(conf->sas[MANY_SAS - 1].spi, 0x10000 + MANY_SAS - 1);
+		gw_conf_free(conf);
+	}
+	/* same SPI, other direction: allowed */
+	text = many_sas_text(",{name=\"out\";spi=65536;direction=\"outbound\";mode=\"group\";"
+			     "encryption={algorithm=\"aes-128-gcm\";key=\"" MANY_KEY "\";};}");
+	conf = load_ok(text);
+	free(text);
+	CHECK(conf != NULL && conf->nb_sas == MANY_SAS + 1);
+	gw_conf_free(conf);
+	expect_reason(many_sas_text(",{name=\"dup\";spi=68036;direction=\"inbound\";"
+				    "mode=\"group\";encryption={algorithm=\"aes-128-gcm\";"
+				    "key=\"" MANY_KEY "\";};}"),
+		      "SPI 0x109c4 inbound already used by s2500");
+	expect_reason(many_sas_text(",{name=\"s3777\";spi=700;direction=\"inbound\";"
+				    "mode=\"group\";encryption={algorithm=\"aes-128-gcm\";"
+				    "key=\"" MANY_KEY "\";};}"),
+		      "duplicate security association 's3777'");
+	expect_reason(many_sas_text(",{name=\"m1\";spi=700;direction=\"inbound\";mode=\"group\";"
+				    "udp-encapsulation={port=5555;};encryption={algorithm="
+				    "\"aes-128-gcm\";key=\"" MANY_KEY "\";};},"
+				    "{name=\"m2\";spi=800;direction=\"inbound\";mode=\"group\";"
+				    "udp-encapsulation={port=6666;};encryption={algorithm="
+				    "\"aes-128-gcm\";key=\"" MANY_KEY "\";};}"),
+		      "port 6666 differs from port 5555 of m1");
+}
+
 int
 main(void)
 {
@@ -497,6 +578,7 @@ main(void)
 	GW_RUN(test_defaults);
 	GW_RUN(test_sa_defaults);
 	GW_RUN(test_big_numbers);
+	GW_RUN(test_many_sas);
 	GW_RUN(test_load_file);
 	GW_RUN(test_examples);
 	return gw_test_result();

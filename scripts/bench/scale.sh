@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Scale: gdoigw's decrypt throughput through the binary against the number of SAs
+# installed, the SA installs per second while it forwards, memory per SA:
+#
+#   scripts/bench/scale.sh [GDOIGW_BINARY]        (default build/app/gdoigw/gdoigw)
+#
+# For each N in COUNTS (default "1 1000 10000 100000"): N inbound AES-128-GCM
+# group SAs (SPI 0x2001 + i) in the configuration, 64 B ESP packets made by
+# scapy, packet i through SA i mod N (max(16384, N) packets, so every SA is
+# used), the bench topology of scripts/bench/README.md (net_pcap infinite
+# source, net_null sink, one worker lcore, --no-huge -m 3072). Per N:
+#   * the time from start to the first packet forwarded (the N SAs installed at
+#     start-up, configuration parse included);
+#   * Mpps per worker CPU-second and per wall second (scripts/bench/cpu_rate.py;
+#     median of COUNT windows of WINDOW s after WARMUP s);
+#   * resident memory (VmRSS) and the DPDK heap in use (telemetry
+#     /eal/heap_info): per SA = the difference to N = 1, divided by N - 1;
+#   * with RELOAD=1 (default): a reload (SIGHUP) to a configuration that
+#     gives every SA a lifetime, sent while it forwards: every SA is
+#     replaced (new SA object, new crypto session, old one freed after the RCU
+#     grace period); SAs replaced per second and the rate forwarded meanwhile.
+# Worker-core scaling: this set-up has one worker lcore; on a machine with more
+# than 2 cores the script says how many it has but does not measure it (the
+# bench topology has one source queue). Results in W (default
+# build-bench/scale), a table on stdout. Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+GW=$(realpath "${1:-build/app/gdoigw/gdoigw}")
+COUNTS=${COUNTS:-"1 1000 10000 100000"}
+WARMUP=${WARMUP:-3}; WINDOW=${WINDOW:-2}; COUNT=${COUNT:-3}; RELOAD=${RELOAD:-1}
+W=$(realpath -m "${W:-build-bench/scale}")
+mkdir -p "$W"
+RES=$W/results.jsonl
+: >"$RES"
+trap 'rm -rf /var/run/dpdk/sc$$' EXIT
+
+echo "scale: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), gdoigw $GW" >&2
+[ "$(nproc)" -gt 2 ] && echo "scale: worker-core scaling is not measured by this set-up" \
+	"(one source queue); see scripts/bench/README.md" >&2
+for n in $COUNTS; do
+	npkt=$(( n > 16384 ? n : 16384 ))
+	pcap=$W/spread_$n.pcap
+	[ -f "$pcap" ] || { echo "scale: generating $npkt packets over $n SAs (scapy)" >&2;
+		"$PY" scripts/bench/scale.py gen "$pcap" "$n" "$npkt"; }
+	mbufs=$(( (npkt + 16384 + 1023) / 1024 * 1024 ))
+	"$PY" scripts/bench/scale.py conf "$W/gw_$n.conf" "$n" "$pcap" "$mbufs" 0
+	reload=()
+	if [ "$RELOAD" = 1 ]; then
+		"$PY" scripts/bench/scale.py conf "$W/gw_${n}_b.conf" "$n" "$pcap" "$mbufs" 1
+		reload=("$W/gw_${n}_b.conf")
+	fi
+	cp "$W/gw_$n.conf" "$W/run.conf"
+	echo "scale: $n SAs" >&2
+	r=$("$PY" scripts/bench/scale.py run "$GW" "$W/run.conf" "sc$$" "$WARMUP" "$WINDOW" "$COUNT" \
+		"${reload[@]}") || r='{}'
+	cp "$W/run.conf.log" "$W/gw_$n.log" 2>/dev/null || true
+	echo "{\"n\": $n, \"result\": $r}" >>"$RES"
+done
+"$PY" - "$RES" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+base = next((r["result"] for r in rows if r["n"] == 1 and r["result"]), None)
+print("| SAs | start to forwarding s | Mpps per worker CPU-s | Mpps wall | RSS MB | DPDK heap MB "
+      "| per SA (RSS / heap) B | reload: SAs replaced/s | Mpps during reload (CPU-s) |")
+print("|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    n, x = r["n"], r["result"]
+    if not x:
+        print(f"| {n} | failed | | | | | | | |")
+        continue
+    per = ""
+    if base and n > 1:
+        per = "%.0f / %.0f" % ((x["rss_kb"] - base["rss_kb"]) * 1024 / (n - 1),
+                               (x["heap_alloc_bytes"] - base["heap_alloc_bytes"]) / (n - 1))
+    rl = ("%.0f" % (n / x["reload_s"]) if x.get("reload_ok") else "refused") if "reload_s" in x else ""
+    rp = "%.3f" % (x["reload_cpu_pps"] / 1e6) if "reload_s" in x else ""
+    print(f"| {n} | {x['start_to_forwarding_s']:.1f} | {x['median_cpu_pps']/1e6:.3f} | "
+          f"{x['median_pps']/1e6:.3f} | {x['rss_kb']/1024:.0f} | {x['heap_alloc_bytes']/2**20:.0f} | "
+          f"{per} | {rl} | {rp} |")
+EOF

@@ -1,0 +1,160 @@
+"""A group run by gdoigw alone (the set-up of test_netns_gks_e2e.py: one gdoigw key
+server, two gdoigw members, a host behind each), checked from outside:
+
+* the ESP between the members, captured on the wan, carries the hosts' own addresses
+  outside (header preservation); tshark decrypts it with the TEKs (the key server logs
+  them at trace level "all") and finds the hosts' ICMP inside; scapy's ESP decrypts it
+  too and the 12-byte delay-detection header (draft-weis-delay-detection-01 2.1: next
+  header, type 1 POSIX time, length 12, seconds) stamps the time of sending.
+* key server stopped (slow): the members keep forwarding until the TEKs' hard expiry,
+  then drop (fail-closed) except what a fail-open rule lets through, in clear.
+"""
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+import clilib
+import gdoilib
+from gdoi_ks_lib import GdoigwKs, make_kek_key, pair_server_conf
+from nslib import sh
+from test_netns import ping
+from test_netns_gks_e2e import RfcPair, start_members
+
+pytestmark = pytest.mark.netns
+
+FWD, REV = "10.99.1.0/24 -> 10.99.2.0/24", "10.99.2.0/24 -> 10.99.1.0/24"
+# pair_server_conf's TEKs: (scapy crypt, scapy auth, tshark encryption, tshark auth)
+ALGS = {FWD: ("AES-CBC", "SHA2-256-128", "AES-CBC [RFC3602]", "HMAC-SHA-256-128 [RFC4868]"),
+        REV: ("3DES", "HMAC-SHA1-96", "TripleDES-CBC [RFC2451]", "HMAC-SHA-1-96 [RFC2404]")}
+WINDOW_MS = 10000
+
+
+def tek_keys(ks_log):
+    """{SPI: (encryption key, integrity key)} from the key server's trace level "all"
+    lines 'TEK 0x... keys: encryption HEX integrity HEX' (the newest per SPI)."""
+    out = {}
+    for m in re.finditer(r"TEK 0x([0-9a-f]{8}) keys: encryption ([0-9a-f]+) integrity "
+                         r"([0-9a-f]+|-)", ks_log):
+        out[int(m.group(1), 16)] = (bytes.fromhex(m.group(2)),
+                                    b"" if m.group(3) == "-" else bytes.fromhex(m.group(3)))
+    return out
+
+
+def need_root():
+    if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
+        pytest.skip("netns tests need root and /dev/net/tun")
+
+
+class Group:
+    """Key server + RfcPair, the key server logging the TEKs' keys."""
+
+    def __init__(self, tmp_path, tek_life=900, window=WINDOW_MS, extra_vpn=("", "")):
+        self.pair = RfcPair(tmp_path)
+        self.extra_vpn = extra_vpn
+        key = make_kek_key(tmp_path)
+        self.ks = GdoigwKs(tmp_path, self.pair.wan, self.pair.KS_IP, clilib.free_port(),
+                           pair_server_conf(key, gdoilib.PSK, tek_life=tek_life,
+                                            window=window))
+        self.ks.trace_level = "all"
+
+    def up(self):
+        pair, ks = self.pair, self.ks
+        pair.create()
+        sh("ip", "-n", pair.wan, "addr", "del", pair.KS_IP + "/24", "dev", "br0")
+        ks.create()
+        ks.start()
+        cfg = pair.config
+        pair.config = lambda i, extra="": cfg(i, self.extra_vpn[i])
+        return start_members(pair, ks)
+
+    def down(self):
+        try:
+            self.ks.destroy()
+        finally:
+            self.pair.destroy()
+
+
+def test_esp_on_wan_decrypts_with_tek_and_carries_delay_detection(tmp_path):
+    need_root()
+    from scapy.all import ESP, ICMP, IP, rdpcap
+    from scapy.layers.ipsec import SecurityAssociation
+    g = Group(tmp_path)
+    pcap = str(tmp_path / "wan.pcap")
+    dump = None
+    try:
+        spis = g.up()
+        pair = g.pair
+        dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
+                                 "-U", "-w", pcap, "ip"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        ping(pair.h[0], "10.99.2.2", 10)           # resolves the neighbours
+        t0 = time.time()
+        got, out = ping(pair.h[0], "10.99.2.2", 5)
+        t1 = time.time()
+        assert got == 5, out + pair.logtext(0)[-3000:]
+        time.sleep(1)
+        dump.terminate()
+        dump.wait(timeout=10)
+        dump = None
+        keys = tek_keys(g.ks.text())
+        assert set(spis.values()) <= set(keys), (spis, keys)
+    finally:
+        if dump:
+            dump.terminate()
+            dump.wait(timeout=10)
+        g.down()
+
+    # tshark: both TEKs decrypt, the ICVs check, the payload is the D3P header and the
+    # hosts' ICMP (tshark 4.0 has no D3P dissector: its ESP contained data is read here)
+    uat = []
+    for sel, spi in spis.items():
+        ek, ak = keys[spi]
+        uat += ["-o", 'uat:esp_sa:"IPv4","*","*","0x%08x","%s","0x%s","%s","0x%s"' % (
+            spi, ALGS[sel][2], ek.hex(), ALGS[sel][3], ak.hex())]
+    r = subprocess.run(["tshark", "-r", pcap, "-o", "esp.enable_encryption_decode:TRUE",
+                        "-o", "esp.enable_authentication_check:TRUE", *uat, "-Y", "esp",
+                        "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "esp.spi",
+                        "-e", "esp.icv_good", "-e", "esp.contained_data"],
+                       capture_output=True, text=True)
+    rows = [ln.split("\t") for ln in r.stdout.splitlines() if ln.strip()]
+    assert len(rows) >= 20, r.stdout + r.stderr
+    for row in rows:
+        assert {row[0], row[1]} == {"10.99.1.2", "10.99.2.2"}, row
+        assert row[3] in ("1", "True"), "tshark: ICV not good %r" % row
+        body = bytes.fromhex(row[4].replace(":", ""))
+        assert body[:4] == b"\x04\x01\x00\x0c", "not a D3P header: %r" % row
+        inner = IP(body[12:])
+        assert ICMP in inner and {inner.src, inner.dst} == {row[0], row[1]}, \
+            inner.summary()
+
+    # scapy: the decrypted payload is the D3P header, then the hosts' packet
+    sas = {spi: SecurityAssociation(ESP, spi=spi, crypt_algo=ALGS[sel][0],
+                                    crypt_key=keys[spi][0], auth_algo=ALGS[sel][1],
+                                    auth_key=keys[spi][1]) for sel, spi in spis.items()}
+    seen = 0
+    for p in rdpcap(pcap):
+        if ESP not in p or p[ESP].spi not in sas:
+            continue
+        outer = p[IP]
+        assert {outer.src, outer.dst} == {"10.99.1.2", "10.99.2.2"}, outer.summary()
+        dec = sas[p[ESP].spi].decrypt(IP(bytes(outer)))
+        assert dec[IP].proto == 253, "ESP next header %d, not D3P" % dec[IP].proto
+        body = bytes(dec[IP].payload)
+        nh, typ, length = body[0], body[1], int.from_bytes(body[2:4], "big")
+        sec = int.from_bytes(body[4:8], "big")
+        usec = int.from_bytes(body[8:12], "big")
+        assert (nh, typ, length) == (4, 1, 12), body[:12].hex()
+        assert usec <= 999999, usec
+        sent = sec + usec / 1e6
+        if p.time >= t0 - 1:          # the measured pings: stamped when sent
+            assert t0 - 3 <= sent <= t1 + 3, (sent, t0, t1)
+        assert abs(float(p.time) - sent) < 3, (sent, float(p.time))
+        inner = IP(body[12:])
+        assert ICMP in inner and {inner.src, inner.dst} == {"10.99.1.2", "10.99.2.2"}, \
+            inner.summary()
+        seen += 1
+    assert seen >= 10, seen

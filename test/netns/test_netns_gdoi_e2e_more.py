@@ -158,3 +158,92 @@ def test_esp_on_wan_decrypts_with_tek_and_carries_delay_detection(tmp_path):
             inner.summary()
         seen += 1
     assert seen >= 10, seen
+
+
+def fail_open(src, dst):
+    return ('fail-open = { rule = ( { name = "r0"; source-address = "%s"; '
+            'destination-address = "%s"; } ); };' % (src, dst))
+
+
+def drops(port, ns, ifname):
+    """{drop reason: count} of `show interfaces NAME extensive`."""
+    s = clilib.Session(port, netns=ns)
+    try:
+        out = s.cmd("show interfaces %s extensive" % ifname)
+    finally:
+        s.close()
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^\s+([a-z][a-z0-9-]+)\s+(\d+)\s*$", out, re.M)}, out
+
+
+@pytest.mark.slow
+def test_key_server_lost_forwards_to_hard_expiry_then_fail_closed_or_open(tmp_path):
+    """TEK lifetime 60 s; the key server's link is cut once both members registered (a
+    SIGTERM would push DELETEs). h1 pings h2's 10.99.2.2 (a fail-open rule on both
+    members) and 10.99.2.3 (none): both go through ESP until the TEKs' hard expiry,
+    then 10.99.2.3 is dropped (`sa-disabled` / `policy-no-sa` on gw1) while 10.99.2.2
+    still answers, in clear on the wan."""
+    need_root()
+    from scapy.all import ESP, ICMP, IP, rdpcap
+    life = 60
+    g = Group(tmp_path, tek_life=life,
+              extra_vpn=(fail_open("10.99.1.2/32", "10.99.2.2/32"),
+                         fail_open("10.99.2.2/32", "10.99.1.2/32")))
+    pair = g.pair
+    pair.cli_ports[0] = clilib.free_port()
+    pcap = str(tmp_path / "wan.pcap")
+    dump, pingers = None, []
+    try:
+        t_ks = time.time()
+        g.up()
+        sh("ip", "-n", pair.h[1], "addr", "add", "10.99.2.3/24", "dev", "eth0")
+        dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
+                                 "-U", "-w", pcap, "icmp or esp"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        for dst in ("10.99.2.2", "10.99.2.3"):
+            got, out = ping(pair.h[0], dst, 10)
+            assert got > 0, out
+        sh("ip", "-n", pair.wan, "link", "set", "wks", "down")     # key server lost
+        t_cut = time.time()
+        end = t_ks + life + 20
+        n = int((end - time.time()) / 0.5)
+        pingers = [subprocess.Popen(["ip", "netns", "exec", pair.h[0], "ping", "-D", "-n",
+                                     "-c", str(n), "-i", "0.5", "-W", "1", dst],
+                                    stdout=subprocess.PIPE, text=True)
+                   for dst in ("10.99.2.2", "10.99.2.3")]
+        outs = [p.communicate(timeout=life + 60)[0] for p in pingers]
+        pingers = []
+        d, show = drops(pair.cli_ports[0], pair.g[0], "ge-0/0/0")
+        time.sleep(1)
+        dump.terminate()
+        dump.wait(timeout=10)
+        dump = None
+        log0 = pair.logtext(0)
+    finally:
+        for p in pingers:
+            p.kill()
+            p.wait()
+        if dump:
+            dump.terminate()
+            dump.wait(timeout=10)
+        g.down()
+
+    def replies(out):
+        return [float(m.group(1)) for m in re.finditer(r"^\[(\d+\.\d+)\] \d+ bytes from",
+                                                      out, re.M)]
+    open_r, closed_r = replies(outs[0]), replies(outs[1])
+    expiry = t_ks + life
+    # forwarding went on without the key server up to the hard expiry ...
+    assert closed_r and max(closed_r) > expiry - 10 and max(closed_r) > t_cut + 30, \
+        (t_cut - t_ks, [r - t_ks for r in closed_r[-3:]], outs[1][-500:], log0[-3000:])
+    # ... and then stopped (fail-closed), counted
+    assert max(closed_r) < expiry + 5, ([r - t_ks for r in closed_r[-3:]], log0[-3000:])
+    assert d.get("sa-disabled", 0) + d.get("policy-no-sa", 0) >= 5, show
+    # the fail-open pair kept going, in clear after the expiry
+    assert max(open_r) > expiry + 10, ([r - t_ks for r in open_r[-3:]], outs[0][-500:])
+    late = [p for p in rdpcap(pcap) if IP in p and float(p.time) > expiry + 5]
+    clear = [p for p in late if ICMP in p and ESP not in p]
+    assert {(p[IP].src, p[IP].dst) for p in clear} == {("10.99.1.2", "10.99.2.2"),
+                                                       ("10.99.2.2", "10.99.1.2")}, \
+        [p.summary() for p in clear[:6]]
+    assert not [p for p in late if ESP in p], "ESP after the TEKs' hard expiry"

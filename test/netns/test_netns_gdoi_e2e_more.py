@@ -21,6 +21,7 @@ import gdoilib
 from gdoi_ks_lib import GdoigwKs, make_kek_key, pair_server_conf
 from nslib import sh
 from test_netns import ping
+from test_netns_gdoi_pair import tek_spis
 from test_netns_gks_e2e import RfcPair, start_members
 
 pytestmark = pytest.mark.netns
@@ -247,3 +248,45 @@ def test_key_server_lost_forwards_to_hard_expiry_then_fail_closed_or_open(tmp_pa
                                                        ("10.99.2.2", "10.99.1.2")}, \
         [p.summary() for p in clear[:6]]
     assert not [p for p in late if ESP in p], "ESP after the TEKs' hard expiry"
+
+
+@pytest.mark.slow
+def test_pull_rekey_under_ping_loses_nothing(tmp_path):
+    """TEK lifetime 60 s, the server's rekeys go to a multicast group no route carries
+    (its PUSHes are lost): both members re-register (GROUPKEY-PULL at 7-5 % left), get
+    the server's new TEKs and move to them while h1 pings h2 every 0.2 s: no ping lost."""
+    need_root()
+    life = 60
+    g = Group(tmp_path, tek_life=life)
+    g.ks.server_text = g.ks.server_text.replace(
+        'communication-type = "unicast";',
+        'communication-type = "multicast"; multicast-address = "239.192.10.1";')
+    pair = g.pair
+    pinger = None
+    try:
+        t_ks = time.time()
+        first = g.up()
+        got, out = ping(pair.h[0], "10.99.2.2", 10)
+        assert got > 0, out
+        n = int((t_ks + life + 15 - time.time()) / 0.2)
+        pinger = subprocess.Popen(["ip", "netns", "exec", pair.h[0], "ping", "-n", "-c",
+                                   str(n), "-i", "0.2", "-W", "2", "10.99.2.2"],
+                                  stdout=subprocess.PIPE, text=True)
+        pout = pinger.communicate(timeout=life + 60)[0]
+        pinger = None
+        logs = [pair.logtext(i) for i in (0, 1)]
+        ks_log = g.ks.text()
+    finally:
+        if pinger:
+            pinger.kill()
+            pinger.wait()
+        g.down()
+    for i in (0, 1):
+        assert "keys running out: re-registering" in logs[i], logs[i][-3000:]
+        assert logs[i].count("registered with %s for group 1234" % pair.KS_IP) >= 2, \
+            logs[i][-3000:]
+        assert "lifetime expired" not in logs[i] or tek_spis(logs[i]) != first, logs[i][-3000:]
+    now = [tek_spis(logs[i]) for i in (0, 1)]
+    assert now[0] == now[1] and set(now[0].values()).isdisjoint(first.values()), \
+        (first, now, ks_log[-2000:])
+    assert " 0% packet loss" in pout, pout[-600:] + logs[0][-3000:]

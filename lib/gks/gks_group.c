@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "gks_priv.h"
+#include "gw_log.h"
 
 void
 gks_group_params_default(struct gks_group_params *g)
@@ -178,6 +179,31 @@ gks_tek_new(const struct gks_tek_params *tp, struct gks_tek *t, uint64_t now_ms)
 	return 0;
 }
 
+static void
+hex_of(char *out, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+	out[2 * n] = '\0';
+}
+
+void
+gks_tek_log_keys(const char *group, const struct gks_tek *t)
+{
+	char enc[2 * sizeof(t->enc_key) + 1], integ[2 * sizeof(t->int_key) + 1];
+
+	/* only at trace level verbose/all: lets tshark/scapy decode captures of the
+	 * group's ESP in tests; never enable it on a production key server */
+	if (!rte_log_can_log(gw_logtype_ike, RTE_LOG_DEBUG))
+		return;
+	hex_of(enc, t->enc_key, t->enc_len);
+	hex_of(integ, t->int_key, t->int_len);
+	GW_LOG(ike, DEBUG, "gks: group %s: TEK 0x%08x keys: encryption %s integrity %s",
+	       group, t->spi, enc, integ[0] ? integ : "-");
+	OPENSSL_cleanse(enc, sizeof(enc));
+	OPENSSL_cleanse(integ, sizeof(integ));
+}
+
 int
 gks_kek_new(const struct gks_kek_params *kp, struct gks_kek *k, uint64_t now_ms)
 {
@@ -255,6 +281,7 @@ gks_group_init(struct gks_server *s, struct gks_group *g, const struct gks_group
 			snprintf(why, len, "group %s: keys: %s", p->name, strerror(-rc));
 			return rc;
 		}
+		gks_tek_log_keys(p->name, &g->teks[i]);
 	}
 	return 0;
 }

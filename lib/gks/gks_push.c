@@ -198,6 +198,8 @@ gks_group_rekey_now(struct gks_group *g, bool kek)
 		}
 	}
 	memcpy(g->teks, teks, sizeof(teks));
+	for (unsigned int i = 0; i < g->p.nteks; i++)
+		gks_tek_log_keys(g->p.name, &g->teks[i]);
 	GW_LOG(ike, NOTICE, "gks: group %s: rekey, SEQ %u, TEKs%s, %u members", g->p.name,
 	       g->seq, kek ? " and KEK" : "", g->nmembers);
 	if (g->p.has_kek)

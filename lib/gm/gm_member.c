@@ -452,8 +452,15 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 
 			if (!g->sas[j].used)
 				continue;
+			/*
+			 * A TEK the download replaces (same selectors, new SPI) stays to
+			 * its expiry: members that have not re-registered yet still send
+			 * with it (old and new keys both decrypt).
+			 */
 			for (i = 0; i < p->nteks; i++)
-				kept |= p->tek[i].spi == g->sas[j].tek.spi;
+				kept |= p->tek[i].spi == g->sas[j].tek.spi ||
+					(prefix_eq(&p->tek[i].src, &g->sas[j].tek.src) &&
+					 prefix_eq(&p->tek[i].dst, &g->sas[j].tek.dst));
 			if (!kept)
 				sa_delete(g, &g->sas[j], "not in the key server's policy");
 		}
@@ -461,7 +468,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 	for (i = 0; i < p->nteks; i++) {
 		struct gm_tek *t = &p->tek[i];
 		struct gm_sa *s = sa_find(g, t->spi);
-		uint64_t old_end = 0;
+		uint64_t old_end = 0, old_life = 0, before;
 		char src[32], dst[32];
 		struct gw_sa_spec sp;
 
@@ -487,17 +494,25 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 			const struct gm_sa *o = &g->sas[j];
 
 			if (o != s && o->used && o->out_id != GW_SA_ID_NONE &&
-			    strcmp(o->bind, s->bind) == 0 && o->expires_ms > old_end)
+			    strcmp(o->bind, s->bind) == 0 && o->expires_ms > old_end) {
 				old_end = o->expires_ms;
+				old_life = o->expires_ms - o->installed_ms;
+			}
 		}
+		/*
+		 * Every member re-registers by 5 % of the lifetime left: a short TEK
+		 * (under 25 min) switches when 2 % of it remains, after the last pull,
+		 * or the members that pulled first send what the others cannot read.
+		 */
+		before = RTE_MIN((uint64_t)GM_SWITCH_BEFORE_MS, old_life / 50);
 		/*
 		 * A PUSH: the GAP's activation time delay (none: now). A PULL
 		 * re-registration: when 30 s of the old TEK remain.
 		 */
 		if (!full)
 			s->activate_ms = now + (uint64_t)g->gap.atd * 1000;
-		else if (old_end > now + GM_SWITCH_BEFORE_MS)
-			s->activate_ms = old_end - GM_SWITCH_BEFORE_MS;
+		else if (old_end > now + before)
+			s->activate_ms = old_end - before;
 		else
 			s->activate_ms = now;
 		if (!full && g->gap.dtd != 0)	/* GAP DTD: the old ones go; none: at expiry */

@@ -149,6 +149,7 @@ class GdoigwKs:
     its CLI on `cli_port`."""
 
     MAC = "02:00:00:00:a9:01"
+    trace_level = "info"        # "all": the server logs every TEK's keys (flag ike)
 
     def __init__(self, workdir, wan, ip, cli_port, server_text, tag="ks"):
         import gwtest
@@ -179,8 +180,8 @@ class GdoigwKs:
         port = self.gwtest.port_conf("ge-0/0/0", "net_af_packet0,iface=ks", self.MAC,
                                      v4=["%s/24" % self.ip], exception="tap")
         text = self.gwtest.config_text([port], (), "rtc")
-        text = text.replace("system = { ", 'system = { traceoptions = { level = "info"; '
-                            'flag = [ "ike", "general" ]; }; ', 1)
+        text = text.replace("system = { ", 'system = { traceoptions = { level = "%s"; '
+                            'flag = [ "ike", "general" ]; }; ' % self.trace_level, 1)
         text = self.clilib.with_cli(text + self.server_text, self.cli_port)
         with open(self.conf, "w") as f:
             f.write(text)

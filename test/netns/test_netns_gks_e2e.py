@@ -38,6 +38,19 @@ class RfcPair(gdoilib.MemberPair):
             'tek-id-length = 1; kek-signature = "bare-digest";', "")
 
 
+def start_members(pair, ks):
+    """Start both members; once both registered with the same two TEKs, return
+    {selectors: SPI}."""
+    pair.start(0)
+    pair.start(1)
+    for i in (0, 1):
+        assert pair.wait_log(i, "registered with %s for group 1234" % pair.KS_IP, 90), \
+            pair.logtext(i)[-3000:] + ks.text()[-3000:]
+    spis = [tek_spis(pair.logtext(i)) for i in (0, 1)]
+    assert spis[0] == spis[1] and len(spis[0]) == 2, spis
+    return spis[0]
+
+
 def tcp_10mb(pair):
     srv = subprocess.Popen(["ip", "netns", "exec", pair.h[1], "/usr/bin/python3", "-c",
                             SERVER, "10.99.2.2"], stdout=subprocess.PIPE,
@@ -74,13 +87,7 @@ def test_gdoigw_key_server_two_members(tmp_path):
         dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
                                  "-U", "-w", pcap, "ip"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        pair.start(0)
-        pair.start(1)
-        for i in (0, 1):
-            assert pair.wait_log(i, "registered with %s for group 1234" % pair.KS_IP, 90), \
-                pair.logtext(i)[-3000:] + ks.text()[-3000:]
-        spis = [tek_spis(pair.logtext(i)) for i in (0, 1)]
-        assert spis[0] == spis[1] and len(spis[0]) == 2, spis
+        spis = [start_members(pair, ks)] * 2
         fwd = spis[0]["10.99.1.0/24 -> 10.99.2.0/24"]
         got, out = ping(pair.h[0], "10.99.2.2", 10)
         got, out = ping(pair.h[0], "10.99.2.2", 5)

@@ -146,11 +146,11 @@ class GdoidMember(gdoilib.GdoidKS):
 class GdoigwKs:
     """A gdoigw key server in namespace `ns`, one port (af_packet on veth `ks`)
     plugged into the bridge br0 of namespace `wan`, address `ip`/24 on its TAP,
-    its CLI on `cli_port`."""
+    its CLI on `cli_port`; `v6` (an "addr/len") is put on that port too."""
 
     MAC = "02:00:00:00:a9:01"
 
-    def __init__(self, workdir, wan, ip, cli_port, server_text, tag="ks"):
+    def __init__(self, workdir, wan, ip, cli_port, server_text, tag="ks", v6=None):
         import gwtest
         import clilib
         self.gwtest, self.clilib = gwtest, clilib
@@ -161,6 +161,7 @@ class GdoigwKs:
         self.log_path = os.path.join(self.workdir, "%s.log" % tag)
         self.conf = os.path.join(self.workdir, "%s.conf" % tag)
         self.server_text = server_text
+        self.v6 = v6
         self.proc = None
         self.log = None
 
@@ -177,7 +178,8 @@ class GdoigwKs:
 
     def start(self, ready_timeout=40):
         port = self.gwtest.port_conf("ge-0/0/0", "net_af_packet0,iface=ks", self.MAC,
-                                     v4=["%s/24" % self.ip], exception="tap")
+                                     v4=["%s/24" % self.ip],
+                                     v6=[self.v6] if self.v6 else [], exception="tap")
         text = self.gwtest.config_text([port], (), "rtc")
         text = text.replace("system = { ", 'system = { traceoptions = { level = "info"; '
                             'flag = [ "ike", "general" ]; }; ', 1)

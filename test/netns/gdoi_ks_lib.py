@@ -261,3 +261,31 @@ security = { group-vpn = { server = {
   } );
 }; }; };
 """ % (GROUP_ID, members, psk, tek_life, tek_life, key, window)
+
+
+def start_group(pair, ks, pcap, capture="ip"):
+    """gdoilib.MemberPair `pair` with the key server `ks` on its wan (in place of the
+    bridge's address), a tcpdump of the wan writing `pcap` (returned), both members
+    started."""
+    pair.create()
+    sh("ip", "-n", pair.wan, "addr", "del", pair.KS_IP + "/24", "dev", "br0")
+    ks.create()
+    ks.start()
+    dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
+                             "-U", "-w", pcap, capture], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    pair.start(0)
+    pair.start(1)
+    return dump
+
+
+def wait_all_acked(ks, timeout=15):
+    """The server's group g1 once both members acknowledged its last PUSH (RFC 8263)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        show = ks.cli("show security group-vpn server group g1 detail")[0]
+        if "holding the current policy: 2" in show:
+            break
+        time.sleep(1)
+    assert "Members: 2, holding the current policy: 2" in show, show + ks.text()[-2000:]
+    return show

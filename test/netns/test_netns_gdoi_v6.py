@@ -12,7 +12,6 @@ members' IPv6 addresses is accepted and acknowledged (RFC 8263); on the wan GDOI
 IPv6 only and the hosts' traffic is ESP with the hosts' own IPv6 addresses outside.
 """
 import os
-import subprocess
 import time
 
 import pytest
@@ -20,7 +19,7 @@ import pytest
 import clilib
 import gdoilib
 import gwtest
-from gdoi_ks_lib import GROUP_ID, GdoigwKs, make_kek_key
+from gdoi_ks_lib import GROUP_ID, GdoigwKs, make_kek_key, start_group, wait_all_acked
 from nslib import sh
 from test_netns import ping
 from test_netns_gdoi_pair import tek_spis
@@ -101,16 +100,8 @@ def test_gdoi_over_ipv6_two_members(tmp_path):
                   v6_server_conf(key, gdoilib.PSK), v6=KS6 + "/64")
     dump = None
     try:
-        pair.create()
-        sh("ip", "-n", pair.wan, "addr", "del", pair.KS_IP + "/24", "dev", "br0")
-        ks.create()
-        ks.start()
         pcap = str(tmp_path / "wan.pcap")
-        dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
-                                 "-U", "-w", pcap, "ip or ip6"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        pair.start(0)
-        pair.start(1)
+        dump = start_group(pair, ks, pcap, "ip or ip6")
         for i in (0, 1):
             assert pair.wait_log(i, "registered with %s for group %d" % (KS6, GROUP_ID),
                                  40), pair.logtext(i)[-3000:] + ks.text()[-3000:]
@@ -127,13 +118,7 @@ def test_gdoi_over_ipv6_two_members(tmp_path):
         assert "rekeyed" in out, out
         for i in (0, 1):
             assert pair.wait_log(i, "SEQ 1", 15), pair.logtext(i)[-3000:]
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            show = ks.cli("show security group-vpn server group g1 detail")[0]
-            if "holding the current policy: 2" in show:
-                break
-            time.sleep(1)
-        assert "Members: 2, holding the current policy: 2" in show, show + ks.text()[-2000:]
+        show = wait_all_acked(ks)
         assert "2001:db8:99:3::1 " in show and "2001:db8:99:3::2 " in show, show
         got, out = ping(pair.h[0], H6[1], 5, v6=True)
         assert got == 5, out

@@ -270,6 +270,28 @@ sel_str(const struct gw_prefix *p, char *buf, size_t n)
 	snprintf(buf, n, "%s/%u", a, p->len);
 }
 
+/*
+ * The outbound binding of a selector pair, "vpn:src>dst"; IPv6 pairs that do not fit
+ * a term name become "vpn:" and a hash of the pair, never a truncation two pairs share.
+ */
+static void
+bind_name(const struct gm_group *g, const char *src, const char *dst, char *out, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	const char *p;
+	int len;
+
+	len = snprintf(out, n, "%.20s:%s>%s", g->name, src, dst);
+	if (len >= 0 && (size_t)len < n)
+		return;
+	for (p = src; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ '>') * 16777619u;
+	for (p = dst; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	snprintf(out, n, "%.20s:%.20s>#%08x", g->name, src, h);
+}
+
 static bool
 prefix_eq(const struct gw_prefix *a, const struct gw_prefix *b)
 {
@@ -533,7 +555,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		s->expires_ms = t->pol.life_s != 0 ? now + t->pol.life_s * 1000 : 0;
 		sel_str(&t->src, src, sizeof(src));
 		sel_str(&t->dst, dst, sizeof(dst));
-		snprintf(s->bind, sizeof(s->bind), "%.20s:%.20s>%.20s", g->name, src, dst);
+		bind_name(g, src, dst, s->bind, sizeof(s->bind));
 		/* outbound: when does this TEK take over from the current one? */
 		for (j = 0; j < GM_MAX_SAS; j++) {
 			const struct gm_sa *o = &g->sas[j];

@@ -29,10 +29,15 @@ pytestmark = pytest.mark.netns
 KS6 = "2001:db8:99:3::10"
 H6 = ["2001:db8:99:1::2", "2001:db8:99:2::2"]
 FWD = "2001:db8:99:1::/64 -> 2001:db8:99:2::/64"
+# two more pairs whose selectors are too long for a term name and alike in their first
+# 20 characters: each pair must get an outbound binding of its own (lib/gm bind_name)
+LONG = ["2001:db8:99:%d:aaaa:bbbb:%s:0/112" % (n, w) for w in ("cccc", "dddd")
+        for n in (1, 2)]
 
 
-def v6_server_conf(key, psk):
-    """A gdoigw key server listening on IPv6 with IPv6 TEK selectors."""
+def v6_server_conf(key, psk, long_pairs=False):
+    """A gdoigw key server listening on IPv6 with IPv6 TEK selectors (and the LONG
+    pairs)."""
     return """
 security = { group-vpn = { server = {
   listen-address = [ "%s" ];
@@ -49,14 +54,20 @@ security = { group-vpn = { server = {
       { name = "rev"; source-address = "2001:db8:99:2::/64";
         destination-address = "2001:db8:99:1::/64";
         encryption-algorithm = "aes-128-cbc"; authentication-algorithm = "hmac-sha1-96";
-        lifetime-seconds = 900; }
+        lifetime-seconds = 900; }%s
     );
     kek = { signing-key = "%s"; ack-requested = true; };
     server-member-communication = { communication-type = "unicast"; };
     deactivation-time-delay = 30;
   } );
 }; }; };
-""" % (KS6, GROUP_ID, psk, key)
+""" % (KS6, GROUP_ID, psk, "".join(
+        """,
+      { name = "l%d"; source-address = "%s";
+        destination-address = "%s";
+        encryption-algorithm = "aes-128-cbc"; authentication-algorithm = "hmac-sha1-96";
+        lifetime-seconds = 900; }""" % (i, LONG[i], LONG[i ^ 1])
+        for i in range(4) if long_pairs), key)
 
 
 class V6Pair(gdoilib.MemberPair):
@@ -88,6 +99,14 @@ class V6Pair(gdoilib.MemberPair):
         text += gdoilib.member_conf([KS6], "2001:db8:99:3::%d" % n, p1="aes128-sha1").replace(
             'tek-id-length = 1; kek-signature = "bare-digest";', "")
         return text
+
+
+def stop_all(dump, ks, pair):
+    if dump is not None:
+        dump.terminate()
+        dump.wait(timeout=10)
+    ks.destroy()
+    pair.destroy()
 
 
 def test_gdoi_over_ipv6_two_members(tmp_path):
@@ -141,8 +160,26 @@ def test_gdoi_over_ipv6_two_members(tmp_path):
         assert len(h1h2) >= 15 and len(h2h1) >= 15, (len(h1h2), len(h2h1))
         assert spis[0][FWD] in {p[ESP].spi for p in h1h2}, spis
     finally:
-        if dump is not None:
-            dump.terminate()
-            dump.wait(timeout=10)
-        ks.destroy()
-        pair.destroy()
+        stop_all(dump, ks, pair)
+
+
+def test_gdoi_ipv6_long_selectors(tmp_path):
+    """Selector pairs too long for a term name and alike in their first 20 characters
+    each get an outbound binding of their own: every TEK encrypts at once (with one
+    shared binding the second would wait for the first's expiry)."""
+    if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
+        pytest.skip("netns tests need root and /dev/net/tun")
+    pair = V6Pair(tmp_path)
+    key = make_kek_key(tmp_path)
+    ks = GdoigwKs(tmp_path, pair.wan, pair.KS_IP, clilib.free_port(),
+                  v6_server_conf(key, gdoilib.PSK, long_pairs=True), v6=KS6 + "/64")
+    dump = None
+    try:
+        dump = start_group(pair, ks, str(tmp_path / "wan.pcap"), "ip6")
+        assert pair.wait_log(0, "registered with %s" % KS6, 40), pair.logtext(0)[-3000:]
+        spis = tek_spis(pair.logtext(0))
+        assert len(spis) == 6 and "%s -> %s" % (LONG[2], LONG[3]) in spis, spis
+        for spi in spis.values():
+            assert pair.wait_log(0, "TEK %08x encrypts" % spi, 5), pair.logtext(0)[-3000:]
+    finally:
+        stop_all(dump, ks, pair)

@@ -144,8 +144,10 @@ conf_set_gm_server(struct gw_conf_ctx *c, const struct gw_conf_stmt *s __rte_unu
 {
 	struct gw_conf_gm_gateway *g = c->obj[CONF_OBJ_GM_GATEWAY];
 
-	if (v->addr.family != AF_INET)
-		return conf_fail(c, "key servers are IPv4 addresses");
+	if (v->addr.family != AF_INET && v->addr.family != AF_INET6)
+		return conf_fail(c, "key servers are IPv4 or IPv6 addresses");
+	if (g->nb_servers > 0 && g->servers[0].family != v->addr.family)
+		return conf_fail(c, "key servers of one gateway are all IPv4 or all IPv6");
 	for (unsigned int i = 0; i < g->nb_servers; i++)
 		if (conf_ipaddr_eq(&g->servers[i], &v->addr))
 			return conf_fail(c, "server listed twice");
@@ -209,8 +211,13 @@ conf_gm_gateway_leave(struct gw_conf_ctx *c)
 
 	if (g->nb_servers == 0)
 		return conf_fail_at(c, "server-address", "gateway without a key server");
-	if (g->local.family != AF_INET)
-		return conf_fail_at(c, "local-address", "local-address must be an IPv4 address");
+	if (g->local.family != AF_INET && g->local.family != AF_INET6)
+		return conf_fail_at(c, "local-address", "local-address must be an IP address");
+	/* one socket per gateway: its family is the servers' */
+	if (g->local.family != g->servers[0].family)
+		return conf_fail_at(c, "local-address", "local-address is IPv%c, the key "
+				    "servers IPv%c", g->local.family == AF_INET ? '4' : '6',
+				    g->servers[0].family == AF_INET ? '4' : '6');
 	return 0;
 }
 
@@ -229,11 +236,16 @@ conf_gm_fail_open_leave(struct gw_conf_ctx *c)
 static bool
 local_address(const struct gw_config *conf, const struct gw_ipaddr *a)
 {
+	const struct gw_prefix *p;
+
 	for (unsigned int i = 0; i < conf->nb_interfaces; i++)
-		for (unsigned int j = 0; j < conf->interfaces[i].nb_addrs; j++)
-			if (conf->interfaces[i].addrs[j].family == AF_INET &&
-			    conf->interfaces[i].addrs[j].v4.s_addr == a->v4.s_addr)
+		for (unsigned int j = 0; j < conf->interfaces[i].nb_addrs; j++) {
+			p = &conf->interfaces[i].addrs[j];
+			if (p->family == a->family &&
+			    (a->family == AF_INET ? p->v4.s_addr == a->v4.s_addr :
+			     memcmp(&p->v6, &a->v6, sizeof(a->v6)) == 0))
 				return true;
+		}
 	return false;
 }
 

@@ -14,6 +14,7 @@
  * and logs sa->why on a refusal.
  */
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -187,11 +188,19 @@ ike1_mm_i4(struct ike1_sa *sa, const uint8_t *psk, size_t psk_len, const uint8_t
 int
 ike1_mm_i5(struct ike1_sa *sa, const uint8_t ip4[4], uint8_t *buf, size_t cap, size_t *len)
 {
+	return ike1_mm_i5_addr(sa, AF_INET, ip4, buf, cap, len);
+}
+
+int
+ike1_mm_i5_addr(struct ike1_sa *sa, int family, const uint8_t *ip, uint8_t *buf, size_t cap,
+		size_t *len)
+{
 	uint8_t hash[GDOI_HASH_MAX];
-	/* IDii body: ID_IPV4_ADDR, protocol and port 0 (as gdoid sends it) */
-	uint8_t id_b[8] = { GDOI_ID_IPV4_ADDR, 0, 0, 0, ip4[0], ip4[1], ip4[2], ip4[3] };
+	size_t alen = family == AF_INET6 ? 16 : 4;
+	/* IDii body: ID_IPV4/IPV6_ADDR, protocol and port 0 (as gdoid sends it) */
+	uint8_t id_b[4 + 16] = { family == AF_INET6 ? GDOI_ID_IPV6_ADDR : GDOI_ID_IPV4_ADDR };
 	struct gdoi_ident id = {
-		.type = GDOI_ID_IPV4_ADDR, .data = { .p = ip4, .len = 4 },
+		.type = id_b[0], .data = { .p = ip, .len = (uint16_t)alen },
 	};
 	struct gdoi_hdr h;
 	struct gdoi_bld b;
@@ -200,7 +209,8 @@ ike1_mm_i5(struct ike1_sa *sa, const uint8_t ip4[4], uint8_t *buf, size_t cap, s
 
 	if (sa->state != IKE1_ST_MM3 || !sa->keyed)
 		return -EPROTO;
-	ret = ike1_sa_auth_hash(sa, true, id_b, sizeof(id_b), hash);
+	memcpy(id_b + 4, ip, alen);
+	ret = ike1_sa_auth_hash(sa, true, id_b, 4 + alen, hash);
 	if (ret < 0)
 		return ret;
 	ike1_sa_hdr(sa, GDOI_EXCH_IDPROT, GDOI_FLAG_ENC, 0, &h);

@@ -156,6 +156,9 @@ int ike1_mm_i4(struct ike1_sa *sa, const uint8_t *psk, size_t psk_len,
 /* Message 5: IDii (our IPv4 address, UDP 848), HASH_I, encrypted. */
 int ike1_mm_i5(struct ike1_sa *sa, const uint8_t ip4[4], uint8_t *buf, size_t cap,
 	       size_t *len);
+/* The same with an IPv6 (AF_INET6, 16 octets: ID_IPV6_ADDR) or IPv4 address. */
+int ike1_mm_i5_addr(struct ike1_sa *sa, int family, const uint8_t *ip, uint8_t *buf,
+		    size_t cap, size_t *len);
 /* Message 6: decrypted in place, HASH_R checked; the SA is then established. */
 int ike1_mm_i6(struct ike1_sa *sa, uint8_t *buf, size_t len);
 

@@ -55,9 +55,48 @@ set_state(struct gm_group *g, enum gm_state s)
 }
 
 static const char *
-ip4_str(const struct gw_ipaddr *a, char *buf, size_t n)
+ip_str(const struct gw_ipaddr *a, char *buf, size_t n)
 {
-	return inet_ntop(AF_INET, &a->v4, buf, (socklen_t)n);
+	return inet_ntop(a->family, &a->v4, buf, (socklen_t)n);
+}
+
+/* The socket address of a (IPv4 or IPv6, RFC 6407 over either) at our port. */
+static socklen_t
+sockaddr_of(const struct gw_ipaddr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		in6->sin6_addr = a->v6;
+		return sizeof(*in6);
+	}
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	in->sin_addr = a->v4;
+	return sizeof(*in);
+}
+
+static const char *
+from_str(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	return inet_ntop(ss->ss_family, a, buf, (socklen_t)n);
+}
+
+static bool
+ipaddr_eq(const struct gw_ipaddr *a, const struct gw_ipaddr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == AF_INET6 ? memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0 :
+	       a->v4.s_addr == b->v4.s_addr;
 }
 
 /* ---- sockets ---- */
@@ -66,7 +105,7 @@ static struct gm_sock *
 sock_of(struct gm_member *m, const struct gw_ipaddr *local)
 {
 	for (unsigned int i = 0; i < m->nsocks; i++)
-		if (m->socks[i].local.v4.s_addr == local->v4.s_addr)
+		if (ipaddr_eq(&m->socks[i].local, local))
 			return &m->socks[i];
 	return NULL;
 }
@@ -77,8 +116,8 @@ static void on_rx(struct ctl_loop *l, int fd, uint32_t events, void *arg);
 static int
 sock_open(struct gm_member *m, const struct gw_ipaddr *local, struct gm_sock **out)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(m->port),
-				   .sin_addr = local->v4 };
+	struct sockaddr_storage sin;
+	socklen_t sin_len = sockaddr_of(local, m->port, &sin);
 	struct gm_sock *s = sock_of(m, local);
 	int fd, one = 1, ret;
 
@@ -88,11 +127,13 @@ sock_open(struct gm_member *m, const struct gw_ipaddr *local, struct gm_sock **o
 	}
 	if (m->nsocks == RTE_DIM(m->socks))
 		return -ENOSPC;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(local->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (local->family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sin_len) < 0) {
 		ret = -errno;
 		close(fd);
 		return ret;
@@ -114,13 +155,13 @@ sock_open(struct gm_member *m, const struct gw_ipaddr *local, struct gm_sock **o
 static void
 send_tx(struct gm_group *g)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(g->m->port),
-				  .sin_addr = g->servers[g->server].v4 };
+	struct sockaddr_storage to;
+	socklen_t to_len = sockaddr_of(&g->servers[g->server], g->m->port, &to);
 	struct gm_sock *s = NULL;
 	int ret = sock_open(g->m, &g->local, &s);
 
 	if (ret == 0 && sendto(s->fd, g->tx, g->tx_len, 0, (struct sockaddr *)&to,
-			       sizeof(to)) < 0)
+			       to_len) < 0)
 		ret = -errno;
 	if (ret < 0)
 		GW_LOG(ike, WARNING, "group-vpn member %s: send to the key server failed: %s",
@@ -134,7 +175,7 @@ send_tx(struct gm_group *g)
 static void
 start_mm(struct gm_group *g)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 	size_t len;
 	int ret;
 
@@ -152,7 +193,7 @@ start_mm(struct gm_group *g)
 	g->p1_started_ms = ctl_now_ms();
 	set_state(g, GM_ST_MM);
 	GW_LOG(ike, NOTICE, "group-vpn member %s: registering for group %u with key server %s",
-	       g->name, g->group_id, ip4_str(&g->servers[g->server], a, sizeof(a)));
+	       g->name, g->group_id, ip_str(&g->servers[g->server], a, sizeof(a)));
 	send_tx(g);
 }
 
@@ -160,10 +201,10 @@ start_mm(struct gm_group *g)
 static void
 fail_over(struct gm_group *g, const char *why)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	gm_count(g, GM_C_REG_FAILED, "registration with %s failed: %s",
-		 ip4_str(&g->servers[g->server], a, sizeof(a)), why);
+		 ip_str(&g->servers[g->server], a, sizeof(a)), why);
 	ike1_sa_wipe(&g->p1);
 	g->server = (g->server + 1) % g->nservers;
 	if (g->server == 0) {
@@ -223,24 +264,57 @@ rekey_fire(struct ctl_loop *l __rte_unused, struct ctl_timer *t __rte_unused, vo
 static void
 sel_str(const struct gw_prefix *p, char *buf, size_t n)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &p->v4, a, sizeof(a));
+	inet_ntop(p->family, &p->v4, a, sizeof(a));
 	snprintf(buf, n, "%s/%u", a, p->len);
+}
+
+/*
+ * The outbound binding of a selector pair, "vpn:src>dst"; IPv6 pairs that do not fit
+ * a term name become "vpn:" and a hash of the pair, never a truncation two pairs share.
+ */
+static void
+bind_name(const struct gm_group *g, const char *src, const char *dst, char *out, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	const char *p;
+	int len;
+
+	len = snprintf(out, n, "%.20s:%s>%s", g->name, src, dst);
+	if (len >= 0 && (size_t)len < n)
+		return;
+	for (p = src; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ '>') * 16777619u;
+	for (p = dst; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	snprintf(out, n, "%.20s:%.20s>#%08x", g->name, src, h);
 }
 
 static bool
 prefix_eq(const struct gw_prefix *a, const struct gw_prefix *b)
 {
-	return a->family == b->family && a->len == b->len && a->v4.s_addr == b->v4.s_addr;
+	if (a->family != b->family || a->len != b->len)
+		return false;
+	return a->family == AF_INET6 ? memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0 :
+	       a->v4.s_addr == b->v4.s_addr;
 }
 
 static bool
 prefix_covers(const struct gw_prefix *outer, const struct gw_prefix *inner)
 {
 	uint32_t mask = outer->len == 0 ? 0 : htonl(~0u << (32 - outer->len));
+	unsigned int whole = outer->len / 8, rest = outer->len % 8;
 
-	return outer->len <= inner->len && (inner->v4.s_addr & mask) == outer->v4.s_addr;
+	if (outer->family != inner->family || outer->len > inner->len)
+		return false;
+	if (outer->family == AF_INET)
+		return (inner->v4.s_addr & mask) == outer->v4.s_addr;
+	if (memcmp(&outer->v6, &inner->v6, whole) != 0)
+		return false;
+	return rest == 0 || ((outer->v6.s6_addr[whole] ^ inner->v6.s6_addr[whole]) &
+			     (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
 /*
@@ -425,7 +499,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		take_kek(g, p);
 	for (i = 0; i < p->nteks; i++)
 		if (!tek_paired(p, &p->tek[i])) {
-			char s[32], d[32];
+			char s[INET6_ADDRSTRLEN + 4], d[INET6_ADDRSTRLEN + 4];
 
 			sel_str(&p->tek[i].src, s, sizeof(s));
 			sel_str(&p->tek[i].dst, d, sizeof(d));
@@ -469,7 +543,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		struct gm_tek *t = &p->tek[i];
 		struct gm_sa *s = sa_find(g, t->spi);
 		uint64_t old_end = 0, old_life = 0, before;
-		char src[32], dst[32];
+		char src[INET6_ADDRSTRLEN + 4], dst[INET6_ADDRSTRLEN + 4];
 		struct gw_sa_spec sp;
 
 		if (s != NULL)
@@ -488,7 +562,7 @@ gm_install_policy(struct gm_group *g, struct gm_policy *p, bool full)
 		s->expires_ms = t->pol.life_s != 0 ? now + t->pol.life_s * 1000 : 0;
 		sel_str(&t->src, src, sizeof(src));
 		sel_str(&t->dst, dst, sizeof(dst));
-		snprintf(s->bind, sizeof(s->bind), "%.20s:%.20s>%.20s", g->name, src, dst);
+		bind_name(g, src, dst, s->bind, sizeof(s->bind));
 		/* outbound: when does this TEK take over from the current one? */
 		for (j = 0; j < GM_MAX_SAS; j++) {
 			const struct gm_sa *o = &g->sas[j];
@@ -603,7 +677,7 @@ tick(struct ctl_loop *l __rte_unused, struct ctl_timer *t __rte_unused, void *ar
 static void
 registered(struct gm_group *g)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 	int ret;
 
 	ctl_timer_cancel(g->m->loop, &g->retx_timer);
@@ -621,7 +695,7 @@ registered(struct gm_group *g)
 	g->registered_ms = ctl_now_ms();
 	set_state(g, GM_ST_REGISTERED);
 	GW_LOG(ike, NOTICE, "group-vpn member %s: registered with %s for group %u",
-	       g->name, ip4_str(&g->servers[g->server], a, sizeof(a)), g->group_id);
+	       g->name, ip_str(&g->servers[g->server], a, sizeof(a)), g->group_id);
 	arm_rekey(g);
 }
 
@@ -644,8 +718,9 @@ mm_step(struct gm_group *g, uint8_t *buf, size_t len)
 			return;
 		ret = ike1_mm_i4(&g->p1, g->psk, g->psk_len, buf, len);
 		if (ret == 0)
-			ret = ike1_mm_i5(&g->p1, (const uint8_t *)&g->local.v4, g->tx,
-					 sizeof(g->tx), &out);
+			ret = ike1_mm_i5_addr(&g->p1, g->local.family,
+					      (const uint8_t *)&g->local.v4, g->tx,
+					      sizeof(g->tx), &out);
 		break;
 	case IKE1_ST_MM5:
 		ret = ike1_mm_i6(&g->p1, buf, len);
@@ -735,7 +810,7 @@ static struct gdoi_msg push_msg;
 
 static void
 push_step(struct gm_group *g, struct gm_sock *s, uint8_t *buf, size_t len,
-	  const struct sockaddr_in *from)
+	  const struct sockaddr_storage *from, socklen_t flen)
 {
 	static uint8_t ack[512];
 	struct gm_policy p;
@@ -754,7 +829,7 @@ push_step(struct gm_group *g, struct gm_sock *s, uint8_t *buf, size_t len,
 	}
 	gm_policy_wipe(&p);
 	if (ack_len != 0)
-		sendto(s->fd, ack, ack_len, 0, (const struct sockaddr *)from, sizeof(*from));
+		sendto(s->fd, ack, ack_len, 0, (const struct sockaddr *)from, flen);
 }
 
 static void
@@ -762,8 +837,9 @@ on_rx(struct ctl_loop *l __rte_unused, int fd, uint32_t events __rte_unused, voi
 {
 	static uint8_t buf[65536];
 	struct gm_member *m = arg;
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	socklen_t flen = sizeof(from);
+	char a[INET6_ADDRSTRLEN];
 	struct gdoi_perr err;
 	struct gdoi_hdr h;
 	struct gm_sock *s = NULL;
@@ -778,7 +854,7 @@ on_rx(struct ctl_loop *l __rte_unused, int fd, uint32_t events __rte_unused, voi
 	if (gdoi_hdr_parse(buf, (size_t)n, &h, &err) < 0 || h.length != (uint32_t)n) {
 		if (m->ngroups != 0)
 			gm_count(m->groups[0], GM_C_RX_MALFORMED, "message from %s: %s",
-				 inet_ntoa(from.sin_addr), err.msg);
+				 from_str(&from, a, sizeof(a)), err.msg);
 		return;
 	}
 	for (unsigned int i = 0; i < m->ngroups; i++) {
@@ -788,7 +864,7 @@ on_rx(struct ctl_loop *l __rte_unused, int fd, uint32_t events __rte_unused, voi
 			if (g->has_kek && memcmp(h.icookie, g->kek.spi, GDOI_COOKIE_LEN) == 0 &&
 			    memcmp(h.rcookie, g->kek.spi + GDOI_COOKIE_LEN,
 				   GDOI_COOKIE_LEN) == 0) {
-				push_step(g, s, buf, (size_t)n, &from);
+				push_step(g, s, buf, (size_t)n, &from, flen);
 				return;
 			}
 			continue;
@@ -810,7 +886,7 @@ on_rx(struct ctl_loop *l __rte_unused, int fd, uint32_t events __rte_unused, voi
 	}
 	if (m->ngroups != 0)
 		gm_count(m->groups[0], GM_C_RX_UNKNOWN_SA, "message of exchange %u from %s "
-			 "matches no exchange or KEK", h.exchange, inet_ntoa(from.sin_addr));
+			 "matches no exchange or KEK", h.exchange, from_str(&from, a, sizeof(a)));
 }
 
 /* ---- configuration ---- */

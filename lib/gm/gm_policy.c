@@ -17,33 +17,56 @@
 
 #define WHY(...) snprintf(why, n, __VA_ARGS__)
 
-/* An SA TEK identity: IPv4 address or subnet (RFC 2407 4.6.2); others refused. */
+/* A subnet mask as a prefix length; -EBADMSG for a mask with holes. */
+static int
+mask_len(const uint8_t *mask, unsigned int n, uint8_t *len)
+{
+	unsigned int bits = 0, i = 0;
+
+	while (i < n && mask[i] == 0xff)
+		i++, bits += 8;
+	if (i < n) {
+		uint8_t m = mask[i++];
+
+		while (m & 0x80)
+			m = (uint8_t)(m << 1), bits++;
+		if (m != 0)
+			return -EBADMSG;
+	}
+	for (; i < n; i++)
+		if (mask[i] != 0)
+			return -EBADMSG;
+	*len = (uint8_t)bits;
+	return 0;
+}
+
+/*
+ * An SA TEK identity: IPv4 or IPv6 address or subnet (RFC 2407 4.6.2, RFC 6407
+ * 5.5.1.1); others refused. Host bits of a subnet are cleared.
+ */
 static int
 ident_prefix(const struct gdoi_ident *id, struct gw_prefix *p)
 {
-	uint32_t mask;
+	bool v6 = id->type == GDOI_ID_IPV6_ADDR || id->type == GDOI_ID_IPV6_SUBNET;
+	unsigned int alen = v6 ? 16 : 4;
+	uint8_t *a = v6 ? p->v6.s6_addr : (uint8_t *)&p->v4;
 
 	memset(p, 0, sizeof(*p));
+	p->family = v6 ? AF_INET6 : AF_INET;
 	switch (id->type) {
 	case GDOI_ID_IPV4_ADDR:
-		if (id->data.len != 4)
+	case GDOI_ID_IPV6_ADDR:
+		if (id->data.len != alen)
 			return -EBADMSG;
-		p->family = AF_INET;
-		p->len = 32;
-		memcpy(&p->v4, id->data.p, 4);
+		p->len = (uint8_t)(alen * 8);
+		memcpy(a, id->data.p, alen);
 		return 0;
 	case GDOI_ID_IPV4_SUBNET:
-		if (id->data.len != 8)
+	case GDOI_ID_IPV6_SUBNET:
+		if (id->data.len != alen * 2 || mask_len(id->data.p + alen, alen, &p->len) < 0)
 			return -EBADMSG;
-		p->family = AF_INET;
-		memcpy(&p->v4, id->data.p, 4);
-		mask = (uint32_t)id->data.p[4] << 24 | (uint32_t)id->data.p[5] << 16 |
-		       (uint32_t)id->data.p[6] << 8 | id->data.p[7];
-		p->len = (uint8_t)__builtin_popcount(mask);
-		/* a mask with holes is not a prefix */
-		if (p->len != 0 && mask != ~0u << (32 - p->len))
-			return -EBADMSG;
-		p->v4.s_addr &= p->len == 0 ? 0 : htonl(~0u << (32 - p->len));
+		for (unsigned int i = 0; i < alen; i++)
+			a[i] = id->data.p[i] & id->data.p[alen + i];
 		return 0;
 	default:
 		return -ENOTSUP;
@@ -98,7 +121,7 @@ sat_decode(const struct gdoi_sat *sat, struct gm_tek *t, char *why, size_t n)
 	t->transform_id = sat->transform_id;
 	t->ip_proto = sat->ip_proto;
 	if (ident_prefix(&sat->src, &t->src) < 0 || ident_prefix(&sat->dst, &t->dst) < 0) {
-		WHY("SA TEK %08x: selector identity type %u/%u not supported (IPv4 address or "
+		WHY("SA TEK %08x: selector identity type %u/%u not supported (IPv4/IPv6 address or "
 		    "subnet)", t->spi, sat->src.type, sat->dst.type);
 		return -ENOTSUP;
 	}

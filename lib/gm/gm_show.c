@@ -26,14 +26,14 @@ void
 gm_member_show_ike(struct gm_member *m, FILE *out)
 {
 	uint64_t now = ctl_now_ms();
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	fprintf(out, "%-5s %-12s %-8s %-12s %-33s %-15s %s\n", "Index", "VPN", "State",
 		"Phase 1", "Initiator cookie  Responder cookie", "Remote Address", "Group");
 	for (unsigned int i = 0; m != NULL && i < m->ngroups; i++) {
 		const struct gm_group *g = m->groups[i];
 
-		inet_ntop(AF_INET, &g->servers[g->server].v4, a, sizeof(a));
+		inet_ntop(g->servers[g->server].family, &g->servers[g->server].v4, a, sizeof(a));
 		fprintf(out, "%-5u %-12s %-8s %-12s ", i + 1, g->name, st[g->state],
 			ike1_state_name(g->p1.state));
 		hex(out, g->p1.cky_i, GDOI_COOKIE_LEN);
@@ -61,7 +61,7 @@ void
 gm_member_show_ipsec(struct gm_member *m, FILE *out, bool detail)
 {
 	uint64_t now = ctl_now_ms();
-	char alg[64], src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	char alg[64], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
 	fprintf(out, "  Total active tunnels: %u\n", 0u + (m != NULL ? m->ngroups : 0));
 	fprintf(out, "  %-12s %-10s %-32s %-9s %-9s %s\n", "VPN", "SPI", "Algorithm",
@@ -74,8 +74,8 @@ gm_member_show_ipsec(struct gm_member *m, FILE *out, bool detail)
 
 			if (!s->used)
 				continue;
-			inet_ntop(AF_INET, &s->tek.src.v4, src, sizeof(src));
-			inet_ntop(AF_INET, &s->tek.dst.v4, dst, sizeof(dst));
+			inet_ntop(s->tek.src.family, &s->tek.src.v4, src, sizeof(src));
+			inet_ntop(s->tek.dst.family, &s->tek.dst.v4, dst, sizeof(dst));
 			fprintf(out, "  %-12s %08x   %-32s %-9llu %-9s %s/%u -> %s/%u\n", g->name,
 				s->tek.spi, gm_tek_alg_name(&s->tek, alg, sizeof(alg)),
 				(unsigned long long)(s->expires_ms > now ?

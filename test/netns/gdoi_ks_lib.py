@@ -146,12 +146,12 @@ class GdoidMember(gdoilib.GdoidKS):
 class GdoigwKs:
     """A gdoigw key server in namespace `ns`, one port (af_packet on veth `ks`)
     plugged into the bridge br0 of namespace `wan`, address `ip`/24 on its TAP,
-    its CLI on `cli_port`."""
+    its CLI on `cli_port`; `v6` (an "addr/len") is put on that port too."""
 
     MAC = "02:00:00:00:a9:01"
     trace_level = "info"        # "all": the server logs every TEK's keys (flag ike)
 
-    def __init__(self, workdir, wan, ip, cli_port, server_text, tag="ks"):
+    def __init__(self, workdir, wan, ip, cli_port, server_text, tag="ks", v6=None):
         import gwtest
         import clilib
         self.gwtest, self.clilib = gwtest, clilib
@@ -162,6 +162,7 @@ class GdoigwKs:
         self.log_path = os.path.join(self.workdir, "%s.log" % tag)
         self.conf = os.path.join(self.workdir, "%s.conf" % tag)
         self.server_text = server_text
+        self.v6 = v6
         self.proc = None
         self.log = None
 
@@ -178,7 +179,8 @@ class GdoigwKs:
 
     def start(self, ready_timeout=40):
         port = self.gwtest.port_conf("ge-0/0/0", "net_af_packet0,iface=ks", self.MAC,
-                                     v4=["%s/24" % self.ip], exception="tap")
+                                     v4=["%s/24" % self.ip],
+                                     v6=[self.v6] if self.v6 else [], exception="tap")
         text = self.gwtest.config_text([port], (), "rtc")
         text = text.replace("system = { ", 'system = { traceoptions = { level = "%s"; '
                             'flag = [ "ike", "general" ]; }; ' % self.trace_level, 1)
@@ -260,3 +262,31 @@ security = { group-vpn = { server = {
   } );
 }; }; };
 """ % (GROUP_ID, members, psk, tek_life, tek_life, key, window)
+
+
+def start_group(pair, ks, pcap, capture="ip"):
+    """gdoilib.MemberPair `pair` with the key server `ks` on its wan (in place of the
+    bridge's address), a tcpdump of the wan writing `pcap` (returned), both members
+    started."""
+    pair.create()
+    sh("ip", "-n", pair.wan, "addr", "del", pair.KS_IP + "/24", "dev", "br0")
+    ks.create()
+    ks.start()
+    dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
+                             "-U", "-w", pcap, capture], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    pair.start(0)
+    pair.start(1)
+    return dump
+
+
+def wait_all_acked(ks, timeout=15):
+    """The server's group g1 once both members acknowledged its last PUSH (RFC 8263)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        show = ks.cli("show security group-vpn server group g1 detail")[0]
+        if "holding the current policy: 2" in show:
+            break
+        time.sleep(1)
+    assert "Members: 2, holding the current policy: 2" in show, show + ks.text()[-2000:]
+    return show

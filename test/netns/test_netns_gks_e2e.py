@@ -22,7 +22,7 @@ import pytest
 
 import clilib
 import gdoilib
-from gdoi_ks_lib import GdoigwKs, make_kek_key, pair_server_conf
+from gdoi_ks_lib import GdoigwKs, make_kek_key, pair_server_conf, start_group, wait_all_acked
 from nslib import sh
 from test_netns import CLIENT, SERVER, TCP_BYTES, ping
 from test_netns_gdoi_pair import tek_spis
@@ -79,15 +79,13 @@ def test_gdoigw_key_server_two_members(tmp_path):
                   pair_server_conf(key, gdoilib.PSK))
     dump = None
     try:
-        pair.create()
-        sh("ip", "-n", pair.wan, "addr", "del", pair.KS_IP + "/24", "dev", "br0")
-        ks.create()
-        ks.start()
         pcap = str(tmp_path / "wan.pcap")
-        dump = subprocess.Popen(["ip", "netns", "exec", pair.wan, "tcpdump", "-i", "br0",
-                                 "-U", "-w", pcap, "ip"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        spis = [start_members(pair, ks)] * 2
+        dump = start_group(pair, ks, pcap)
+        for i in (0, 1):
+            assert pair.wait_log(i, "registered with %s for group 1234" % pair.KS_IP, 90), \
+                pair.logtext(i)[-3000:] + ks.text()[-3000:]
+        spis = [tek_spis(pair.logtext(i)) for i in (0, 1)]
+        assert spis[0] == spis[1] and len(spis[0]) == 2, spis
         fwd = spis[0]["10.99.1.0/24 -> 10.99.2.0/24"]
         got, out = ping(pair.h[0], "10.99.2.2", 10)
         got, out = ping(pair.h[0], "10.99.2.2", 5)
@@ -117,13 +115,7 @@ def test_gdoigw_key_server_two_members(tmp_path):
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         assert got == 5, out
         # RFC 8263: both members acknowledged SEQ 1
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            show = ks.cli("show security group-vpn server group g1 detail")[0]
-            if "holding the current policy: 2" in show:
-                break
-            time.sleep(1)
-        assert "Members: 2, holding the current policy: 2" in show, show + ks.text()[-2000:]
+        show = wait_all_acked(ks)
         assert "10.99.3.1 " in show and "10.99.3.2 " in show, show
 
         # removal: gw1 gets deletes; the others (gw2) new keys gw1 does not have

@@ -562,6 +562,13 @@ static const struct {
 	  "more than 4" },
 	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
 	     GM_VPN("ge-0/0/9", "")), NULL, "security group-vpn member", "unknown interface" },
+	/* IPv6 transport: one family per gateway */
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\", \"2001:db8::9\"",
+	     "198.51.100.1"), GM_VPN("ge-0/0/0", "")), "server-address",
+	  "security group-vpn member ike gateway ks server-address", "all IPv4 or all IPv6" },
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"2001:db8::9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/0", "")), "local-address",
+	  "security group-vpn member ike gateway ks local-address", "the key servers IPv6" },
 	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
 	     GM_VPN("ge-0/0/0", "fail-open = { rule = ( { name = \"r\";\n"
 		    "source-address = \"10.1.0.1/16\"; destination-address = \"10.2.0.0/16\"; "

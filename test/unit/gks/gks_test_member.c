@@ -161,6 +161,14 @@ const struct ike1_xform offer[] = {
 bool
 main_mode(struct gks_server *s, struct ike1_sa *i, const char *psk, const uint8_t ip[4])
 {
+	return main_mode_id(s, i, psk, AF_INET, ip);
+}
+
+/* The same with an IDii of the family's address type (ID_IPV6_ADDR for AF_INET6). */
+bool
+main_mode_id(struct gks_server *s, struct ike1_sa *i, const char *psk, int family,
+	     const uint8_t *ip)
+{
 	uint8_t buf[8192];
 	size_t len;
 	int r;
@@ -180,7 +188,7 @@ main_mode(struct gks_server *s, struct ike1_sa *i, const char *psk, const uint8_
 		return false;
 	if (gks_tm_on_reply != NULL)
 		gks_tm_on_reply("mm4", sent[r], sent_len[r]);
-	ike1_mm_i5(i, ip, buf, sizeof(buf), &len);
+	ike1_mm_i5_addr(i, family, ip, buf, sizeof(buf), &len);
 	r = exchange(s, buf, len);
 	if (r < 0 || ike1_mm_i6(i, sent[r], sent_len[r]) != 0) {
 		if (r >= 0)

@@ -43,6 +43,8 @@ extern const struct ike1_xform offer[];	/* AES-128/SHA-1/DH 14, PSK */
 extern void (*gks_tm_on_reply)(const char *name, const uint8_t *msg, size_t len);
 /* Main Mode with the ike1_mm initiator; true when both sides are done. */
 bool main_mode(struct gks_server *s, struct ike1_sa *i, const char *psk, const uint8_t ip[4]);
+bool main_mode_id(struct gks_server *s, struct ike1_sa *i, const char *psk, int family,
+		  const uint8_t *ip);
 
 extern struct gdoi_msg msg;
 /* Decrypt reply r of a PULL and check its HASH; parsed into msg. */

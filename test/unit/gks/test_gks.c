@@ -327,6 +327,36 @@ test_refusals(void)
 }
 
 /*
+ * A member over IPv6 whose Main Mode identity is its IPv6 address (ID_IPV6_ADDR, as
+ * the gdoigw member sends it, lib/gm): accepted inside the authorised prefix,
+ * refused outside it.
+ */
+static void
+test_ipv6_address_identity(void)
+{
+	static const uint8_t outside[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 6, [15] = 5 };
+	struct gks_params p;
+	struct gks_server *s;
+	struct ike1_sa i;
+	char why[256] = "";
+
+	params(&p);
+	p.groups[0].auth[1].identity[0] = '\0';	/* the address is the identity */
+	s = gks_server_create(NULL, &p, false, why, sizeof(why));
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	gks_server_set_send(s, capture, NULL);
+	member_v6 = true;
+	CHECK(main_mode_id(s, &i, PSK "-v6", AF_INET6, member6.sin6_addr.s6_addr));
+	ike1_sa_wipe(&i);
+	CHECK(!main_mode_id(s, &i, PSK "-v6", AF_INET6, outside));
+	ike1_sa_wipe(&i);
+	member_v6 = false;
+	gks_server_free(s);
+}
+
+/*
  * GDOI over IPv6: a member at 2001:db8:5::5 (its own pre-shared key, its identity
  * checked) registers and gets the PUSH at its IPv6 address; with the IPv4 member's
  * key or identity it is refused.
@@ -573,6 +603,7 @@ main(int argc, char **argv)
 	GW_RUN(test_refusals);
 	GW_RUN(test_rekey_timer);
 	GW_RUN(test_ipv6_member);
+	GW_RUN(test_ipv6_address_identity);
 	GW_RUN(test_gdoid_compat);
 	if (pcap == NULL)
 		GW_RUN(test_hundred_at_once);

@@ -48,9 +48,9 @@ TCP_BYTES = 10 * 1024 * 1024
 SERVER = r"""
 import hashlib, socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(60)
+s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(90)
 print("listening", flush=True)
-c, _ = s.accept(); c.settimeout(60); h = hashlib.sha256(); n = 0
+c, _ = s.accept(); c.settimeout(90); h = hashlib.sha256(); n = 0
 while True:
     d = c.recv(1 << 16)
     if not d:
@@ -62,7 +62,7 @@ print(n, h.hexdigest(), flush=True)
 CLIENT = r"""
 import random, socket, sys
 d = random.Random(7).randbytes(int(sys.argv[2]))
-s = socket.create_connection((sys.argv[1], 5001), timeout=60); s.sendall(d); s.close()
+s = socket.create_connection((sys.argv[1], 5001), timeout=90); s.sendall(d); s.close()
 """
 
 

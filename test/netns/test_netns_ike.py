@@ -26,6 +26,7 @@ import pytest
 
 import clilib
 from ikelib import Charon, have_strongswan, gdoigw_security
+from test_netns import CLIENT, SERVER, TCP_BYTES  # noqa: F401 (ikelib, test_netns_ike_cert)
 from nslib import NetnsTopo, sh
 
 pytestmark = [pytest.mark.netns,
@@ -34,27 +35,6 @@ pytestmark = [pytest.mark.netns,
 GW_WAN, SW = "10.99.2.1", "10.99.2.2"
 SW_NET, SW_HOST = "10.99.102.0/24", "10.99.102.1"
 H1_NET = "10.99.1.0/24"
-TCP_BYTES = 10 * 1024 * 1024
-
-SERVER = r"""
-import hashlib, socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(90)
-print("listening", flush=True)
-c, _ = s.accept(); c.settimeout(90); h = hashlib.sha256(); n = 0
-while True:
-    d = c.recv(1 << 16)
-    if not d:
-        break
-    h.update(d); n += len(d)
-print(n, h.hexdigest(), flush=True)
-"""
-
-CLIENT = r"""
-import random, socket, sys
-d = random.Random(7).randbytes(int(sys.argv[2]))
-s = socket.create_connection((sys.argv[1], 5001), timeout=90); s.sendall(d); s.close()
-"""
 
 
 def ping(ns, dst, count=3):

@@ -167,10 +167,12 @@ def test_ike_several_children(bed):
 @pytest.mark.parametrize("bed", [pytest.param(("immediately", True), id="initiator")],
                          indirect=True)
 def test_ike_children_tcp(bed):
-    """10 MB over TCP through the second IPv4 child (t2) arrive intact."""
+    """10 MB over TCP through the IPv6 child (6in4) and through the first (IPv4) one,
+    the three children up, arrive intact."""
     topo, charon = bed
     assert wait_children(topo, 3), topo.logtext()
-    tcp_10mb(topo)          # through t1: the first child stays good with the others up
+    tcp_10mb(topo, SW_HOST6)
+    tcp_10mb(topo)
 
 
 @pytest.mark.parametrize("bed", [pytest.param(("on-traffic", False), id="on-traffic")],

@@ -155,17 +155,25 @@ dp_acquire_hold(struct rte_mbuf *m)
 	struct gw_meta *meta = gw_meta(m);
 	struct held_pkt h = { .m = m, .slot = meta->sa_slot };
 	struct acquire_slot *s;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = rte_rdtsc(), until;
+	uint32_t prev;
 
 	if (a == NULL || !a->hold_on || h.slot >= a->nb_slots)
 		return false;
 	s = &a->slot[h.slot];
-	if (__atomic_fetch_add(&s->held, 1, __ATOMIC_RELAXED) >= HOLD_PER_SLOT)
+	prev = __atomic_fetch_add(&s->held, 1, __ATOMIC_RELAXED);
+	until = __atomic_load_n(&s->hold_until, __ATOMIC_RELAXED);
+	if (prev >= HOLD_PER_SLOT)
 		goto full;
-	if (__atomic_load_n(&s->hold_until, __ATOMIC_RELAXED) == 0)	/* the first one */
+	/*
+	 * Nothing held for the slot and its last time is up (or it never had
+	 * one): a new hold starts. A packet taken back by dp_acquire_release and
+	 * held again finds its slot's time still running: it keeps it.
+	 */
+	if (prev == 0 && (until == 0 || now > until))
 		__atomic_store_n(&s->hold_until, now + rte_get_tsc_hz() / 1000 * HOLD_MS,
 				 __ATOMIC_RELAXED);
-	else if (now > __atomic_load_n(&s->hold_until, __ATOMIC_RELAXED))
+	else if (now > until)
 		goto full;	/* the slot's time is up: not held (its held ones time out) */
 	if (rte_ring_mp_enqueue_elem(a->hold, &h, sizeof(h)) != 0)
 		goto full;
@@ -202,12 +210,9 @@ dp_acquire_release(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t max)
 		struct acquire_slot *s = &a->slot[h[i].slot];
 		struct gw_meta *meta = gw_meta(h[i].m);
 
-		uint32_t left = __atomic_sub_fetch(&s->held, 1, __ATOMIC_RELAXED);
-
+		__atomic_fetch_sub(&s->held, 1, __ATOMIC_RELAXED);
 		if (now > __atomic_load_n(&s->hold_until, __ATOMIC_RELAXED)) {
-			/* held too long; the last one out opens the slot for a new hold */
-			if (left == 0)
-				__atomic_store_n(&s->hold_until, 0, __ATOMIC_RELAXED);
+			/* held too long (the next packet for the slot starts a new hold) */
 			meta->drop = GW_DROP_ACQUIRE_TIMEOUT;
 			expired[nb_expired++] = h[i].m;
 			continue;

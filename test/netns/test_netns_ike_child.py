@@ -19,7 +19,8 @@ as many traffic-selectors (t1 10.99.1.0/24 === 10.99.102.0/24, t2 10.99.3.0/24 =
 * on-traffic: no IKE SA until h1 sends; the first packet hits the vpn's trap term, the
   data plane's acquire starts the IKE SA, and the packet, held meanwhile, goes out
   once the CHILD_SA is up: every echo is answered, the first one included, and
-  nothing is counted as `acquire-no-sa` or `acquire-timeout`. responder-only: traffic for the vpn never makes
+  nothing is counted as `acquire-no-sa` or `acquire-timeout`; cleared by the operator,
+  the tunnel waits for traffic again, which is held and passes the same way. responder-only: traffic for the vpn never makes
   gdoigw initiate (no IKE message leaves it).
 """
 import shutil
@@ -194,8 +195,22 @@ def test_ike_on_traffic(bed):
     assert 1 in seqs and got == 8, "%d of 8 echoes, seqs %s, drops %s\n%s" % (
         got, sorted(seqs), drops, log)
     assert drops.get("acquire_no_sa", 0) == 0 and drops.get("acquire_timeout", 0) == 0, drops
+    # cleared: nothing until traffic again, which is held once more (a new hold for the
+    # vpn's slot, long after the first one's time ran out) and passes
+    out, = cli(topo, "clear security ike security-associations")
+    assert "1 IKE security association cleared" in out, out
+    time.sleep(2)
+    assert topo.logtext().count("CHILD_SA to-sw up") == 1, topo.logtext()
+    r = sh("ping", "-c", "4", "-i", "0.5", "-W", "2", SW_HOST, ns=topo.h1, check=False,
+           timeout=40)
+    log = topo.logtext()
+    assert log.count("traffic without an SA (on-traffic): initiating") >= 2, log
+    assert log.count("CHILD_SA to-sw up") == 2, log
+    drops = topo.telemetry("/gdoigw/drops")
+    assert r.stdout.count("bytes from") == 4, "%s\ndrops %s\n%s" % (r.stdout, drops, log)
+    assert drops.get("acquire_no_sa", 0) == 0 and drops.get("acquire_timeout", 0) == 0, drops
     out, = cli(topo, "show security ike statistics")
-    assert any(line.split()[:1] == ["acquires"] and int(line.split()[1]) >= 1
+    assert any(line.split()[:1] == ["acquires"] and int(line.split()[1]) >= 2
                for line in out.splitlines()), out
 
 

@@ -28,6 +28,7 @@
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_dp.h"
+#include "gw_dp_acquire.h"
 #include "gks.h"
 #include "gks_conf.h"
 #include "gw_gm.h"
@@ -218,12 +219,25 @@ start_failed(struct gw_dp *dp, bool launched, struct eal_argv *eal, struct gw_co
  * IKEv2 runs once the configuration has an ike gateway (its sockets, UDP 500
  * and 4500, are opened only then); a busy port is logged and forwarding runs.
  */
+/* The data plane's acquires (on-traffic vpns without an SA) go to the IKE daemon. */
+static void
+ike_acquire(const char *slot, void *arg)
+{
+	struct control *c = arg;
+
+	if (c->ike != NULL)
+		ike_daemon_acquire(c->ike, slot);
+}
+
 static void
 ike_follow(struct control *c, const struct gw_config *conf)
 {
-	if (c->ike == NULL && conf->ike.nb_gateways != 0)
+	if (c->ike == NULL && conf->ike.nb_gateways != 0) {
 		c->ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = c->loop,
 			.install = &c->dp->install });
+		if (c->ike != NULL && gw_dp_acquire_set(c->dp, ike_acquire, c) != 0)
+			GW_LOG(general, ERR, "on-traffic acquires not available");
+	}
 	if (c->ike != NULL)
 		ike_daemon_configure(c->ike, conf);
 }
@@ -375,6 +389,7 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 	gks_server_free(gks);		/* its deletes go out before the sockets close */
 	gm_member_free(c.gm);
 	ike_daemon_free(c.ike);
+	c.ike = NULL;			/* acquires still drained go nowhere */
 	ctl_helper_free(c.helper);
 	gw_dp_control_stop(dp);
 	ctl_loop_free(loop);

@@ -220,6 +220,9 @@ conf_ikegw_leave(struct gw_conf_ctx *c)
 		return conf_fail_at(c, "ike-policy", "unknown ike policy '%s'", g->ike_policy);
 	if (g->local_address.family != 0 && g->local_address.family != g->address.family)
 		return conf_fail_at(c, "local-address", "not of the family of address");
+	if (g->address.family == AF_INET6)
+		return conf_fail_at(c, "address", "IKE with an IPv6 peer is not supported yet "
+				    "(IPv6 traffic-selectors over an IPv4 peer are)");
 	return conf_ikegw_auth(c, pol);
 }
 

@@ -37,6 +37,7 @@
 
 #include "gw_ctl.h"
 #include "gw_dp.h"
+#include "gw_dp_acquire.h"
 #include "gw_log.h"
 #include "gw_neigh.h"
 #include "gw_arp.h"
@@ -329,6 +330,7 @@ neigh_tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 	struct gw_dp *dp = arg;
 
 	gw_neigh_process(dp->neigh, rte_rdtsc());
+	dp_acquire_drain(dp);
 	ctl_timer_arm(l, t, NEIGH_MS);
 }
 

@@ -19,6 +19,7 @@
 
 #include "dp_ipsec.h"
 #include "dp_priv.h"
+#include "gw_dp_acquire.h"
 #include "gw_esp.h"
 #include "gw_icmp.h"
 #include "gw_l3.h"
@@ -98,6 +99,7 @@ classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			if (res[i].action == GW_SPD_PROTECT ||
 			    (res[i].action == GW_SPD_DROP &&
 			     (res[i].drop == GW_DROP_POLICY_NO_SA ||
+			      res[i].drop == GW_DROP_ACQUIRE_NO_SA ||
 			      res[i].drop == GW_DROP_SA_DISABLED)))
 				gw_meta(pkts[i])->drop = GW_DROP_POLICY_CLEARTEXT_PROTECTED;
 			else if (res[i].action == GW_SPD_DROP)
@@ -117,6 +119,10 @@ classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			continue;
 		if (res[i].action == GW_SPD_DROP) {
 			meta->drop = res[i].drop;
+			if (res[i].drop == GW_DROP_ACQUIRE_NO_SA) {
+				meta->sa_slot = res[i].slot;	/* for the hold queue */
+				dp_acquire_post(dp, res[i].slot);
+			}
 		} else if (res[i].action == GW_SPD_PROTECT) {
 			/* The gateway routes the inner packet: its TTL goes down once. */
 			r = gw_l3_ttl_decrement(m);

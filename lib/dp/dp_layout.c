@@ -15,6 +15,7 @@
 #include <rte_malloc.h>
 
 #include "gw_dp.h"
+#include "gw_dp_acquire.h"
 #include "gw_log.h"
 #include "gw_frag.h"
 #include "gw_reasm.h"
@@ -243,28 +244,38 @@ gw_dp_self(void)
 
 /* run-to-completion: one burst through every stage. */
 static void
+rtc_burst(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t good = gw_stage_classify(dp, pkts, &n);
+
+	gw_drop_burst(pkts + good, n - good);
+	n = good;
+	good = gw_stage_crypto(dp, pkts, &n);
+	gw_drop_burst(pkts + good, n - good);
+	n = good;
+	good = gw_stage_route(dp, pkts, n);
+	gw_drop_burst(pkts + good, n - good);
+	gw_stage_tx(dp, w, pkts, good);
+	/* What this burst made leaves before the next burst can make more. */
+	while (w->side.n != 0)
+		side_to_tx(dp, w);
+}
+
+static void
 rtc_poll(struct gw_dp *dp, struct gw_worker *w)
 {
 	struct rte_mbuf *pkts[GW_MAX_BURST];
+	uint16_t held;
 
+	/* packets held for an on-traffic negotiation (dp_acquire.c), every 10 ms */
+	if (unlikely(dp->acq != NULL) &&
+	    (held = dp_acquire_release(dp, pkts, GW_MAX_BURST)) != 0)
+		rtc_burst(dp, w, pkts, held);
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		uint16_t n = gw_stage_rx(dp, w, i, pkts, GW_MAX_BURST);
-		uint16_t good;
 
-		if (n == 0)
-			continue;
-		good = gw_stage_classify(dp, pkts, &n);
-		gw_drop_burst(pkts + good, n - good);
-		n = good;
-		good = gw_stage_crypto(dp, pkts, &n);
-		gw_drop_burst(pkts + good, n - good);
-		n = good;
-		good = gw_stage_route(dp, pkts, n);
-		gw_drop_burst(pkts + good, n - good);
-		gw_stage_tx(dp, w, pkts, good);
-		/* What this burst made leaves before the next burst can make more. */
-		while (w->side.n != 0)
-			side_to_tx(dp, w);
+		if (n != 0)
+			rtc_burst(dp, w, pkts, n);
 	}
 }
 
@@ -505,12 +516,14 @@ gw_dp_stop(struct gw_dp *dp)
 		}
 	}
 	drop_in_flight(dp->to_kernel);
+	dp_acquire_flush(dp);
 }
 
 void
 gw_dp_fini(struct gw_dp *dp)
 {
 	dp_control_fini(dp);
+	dp_acquire_fini(dp);
 	dp_ports_close(dp);
 	dp_tables_fini(dp);
 	for (unsigned int i = 0; i < dp->nb_workers; i++) {

@@ -23,6 +23,19 @@ int dp_control_init(struct gw_dp *dp);
 void dp_control_fini(struct gw_dp *dp);
 
 /* Hand a packet to the exception thread for the kernel; frees it if the ring is full. */
+/* The metadata of a packet about to enter classify, as received on port in_port. */
+static inline void
+dp_meta_fresh(struct gw_meta *meta, uint16_t in_port)
+{
+	meta->in_port = in_port;
+	meta->out_port = UINT16_MAX;
+	meta->drop = GW_DROP_NONE;
+	meta->l3 = GW_L3_NONE;
+	meta->action = GW_ACT_FORWARD;
+	meta->flags = 0;
+	meta->sa = NULL;
+}
+
 void dp_to_kernel(struct gw_dp *dp, struct rte_mbuf *m);
 /* Have the exception thread send a complete frame out of port (ICMP errors, ARP/ND requests). */
 void dp_to_port(struct gw_dp *dp, struct rte_mbuf *m, uint16_t port);

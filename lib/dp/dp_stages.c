@@ -18,6 +18,7 @@
 #include "gw_route.h"
 #include "gw_neigh.h"
 #include "dp_priv.h"
+#include "gw_dp_acquire.h"
 #include "dp_ipsec.h"
 #include "gw_reasm.h"
 #include "gw_frag.h"
@@ -41,13 +42,7 @@ gw_stage_rx(struct gw_dp *dp, struct gw_worker *w, unsigned int rxq_idx,
 	for (uint16_t i = 0; i < n; i++) {
 		struct gw_meta *meta = gw_meta(pkts[i]);
 
-		meta->in_port = q->port;
-		meta->out_port = UINT16_MAX;
-		meta->drop = GW_DROP_NONE;
-		meta->l3 = GW_L3_NONE;
-		meta->action = GW_ACT_FORWARD;
-		meta->flags = 0;
-		meta->sa = NULL;
+		dp_meta_fresh(meta, q->port);
 		meta->flow_hash = pkts[i]->hash.rss;
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}
@@ -670,6 +665,11 @@ gw_drop_burst(struct rte_mbuf **pkts, uint16_t n)
 	for (uint16_t i = 0; i < n; i++) {
 		const struct gw_meta *meta = gw_meta(pkts[i]);
 
+		/* on-traffic: held until its SA is up (dp_acquire.c), not dropped yet */
+		if (unlikely(meta->drop == GW_DROP_ACQUIRE_NO_SA) && dp_acquire_hold(pkts[i])) {
+			pkts[i] = NULL;
+			continue;
+		}
 		gw_counters[lcore].port[meta->in_port].drops[meta->drop]++;
 	}
 	rte_pktmbuf_free_bulk(pkts, n);

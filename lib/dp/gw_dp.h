@@ -136,6 +136,7 @@ struct gw_dp {
 	const struct gw_crypto_engine *engine;
 
 	volatile bool quit;
+	struct dp_acquire *acq;		/* on-traffic acquires (dp_acquire.c), NULL: none */
 };
 
 /* Build everything from a loaded configuration after rte_eal_init(). */

@@ -62,7 +62,9 @@ struct ike_daemon_params {
 	X(dpd_dead, "peers declared dead by DPD") \
 	X(auth_certificate, "peer certificate refused (unknown CA, expired, chain, key)") \
 	X(auth_peer_id, "peer identity not remote-identity or not in its certificate") \
-	X(auth_signature, "peer AUTH signature invalid or of a method not for its key")
+	X(auth_signature, "peer AUTH signature invalid or of a method not for its key") \
+	X(acquires, "acquires from the data plane (on-traffic vpn without an SA)") \
+	X(acquire_failed, "acquires whose IKE_SA_INIT could not be started")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;
@@ -86,5 +88,10 @@ void ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t ind
 void ike_show_ipsec_sas(struct ike_daemon *d, FILE *out);
 /* `clear security ike security-associations`: delete all (index 0) or one. */
 unsigned int ike_clear_sas(struct ike_daemon *d, uint32_t index);
+/*
+ * The data plane's acquire (lib/dp/gw_dp_acquire.h) by slot name: traffic of
+ * an on-traffic vpn without an SA starts its IKE SA (or its missing CHILD_SA).
+ */
+void ike_daemon_acquire(struct ike_daemon *d, const char *slot);
 
 #endif /* GW_IKE_H */

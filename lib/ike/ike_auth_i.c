@@ -119,5 +119,6 @@ ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa)
 		   inet_ntoa(sa->remote.sin_addr),
 		   sa->peer_id, sa->natt ? "NAT-T" : "no NAT");
 	child_from_response(d, sa);
+	ike_child_new_i_next(d, sa);	/* the vpn's other traffic-selectors */
 	ike_sa_arm_life(d, sa, (uint64_t)(sa->gw->dpd_interval ? sa->gw->dpd_interval : 10) * 1000);
 }

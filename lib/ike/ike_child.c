@@ -15,76 +15,6 @@
 #include "gw_log.h"
 #include "ike_sa.h"
 
-void
-ike_ts_from_prefix(const struct gw_prefix *p, struct ike_ts *ts)
-{
-	uint32_t a = ntohl(p->v4.s_addr), mask = p->len ? ~0u << (32 - p->len) : 0;
-
-	memset(ts, 0, sizeof(*ts));
-	ts->type = IKE_TS_IPV4_ADDR_RANGE;
-	ts->eport = 65535;
-	ike_put32(ts->start, a & mask);
-	ike_put32(ts->end, (a & mask) | ~mask);
-}
-
-void
-ike_ts_from_vpn(const struct gw_conf_vpn *vpn, bool local, struct ike_ts *ts)
-{
-	ike_ts_from_prefix(local ? &vpn->ts[0].local : &vpn->ts[0].remote, ts);
-}
-
-/* A range that is exactly a prefix -> the prefix; false otherwise. */
-static bool
-range_prefix(uint32_t lo, uint32_t hi, struct gw_prefix *out)
-{
-	uint64_t size = (uint64_t)hi - lo + 1;
-	unsigned int len = 32;
-
-	if ((size & (size - 1)) != 0 || (lo & (uint32_t)(size - 1)) != 0)
-		return false;
-	while (size > 1) {
-		size >>= 1;
-		len--;
-	}
-	memset(out, 0, sizeof(*out));
-	out->family = AF_INET;
-	out->len = (uint8_t)len;
-	out->v4.s_addr = htonl(lo);
-	return true;
-}
-
-/*
- * The first of the peer's IPv4 selectors (any protocol, all ports) that
- * intersects ours, narrowed to the intersection, which must be a prefix
- * (the SPD matches prefixes).
- */
-int
-ike_ts_narrow(const struct ike_msg *msg, const struct ike_pl *pl, const struct gw_prefix *mine,
-	      struct gw_prefix *out)
-{
-	struct ike_ts my;
-	uint32_t mlo, mhi;
-
-	ike_ts_from_prefix(mine, &my);
-	mlo = ike_get32(my.start), mhi = ike_get32(my.end);
-	for (unsigned int i = 0; i < pl->u.ts.n; i++) {
-		const struct ike_ts *t = &msg->ts[pl->u.ts.first + i];
-		uint32_t lo, hi;
-
-		if (t->type != IKE_TS_IPV4_ADDR_RANGE || t->proto != 0 || t->sport != 0 ||
-		    t->eport != 65535)
-			continue;
-		lo = ike_get32(t->start), hi = ike_get32(t->end);
-		if (lo > hi)
-			continue;
-		lo = lo > mlo ? lo : mlo;
-		hi = hi < mhi ? hi : mhi;
-		if (lo <= hi && range_prefix(lo, hi, out))
-			return 0;
-	}
-	return -ENOENT;
-}
-
 struct ike_child *
 ike_child_alloc(struct ike_sa *sa)
 {
@@ -141,8 +71,8 @@ fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 	struct gw_sa_params *p = &spec->params;
 
 	memset(spec, 0, sizeof(*spec));
-	snprintf(p->label, sizeof(p->label), "%.50s/%s", sa->vpn->name, outbound ? "out" : "in");
-	snprintf(spec->bind, sizeof(spec->bind), "%s", sa->vpn->name);
+	ike_child_bind(sa, c, spec->bind, sizeof(spec->bind));
+	snprintf(p->label, sizeof(p->label), "%.50s/%s", spec->bind, outbound ? "out" : "in");
 	p->spi = outbound ? c->spi_out : c->spi_in;
 	p->direction = outbound ? GW_SA_OUTBOUND : GW_SA_INBOUND;
 	p->crypto.cipher = ike_encr_is_aead(c->encr) ? GW_CIPHER_AES_GCM16 : GW_CIPHER_AES_CBC;
@@ -219,7 +149,7 @@ set_terms(struct ike_daemon *d, struct ike_sa *sa)
 		t->src = c->ts_local;
 		t->dst = c->ts_remote;
 		t->action = GW_POLICY_PROTECT;
-		snprintf(t->sa, sizeof(t->sa), "%s", sa->vpn->name);
+		ike_child_bind(sa, c, t->sa, sizeof(t->sa));
 		n++;
 	}
 	return d->in.ops->set_policy(d->in.ctx, ike_owner(sa), sa->vpn->bind_interface,
@@ -283,7 +213,7 @@ ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, ui
 	const struct ike_pl *tsi = ike_msg_find(m, IKE_PL_TSI), *tsr = ike_msg_find(m, IKE_PL_TSR);
 	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
 	struct ike_child *c;
-	unsigned int n;
+	unsigned int n, k;
 	uint32_t spi;
 
 	if (sa_pl == NULL || tsi == NULL || sa->vpn == NULL)
@@ -297,9 +227,12 @@ ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, ui
 	c = ike_child_alloc(sa);
 	if (c == NULL)
 		return IKE_N_NO_ADDITIONAL_SAS;
-	/* TSi is the initiator's side: our remote; TSr ours */
-	if (ike_ts_narrow(m, tsi, &sa->vpn->ts[0].remote, &c->ts_remote) != 0 ||
-	    ike_ts_narrow(m, tsr, &sa->vpn->ts[0].local, &c->ts_local) != 0) {
+	/* TSi is the initiator's side: our remote; TSr ours; the first of our selectors */
+	for (k = 0; k < sa->vpn->nb_ts; k++)
+		if (ike_ts_narrow(m, tsi, &sa->vpn->ts[k].remote, &c->ts_remote) == 0 &&
+		    ike_ts_narrow(m, tsr, &sa->vpn->ts[k].local, &c->ts_local) == 0)
+			break;
+	if (k == sa->vpn->nb_ts) {
 		d->ctr.ts_unacceptable++;
 		IKE_SA_LOG(WARNING, sa, "TS_UNACCEPTABLE: the initiator's selectors do not "
 			   "meet vpn %s's", sa->vpn->name);
@@ -329,12 +262,15 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 	uint8_t km[4 * GW_CRYPTO_MAX_KEY];
 	const uint8_t *i_e, *i_a, *r_e, *r_a;
 	struct gw_sa_spec spec;
-	char l[32], r[32];
+	char l[64], r[64];
 	int rc;
 
 	rc = ike_encr_sizes(c->encr, c->encr_bits, &ek, &iv, &blk, &aicv);
 	if (rc != 0)
 		return rc;
+	/* which traffic-selector it carries: its binding (a rekey keeps it) */
+	rc = ike_ts_index(sa->vpn, &c->ts_local, &c->ts_remote);
+	c->ts_index = rc < 0 ? 0 : (uint8_t)rc;
 	c->lifetime_s = child_lifetime(d, sa);
 	if (ike_random(&c->jitter_s, sizeof(c->jitter_s)) == 0)
 		c->jitter_s %= c->lifetime_s / 10u + 1u;
@@ -377,10 +313,10 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 	}
 	c->installed_ms = ctl_now_ms();
 	d->ctr.child_up++;
-	inet_ntop(AF_INET, &c->ts_local.v4, l, sizeof(l));
-	inet_ntop(AF_INET, &c->ts_remote.v4, r, sizeof(r));
-	IKE_SA_LOG(NOTICE, sa, "CHILD_SA %s up: SPIs in %08x out %08x, %s/%u === %s/%u%s",
-		   sa->vpn->name, c->spi_in, c->spi_out, l, c->ts_local.len, r, c->ts_remote.len,
+	IKE_SA_LOG(NOTICE, sa, "CHILD_SA %s up: SPIs in %08x out %08x, %s === %s%s",
+		   sa->vpn->name, c->spi_in, c->spi_out,
+		   ike_prefix_str(&c->ts_local, l, sizeof(l)),
+		   ike_prefix_str(&c->ts_remote, r, sizeof(r)),
 		   sa->natt ? ", ESP in UDP 4500" : "");
 	return 0;
 }

@@ -257,6 +257,7 @@ life_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 		if (idle || sa->gw->dpd_mode == GW_IKE_DPD_ALWAYS)
 			ike_info_send_dpd(d, sa);
 	}
+	ike_child_new_i_next(d, sa);	/* a traffic-selector whose child went */
 	ctl_timer_arm(l, &sa->life_timer, ival);
 }
 
@@ -418,6 +419,8 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 			drop_state(d, sa);
 		else if (!resp)
 			ike_create_r_request(d, sa);
+		else if (sa->creating_ts != 0)
+			ike_child_new_i_response(d, sa);
 		else
 			ike_create_i_response(d, sa);
 		break;
@@ -670,9 +673,11 @@ ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf)
 				ike_info_send_delete(d, &d->sas[i]);
 			ike_sa_destroy(d, &d->sas[i], "configuration changed");
 		}
+	ike_traps_set(d, false);
 	explicit_bzero(&d->conf, sizeof(d->conf));
 	d->conf = conf->ike;
 	ike_certs_load(d);
+	ike_traps_set(d, true);
 	GW_LOG(ike, NOTICE, "IKE configuration: %u gateways, %u vpns", d->conf.nb_gateways,
 	       d->conf.nb_vpns);
 	ctl_timer_arm(d->loop, &d->start_timer, 100);
@@ -690,6 +695,7 @@ ike_daemon_free(struct ike_daemon *d)
 				ike_info_send_delete(d, &d->sas[i]);
 			ike_sa_destroy(d, &d->sas[i], "shutdown");
 		}
+	ike_traps_set(d, false);
 	ctl_timer_cancel(d->loop, &d->start_timer);
 	ctl_fd_del(d->loop, d->h);
 	ctl_fd_del(d->loop, d->h_natt);

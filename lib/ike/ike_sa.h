@@ -16,7 +16,8 @@
 #include "ike_msg.h"
 
 #define IKE_MAX_SAS 256
-#define IKE_MAX_CHILDREN 8
+/* every traffic-selector of a vpn, twice during its rekey */
+#define IKE_MAX_CHILDREN (2 * GW_CONF_MAX_VPN_TS)
 #define IKE_NONCE_LEN 32
 #define IKE_RETRANS_FIRST_MS 1000	/* then doubled: 1, 2, 4, 8, 16 s */
 #define IKE_RETRANS_MAX 5		/* retransmissions before giving up */
@@ -51,6 +52,7 @@ struct ike_child {
 	 */
 	struct gw_sa_spec *pending_out;
 	uint32_t replaces;
+	uint8_t ts_index;		/* the vpn's traffic-selector it carries (ike_ts.c) */
 };
 
 /*
@@ -114,6 +116,9 @@ struct ike_sa {
 	struct ike_sa_old old;		/* after a rekey by the peer, until its delete */
 	unsigned int rekeys;
 	uint32_t peer_hashes;		/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), bits */
+	/* our CREATE_CHILD_SA for a further traffic-selector (ike_child_new_i.c) */
+	uint8_t creating_ts;		/* its index + 1; 0: none in flight */
+	uint32_t ts_refused;		/* selectors the peer refused: not asked again */
 };
 
 struct ike_daemon {
@@ -220,13 +225,38 @@ void ike_cert_init_peer(struct ike_daemon *d, struct ike_sa *sa);
 void ike_certs_load(struct ike_daemon *d);
 void ike_certs_free(struct ike_daemon *d);
 
-/* ---- ike_child.c ---- */
+/* ---- ike_ts.c: traffic selectors, IPv4 and IPv6 ---- */
 /* Our selectors of the vpn as TS payload entries (first traffic-selector). */
 void ike_ts_from_vpn(const struct gw_conf_vpn *vpn, bool local, struct ike_ts *ts);
+/* The same for the vpn's traffic-selector k. */
+void ike_ts_of(const struct gw_conf_vpn *vpn, unsigned int k, bool local, struct ike_ts *ts);
 /* Narrow the peer's selectors to ours (responder): 0, or -ENOENT (TS_UNACCEPTABLE). */
 int ike_ts_narrow(const struct ike_msg *msg, const struct ike_pl *pl, const struct gw_prefix *mine,
 		  struct gw_prefix *out);
 void ike_ts_from_prefix(const struct gw_prefix *p, struct ike_ts *ts);
+/* The vpn's traffic-selector that holds local === remote, or -ENOENT. */
+int ike_ts_index(const struct gw_conf_vpn *vpn, const struct gw_prefix *local,
+		 const struct gw_prefix *remote);
+/* The policy binding of a child: the vpn's name, "vpn#k" for traffic-selector k > 0. */
+void ike_child_bind(const struct ike_sa *sa, const struct ike_child *c, char *out, size_t len);
+/* "address/len" of either family. */
+const char *ike_prefix_str(const struct gw_prefix *p, char *buf, size_t len);
+
+/* ---- ike_child_new_i.c: CREATE_CHILD_SA for the vpn's further traffic-selectors ---- */
+/*
+ * Ask for a CHILD_SA for the first traffic-selector of the vpn that has none
+ * (one request at a time, window 1): 0 (sent or nothing to do), -EBUSY, -errno.
+ */
+int ike_child_new_i_next(struct ike_daemon *d, struct ike_sa *sa);
+void ike_child_new_i_response(struct ike_daemon *d, struct ike_sa *sa);
+
+/* ---- ike_acquire.c: establish-tunnels on-traffic ---- */
+/* Owner ids of the vpns' trap terms: IKE_TRAP_OWNER + vpn index, after every IKE SA's. */
+#define IKE_TRAP_OWNER 0xffff0000u
+/* Install (on) or remove the trap terms of every on-traffic vpn of d->conf. */
+void ike_traps_set(struct ike_daemon *d, bool on);
+
+/* ---- ike_child.c ---- */
 /* Install a CHILD_SA pair and its protect term (ike_child), keys from KEYMAT. */
 int ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c,
 		      bool we_initiated, const uint8_t *ni, uint32_t ni_len, const uint8_t *nr,

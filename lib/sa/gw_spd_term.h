@@ -23,6 +23,14 @@ struct gw_spd_term {
 	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;	/* 0..65535 (or 0..0) = any */
 	enum gw_policy_action action;
 	char sa[GW_SPD_NAME_LEN];	/* protect / fail-open: the SA slot by name */
+	uint32_t flags;			/* GW_SPD_TERM_* */
 };
+
+/*
+ * A protect term whose slot has no SA asks for one: the packet is dropped as
+ * ACQUIRE_NO_SA (not POLICY_NO_SA) and the data plane tells the control
+ * thread (lib/dp/dp_acquire.c): IKEv2 `establish-tunnels on-traffic`.
+ */
+#define GW_SPD_TERM_ACQUIRE 0x1
 
 #endif /* GW_SPD_TERM_H */

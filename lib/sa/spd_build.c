@@ -247,6 +247,7 @@ rules_terms(struct spd_rules *r, const struct gw_spd_term *terms, uint32_t *cat)
 		const struct gw_spd_term *t = &terms[i];
 
 		r->terms[i].action = (uint8_t)t->action;
+		r->terms[i].acquire = (t->flags & GW_SPD_TERM_ACQUIRE) != 0;
 		cat[i] = 0;
 		if (term_families(t) == 0 || t->action > GW_POLICY_FAIL_OPEN)
 			return -EINVAL;

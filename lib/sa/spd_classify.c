@@ -120,10 +120,13 @@ decide(const struct spd_rules *r, const uint32_t *cres, struct gw_spd_result *re
 	switch (t->action) {
 	case GW_POLICY_PROTECT:
 		res->sa = gw_spd_slot_sa(r->slots, t->slot);
-		if (res->sa != NULL)
+		if (res->sa != NULL) {
 			res->action = GW_SPD_PROTECT;
-		else
+		} else {
 			decide_fail_open(r, cres, t->slot, res);
+			if (t->acquire && res->drop == GW_DROP_POLICY_NO_SA)
+				res->drop = GW_DROP_ACQUIRE_NO_SA;
+		}
 		break;
 	case GW_POLICY_DISCARD:
 		res->action = GW_SPD_DROP;

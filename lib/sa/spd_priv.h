@@ -42,6 +42,7 @@ enum { SPD_V4 = 0, SPD_V6, SPD_NB_FAMILIES };
 struct spd_term {
 	uint32_t slot;		/* protect / fail-open, else GW_SPD_SLOT_NONE */
 	uint8_t action;		/* enum gw_policy_action */
+	uint8_t acquire;	/* GW_SPD_TERM_ACQUIRE: no SA -> ACQUIRE_NO_SA */
 };
 
 /* One compiled, immutable rule set; readers find it through gw_spd.rules. */

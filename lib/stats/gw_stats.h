@@ -74,7 +74,10 @@
 	X(L2_NOT_FOR_US, "unicast frame addressed to another MAC") \
 	X(NO_EXCEPTION_PATH, "for the appliance, but the interface has no kernel TAP") \
 	/* shutdown */ \
-	X(IN_FLIGHT_AT_EXIT, "between stages or on the exception ring when the gateway stopped")
+	X(IN_FLIGHT_AT_EXIT, "between stages or on the exception ring when the gateway stopped") \
+	/* IKEv2 establish-tunnels on-traffic (lib/dp/dp_acquire.c) */ \
+	X(ACQUIRE_NO_SA, "on-traffic vpn without its SA yet, not held (hold queue full)") \
+	X(ACQUIRE_TIMEOUT, "held for an on-traffic negotiation that did not finish in 2 s")
 
 enum gw_drop {
 #define GW_DROP_ENUM(name, help) GW_DROP_##name,

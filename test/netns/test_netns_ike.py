@@ -43,13 +43,16 @@ def ping(ns, dst, count=3):
     return r.stdout.count("bytes from"), r.stdout
 
 
-def tcp_10mb(topo):
-    srv = subprocess.Popen(["ip", "netns", "exec", topo.h2, "/usr/bin/python3", "-c", SERVER,
-                            SW_HOST], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+def tcp_10mb(topo, host=SW_HOST):
+    """10 MB from h1 to `host` on h2 (IPv4 or IPv6) arrive intact."""
+    server = SERVER.replace("socket.socket()", "socket.socket(socket.AF_INET6)", 1) \
+        if ":" in host else SERVER
+    srv = subprocess.Popen(["ip", "netns", "exec", topo.h2, "/usr/bin/python3", "-c", server,
+                            host], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True)
     try:
         assert srv.stdout.readline().strip() == "listening", srv.stderr.read()
-        cl = sh("/usr/bin/python3", "-c", CLIENT, SW_HOST, str(TCP_BYTES), ns=topo.h1,
+        cl = sh("/usr/bin/python3", "-c", CLIENT, host, str(TCP_BYTES), ns=topo.h1,
                 check=False, timeout=180)
         assert cl.returncode == 0, "client: %s" % cl.stderr
         out, err = srv.communicate(timeout=120)

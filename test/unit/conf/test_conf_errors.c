@@ -597,6 +597,12 @@ static const struct {
 	{ IFACES "security = { ipsec = { vpn = ( { name = \"v\";\nike = { gateway = \"g\"; "
 	  "ipsec-policy = \"p\"; }; bind-interface = \"ge-0/0/0\"; } ); }; };\n", "ike =",
 	  "security ipsec vpn v ike gateway", "unknown ike gateway" },
+	{ "security = { ike = { proposal = ( { name = \"p\"; } );\n"
+	  "policy = ( { name = \"pol\"; proposals = [ \"p\" ]; pre-shared-key = { ascii-text = "
+	  "\"k\"; }; } );\ngateway = ( { name = \"g\"; ike-policy = \"pol\";\n"
+	  "address = \"2001:db8::7\"; local-address = \"2001:db8::1\"; } ); }; };\n",
+	  "address = \"2001",
+	  "security ike gateway g address", "IPv6 peer" },
 };
 
 static void

@@ -230,10 +230,10 @@ static bool both_up(struct pair *p);
 static bool both_down(struct pair *p);
 
 static gw_sa_id_t
-id_of(struct mock_install *m, enum gw_sa_dir dir)
+id_of_spec(struct mock_install *m, const struct gw_sa_spec *spec)
 {
 	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
-		if (m->sas[i].used && m->sas[i].spec.params.direction == dir)
+		if (spec != NULL && &m->sas[i].spec == spec)
 			for (uint64_t gen = 0; gen < 16; gen++) {
 				gw_sa_id_t id = gen << 32 | i;
 
@@ -241,6 +241,12 @@ id_of(struct mock_install *m, enum gw_sa_dir dir)
 					return id;
 			}
 	return GW_SA_ID_NONE;
+}
+
+static gw_sa_id_t
+id_of(struct mock_install *m, enum gw_sa_dir dir)
+{
+	return id_of_spec(m, find(m, dir));
 }
 
 /*
@@ -339,10 +345,199 @@ test_refusals(void)
 	refusal_case("aes-128-gcm", "key-two", true);	/* AUTHENTICATION_FAILED */
 }
 
+
+/*
+ * A second traffic-selector (conf with `t` and `t2`) spliced into a
+ * configuration made by make_conf.
+ */
+static void
+add_ts(char *conf, size_t len, const char *lnet, const char *rnet)
+{
+	char tail[4096], *at = strstr(conf, "} ); } ); }; };");
+
+	if (at == NULL)
+		return;
+	snprintf(tail, sizeof(tail), "}, { name = \"t2\"; local-ip = \"%s\"; remote-ip = \"%s\"; "
+		 "%s", lnet, rnet, at);
+	snprintf(at, len - (size_t)(at - conf), "%s", tail);
+}
+
+static const struct mock_policy *
+ike_terms(const struct mock_install *m)
+{
+	for (unsigned int i = 0; i < m->nb_pol; i++)
+		if (m->pol[i].owner.kind == GW_OWNER_IKE && m->pol[i].n != 0)
+			return &m->pol[i];
+	return NULL;
+}
+
+static const struct gw_sa_spec *
+find_bind(const struct mock_install *m, enum gw_sa_dir dir, const char *bind)
+{
+	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
+		if (m->sas[i].used && m->sas[i].spec.params.direction == dir &&
+		    strcmp(m->sas[i].spec.bind, bind) == 0)
+			return &m->sas[i].spec;
+	return NULL;
+}
+
+static bool
+four_each(struct pair *p)
+{
+	return ike_sas(&p->ma) == 4 && ike_sas(&p->mb) == 4;
+}
+
+/*
+ * Two traffic-selectors, the second IPv6 (6in4: the IKE SA runs over IPv4):
+ * IKE_AUTH carries the first, A asks for the second with CREATE_CHILD_SA; B
+ * narrows it (2001:db8:2::/48 to its 2001:db8:2:3::/64). Each child has its
+ * own binding ("v", "v#1"), keys and protect term; the expiry of one leaves
+ * the other.
+ */
+static void
+test_two_children(void)
+{
+	const struct gw_sa_spec *ao, *ao2, *bi2, *bo2;
+	const struct mock_policy *pa, *pb;
+	struct ike_counters c;
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-123", "immediately", "10.1.0.0/16",
+		  "10.2.0.0/16", "a.test", "b.test");
+	add_ts(conf_a, sizeof(conf_a), "2001:db8:1::/48", "2001:db8:2::/48");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-123", "responder-only",
+		  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+	add_ts(conf_b, sizeof(conf_b), "2001:db8:2:3::/64", "2001:db8:1::/48");
+	CHECK_EQ(pair_start(&p, false), 0);
+	if (p.a == NULL || p.b == NULL)
+		return;
+	run_until(&p, four_each, 10000);
+	CHECK_EQ(ike_sas(&p.ma), 4);
+	CHECK_EQ(ike_sas(&p.mb), 4);
+	ao = find_bind(&p.ma, GW_SA_OUTBOUND, "v");
+	ao2 = find_bind(&p.ma, GW_SA_OUTBOUND, "v#1");
+	bi2 = find_bind(&p.mb, GW_SA_INBOUND, "v#1");
+	bo2 = find_bind(&p.mb, GW_SA_OUTBOUND, "v#1");
+	CHECK(ao != NULL && ao2 != NULL && bi2 != NULL && bo2 != NULL);
+	if (ao2 != NULL && bi2 != NULL && ao != NULL && bo2 != NULL) {
+		CHECK(same_keys(ao2, bi2));
+		CHECK(ao2->params.spi != ao->params.spi);
+		CHECK_EQ(ao2->params.sel_src.family, AF_INET6);
+		CHECK_EQ(ao2->params.sel_src.len, 48);
+		CHECK_EQ(ao2->params.sel_dst.len, 64);	/* narrowed by B */
+		CHECK_EQ(ao2->params.sel_dst.v6.s6_addr[7], 3);
+		CHECK_EQ(ao2->params.tunnel_remote.family, AF_INET);	/* 6in4 */
+		CHECK_EQ(bo2->params.sel_src.len, 64);
+		CHECK_EQ(ao->params.sel_src.family, AF_INET);
+	}
+	pa = ike_terms(&p.ma);
+	pb = ike_terms(&p.mb);
+	CHECK(pa != NULL && pb != NULL);
+	if (pa != NULL && pb != NULL) {
+		CHECK_EQ(pa->n, 2);
+		CHECK_EQ(pb->n, 2);
+		CHECK(strcmp(pa->terms[0].sa, pa->terms[1].sa) != 0);
+		for (unsigned int i = 0; i < pa->n; i++)
+			if (strcmp(pa->terms[i].sa, "v#1") == 0)
+				CHECK_EQ(pa->terms[i].dst.family, AF_INET6);
+	}
+	/* the second child expires on A: the first one and its term stay */
+	mock_raise(&p.ma, id_of_spec(&p.ma, ao2), GW_SA_EV_HARD_LIFETIME);
+	CHECK(find_bind(&p.ma, GW_SA_OUTBOUND, "v") != NULL);
+	CHECK(find_bind(&p.ma, GW_SA_INBOUND, "v#1") == NULL);
+	pa = ike_terms(&p.ma);
+	CHECK(pa != NULL && pa->n == 1 && strcmp(pa->terms[0].sa, "v") == 0);
+	ike_daemon_counters(p.a, &c);
+	CHECK_EQ(c.child_up, 2);
+	CHECK_EQ(c.ts_unacceptable + c.no_proposal + c.drop_state, 0);
+	pair_stop(&p);
+}
+
+static const struct mock_policy *
+trap_terms(const struct mock_install *m)
+{
+	for (unsigned int i = 0; i < m->nb_pol; i++)
+		if (m->pol[i].owner.kind == GW_OWNER_IKE && m->pol[i].owner.id >= 0xffff0000u &&
+		    m->pol[i].n != 0)
+			return &m->pol[i];
+	return NULL;
+}
+
+/*
+ * Phase 0: 400 ms without traffic: nobody sends anything; acquires for slots
+ * that are not a trap's are ignored; the trap's slot is acquired (twice: the
+ * second finds the negotiation under way). Phase 1: both up.
+ */
+static bool
+on_traffic_step(struct pair *p)
+{
+	struct ike_counters a, b;
+	char slot[64];
+
+	if (p->phase == 0 && ctl_now_ms() + 9600 >= p->deadline) {
+		ike_daemon_counters(p->a, &a);
+		ike_daemon_counters(p->b, &b);
+		CHECK_EQ(a.tx_msgs + b.tx_msgs, 0);	/* nobody initiates without traffic */
+		ike_daemon_acquire(p->a, "ike-7/v");	/* not a trap's slot */
+		ike_daemon_acquire(p->a, "ike-4294901761/v");	/* no second vpn */
+		ike_daemon_counters(p->a, &a);
+		CHECK_EQ(a.acquires + a.tx_msgs, 0);
+		snprintf(slot, sizeof(slot), "ike-%u/v", 0xffff0000u);
+		ike_daemon_acquire(p->a, slot);
+		ike_daemon_acquire(p->a, slot);
+		p->phase = 1;
+	}
+	return p->phase == 1 && both_up(p);
+}
+
+/*
+ * establish-tunnels on-traffic: A installs a trap term per selector (protect,
+ * GW_SPD_TERM_ACQUIRE, an owner of its own after every IKE SA) and sends
+ * nothing until the data plane's acquire names the trap's slot; then the
+ * tunnel comes up. An acquire for a slot that is not a trap is ignored. B
+ * (responder-only) has no trap: it never initiates.
+ */
+static void
+test_on_traffic(void)
+{
+	const struct mock_policy *t;
+	struct ike_counters a;
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-123", "on-traffic", "10.1.0.0/16",
+		  "10.2.0.0/16", "a.test", "b.test");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-123", "responder-only",
+		  "10.2.0.0/16", "10.1.0.0/16", "b.test", "a.test");
+	CHECK_EQ(pair_start(&p, false), 0);
+	if (p.a == NULL || p.b == NULL)
+		return;
+	t = trap_terms(&p.ma);
+	CHECK(t != NULL);
+	if (t != NULL) {
+		CHECK_EQ(t->n, 1);
+		CHECK_EQ(t->terms[0].flags, GW_SPD_TERM_ACQUIRE);
+		CHECK_EQ(t->terms[0].action, GW_POLICY_PROTECT);
+		CHECK_EQ(strcmp(t->terms[0].sa, "v"), 0);
+		CHECK_EQ(strcmp(t->ifname, "ge-0/0/0"), 0);
+		CHECK_EQ(t->dir, GW_SA_OUTBOUND);
+	}
+	CHECK(trap_terms(&p.mb) == NULL);
+	run_until(&p, on_traffic_step, 10000);
+	CHECK_EQ(p.phase, 1);
+	CHECK(both_up(&p));
+	ike_daemon_counters(p.a, &a);
+	CHECK_EQ(a.acquires, 2);
+	CHECK_EQ(a.ike_up, 1);
+	CHECK(trap_terms(&p.ma) != NULL);	/* stays, behind the IKE SA's own term */
+	pair_stop(&p);
+}
+
 int
 main(void)
 {
 	GW_RUN(test_establish_and_clear);
 	GW_RUN(test_refusals);
+	GW_RUN(test_two_children);
+	GW_RUN(test_on_traffic);
 	return gw_test_result();
 }

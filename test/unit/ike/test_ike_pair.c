@@ -31,6 +31,7 @@
 	"name = \"0\"; family = { inet = { address = [ \"10.1.0.1/16\" ]; }; }; } ); } );\n"
 
 static char conf_a[4096], conf_b[4096];
+static uint32_t pair_frag_size;	/* both daemons fragment above this (0: the gateways') */
 
 static void
 make_conf(char *buf, size_t len, const char *enc, const char *psk, const char *est,
@@ -111,10 +112,11 @@ pair_start(struct pair *p, bool cookies)
 	}
 	p->a = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->ma.in, .port = base, .natt_port = base + 1,
-		.peer_port = base + 2, .peer_natt_port = base + 3 });
+		.peer_port = base + 2, .peer_natt_port = base + 3, .frag_size = pair_frag_size });
 	p->b = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->mb.in, .port = base + 2, .natt_port = base + 3,
-		.peer_port = base, .peer_natt_port = base + 1, .cookies_always = p->cookies });
+		.peer_port = base, .peer_natt_port = base + 1, .cookies_always = p->cookies,
+		.frag_size = pair_frag_size });
 	if (p->a == NULL || p->b == NULL)
 		return -errno;
 	ctl_timer_init(&p->tick, tick, p);
@@ -339,10 +341,107 @@ test_refusals(void)
 	refusal_case("aes-128-gcm", "key-two", true);	/* AUTHENTICATION_FAILED */
 }
 
+/* ---- IKE fragmentation (RFC 7383) and the multipath port (lib/ike/ike_frag.c, ike_natt.c) ---- */
+
+/* Insert `text` after the first `after` in a configuration. */
+static void
+conf_insert(char *buf, size_t cap, const char *after, const char *text)
+{
+	char *at = strstr(buf, after);
+	size_t tl = strlen(text);
+
+	CHECK(at != NULL && strlen(buf) + tl < cap);
+	if (at == NULL || strlen(buf) + tl >= cap)
+		return;
+	at += strlen(after);
+	memmove(at + tl, at, strlen(at) + 1);
+	memcpy(at, text, tl);
+}
+
+static bool
+both_up_only(struct pair *p)
+{
+	return both_up(p);
+}
+
+/*
+ * A small fragmentation size: IKE_AUTH and the CHILD_SA rekey go as SKF
+ * fragments both ways (A with GCM, B answering), reassembled, the tunnel
+ * up with matching keys; B with `fragmentation disable` announces nothing
+ * and nobody fragments. Both with `udp-encapsulate dest-udp-port 2000`: the
+ * CHILD_SAs are ESP in UDP to that port (GW_UDP_ENCAP_PORT).
+ */
+static void
+frag_case(bool b_disables, bool multipath)
+{
+	struct ike_counters a, b;
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-frag", "immediately",
+		  "10.1.0.0/16", "10.2.0.0/16", "a.test", "b.test");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-frag", "responder-only",
+		  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+	if (b_disables)
+		conf_insert(conf_b, sizeof(conf_b), "hostname = \"a.test\"; };",
+			    " fragmentation = { disable = true; };");
+	if (multipath) {
+		conf_insert(conf_a, sizeof(conf_a), "establish-tunnels = \"immediately\";",
+			    " udp-encapsulate = { dest-udp-port = 2000; };");
+		conf_insert(conf_b, sizeof(conf_b), "establish-tunnels = \"responder-only\";",
+			    " udp-encapsulate = { dest-udp-port = 2000; };");
+	}
+	pair_frag_size = 200;	/* 172 octets of IKE: IKE_AUTH needs two or three */
+	CHECK_EQ(pair_start(&p, false), 0);
+	p.cipher = GW_CIPHER_AES_GCM16;
+	run_until(&p, both_up_only, 10000);
+	CHECK(both_up(&p));
+	ike_daemon_counters(p.a, &a);
+	ike_daemon_counters(p.b, &b);
+	if (b_disables) {
+		CHECK_EQ(a.frag_tx + b.frag_tx + a.frag_rx + b.frag_rx, 0);
+	} else {
+		CHECK(a.frag_tx >= 2 && b.frag_tx >= 2);
+		CHECK(b.frag_rx >= a.frag_tx);
+		CHECK(a.frag_reassembled >= 1 && b.frag_reassembled >= 1);
+		CHECK_EQ(a.frag_drop_icv + b.frag_drop_icv + a.frag_drop_num + b.frag_drop_num, 0);
+	}
+	if (multipath) {
+		const struct gw_sa_spec *ao = find(&p.ma, GW_SA_OUTBOUND);
+		const struct gw_sa_spec *bo = find(&p.mb, GW_SA_OUTBOUND);
+
+		CHECK(ao != NULL && bo != NULL);
+		if (ao != NULL && bo != NULL) {
+			CHECK_EQ(ao->params.udp_encap, GW_UDP_ENCAP_PORT);
+			CHECK_EQ(ao->params.udp_port, 2000);
+			CHECK_EQ(bo->params.udp_encap, GW_UDP_ENCAP_PORT);
+			CHECK_EQ(bo->params.udp_port, 2000);
+		}
+	} else {
+		check_pair(&p, GW_CIPHER_AES_GCM16);
+	}
+	pair_frag_size = 0;
+	pair_stop(&p);
+}
+
+static void
+test_fragmentation(void)
+{
+	frag_case(false, false);
+	frag_case(true, false);
+}
+
+static void
+test_multipath_port(void)
+{
+	frag_case(false, true);
+}
+
 int
 main(void)
 {
 	GW_RUN(test_establish_and_clear);
 	GW_RUN(test_refusals);
+	GW_RUN(test_fragmentation);
+	GW_RUN(test_multipath_port);
 	return gw_test_result();
 }

@@ -137,9 +137,12 @@ ike_natt_encap(const struct ike_sa *sa, struct gw_sa_params *p)
 		p->udp_encap = GW_UDP_ENCAP_PORT;
 		p->udp_port = (uint16_t)sa->vpn->udp_port;
 	} else if (sa->natt) {
-		/* RFC 3948: from 4500 to the port the peer's IKE comes from (its NAT's) */
+		/*
+		 * RFC 3948: outbound from 4500 to the port the peer's IKE comes from
+		 * (its NAT's); inbound arrives on our 4500 (lib/esp checks it)
+		 */
 		p->udp_encap = GW_UDP_ENCAP_NAT_T;
-		p->udp_port = ntohs(sa->remote.sin_port);
+		p->udp_port = p->direction == GW_SA_OUTBOUND ? ntohs(sa->remote.sin_port) : 0;
 	} else {
 		p->udp_encap = GW_UDP_ENCAP_NONE;
 		p->udp_port = 0;

@@ -20,11 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "gw_test.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_ike.h"
+#include "ike_msg.h"
 #include "mock_install.h"
 
 #define IF "interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { " \
@@ -423,6 +425,98 @@ frag_case(bool b_disables, bool multipath)
 	pair_stop(&p);
 }
 
+/* The port A's IKE socket has in pair_start. */
+static uint16_t
+a_port(void)
+{
+	return (uint16_t)(20000 + (getpid() % 2000) * 4);
+}
+
+/* B's `show ... detail` holds "Remote: 127.0.0.1:<A's port>". */
+static bool
+b_remote_is_a(struct pair *p)
+{
+	char buf[8192] = "", want[64];
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	if (f == NULL)
+		return false;
+	ike_show_ike_sas(p->b, f, true, 0);
+	fclose(f);
+	snprintf(want, sizeof(want), "Remote: 127.0.0.1:%u\n", a_port());
+	return strstr(buf, want) != NULL;
+}
+
+/*
+ * A datagram with the IKE SA's SPIs and A's next message ID but a forged SK
+ * payload, from another port: dropped (ICV), and B's idea of where A is stays
+ * (RFC 7296 2.23: only authenticated messages move the peer). Before
+ * lib/ike/ike_natt.c any datagram with the SPIs moved it.
+ */
+static bool
+forged_source(struct pair *p)
+{
+	struct ike_counters b;
+
+	if (p->phase == 0 && both_up(p)) {
+		char buf[512] = "";
+		unsigned long long spi_i = 0, spi_r = 0;
+		uint8_t m[IKE_HDR_LEN + 4 + 40];
+		struct sockaddr_in to = { .sin_family = AF_INET,
+					  .sin_port = htons((uint16_t)(a_port() + 2)),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+		const char *row;
+		int fd;
+
+		CHECK(b_remote_is_a(p));
+		ike_show_ike_sas(p->b, f, false, 0);
+		fclose(f);
+		row = strstr(buf, "UP");
+		CHECK(row != NULL && sscanf(row, "UP %llx %llx", &spi_i, &spi_r) == 2);
+		memset(m, 0xa5, sizeof(m));
+		ike_put64(m, spi_i);
+		ike_put64(m + 8, spi_r);
+		m[16] = IKE_PL_SK;
+		m[17] = IKE_VERSION;
+		m[18] = IKE_EXCH_INFORMATIONAL;
+		m[19] = IKE_FLAG_INITIATOR;
+		ike_put32(m + 20, 2);
+		ike_put32(m + 24, sizeof(m));
+		m[IKE_HDR_LEN] = 0;
+		m[IKE_HDR_LEN + 1] = 0;
+		ike_put16(m + IKE_HDR_LEN + 2, sizeof(m) - IKE_HDR_LEN);
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		CHECK(fd >= 0 && sendto(fd, m, sizeof(m), 0, (struct sockaddr *)&to,
+					sizeof(to)) == (ssize_t)sizeof(m));
+		close(fd);
+		p->phase = 1;
+		return false;
+	}
+	ike_daemon_counters(p->b, &b);
+	if (p->phase == 1 && b.drop_icv + b.drop_msgid >= 1) {
+		CHECK(b_remote_is_a(p));
+		CHECK_EQ(b.nat_peer_moved, 0);
+		p->phase = 2;
+	}
+	return p->phase == 2;
+}
+
+static void
+test_unauthenticated_source_ignored(void)
+{
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-src", "immediately", "10.1.0.0/16",
+		  "10.2.0.0/16", "a.test", "b.test");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-src", "responder-only",
+		  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+	CHECK_EQ(pair_start(&p, false), 0);
+	run_until(&p, forged_source, 10000);
+	CHECK_EQ(p.phase, 2);
+	pair_stop(&p);
+}
+
 static void
 test_fragmentation(void)
 {
@@ -443,5 +537,6 @@ main(void)
 	GW_RUN(test_refusals);
 	GW_RUN(test_fragmentation);
 	GW_RUN(test_multipath_port);
+	GW_RUN(test_unauthenticated_source_ignored);
 	return gw_test_result();
 }

@@ -302,7 +302,7 @@ static const struct gw_conf_stmt schema[] = {
 	{ "security.ike.gateway.fragmentation", GW_CONF_CONTAINER,
 	  .help = "IKE fragmentation (RFC 7383)" },
 	{ "security.ike.gateway.fragmentation.size", GW_CONF_UINT, 0, 500, 1300, NULL,
-	  IKEGW(frag_size), .help = "Largest IP packet of an IKE message (default 576, IPv6 1280)" },
+	  IKEGW(frag_size), .help = "Largest IP packet of an IKE message (default 576)" },
 	{ "security.ike.gateway.fragmentation.disable", GW_CONF_BOOL, IKEGW(frag_disable),
 	  .help = "Neither announce nor use fragmentation" },
 

@@ -30,7 +30,7 @@ struct ike_daemon_params {
 	/* half-open SAs from which IKE_SA_INIT needs a cookie (RFC 7296 2.6); 0 = 16 */
 	uint32_t cookie_threshold;
 	bool cookies_always;		/* tests: every IKE_SA_INIT needs one */
-	uint32_t frag_size;		/* tests: fragment messages above this (0: the gateway's) */
+	uint32_t frag_size;		/* tests: fragment above this (0: the gateway's size) */
 };
 
 /* Counters of the daemon: one per reason a message was dropped or refused. */

@@ -189,14 +189,15 @@ ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint
 	out = n > 1 ? malloc(cap) : NULL;
 	for (uint32_t i = 0; out != NULL && i < n && rc == 0; i++) {
 		uint32_t piece = plen - i * chunk < chunk ? plen - i * chunk : chunk, flen;
+		const uint8_t *ek = sa->initiator ? sa->keys.sk_ei : sa->keys.sk_er;
+		const uint8_t *ak = sa->initiator ? sa->keys.sk_ai : sa->keys.sk_ar;
 		uint8_t iv[16];
 
 		rc = ike_random(iv, iv_len);
 		if (rc == 0)
-			rc = ike_skf_seal(&sa->suite, sa->initiator ? sa->keys.sk_ei : sa->keys.sk_er,
-					  sa->initiator ? sa->keys.sk_ai : sa->keys.sk_ar, &hdr,
-					  msg[IKE_HDR_LEN], (uint16_t)(i + 1), (uint16_t)n,
-					  plain + i * chunk, piece, iv, out + pos, cap - pos, &flen);
+			rc = ike_skf_seal(&sa->suite, ek, ak, &hdr, msg[IKE_HDR_LEN],
+					  (uint16_t)(i + 1), (uint16_t)n, plain + i * chunk, piece,
+					  iv, out + pos, cap - pos, &flen);
 		pos += rc == 0 ? flen : 0;
 	}
 	explicit_bzero(plain, IKE_MAX_MSG);

@@ -37,7 +37,7 @@ struct ike_reasm {
 	uint16_t total, count;
 	uint32_t used;			/* octets of buf in use */
 	uint64_t start_ms;
-	uint32_t timeouts;		/* messages dropped as incomplete (for the caller's counter) */
+	uint32_t timeouts;		/* incomplete messages dropped (the caller counts them) */
 	struct { uint16_t off, len; bool have; } frag[IKE_FRAG_MAX + 1];
 	uint8_t buf[IKE_MAX_MSG];
 };

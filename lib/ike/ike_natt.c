@@ -78,8 +78,8 @@ follow_children(struct ike_daemon *d, struct ike_sa *sa)
 		if (rc == -EBUSY)
 			return;		/* the next tick */
 		if (rc != 0)
-			IKE_SA_LOG(WARNING, sa, "CHILD_SA %08x not moved to the peer's new port: %s",
-				   c->spi_in, strerror(-rc));
+			IKE_SA_LOG(WARNING, sa, "CHILD_SA %08x not moved to the peer's new "
+				   "port: %s", c->spi_in, strerror(-rc));
 		sa->follow_spis[i] = 0;
 		return;
 	}

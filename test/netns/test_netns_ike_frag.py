@@ -74,8 +74,8 @@ class FragCharon(CertCharon):
             text = f.read()
         assert "    version = 2\n" in text
         with open(self.swanctl, "w") as f:
-            f.write(text.replace("    version = 2\n", "    version = 2\n    fragmentation = force\n",
-                                 1))
+            f.write(text.replace("    version = 2\n",
+                                 "    version = 2\n    fragmentation = force\n", 1))
 
 
 @pytest.fixture

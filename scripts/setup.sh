@@ -28,7 +28,7 @@ BUILD_PKGS=(build-essential meson ninja-build pkg-config dpdk dpdk-dev libdpdk-d
 TEST_PKGS=(python3 python3-scapy python3-cryptography python3-pytest python3-pexpect tshark
 	tcpdump expect
 	telnet iputils-ping iproute2 ethtool procps clang libclang-rt-14-dev
-	strongswan strongswan-swanctl strongswan-pki libcharon-extra-plugins
+	strongswan strongswan-swanctl strongswan-pki libcharon-extra-plugins nftables conntrack
 	# to build the third-party peers beside the checkout (test/peers.py)
 	openssl patch liblua5.3-dev gnuplot-nox)
 

@@ -276,6 +276,32 @@ conf_vpnts_leave(struct gw_conf_ctx *c)
 	return 0;
 }
 
+/*
+ * udp-encapsulate dest-udp-port: the classifier knows one multipath port
+ * besides 4500 (lib/dp), shared with the manual SAs' udp-encapsulation port.
+ */
+static int
+conf_vpn_udp_port_check(struct gw_conf_ctx *c, const struct gw_conf_vpn *v)
+{
+	const struct gw_conf_ike *k = ike(c);
+
+	if (v->udp_port == 0)
+		return 0;
+	if (v->udp_port == 4500)
+		return conf_fail_at(c, "udp-encapsulate", "dest-udp-port 4500 is NAT-T's, which "
+				    "IKE chooses by itself: a multipath port is another one");
+	if (c->sa_multipath != NULL && c->sa_multipath->udp_port != v->udp_port)
+		return conf_fail_at(c, "udp-encapsulate", "port %u differs from port %u of %s: "
+				    "one multipath port per appliance", v->udp_port,
+				    c->sa_multipath->udp_port, c->sa_multipath->name);
+	for (const struct gw_conf_vpn *o = k->vpns; o < v; o++)
+		if (o->udp_port != 0 && o->udp_port != v->udp_port)
+			return conf_fail_at(c, "udp-encapsulate", "port %u differs from port %u "
+					    "of vpn %s: one multipath port per appliance",
+					    v->udp_port, o->udp_port, o->name);
+	return 0;
+}
+
 int
 conf_vpn_leave(struct gw_conf_ctx *c)
 {
@@ -297,5 +323,5 @@ conf_vpn_leave(struct gw_conf_ctx *c)
 				    v->bind_interface);
 	if (v->nb_ts == 0)
 		return conf_fail_at(c, NULL, "vpn without a traffic-selector");
-	return 0;
+	return conf_vpn_udp_port_check(c, v);
 }

@@ -297,6 +297,14 @@ static const struct gw_conf_stmt schema[] = {
 	  IKEGW(dpd_threshold), .help = "Unanswered probes before the peer is dead" },
 	{ "security.ike.gateway.version", GW_CONF_ENUM, 0, 0, 0, "v2-only", conf_ike_versions,
 	  IKEGW(version), .help = "IKE version (v2-only)" },
+	{ "security.ike.gateway.nat-keepalive", GW_CONF_UINT, 0, 1, 300, "20",
+	  IKEGW(nat_keepalive), .help = "Seconds between NAT keepalives when behind a NAT" },
+	{ "security.ike.gateway.fragmentation", GW_CONF_CONTAINER,
+	  .help = "IKE fragmentation (RFC 7383)" },
+	{ "security.ike.gateway.fragmentation.size", GW_CONF_UINT, 0, 500, 1300, NULL,
+	  IKEGW(frag_size), .help = "Largest IP packet of an IKE message (default 576)" },
+	{ "security.ike.gateway.fragmentation.disable", GW_CONF_BOOL, IKEGW(frag_disable),
+	  .help = "Neither announce nor use fragmentation" },
 
 	{ "security.ipsec", GW_CONF_CONTAINER, .help = "IPsec" },
 	{ "security.ipsec.security-association", GW_CONF_LIST, .key = "name",
@@ -652,6 +660,11 @@ static const struct gw_conf_stmt schema[] = {
 	  VPNTS(local), .help = "Local prefix" },
 	{ "security.ipsec.vpn.traffic-selector.remote-ip", GW_CONF_PREFIX, GW_CONF_F_REQUIRED,
 	  VPNTS(remote), .help = "Remote prefix" },
+	{ "security.ipsec.vpn.udp-encapsulate", GW_CONF_CONTAINER,
+	  .help = "ESP in UDP to a multipath port (both gateways configured alike)" },
+	{ "security.ipsec.vpn.udp-encapsulate.dest-udp-port", GW_CONF_UINT, 0, 1025, 65535,
+	  NULL, VPN(udp_port),
+	  .help = "Destination UDP port of the CHILD_SAs' ESP (not 4500)" },
 };
 
 const struct gw_conf_stmt *

@@ -213,6 +213,9 @@ struct gw_conf_ike_gateway {
 	uint32_t dpd_interval;		/* seconds */
 	uint32_t dpd_threshold;		/* unanswered probes before the peer is dead */
 	uint32_t version;		/* 0 = v2-only (the only one) */
+	uint32_t nat_keepalive;		/* seconds between NAT keepalives (RFC 3948 4) */
+	uint32_t frag_size;		/* fragmentation size: IP packet octets, 0 = 576 */
+	bool frag_disable;		/* fragmentation disable: no RFC 7383 */
 };
 
 /* security ipsec proposal NAME */
@@ -246,6 +249,7 @@ struct gw_conf_vpn {
 	uint32_t establish;			/* enum gw_ike_establish */
 	unsigned int nb_ts;
 	struct gw_conf_vpn_ts ts[GW_CONF_MAX_VPN_TS];
+	uint32_t udp_port;			/* udp-encapsulate dest-udp-port, 0 = off */
 };
 
 struct gw_conf_ike {

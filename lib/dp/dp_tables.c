@@ -59,6 +59,9 @@ register_encap_port(const struct gw_config *conf)
 	for (unsigned int i = 0; i < conf->nb_sas; i++)
 		if (conf->sas[i].udp_encap == GW_UDP_ENCAP_PORT && port == 0)
 			port = conf->sas[i].udp_port;
+	/* IKE vpns with udp-encapsulate dest-udp-port (lib/ike/ike_natt.c) */
+	for (unsigned int i = 0; i < conf->ike.nb_vpns && port == 0; i++)
+		port = (uint16_t)conf->ike.vpns[i].udp_port;
 	gw_esp_set_encap_port(port);
 }
 

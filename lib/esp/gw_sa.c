@@ -207,10 +207,11 @@ gw_sa_create(const struct gw_sa_params *conf, const struct gw_crypto_engine *eng
 	sa->sel_dst = conf->sel_dst;
 	sa->sel_proto = conf->sel_proto;
 	if (conf->udp_encap == GW_UDP_ENCAP_NAT_T) {
+		/* RFC 3948: from 4500 to the peer's port (its NAT's mapping, IKE learns it) */
 		uint16_t port = conf->udp_port ? conf->udp_port : GW_ESP_NATT_PORT;
 
 		sa->udp_dport_be = rte_cpu_to_be_16(port);
-		sa->udp_sport_be = sa->udp_dport_be;
+		sa->udp_sport_be = rte_cpu_to_be_16(GW_ESP_NATT_PORT);
 	} else if (conf->udp_encap == GW_UDP_ENCAP_PORT) {
 		sa->udp_dport_be = rte_cpu_to_be_16(conf->udp_port);
 		sa->udp_sport_be = 0;	/* 49152 + flow hash */

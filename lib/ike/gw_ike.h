@@ -30,6 +30,7 @@ struct ike_daemon_params {
 	/* half-open SAs from which IKE_SA_INIT needs a cookie (RFC 7296 2.6); 0 = 16 */
 	uint32_t cookie_threshold;
 	bool cookies_always;		/* tests: every IKE_SA_INIT needs one */
+	uint32_t frag_size;		/* tests: fragment above this (0: the gateway's size) */
 };
 
 /* Counters of the daemon: one per reason a message was dropped or refused. */
@@ -64,7 +65,20 @@ struct ike_daemon_params {
 	X(auth_peer_id, "peer identity not remote-identity or not in its certificate") \
 	X(auth_signature, "peer AUTH signature invalid or of a method not for its key") \
 	X(acquires, "acquires from the data plane (on-traffic vpn without an SA)") \
-	X(acquire_failed, "acquires whose IKE_SA_INIT could not be started")
+	X(acquire_failed, "acquires whose IKE_SA_INIT could not be started") \
+	X(frag_tx, "IKE fragments sent (RFC 7383)") \
+	X(frag_rx, "IKE fragments received and authenticated") \
+	X(frag_reassembled, "IKE messages reassembled from fragments") \
+	X(frag_drop_unsupported, "fragment refused: fragmentation not negotiated") \
+	X(frag_drop_num, "fragment refused: bad number or total") \
+	X(frag_drop_dup, "duplicate fragments ignored") \
+	X(frag_drop_stale, "fragment refused: fewer fragments than the stored ones") \
+	X(frag_drop_too_big, "reassembly abandoned: message above the size cap") \
+	X(frag_drop_mismatch, "fragment refused: exchange or flags differ") \
+	X(frag_timeout, "reassemblies abandoned incomplete (timeout)") \
+	X(frag_drop_icv, "fragments whose ICV does not verify") \
+	X(nat_keepalives, "NAT keepalives sent (RFC 3948 4)") \
+	X(nat_peer_moved, "peer's address or port changed: IKE and ESP follow (RFC 7296 2.23)")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

@@ -85,8 +85,8 @@ fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 	p->tunnel_remote = (struct gw_ipaddr){ .family = AF_INET, .v4 = sa->remote.sin_addr };
 	p->anti_replay = outbound ? 0 : 1;
 	p->replay_window = 64;
-	/* RFC 3948: ESP in UDP 4500 when a NAT was detected (or forced by the peer) */
-	p->udp_encap = sa->natt ? GW_UDP_ENCAP_NAT_T : GW_UDP_ENCAP_NONE;
+	/* RFC 3948 ESP in UDP when a NAT was detected, or the vpn's multipath port */
+	ike_natt_encap(sa, p);
 	p->df = GW_DF_CLEAR;
 	p->lifetime.hard_seconds = c->lifetime_s;
 	/* the outbound SA's soft lifetime starts our rekey: 80-90 % of the hard one */

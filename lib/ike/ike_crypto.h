@@ -95,7 +95,15 @@ int ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *a
 		const struct ike_hdr *hdr, uint8_t first_inner, const uint8_t *plain,
 		uint32_t plen, const uint8_t *iv, uint8_t *out, uint32_t cap, uint32_t *out_len);
 /*
- * Open the SK payload of a parsed message (msg->sk_index >= 0) of buf: verify
+ * The same as one SKF fragment (RFC 7383 2.5): Fragment Number `num` of
+ * `total`, first_inner only in number 1.
+ */
+int ike_skf_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
+		 const struct ike_hdr *hdr, uint8_t first_inner, uint16_t num, uint16_t total,
+		 const uint8_t *plain, uint32_t plen, const uint8_t *iv, uint8_t *out,
+		 uint32_t cap, uint32_t *out_len);
+/*
+ * Open the SK (or one SKF) payload of a parsed message (msg->sk_index >= 0) of buf: verify
  * the ICV in constant time, decrypt into plain (cap >= SK body), strip the
  * padding. 0, -EBADMSG (ICV or padding wrong), -EINVAL (sizes), -errno.
  */

@@ -34,11 +34,12 @@ ike_state_name(enum ike_state st)
 void
 ike_sa_set_state(struct ike_daemon *d, struct ike_sa *sa, enum ike_state st)
 {
-	(void)d;
 	if (sa->state == st)
 		return;
 	IKE_SA_LOG(INFO, sa, "%s -> %s", ike_state_name(sa->state), ike_state_name(st));
 	sa->state = st;
+	if (st == IKE_ST_ESTABLISHED)
+		ike_natt_established(d, sa);
 }
 
 struct gw_owner
@@ -67,6 +68,7 @@ ike_sa_alloc(struct ike_daemon *d)
 		sa->created_ms = sa->last_rx_ms = ctl_now_ms();
 		ctl_timer_init(&sa->retrans_timer, retrans_fire, sa);
 		ctl_timer_init(&sa->life_timer, life_fire, sa);
+		ike_natt_init(sa);
 		d->in.ops->subscribe(d->in.ctx, ike_owner(sa), ike_sa_event, d);
 		return sa;
 	}
@@ -83,6 +85,8 @@ ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why)
 		   inet_ntoa(sa->remote.sin_addr), why);
 	ctl_timer_cancel(d->loop, &sa->retrans_timer);
 	ctl_timer_cancel(d->loop, &sa->life_timer);
+	ike_natt_stop(d, sa);
+	ike_frag_free(sa);
 	for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
 		if (sa->children[i].used)
 			ike_child_remove(d, sa, &sa->children[i]);
@@ -102,9 +106,10 @@ ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why)
 		ctl_timer_arm(d->loop, &d->start_timer, IKE_RETRY_MS);
 }
 
-int
-ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
-	   uint32_t len)
+/* One datagram. */
+static int
+send_one(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+	 uint32_t len)
 {
 	uint8_t buf[IKE_MAX_MSG + 4];
 	const uint8_t *p = msg;
@@ -129,6 +134,25 @@ ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const 
 	return 0;
 }
 
+/* msg may be a train of messages (SKF fragments, ike_frag.c): one datagram each. */
+int
+ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+	   uint32_t len)
+{
+	int rc = 0;
+
+	while (len > 0 && rc == 0) {
+		uint32_t one = len >= IKE_HDR_LEN ? ike_get32(msg + 24) : len;
+
+		if (one < IKE_HDR_LEN || one > len)
+			one = len;
+		rc = send_one(d, natt, to, msg, one);
+		msg += one;
+		len -= one;
+	}
+	return rc;
+}
+
 static int
 keep(uint8_t **dst, uint32_t *dlen, const uint8_t *msg, uint32_t len)
 {
@@ -142,11 +166,28 @@ keep(uint8_t **dst, uint32_t *dlen, const uint8_t *msg, uint32_t len)
 	return 0;
 }
 
+/* Kept for retransmission as sent: whole, or as its SKF fragments (RFC 7383 2.6.4). */
+static int
+keep_sent(struct ike_daemon *d, struct ike_sa *sa, uint8_t **dst, uint32_t *dlen,
+	  const uint8_t *msg, uint32_t len)
+{
+	uint8_t *train;
+	uint32_t tlen;
+	int rc = ike_frag_split(d, sa, msg, len, &train, &tlen);
+
+	if (rc != 0)
+		IKE_SA_LOG(WARNING, sa, "message not fragmented: %s", strerror(-rc));
+	rc = train != NULL ? keep(dst, dlen, train, tlen) : keep(dst, dlen, msg, len);
+	free(train);
+	sa->last_tx_ms = ctl_now_ms();
+	return rc;
+}
+
 int
 ike_send_request(struct ike_daemon *d, struct ike_sa *sa, uint8_t exch, const uint8_t *msg,
 		 uint32_t len)
 {
-	int rc = keep(&sa->req, &sa->req_len, msg, len);
+	int rc = keep_sent(d, sa, &sa->req, &sa->req_len, msg, len);
 
 	if (rc != 0)
 		return rc;
@@ -154,20 +195,20 @@ ike_send_request(struct ike_daemon *d, struct ike_sa *sa, uint8_t exch, const ui
 	sa->req_exch = exch;
 	sa->retrans = 0;
 	ctl_timer_arm(d->loop, &sa->retrans_timer, IKE_RETRANS_FIRST_MS);
-	return ike_sendto(d, sa->natt, &sa->remote, msg, len);
+	return ike_sendto(d, sa->natt, &sa->remote, sa->req, sa->req_len);
 }
 
 int
 ike_send_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
 		  uint32_t msgid)
 {
-	int rc = keep(&sa->resp, &sa->resp_len, msg, len);
+	int rc = keep_sent(d, sa, &sa->resp, &sa->resp_len, msg, len);
 
-	if (rc == 0) {
-		sa->resp_msgid = msgid;
-		sa->has_resp = true;
-	}
-	return ike_sendto(d, sa->natt, &sa->remote, msg, len);
+	if (rc != 0)
+		return ike_sendto(d, sa->natt, &sa->remote, msg, len);
+	sa->resp_msgid = msgid;
+	sa->has_resp = true;
+	return ike_sendto(d, sa->natt, &sa->remote, sa->resp, sa->resp_len);
 }
 
 int
@@ -300,30 +341,14 @@ count_perr(struct ike_daemon *d, const struct ike_perr *err, const struct sockad
 	       ntohs(from->sin_port), ike_perr_name(err->code), err->msg);
 }
 
-/*
- * An encrypted message of an SA: the SK payload is opened (ICV first), the
- * inner chain parsed and checked against the rule table. 0, or the RFC's
- * notify to answer a request with in *notify (0xffff: drop silently).
- */
+/* The decrypted inner chain (d->plain) parsed and checked against the rule table. */
 static int
-open_sk(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint16_t *notify)
+open_inner(struct ike_daemon *d, struct ike_sa *sa, uint32_t plen, uint16_t *notify)
 {
 	struct ike_msg *m = &d->msg;
-	bool from_i = (m->hdr.flags & IKE_FLAG_INITIATOR) != 0;
 	struct ike_perr err;
-	uint32_t plen;
 	int rc;
 
-	*notify = 0xffff;
-	rc = ike_sk_open(&sa->suite, from_i ? sa->keys.sk_ei : sa->keys.sk_er,
-			 from_i ? sa->keys.sk_ai : sa->keys.sk_ar, buf, m, d->plain,
-			 sizeof(d->plain), &plen);
-	if (rc != 0) {
-		d->ctr.drop_icv++;
-		IKE_SA_LOG(WARNING, sa, "%s message %u: SK payload does not verify (%s): dropped",
-			   ike_exch_name(m->hdr.exch), m->hdr.msgid, strerror(-rc));
-		return rc;	/* RFC 7296 2.21.2: an ICV failure is dropped silently */
-	}
 	rc = ike_msg_parse_inner(d->plain, plen, m->sk_first_inner, m, &err);
 	if (rc == 0)
 		rc = ike_msg_check(m, &err);
@@ -333,6 +358,37 @@ open_sk(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint16_t *n
 		return rc;
 	}
 	return 0;
+}
+
+/*
+ * An encrypted message of an SA: the SK payload is opened (ICV first), or an
+ * SKF fragment kept until the message is whole (RFC 7383, ike_frag.c); then
+ * the inner chain. 0, or the RFC's notify to answer a request with in
+ * *notify (0xffff: drop silently, also while fragments are missing).
+ */
+static int
+open_sk(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint16_t *notify)
+{
+	struct ike_msg *m = &d->msg;
+	bool from_i = (m->hdr.flags & IKE_FLAG_INITIATOR) != 0;
+	uint32_t plen;
+	int rc;
+
+	*notify = 0xffff;
+	if (m->frag_num != 0) {
+		rc = ike_frag_open(d, sa, buf, &plen);
+		return rc != 0 ? rc : open_inner(d, sa, plen, notify);
+	}
+	rc = ike_sk_open(&sa->suite, from_i ? sa->keys.sk_ei : sa->keys.sk_er,
+			 from_i ? sa->keys.sk_ai : sa->keys.sk_ar, buf, m, d->plain,
+			 sizeof(d->plain), &plen);
+	if (rc != 0) {
+		d->ctr.drop_icv++;
+		IKE_SA_LOG(WARNING, sa, "%s message %u: SK payload does not verify (%s): dropped",
+			   ike_exch_name(m->hdr.exch), m->hdr.msgid, strerror(-rc));
+		return rc;	/* RFC 7296 2.21.2: an ICV failure is dropped silently */
+	}
+	return open_inner(d, sa, plen, notify);
 }
 
 /* An authenticated error answer to a request of an SA (RFC 7296 2.21.2). */
@@ -362,15 +418,21 @@ drop_state(struct ike_daemon *d, struct ike_sa *sa)
 }
 
 static void
-handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
+handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
+		  const struct sockaddr_in *from, bool natt)
 {
 	const struct ike_hdr *h = &d->msg.hdr;
 	bool resp = (h->flags & IKE_FLAG_RESPONSE) != 0;
 	uint16_t notify;
 
 	if (!resp) {
-		/* RFC 7296 2.2: a retransmitted request gets the same response */
+		/*
+		 * RFC 7296 2.2: a retransmitted request gets the same response; one
+		 * sent in fragments only on its first (RFC 7383 2.6.1)
+		 */
 		if (sa->has_resp && h->msgid == sa->resp_msgid) {
+			if (d->msg.frag_num > 1)
+				return;
 			d->ctr.rx_dup_requests++;
 			ike_sendto(d, sa->natt, &sa->remote, sa->resp, sa->resp_len);
 			return;
@@ -392,6 +454,8 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 			ike_answer_error(d, sa, notify);
 		return;
 	}
+	/* authenticated: the peer's address and port are where we answer (RFC 7296 2.23) */
+	ike_natt_follow(d, sa, from, natt);
 	sa->last_rx_ms = ctl_now_ms();
 	if (resp)
 		ctl_timer_cancel(d->loop, &sa->retrans_timer);
@@ -529,11 +593,7 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		       (unsigned long long)m->hdr.spi_i, (unsigned long long)m->hdr.spi_r);
 		return;
 	}
-	/* the peer moved to 4500 (NAT-T, RFC 7296 2.23) or its port changed: follow it */
-	if (natt && !sa->natt)
-		sa->natt = true;
-	sa->remote.sin_port = from->sin_port;
-	handle_sa_message(d, sa, buf);
+	handle_sa_message(d, sa, buf, from, natt);
 }
 
 static void
@@ -624,6 +684,7 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->peer_port = p->peer_port ? p->peer_port : d->port;
 	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
 	d->cookie_threshold = p->cookie_threshold ? p->cookie_threshold : 16;
+	d->frag_size = p->frag_size;
 	if (p->cookies_always)
 		d->cookie_threshold = 0;
 	if (ike_random(d->cookie_secret, sizeof(d->cookie_secret)) != 0) {

@@ -47,6 +47,7 @@ send_init(struct ike_daemon *d, struct ike_sa *sa)
 	ike_nat_hash(sa->spi_i, 0, &sa->remote, h);
 	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
 	ike_cert_init_add(d, sa, &b);
+	ike_frag_init_add(d, sa, &b);
 	rc = ike_bld_finish(&b, &len);
 	if (rc != 0)
 		return rc;
@@ -221,6 +222,7 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 				   sa->nat_local ? "local" : "remote", d->natt_port);
 		}
 	}
+	ike_frag_init_peer(d, sa);
 	free(sa->init_resp);
 	sa->init_resp = malloc(len);
 	if (sa->init_resp == NULL) {

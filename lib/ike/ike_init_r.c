@@ -191,6 +191,8 @@ answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chose
 	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
 	ike_cert_init_add(d, sa, &b);
 	ike_cert_init_peer(d, sa);
+	ike_frag_init_peer(d, sa);
+	ike_frag_init_add(d, sa, &b);
 	rc = ike_bld_finish(&b, &len);
 	if (rc != 0)
 		return rc;

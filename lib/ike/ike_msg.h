@@ -28,6 +28,7 @@
 #define IKE_MAX_TS 32
 #define IKE_MAX_NONCE 256		/* RFC 7296 3.9: 16..256 */
 #define IKE_MIN_NONCE 16
+#define IKE_FRAG_MAX 32			/* RFC 7383 fragments of one message we reassemble */
 
 /* A view into the caller's buffer: p, len and the offset from the message start. */
 struct ike_span {
@@ -79,7 +80,8 @@ struct ike_pl {
 		} notify;
 		struct { uint8_t proto, spi_size; uint16_t n; struct ike_span spis; } del;
 		struct { uint16_t first, n; } ts;		/* msg->ts[] */
-		struct { struct ike_span data; } sk;		/* IV || ciphertext || ICV */
+		/* SK and SKF: IV || ciphertext || ICV (SKF: after the fragment numbers) */
+		struct { struct ike_span data; } sk;
 	} u;
 };
 
@@ -97,6 +99,8 @@ struct ike_msg {
 	uint16_t unknown;		/* non-critical unknown payloads skipped */
 	int sk_index;			/* index of the SK payload in pl[], -1 = none */
 	uint8_t sk_first_inner;		/* SK's next-payload: first inner payload */
+	/* sk_index is an SKF payload (RFC 7383): its number, 1..total; 0 = SK */
+	uint16_t frag_num, frag_total;
 };
 
 /* Why a message was refused, and the notify the RFC answers it with. */

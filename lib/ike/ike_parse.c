@@ -177,12 +177,12 @@ chain_validate(const uint8_t *base, uint32_t pos, uint32_t end, uint8_t next, bo
 		pl->body = (struct ike_span){ base + pos + IKE_PL_HDR_LEN, body,
 					      pos + IKE_PL_HDR_LEN };
 		pos += plen;
-		if (next == IKE_PL_SK) {
-			/* RFC 7296 3.14: the Encrypted payload is the last one */
+		if (next == IKE_PL_SK || next == IKE_PL_SKF) {
+			/* RFC 7296 3.14, RFC 7383 2.5: the Encrypted (Fragment) payload is last */
 			if (inner || pos != end)
-				return IKE_FAIL(err, IKE_PERR_MALFORMED, pos, "%s",
-						inner ? "SK payload inside SK" :
-						"octets after the SK payload");
+				return IKE_FAIL(err, IKE_PERR_MALFORMED, pos, "%s %s",
+						ike_pl_name(next), inner ? "payload inside SK" :
+						"payload not the last one");
 			msg->sk_index = msg->npl - 1;
 			msg->sk_first_inner = w.next;
 			return 0;
@@ -320,6 +320,28 @@ decode_simple(struct ike_pl *pl)
 	}
 }
 
+/*
+ * RFC 7383 2.5: Fragment Number (1..Total) and Total Fragments (>= 1, at
+ * most IKE_FRAG_MAX, what we reassemble); IV || ciphertext || ICV follow.
+ */
+static int
+decode_skf(struct ike_msg *msg, struct ike_pl *pl, struct ike_perr *err)
+{
+	const uint8_t *p = pl->body.p;
+	uint16_t num = ike_get16(p), total = ike_get16(p + 2);
+
+	if (total == 0 || total > IKE_FRAG_MAX)
+		return IKE_FAIL(err, IKE_PERR_MALFORMED, pl->body.off + 2, "Total Fragments %u, "
+				"allowed 1..%d", total, IKE_FRAG_MAX);
+	if (num == 0 || num > total)
+		return IKE_FAIL(err, IKE_PERR_MALFORMED, pl->body.off, "Fragment Number %u of %u",
+				num, total);
+	msg->frag_num = num;
+	msg->frag_total = total;
+	pl->u.sk.data = (struct ike_span){ p + 4, pl->body.len - 4, pl->body.off + 4 };
+	return 0;
+}
+
 static int
 decode_all(struct ike_msg *msg, uint16_t from, struct ike_perr *err)
 {
@@ -342,6 +364,9 @@ decode_all(struct ike_msg *msg, uint16_t from, struct ike_perr *err)
 		case IKE_PL_DELETE:
 			rc = decode_delete(pl, err);
 			break;
+		case IKE_PL_SKF:
+			rc = decode_skf(msg, pl, err);
+			break;
 		default:
 			decode_simple(pl);
 		}
@@ -358,6 +383,7 @@ ike_msg_parse(const uint8_t *buf, size_t len, struct ike_msg *msg, struct ike_pe
 	msg->npl = msg->nprop = msg->nxf = msg->nts = msg->unknown = 0;
 	msg->sk_index = -1;
 	msg->sk_first_inner = 0;
+	msg->frag_num = msg->frag_total = 0;
 	rc = ike_hdr_parse(buf, len, &msg->hdr, err);
 	if (rc < 0)
 		return rc;

@@ -85,10 +85,10 @@ ike_msg_check(const struct ike_msg *msg, struct ike_perr *err)
 		const struct ike_pl *pl = &msg->pl[i];
 		size_t r;
 
-		if (pl->type == IKE_PL_SK) {
+		if (pl->type == IKE_PL_SK || pl->type == IKE_PL_SKF) {
 			if (exch == IKE_EXCH_SA_INIT)
 				return IKE_FAIL(err, IKE_PERR_UNEXPECTED, pl->body.off,
-						"SK payload in IKE_SA_INIT");
+						"%s payload in IKE_SA_INIT", ike_pl_name(pl->type));
 			continue;
 		}
 		if (exch != IKE_EXCH_SA_INIT && !pl->inner)

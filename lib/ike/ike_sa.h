@@ -13,6 +13,7 @@
 
 #include "gw_ike.h"
 #include "ike_crypto.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 
 #define IKE_MAX_SAS 256
@@ -119,6 +120,12 @@ struct ike_sa {
 	/* our CREATE_CHILD_SA for a further traffic-selector (ike_child_new_i.c) */
 	uint8_t creating_ts;		/* its index + 1; 0: none in flight */
 	uint32_t ts_refused;		/* selectors the peer refused: not asked again */
+	/* NAT-T and fragmentation (ike_natt.c, ike_frag.c) */
+	bool frag_peer;			/* both announced IKEV2_FRAGMENTATION_SUPPORTED */
+	struct ike_reasm *reasm;	/* the peer's fragments being reassembled */
+	struct ctl_timer natt_timer;	/* keepalives; children to move after the peer */
+	uint64_t last_tx_ms;
+	uint32_t follow_spis[IKE_MAX_CHILDREN];	/* children (inbound SPI) to rekey */
 };
 
 struct ike_daemon {
@@ -139,6 +146,7 @@ struct ike_daemon {
 	struct ike_msg msg;		/* the message being handled (large: not on the stack) */
 	uint8_t plain[IKE_MAX_MSG];	/* its decrypted SK payload */
 	struct ike_certs *certs;	/* certificate policies' credentials (ike_auth_id.c) */
+	uint32_t frag_size;		/* tests: instead of the gateways' fragmentation size */
 };
 
 /* ---- ike_daemon.c ---- */
@@ -295,6 +303,34 @@ int ike_info_send_delete(struct ike_daemon *d, struct ike_sa *sa);
 int ike_info_send_dpd(struct ike_daemon *d, struct ike_sa *sa);
 /* Delete one of our CHILD_SAs at the peer (after our rekey); removed on the answer. */
 int ike_info_send_child_delete(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
+
+/* ---- ike_frag.c: IKE fragmentation (RFC 7383) ---- */
+/* IKE_SA_INIT: IKEV2_FRAGMENTATION_SUPPORTED (initiator; responder if the peer sent it). */
+void ike_frag_init_add(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b);
+/* The peer's IKE_SA_INIT (d->msg): did it announce support? */
+void ike_frag_init_peer(struct ike_daemon *d, struct ike_sa *sa);
+/*
+ * One SKF fragment of d->msg: ICV checked, kept; 0 when the message is
+ * complete (plaintext in d->plain, *plen, d->msg.sk_first_inner set),
+ * -EINPROGRESS while fragments are missing, another -errno when refused
+ * (counted and logged).
+ */
+int ike_frag_open(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint32_t *plen);
+/* Our sealed message as SKF fragments when it exceeds the size: *train (malloc) or NULL. */
+int ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+		   uint8_t **train, uint32_t *tlen);
+void ike_frag_free(struct ike_sa *sa);
+
+/* ---- ike_natt.c: NAT keepalives, following the peer, ESP-in-UDP ports ---- */
+void ike_natt_init(struct ike_sa *sa);
+/* The SA is up: keepalives when we are behind a NAT (RFC 3948 4). */
+void ike_natt_established(struct ike_daemon *d, struct ike_sa *sa);
+void ike_natt_stop(struct ike_daemon *d, struct ike_sa *sa);
+/* An authenticated message came from `from`: IKE and the CHILD_SAs follow (RFC 7296 2.23). */
+void ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const struct sockaddr_in *from,
+		     bool natt);
+/* The CHILD_SA's ESP-in-UDP: the vpn's multipath port, NAT-T to the peer's port, none. */
+void ike_natt_encap(const struct ike_sa *sa, struct gw_sa_params *p);
 
 #define IKE_SA_LOG(level, sa, fmt, ...) \
 	GW_LOG(ike, level, "ike-%u %s: " fmt, (sa)->index, \

@@ -66,10 +66,16 @@ run_cipher(const struct ike_suite *s, bool enc, const uint8_t *key, const uint8_
 	return 0;
 }
 
-int
-ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
-	    const struct ike_hdr *hdr, uint8_t first_inner, const uint8_t *plain, uint32_t plen,
-	    const uint8_t *iv, uint8_t *out, uint32_t cap, uint32_t *out_len)
+/*
+ * A message of one encrypted payload: SK (RFC 7296 3.14) or SKF (RFC 7383
+ * 2.5, whose `extra` are Fragment Number and Total Fragments, covered by the
+ * ICV and, with GCM, the AAD like the payload header).
+ */
+static int
+seal_payload(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
+	     const struct ike_hdr *hdr, uint8_t pl_type, uint8_t first_inner,
+	     const uint8_t *extra, uint32_t extra_len, const uint8_t *plain, uint32_t plen,
+	     const uint8_t *iv, uint8_t *out, uint32_t cap, uint32_t *out_len)
 {
 	unsigned int klen, iv_len, block, aicv, ik, icv;
 	uint32_t padded, pad, sk_len, total, ct_off;
@@ -86,7 +92,7 @@ ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
 	/* RFC 7296 3.14: plaintext | padding | pad length, a multiple of the block */
 	padded = (plen + 1 + block - 1) / block * block;
 	pad = padded - plen - 1;
-	sk_len = IKE_PL_HDR_LEN + iv_len + padded + icv;
+	sk_len = IKE_PL_HDR_LEN + extra_len + iv_len + padded + icv;
 	total = IKE_HDR_LEN + sk_len;
 	if (total > cap || sk_len > UINT16_MAX)
 		return -ENOSPC;
@@ -94,7 +100,7 @@ ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
 	memset(out, 0, IKE_HDR_LEN);
 	ike_put64(out, hdr->spi_i);
 	ike_put64(out + 8, hdr->spi_r);
-	out[16] = IKE_PL_SK;
+	out[16] = pl_type;
 	out[17] = IKE_VERSION;
 	out[18] = hdr->exch;
 	out[19] = hdr->flags;
@@ -104,8 +110,10 @@ ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
 	out[IKE_HDR_LEN] = first_inner;
 	out[IKE_HDR_LEN + 1] = 0;
 	ike_put16(out + IKE_HDR_LEN + 2, (uint16_t)sk_len);
-	memcpy(out + IKE_HDR_LEN + IKE_PL_HDR_LEN, iv, iv_len);
-	ct_off = IKE_HDR_LEN + IKE_PL_HDR_LEN + iv_len;
+	if (extra_len != 0)
+		memcpy(out + IKE_HDR_LEN + IKE_PL_HDR_LEN, extra, extra_len);
+	memcpy(out + IKE_HDR_LEN + IKE_PL_HDR_LEN + extra_len, iv, iv_len);
+	ct_off = IKE_HDR_LEN + IKE_PL_HDR_LEN + extra_len + iv_len;
 	ct = out + ct_off;
 	memmove(ct, plain, plen);
 	memset(ct + plen, 0, pad);
@@ -126,6 +134,30 @@ ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
 	if (rc == 0)
 		*out_len = total;
 	return rc;
+}
+
+int
+ike_sk_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
+	    const struct ike_hdr *hdr, uint8_t first_inner, const uint8_t *plain, uint32_t plen,
+	    const uint8_t *iv, uint8_t *out, uint32_t cap, uint32_t *out_len)
+{
+	return seal_payload(s, ekey, akey, hdr, IKE_PL_SK, first_inner, NULL, 0, plain, plen, iv,
+			    out, cap, out_len);
+}
+
+int
+ike_skf_seal(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
+	     const struct ike_hdr *hdr, uint8_t first_inner, uint16_t num, uint16_t total,
+	     const uint8_t *plain, uint32_t plen, const uint8_t *iv, uint8_t *out, uint32_t cap,
+	     uint32_t *out_len)
+{
+	uint8_t nums[4];
+
+	ike_put16(nums, num);
+	ike_put16(nums + 2, total);
+	/* RFC 7383 2.5: only the first fragment names the first inner payload */
+	return seal_payload(s, ekey, akey, hdr, IKE_PL_SKF, num == 1 ? first_inner : 0, nums,
+			    sizeof(nums), plain, plen, iv, out, cap, out_len);
 }
 
 int
@@ -150,18 +182,19 @@ ike_sk_open(const struct ike_suite *s, const uint8_t *ekey, const uint8_t *akey,
 		return rc;
 	if (aicv != 0)
 		icv = aicv;
-	if (sk->body.len < iv_len + icv + 1)
+	/* SK: the body; SKF: after Fragment Number and Total Fragments */
+	if (sk->u.sk.data.len < iv_len + icv + 1)
 		return -EINVAL;
-	ct_len = sk->body.len - iv_len - icv;
+	ct_len = sk->u.sk.data.len - iv_len - icv;
 	if (ct_len % block != 0 || ct_len > cap)
 		return -EINVAL;
-	iv = sk->body.p;
-	ct_off = sk->body.off + iv_len;
+	iv = sk->u.sk.data.p;
+	ct_off = sk->u.sk.data.off + iv_len;
 	if (aicv != 0) {
 		uint8_t tag[16];
 
 		memcpy(tag, buf + ct_off + ct_len, 16);
-		rc = run_cipher(s, false, ekey, iv, iv_len, buf, sk->body.off,
+		rc = run_cipher(s, false, ekey, iv, iv_len, buf, sk->u.sk.data.off,
 				buf + ct_off, ct_len, plain, tag);
 		if (rc != 0)
 			return rc;

@@ -3,7 +3,9 @@
  * libFuzzer harness for lib/ike's IKEv2 parser: ike_msg_parse and the rule
  * table on the datagram; the same octets as a decrypted inner chain (each
  * first-payload type that occurs in IKEv2); every payload's decoded fields
- * and every name looked up. No EAL, no OpenSSL. Seeds:
+ * and every name looked up; an SKF fragment (RFC 7383) goes on into the
+ * reassembly (lib/ike/ike_frag_reasm.c), whose state lives across inputs
+ * so that sequences of fragments are explored. No EAL, no OpenSSL. Seeds:
  * test/fuzz/corpus/fuzz_ike_msg (IKE messages of a strongSwan exchange with
  * gdoigw, test/netns/test_netns_ike.py, and the unit tests' built messages).
  */
@@ -12,12 +14,35 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ike_frag.h"
 #include "ike_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint64_t sink;
 static struct ike_msg msg;
+static struct ike_reasm reasm;
+static uint8_t whole[IKE_MAX_MSG];
+static uint64_t clock_ms;
+
+/* The fragment's "plaintext" (its encrypted octets: the reassembly does not care). */
+static void
+reassemble(const struct ike_msg *m)
+{
+	const struct ike_pl *skf = &m->pl[m->sk_index];
+	enum ike_reasm_rc rc;
+	uint32_t len;
+	uint8_t first;
+
+	clock_ms += m->hdr.msgid & 0x3fff;	/* sometimes past the timeout */
+	rc = ike_reasm_add(&reasm, m->hdr.msgid & 3, m->hdr.exch, m->hdr.flags, m->frag_num,
+			   m->frag_total, m->sk_first_inner, skf->u.sk.data.p,
+			   skf->u.sk.data.len, clock_ms);
+	sink += strlen(ike_reasm_rc_name(rc));
+	if (rc == IKE_REASM_DONE && ike_reasm_take(&reasm, whole, sizeof(whole), &len,
+						   &first) == 0)
+		sink += len + first;
+}
 
 static void
 walk(const struct ike_msg *m)
@@ -55,6 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ike_msg_parse(data, size, &msg, &err) == 0) {
 		walk(&msg);
+		if (msg.frag_num != 0)
+			reassemble(&msg);
 		if (ike_msg_check(&msg, &err) == 0)
 			sink++;
 	}

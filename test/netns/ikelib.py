@@ -217,3 +217,17 @@ secrets {
                 return f.read()[-tail:]
         except OSError:
             return ""
+
+
+class Capture:
+    """tcpdump on `iface` in namespace `ns` into `pcap` (filter `filt`) until stop()."""
+
+    def __init__(self, ns, iface, pcap, filt):
+        self.proc = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-i", iface,
+                                      "-w", pcap, "-U", filt],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)

@@ -25,7 +25,7 @@ import time
 import pytest
 
 import clilib
-from ikelib import Charon, have_strongswan, gdoigw_security
+from ikelib import Capture, Charon, have_strongswan, gdoigw_security
 from test_netns import CLIENT, SERVER, TCP_BYTES  # noqa: F401 (ikelib, test_netns_ike_cert)
 from nslib import NetnsTopo, sh
 
@@ -176,16 +176,13 @@ def bed(tmp_path, request):
         topo.create()
         sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
         pcap = os.path.join(str(tmp_path), "wire.pcap")
-        cap = subprocess.Popen(["ip", "netns", "exec", topo.h2, "tcpdump", "-i", "eth0",
-                                "-w", pcap, "-U", "udp or icmp or tcp"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cap = Capture(topo.h2, "eth0", pcap, "udp or icmp or tcp")
         charon.start()
         topo.start()
         yield topo, charon, role, suite, pcap
     finally:
-        if cap is not None and cap.poll() is None:
-            cap.terminate()
-            cap.wait(timeout=10)
+        if cap is not None:
+            cap.stop()
         charon.stop()
         topo.destroy()
 

@@ -20,17 +20,20 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "gw_test.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_ike.h"
+#include "ike_msg.h"
 #include "mock_install.h"
 
 #define IF "interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { " \
 	"name = \"0\"; family = { inet = { address = [ \"10.1.0.1/16\" ]; }; }; } ); } );\n"
 
 static char conf_a[4096], conf_b[4096];
+static uint32_t pair_frag_size;	/* both daemons fragment above this (0: the gateways') */
 
 static void
 make_conf(char *buf, size_t len, const char *enc, const char *psk, const char *est,
@@ -111,10 +114,11 @@ pair_start(struct pair *p, bool cookies)
 	}
 	p->a = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->ma.in, .port = base, .natt_port = base + 1,
-		.peer_port = base + 2, .peer_natt_port = base + 3 });
+		.peer_port = base + 2, .peer_natt_port = base + 3, .frag_size = pair_frag_size });
 	p->b = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->mb.in, .port = base + 2, .natt_port = base + 3,
-		.peer_port = base, .peer_natt_port = base + 1, .cookies_always = p->cookies });
+		.peer_port = base, .peer_natt_port = base + 1, .cookies_always = p->cookies,
+		.frag_size = pair_frag_size });
 	if (p->a == NULL || p->b == NULL)
 		return -errno;
 	ctl_timer_init(&p->tick, tick, p);
@@ -532,6 +536,193 @@ test_on_traffic(void)
 	pair_stop(&p);
 }
 
+/* ---- IKE fragmentation (RFC 7383) and the multipath port (lib/ike/ike_frag.c, ike_natt.c) ---- */
+
+/* Insert `text` after the first `after` in a configuration. */
+static void
+conf_insert(char *buf, size_t cap, const char *after, const char *text)
+{
+	char *at = strstr(buf, after);
+	size_t tl = strlen(text);
+
+	CHECK(at != NULL && strlen(buf) + tl < cap);
+	if (at == NULL || strlen(buf) + tl >= cap)
+		return;
+	at += strlen(after);
+	memmove(at + tl, at, strlen(at) + 1);
+	memcpy(at, text, tl);
+}
+
+static bool
+both_up_only(struct pair *p)
+{
+	return both_up(p);
+}
+
+/*
+ * A small fragmentation size: IKE_AUTH and the CHILD_SA rekey go as SKF
+ * fragments both ways (A with GCM, B answering), reassembled, the tunnel
+ * up with matching keys; B with `fragmentation disable` announces nothing
+ * and nobody fragments. Both with `udp-encapsulate dest-udp-port 2000`: the
+ * CHILD_SAs are ESP in UDP to that port (GW_UDP_ENCAP_PORT).
+ */
+static void
+frag_case(bool b_disables, bool multipath)
+{
+	struct ike_counters a, b;
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-frag", "immediately",
+		  "10.1.0.0/16", "10.2.0.0/16", "a.test", "b.test");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-frag", "responder-only",
+		  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+	if (b_disables)
+		conf_insert(conf_b, sizeof(conf_b), "hostname = \"a.test\"; };",
+			    " fragmentation = { disable = true; };");
+	if (multipath) {
+		conf_insert(conf_a, sizeof(conf_a), "establish-tunnels = \"immediately\";",
+			    " udp-encapsulate = { dest-udp-port = 2000; };");
+		conf_insert(conf_b, sizeof(conf_b), "establish-tunnels = \"responder-only\";",
+			    " udp-encapsulate = { dest-udp-port = 2000; };");
+	}
+	pair_frag_size = 200;	/* 172 octets of IKE: IKE_AUTH needs two or three */
+	CHECK_EQ(pair_start(&p, false), 0);
+	p.cipher = GW_CIPHER_AES_GCM16;
+	run_until(&p, both_up_only, 10000);
+	CHECK(both_up(&p));
+	ike_daemon_counters(p.a, &a);
+	ike_daemon_counters(p.b, &b);
+	if (b_disables) {
+		CHECK_EQ(a.frag_tx + b.frag_tx + a.frag_rx + b.frag_rx, 0);
+	} else {
+		CHECK(a.frag_tx >= 2 && b.frag_tx >= 2);
+		CHECK(b.frag_rx >= a.frag_tx);
+		CHECK(a.frag_reassembled >= 1 && b.frag_reassembled >= 1);
+		CHECK_EQ(a.frag_drop_icv + b.frag_drop_icv + a.frag_drop_num + b.frag_drop_num, 0);
+	}
+	if (multipath) {
+		const struct gw_sa_spec *ao = find(&p.ma, GW_SA_OUTBOUND);
+		const struct gw_sa_spec *bo = find(&p.mb, GW_SA_OUTBOUND);
+
+		CHECK(ao != NULL && bo != NULL);
+		if (ao != NULL && bo != NULL) {
+			CHECK_EQ(ao->params.udp_encap, GW_UDP_ENCAP_PORT);
+			CHECK_EQ(ao->params.udp_port, 2000);
+			CHECK_EQ(bo->params.udp_encap, GW_UDP_ENCAP_PORT);
+			CHECK_EQ(bo->params.udp_port, 2000);
+		}
+	} else {
+		check_pair(&p, GW_CIPHER_AES_GCM16);
+	}
+	pair_frag_size = 0;
+	pair_stop(&p);
+}
+
+/* The port A's IKE socket has in pair_start. */
+static uint16_t
+a_port(void)
+{
+	return (uint16_t)(20000 + (getpid() % 2000) * 4);
+}
+
+/* B's `show ... detail` holds "Remote: 127.0.0.1:<A's port>". */
+static bool
+b_remote_is_a(struct pair *p)
+{
+	char buf[8192] = "", want[64];
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	if (f == NULL)
+		return false;
+	ike_show_ike_sas(p->b, f, true, 0);
+	fclose(f);
+	snprintf(want, sizeof(want), "Remote: 127.0.0.1:%u\n", a_port());
+	return strstr(buf, want) != NULL;
+}
+
+/*
+ * A datagram with the IKE SA's SPIs and A's next message ID but a forged SK
+ * payload, from another port: dropped (ICV), and B's idea of where A is stays
+ * (RFC 7296 2.23: only authenticated messages move the peer). Before
+ * lib/ike/ike_natt.c any datagram with the SPIs moved it.
+ */
+static bool
+forged_source(struct pair *p)
+{
+	struct ike_counters b;
+
+	if (p->phase == 0 && both_up(p)) {
+		char buf[512] = "";
+		unsigned long long spi_i = 0, spi_r = 0;
+		uint8_t m[IKE_HDR_LEN + 4 + 40];
+		struct sockaddr_in to = { .sin_family = AF_INET,
+					  .sin_port = htons((uint16_t)(a_port() + 2)),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+		const char *row;
+		int fd;
+
+		CHECK(b_remote_is_a(p));
+		ike_show_ike_sas(p->b, f, false, 0);
+		fclose(f);
+		row = strstr(buf, "UP");
+		CHECK(row != NULL && sscanf(row, "UP %llx %llx", &spi_i, &spi_r) == 2);
+		memset(m, 0xa5, sizeof(m));
+		ike_put64(m, spi_i);
+		ike_put64(m + 8, spi_r);
+		m[16] = IKE_PL_SK;
+		m[17] = IKE_VERSION;
+		m[18] = IKE_EXCH_INFORMATIONAL;
+		m[19] = IKE_FLAG_INITIATOR;
+		ike_put32(m + 20, 2);
+		ike_put32(m + 24, sizeof(m));
+		m[IKE_HDR_LEN] = 0;
+		m[IKE_HDR_LEN + 1] = 0;
+		ike_put16(m + IKE_HDR_LEN + 2, sizeof(m) - IKE_HDR_LEN);
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		CHECK(fd >= 0 && sendto(fd, m, sizeof(m), 0, (struct sockaddr *)&to,
+					sizeof(to)) == (ssize_t)sizeof(m));
+		close(fd);
+		p->phase = 1;
+		return false;
+	}
+	ike_daemon_counters(p->b, &b);
+	if (p->phase == 1 && b.drop_icv + b.drop_msgid >= 1) {
+		CHECK(b_remote_is_a(p));
+		CHECK_EQ(b.nat_peer_moved, 0);
+		p->phase = 2;
+	}
+	return p->phase == 2;
+}
+
+static void
+test_unauthenticated_source_ignored(void)
+{
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-src", "immediately", "10.1.0.0/16",
+		  "10.2.0.0/16", "a.test", "b.test");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-src", "responder-only",
+		  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+	CHECK_EQ(pair_start(&p, false), 0);
+	run_until(&p, forged_source, 10000);
+	CHECK_EQ(p.phase, 2);
+	pair_stop(&p);
+}
+
+static void
+test_fragmentation(void)
+{
+	frag_case(false, false);
+	frag_case(true, false);
+}
+
+static void
+test_multipath_port(void)
+{
+	frag_case(false, true);
+}
+
 int
 main(void)
 {
@@ -539,5 +730,8 @@ main(void)
 	GW_RUN(test_refusals);
 	GW_RUN(test_two_children);
 	GW_RUN(test_on_traffic);
+	GW_RUN(test_fragmentation);
+	GW_RUN(test_multipath_port);
+	GW_RUN(test_unauthenticated_source_ignored);
 	return gw_test_result();
 }

@@ -103,6 +103,7 @@ now_ms(void)
 struct child_io {
 	int out, errfd;			/* -1 once at end of file */
 	int64_t deadline;
+	unsigned int timeout_ms;
 	char msg[160];			/* the start of the child's standard error */
 	size_t msg_len;
 	bool timed_out;
@@ -217,7 +218,7 @@ explain(const struct child_io *io, int status, bool reaped, struct gw_conf_error
 		*nl = '\0';
 	if (io->timed_out)
 		snprintf(err->reason, sizeof(err->reason), "cannot read as a configuration: "
-			 "the parser did not finish within %u s", CONF_CHILD_TIMEOUT_MS / 1000);
+			 "the parser did not finish within %u s", io->timeout_ms / 1000);
 	else if (reaped && WIFSIGNALED(status))
 		snprintf(err->reason, sizeof(err->reason), "cannot read as a configuration: "
 			 "the parser was killed by signal %d%s%s", WTERMSIG(status),
@@ -232,9 +233,9 @@ explain(const struct child_io *io, int status, bool reaped, struct gw_conf_error
 }
 
 struct gw_config *
-conf_child_parse(conf_parse_fn fn, void *arg, struct gw_conf_error *err)
+conf_child_parse(conf_parse_fn fn, void *arg, unsigned int timeout_ms, struct gw_conf_error *err)
 {
-	struct child_io io = { .out = -1, .errfd = -1 };
+	struct child_io io = { .out = -1, .errfd = -1, .timeout_ms = timeout_ms };
 	struct child_head h = { .magic = 0 };
 	struct gw_config *conf = NULL;
 	int outp[2], errp[2], status = 0, saved;
@@ -267,7 +268,7 @@ conf_child_parse(conf_parse_fn fn, void *arg, struct gw_conf_error *err)
 	}
 	io.out = outp[0];
 	io.errfd = errp[0];
-	io.deadline = now_ms() + CONF_CHILD_TIMEOUT_MS;
+	io.deadline = now_ms() + timeout_ms;
 	if (read_result(&io, &h, sizeof(h)) == 0 && h.magic == CONF_CHILD_MAGIC) {
 		if (h.status == 0)
 			conf = read_config(&io, &h);

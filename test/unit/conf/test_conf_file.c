@@ -206,7 +206,7 @@ test_child_contains_the_exit(void)
 
 	memset(&err, 0, sizeof(err));
 	snprintf(err.file, sizeof(err.file), "x.conf");
-	conf = conf_child_parse(libconfig_reads_a_directory, NULL, &err);
+	conf = conf_child_parse(libconfig_reads_a_directory, NULL, CONF_CHILD_TIMEOUT_MS, &err);
 	CHECK(conf == NULL);
 	if (strstr(err.reason, "exit status 2") == NULL ||
 	    strstr(err.reason, "flex scanner") == NULL)

@@ -122,8 +122,9 @@ int conf_text_check(const char *text, size_t len, const char *file, const char *
 
 /*
  * conf_child.c: fn(arg, err) in a child process; its result comes back unless it
- * takes longer than timeout_ms: CONF_CHILD_TIMEOUT_MS plus CONF_CHILD_MS_PER_MIB
- * for each MiB of configuration text (100,000 SAs are 17 MiB).
+ * uses more than timeout_ms of CPU time (the loader gives CONF_CHILD_TIMEOUT_MS
+ * plus CONF_CHILD_MS_PER_MIB for each MiB of configuration text: 100,000 SAs are
+ * 17 MiB) or six times that of wall-clock time.
  */
 #define CONF_CHILD_TIMEOUT_MS 10000
 #define CONF_CHILD_MS_PER_MIB 1000

@@ -6,9 +6,10 @@
 #
 # For each N in COUNTS (default "1 1000 10000 100000"): N inbound AES-128-GCM
 # group SAs (SPI 0x2001 + i) in the configuration, 64 B ESP packets made by
-# scapy, packet i through SA i mod N (max(16384, N) packets, so every SA is
-# used), the bench topology of scripts/bench/README.md (net_pcap infinite
-# source, net_null sink, one worker lcore, --no-huge -m 3072). Per N:
+# scale.py (a sample checked with scapy), packet i through SA i mod N
+# (max(16384, N) packets, so every SA is used), the bench topology of
+# scripts/bench/README.md (net_pcap infinite source, net_null sink, one worker
+# lcore, --no-huge -m 3072, one mbuf pool size for every N). Per N:
 #   * the time from start to the first packet forwarded (the N SAs installed at
 #     start-up, configuration parse included);
 #   * Mpps per worker CPU-second and per wall second (scripts/bench/cpu_rate.py;
@@ -44,12 +45,15 @@ MAXW=$(( NCPU - 1 < 8 ? NCPU - 1 : 8 ))
 WORKERS=${WORKERS:-$(seq -s ' ' 1 $(( MAXW > 0 ? MAXW : 1 )))}
 CORE_SAS=${CORE_SAS:-1000}
 echo "scale: $NCPU cores, load $(cut -d' ' -f1-3 /proc/loadavg), gdoigw $GW" >&2
+# one pool size for every count, so that the memory per SA is the SAs' alone
+maxn=$(for n in $COUNTS; do echo "$n"; done | sort -n | tail -1)
+maxpkt=$(( maxn > 16384 ? maxn : 16384 ))
+mbufs=$(( (maxpkt + 16384 + 1023) / 1024 * 1024 ))
 for n in $COUNTS; do
 	npkt=$(( n > 16384 ? n : 16384 ))
 	pcap=$W/spread_$n.pcap
-	[ -f "$pcap" ] || { echo "scale: generating $npkt packets over $n SAs (scapy)" >&2;
+	[ -f "$pcap" ] || { echo "scale: generating $npkt packets over $n SAs" >&2;
 		"$PY" scripts/bench/scale.py gen "$pcap" "$n" "$npkt"; }
-	mbufs=$(( (npkt + 16384 + 1023) / 1024 * 1024 ))
 	"$PY" scripts/bench/scale.py conf "$W/gw_$n.conf" "$n" "$pcap" "$mbufs" 0
 	reload=()
 	if [ "$RELOAD" = 1 ]; then
@@ -72,8 +76,8 @@ for w in $WORKERS; do
 	[ "$w" -lt "$NCPU" ] || { echo "scale: $w workers need $((w + 1)) cores, the machine" \
 		"has $NCPU: not measured" >&2; continue; }
 	[ -f "$pcap" ] || "$PY" scripts/bench/scale.py gen "$pcap" "$CORE_SAS" "$npkt"
-	mbufs=$(( (npkt * w + 16384 * w + 1023) / 1024 * 1024 ))
-	"$PY" scripts/bench/scale.py conf "$W/cores_$w.conf" "$CORE_SAS" "$pcap" "$mbufs" 0 "$w"
+	"$PY" scripts/bench/scale.py conf "$W/cores_$w.conf" "$CORE_SAS" "$pcap" \
+		$(( (npkt * w + 16384 * w + 1023) / 1024 * 1024 )) 0 "$w"
 	echo "scale: $w worker(s), $CORE_SAS SAs" >&2
 	r=$(GW_WORKERS=$w "$PY" scripts/bench/scale.py run "$GW" "$W/cores_$w.conf" "sc$$" \
 		"$WARMUP" "$WINDOW" "$COUNT") || r='{}'

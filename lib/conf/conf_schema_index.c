@@ -5,7 +5,7 @@
  * order. Found by scanning the whole table (gw_conf_schema_child(),
  * conf_default_in_scope()), they cost a few thousand string compares for every
  * list entry the loader enters: with 100,000 security associations that was
- * most of the parse (lib/conf/README.md, "Security associations").
+ * a third of the parse child's CPU time (2.1 -> 1.3 s, test/unit/conf/test_conf_scale.c).
  */
 
 #include <pthread.h>

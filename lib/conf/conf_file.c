@@ -130,6 +130,7 @@ struct scan {
 	const char *dir;		/* include directory given to libconfig, or NULL */
 	unsigned int depth;		/* of @include */
 	struct gw_conf_error *err;
+	size_t *bytes;			/* of the text and every @include file read */
 };
 
 static int
@@ -181,6 +182,7 @@ check_include(const struct scan *s, int line, const char *name)
 	conf_include_path(shown, sizeof(shown), s->dir, name);
 	inner.file = shown;
 	inner.depth = s->depth + 1;
+	*s->bytes += len;
 	rc = scan_text(&inner, text, len);
 	explicit_bzero(text, len);
 	free(text);
@@ -368,9 +370,11 @@ scan_text(const struct scan *s, const char *text, size_t len)
 
 int
 conf_text_check(const char *text, size_t len, const char *file, const char *dir,
-		struct gw_conf_error *err)
+		struct gw_conf_error *err, size_t *bytes)
 {
-	const struct scan s = { .file = file, .dir = dir, .depth = 0, .err = err };
+	const struct scan s = { .file = file, .dir = dir, .depth = 0, .err = err,
+				.bytes = bytes };
 
+	*bytes = len;
 	return scan_text(&s, text, len);
 }

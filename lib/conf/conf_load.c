@@ -133,19 +133,15 @@ set_value(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, struct gw_conf_va
 static int
 apply_defaults(struct gw_conf_ctx *c, const struct gw_conf_stmt *scope)
 {
-	const struct gw_conf_stmt *s;
+	const struct gw_conf_stmt *const *d = conf_schema_defaults(scope);
 	struct gw_conf_val v;
 	char reason[128];
-	size_t n;
 
-	s = gw_conf_schema(&n);
-	for (size_t i = 0; i < n; i++) {
-		if (!conf_default_in_scope(scope, &s[i]))
-			continue;
-		if (conf_value_parse(&s[i], s[i].def, &v, reason, sizeof(reason)) < 0)
-			return conf_fail(c, "internal: default of %s: %s", s[i].path, reason);
-		c->leaf = gw_conf_stmt_name(&s[i]);
-		if (set_value(c, &s[i], &v) < 0)
+	for (; *d != NULL; d++) {
+		if (conf_value_parse(*d, (*d)->def, &v, reason, sizeof(reason)) < 0)
+			return conf_fail(c, "internal: default of %s: %s", (*d)->path, reason);
+		c->leaf = gw_conf_stmt_name(*d);
+		if (set_value(c, *d, &v) < 0)
 			return -EINVAL;
 	}
 	c->leaf = NULL;
@@ -190,21 +186,22 @@ walk_leaf(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, const config_sett
 static int walk_group(struct gw_conf_ctx *c, const config_setting_t *g,
 		      const struct gw_conf_stmt *parent);
 
+/* parent's child named name, or NULL (load_tree() checked the schema index). */
 static const struct gw_conf_stmt *
-key_stmt(const struct gw_conf_stmt *list)
+find_child(const struct gw_conf_stmt *parent, const char *name)
 {
-	const struct gw_conf_stmt *s = NULL;
+	const struct gw_conf_stmt *const *s = conf_schema_children(parent);
 
-	while ((s = gw_conf_schema_child(list, s)) != NULL)
-		if (strcmp(gw_conf_stmt_name(s), list->key) == 0)
-			return s;
+	for (; *s != NULL; s++)
+		if (strcmp(gw_conf_stmt_name(*s), name) == 0)
+			return *s;
 	return NULL;
 }
 
 static int
 walk_entry(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, const config_setting_t *e)
 {
-	const struct gw_conf_stmt *ks = key_stmt(s);
+	const struct gw_conf_stmt *ks = find_child(s, s->key);
 	const config_setting_t *k;
 	struct gw_conf_val v;
 	char reason[200];
@@ -297,17 +294,6 @@ shape_error(const struct gw_conf_stmt *s, const config_setting_t *m)
 	}
 }
 
-static const struct gw_conf_stmt *
-find_child(const struct gw_conf_stmt *parent, const char *name)
-{
-	const struct gw_conf_stmt *s = NULL;
-
-	while ((s = gw_conf_schema_child(parent, s)) != NULL)
-		if (strcmp(gw_conf_stmt_name(s), name) == 0)
-			return s;
-	return NULL;
-}
-
 static int
 walk_group(struct gw_conf_ctx *c, const config_setting_t *g, const struct gw_conf_stmt *parent)
 {
@@ -328,8 +314,8 @@ walk_group(struct gw_conf_ctx *c, const config_setting_t *g, const struct gw_con
 		if (why != NULL)
 			return conf_fail(c, "%s", why);
 	}
-	s = NULL;
-	while ((s = gw_conf_schema_child(parent, s)) != NULL) {
+	for (const struct gw_conf_stmt *const *cs = conf_schema_children(parent);
+	     (s = *cs) != NULL; cs++) {
 		if (key != NULL && strcmp(gw_conf_stmt_name(s), key) == 0)
 			continue;
 		m = config_setting_get_member(g, gw_conf_stmt_name(s));
@@ -374,7 +360,10 @@ load_tree(config_t *cfg, const char *file, const char *dir, struct gw_conf_error
 	c->obj[CONF_OBJ_ROOT] = conf;
 	c->frame[0] = config_root_setting(cfg);
 	c->depth = 1;
-	rc = apply_defaults(c, NULL);
+	/* the schema's children and defaults, indexed once (conf_schema_index.c) */
+	rc = conf_schema_children(NULL) != NULL ? 0 : conf_fail(c, "out of memory");
+	if (rc == 0)
+		rc = apply_defaults(c, NULL);
 	if (rc == 0)
 		rc = walk_group(c, config_root_setting(cfg), NULL);
 	conf_sa_index_free(c);
@@ -445,13 +434,16 @@ parse_text(void *arg, struct gw_conf_error *err)
 static struct gw_config *
 parse_checked(const struct parse_job *job, size_t len, struct gw_conf_error *err)
 {
-	int rc = conf_text_check(job->text, len, job->file, job->dir, err);
+	size_t bytes;
+	int rc = conf_text_check(job->text, len, job->file, job->dir, err, &bytes);
 
 	if (rc < 0) {
 		errno = -rc;
 		return NULL;
 	}
-	return conf_child_parse(parse_text, (void *)(uintptr_t)job, err);
+	/* the parse grows with the text: a limit that hangs, not one that is large */
+	return conf_child_parse(parse_text, (void *)(uintptr_t)job, CONF_CHILD_TIMEOUT_MS +
+				(unsigned int)(bytes >> 20) * CONF_CHILD_MS_PER_MIB, err);
 }
 
 struct gw_config *

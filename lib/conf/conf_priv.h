@@ -114,15 +114,23 @@ void conf_include_path(char *buf, size_t len, const char *dir, const char *file)
 int conf_file_read(const char *path, char **text, size_t *len, char *why, size_t why_len);
 /*
  * What libconfig 1.5 would die on, hang on or misread: @include of anything but
- * a readable regular file, NUL bytes, integers it would wrap. 0 or -errno, err set.
+ * a readable regular file, NUL bytes, integers it would wrap. 0 or -errno, err set;
+ * bytes: the size of the text and of every @include file it read.
  */
 int conf_text_check(const char *text, size_t len, const char *file, const char *dir,
-		    struct gw_conf_error *err);
+		    struct gw_conf_error *err, size_t *bytes);
 
-/* conf_child.c: fn(arg, err) in a child process; its result comes back. */
+/*
+ * conf_child.c: fn(arg, err) in a child process; its result comes back unless it
+ * uses more than timeout_ms of CPU time (the loader gives CONF_CHILD_TIMEOUT_MS
+ * plus CONF_CHILD_MS_PER_MIB for each MiB of configuration text: 100,000 SAs are
+ * 17 MiB) or six times that of wall-clock time.
+ */
 #define CONF_CHILD_TIMEOUT_MS 10000
+#define CONF_CHILD_MS_PER_MIB 1000
 typedef struct gw_config *(*conf_parse_fn)(void *arg, struct gw_conf_error *err);
-struct gw_config *conf_child_parse(conf_parse_fn fn, void *arg, struct gw_conf_error *err);
+struct gw_config *conf_child_parse(conf_parse_fn fn, void *arg, unsigned int timeout_ms,
+				   struct gw_conf_error *err);
 
 /* conf_addr.c */
 int conf_mac_parse(const char *text, struct rte_ether_addr *mac);
@@ -141,6 +149,13 @@ int conf_setting_value(const struct gw_conf_stmt *s, const config_setting_t *set
 		       struct gw_conf_val *v, char *reason, size_t len);
 /* conf_schema.c: s's default is applied on entering `scope` (NULL: top). */
 bool conf_default_in_scope(const struct gw_conf_stmt *scope, const struct gw_conf_stmt *s);
+/*
+ * conf_schema_index.c: parent's children (NULL: the top level) and the statements
+ * whose default conf_default_in_scope(scope) applies, in schema order, each run
+ * NULL-terminated; NULL when the index could not be allocated.
+ */
+const struct gw_conf_stmt *const *conf_schema_children(const struct gw_conf_stmt *parent);
+const struct gw_conf_stmt *const *conf_schema_defaults(const struct gw_conf_stmt *scope);
 
 int conf_store(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 	       const struct gw_conf_val *v);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gw_test.h"
@@ -206,7 +207,7 @@ test_child_contains_the_exit(void)
 
 	memset(&err, 0, sizeof(err));
 	snprintf(err.file, sizeof(err.file), "x.conf");
-	conf = conf_child_parse(libconfig_reads_a_directory, NULL, &err);
+	conf = conf_child_parse(libconfig_reads_a_directory, NULL, CONF_CHILD_TIMEOUT_MS, &err);
 	CHECK(conf == NULL);
 	if (strstr(err.reason, "exit status 2") == NULL ||
 	    strstr(err.reason, "flex scanner") == NULL)
@@ -214,6 +215,50 @@ test_child_contains_the_exit(void)
 	CHECK(strstr(err.reason, "exit status 2") != NULL);
 	CHECK(strstr(err.reason, "flex scanner") != NULL);
 	CHECK(strcmp(err.file, "x.conf") == 0);
+}
+
+/* A parse that waits (no CPU) 1.5 s; with its flag set, one that uses 1.5 CPU-s. */
+static struct gw_config *
+slow_parse(void *arg, struct gw_conf_error *err __rte_unused)
+{
+	struct timespec t;
+
+	if (arg == NULL) {
+		usleep(1500 * 1000);
+	} else {
+		do
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+		while (t.tv_sec * 1000 + t.tv_nsec / 1000000 < 1500);
+	}
+	return calloc(1, sizeof(struct gw_config));
+}
+
+/*
+ * The parse limit is the child's CPU time: a parse that is slow because the
+ * machine is loaded (here: asleep 1.5 s, no CPU, with a limit of 0.5 s) still
+ * loads — a wall-clock limit refused a reload of 100,000 SAs at load 19 — and
+ * one that spins past the limit is refused.
+ */
+static void
+test_child_limit_is_cpu_time(void)
+{
+	struct gw_conf_error err;
+	struct gw_config *conf;
+	int spin = 1;
+
+	memset(&err, 0, sizeof(err));
+	conf = conf_child_parse(slow_parse, NULL, 500, &err);
+	if (conf == NULL)
+		fprintf(stderr, "reason: '%s'\n", err.reason);
+	CHECK(conf != NULL);
+	gw_conf_free(conf);
+	memset(&err, 0, sizeof(err));
+	conf = conf_child_parse(slow_parse, &spin, 500, &err);
+	CHECK(conf == NULL);
+	gw_conf_free(conf);
+	if (strstr(err.reason, "did not finish") == NULL)
+		fprintf(stderr, "reason: '%s'\n", err.reason);
+	CHECK(strstr(err.reason, "did not finish within 0 s of CPU time") != NULL);
 }
 
 int
@@ -231,6 +276,7 @@ main(void)
 	GW_RUN(test_integer_wrap);
 	GW_RUN(test_worker_lcore_zero);
 	GW_RUN(test_child_contains_the_exit);
+	GW_RUN(test_child_limit_is_cpu_time);
 	{
 		const char *names[] = { "dot.conf", "empty.conf", "inner.conf", "outer.conf",
 					"look.conf", "with-fifo.conf", "leak.conf" };

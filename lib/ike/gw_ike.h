@@ -62,7 +62,12 @@ struct ike_daemon_params {
 	X(dpd_dead, "peers declared dead by DPD") \
 	X(auth_certificate, "peer certificate refused (unknown CA, expired, chain, key)") \
 	X(auth_peer_id, "peer identity not remote-identity or not in its certificate") \
-	X(auth_signature, "peer AUTH signature invalid or of a method not for its key")
+	X(auth_signature, "peer AUTH signature invalid or of a method not for its key") \
+	X(temp_failure, "TEMPORARY_FAILURE (sent or received): a rekey or delete in progress") \
+	X(child_not_found, "CHILD_SA_NOT_FOUND (sent or received)") \
+	X(rekey_collisions, "simultaneous rekeys resolved by the lowest nonce (RFC 7296 2.8)") \
+	X(ike_rekeys, "IKE SAs rekeyed (by us or by the peer)") \
+	X(child_rekeys, "CHILD_SAs rekeyed (by us or by the peer)")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

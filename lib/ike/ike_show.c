@@ -21,6 +21,23 @@ ike_show_header(FILE *out)
 		"Responder cookie", "Mode", "Remote Address");
 }
 
+/* Rekey state and age of the SA's identity (ike_rekey_i.c). */
+static void
+ike_show_rekey(const struct ike_sa *sa, FILE *out, uint64_t now)
+{
+	fprintf(out, "  Rekeys: %u, this IKE SA %llu seconds old, ", sa->rekeys,
+		sa->rekeyed_ms ? (unsigned long long)((now - sa->rekeyed_ms) / 1000) : 0ULL);
+	if (sa->state == IKE_ST_REKEYED)
+		fprintf(out, "replaced by index %u (waiting for its delete)\n", sa->replaced_by);
+	else if (sa->ike_rekeying)
+		fprintf(out, "rekey in progress\n");
+	else if (sa->rekey_at_ms > now)
+		fprintf(out, "next rekey in %llu seconds\n",
+			(unsigned long long)((sa->rekey_at_ms - now) / 1000));
+	else
+		fprintf(out, "rekey due\n");
+}
+
 void
 ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 {
@@ -72,6 +89,7 @@ ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 			ike_xf_name(IKE_XF_DH, sa->suite.dh, tmp, sizeof(tmp)));
 		fprintf(out, "  Messages: next request %u, next peer request %u\n",
 			sa->next_msgid, sa->peer_msgid);
+		ike_show_rekey(sa, out, now);
 		fprintf(out, "  IPsec security associations: %u\n\n", nchild);
 	}
 }

@@ -14,7 +14,9 @@
  * (INVALID_KE_PAYLOAD both ways, then the retry); a CHILD_SA rekey collision;
  * our IKE SA rekey (children untouched: no install call at all, the old SA
  * deleted); an IKE SA rekey collision; a CHILD_SA rekey on the rekeyed IKE
- * SA (its SK_d agrees on both sides); the replaced identities all gone.
+ * SA (its SK_d agrees on both sides); a soft lifetime that comes while a
+ * DPD request is out (the rekey waits, then goes); the replaced identities
+ * all gone.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -266,7 +268,7 @@ ike_rekeyed(struct bed *t)
  * The steps: 0 up; 1 PFS rekey with INVALID_KE first; 2.. CHILD collisions;
  * then our IKE SA rekey; IKE collisions; a CHILD rekey on the new IKE SA.
  */
-enum { S_UP, S_PFS, S_CHILD_COLL, S_IKE, S_IKE_COLL, S_AFTER, S_DONE };
+enum { S_UP, S_PFS, S_CHILD_COLL, S_IKE, S_IKE_COLL, S_AFTER, S_POSTPONED, S_DONE };
 
 static void
 advance(struct bed *t)
@@ -320,6 +322,11 @@ advance(struct bed *t)
 		if (!a_rekeyed(t))
 			return;
 		check_settled(t, "CHILD_SA rekey on the rekeyed IKE SA");
+		break;
+	case S_POSTPONED:
+		if (!a_rekeyed(t))
+			return;
+		check_settled(t, "CHILD_SA rekey postponed while a DPD request was out");
 		CHECK_EQ(CTR(t->a, drop_icv) + CTR(t->b, drop_icv), 0);
 		CHECK_EQ(CTR(t->a, install_errors) + CTR(t->b, install_errors), 0);
 		CHECK_EQ(CTR(t->a, give_up) + CTR(t->b, give_up), 0);
@@ -352,6 +359,11 @@ advance(struct bed *t)
 		CHECK_EQ(ike_rekey_i_start(t->b, sb), 0);
 		break;
 	case S_AFTER:
+		soft(&t->ma);
+		break;
+	case S_POSTPONED:
+		/* the soft event finds an exchange out (window 1): retried, not lost */
+		CHECK_EQ(ike_info_send_dpd(t->a, sa), 0);
 		soft(&t->ma);
 		break;
 	}

@@ -175,7 +175,7 @@ ike_child_kbytes(const struct ike_sa *sa, const struct ike_child *c, bool outbou
 {
 	const struct gw_conf_ipsec_proposal *cp = sa->vpn != NULL ?
 		first_proposal(sa->d, sa->vpn) : NULL;
-	uint64_t hard = cp != NULL ? cp->lifetime_kbytes : 0;
+	uint64_t hard = cp != NULL ? cp->lifetime_kbytes : 0, permille;
 
 	(void)outbound;
 	if (hard == 0)
@@ -186,8 +186,9 @@ ike_child_kbytes(const struct ike_sa *sa, const struct ike_child *c, bool outbou
 	 * of the lifetime); on both directions, since a flow may go one way only:
 	 * whichever comes first starts the rekey, the other finds it done.
 	 */
-	lt->soft_kbytes = hard * 80u / 100u +
-			  (c->lifetime_s != 0 ? hard * c->jitter_s / c->lifetime_s : 0);
+	permille = c->lifetime_s != 0 ? (uint64_t)c->jitter_s * 1000u / c->lifetime_s : 0;
+	/* hard <= UINT64_MAX / 1024 (the schema): neither product overflows */
+	lt->soft_kbytes = hard * 80u / 100u + hard * permille / 1000u;
 	if (lt->soft_kbytes == 0 || lt->soft_kbytes >= hard)
 		lt->soft_kbytes = hard > 1 ? hard - 1 : hard;
 }

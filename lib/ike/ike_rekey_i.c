@@ -391,11 +391,12 @@ void
 ike_rekey_i_response(struct ike_daemon *d, struct ike_sa *sa)
 {
 	const struct ike_pl *err = ike_msg_error_notify(&d->msg);
-	struct ike_rekey_id id;
+	struct ike_rekey_id id = { .initiator = true };
 	bool lost;
 
 	sa->ike_rekeying = false;
 	if (err != NULL || our_identity(d, sa, &id) != 0) {
+		ike_keys_wipe(&id.keys);
 		refused(d, sa, err);
 		return;
 	}

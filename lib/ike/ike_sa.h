@@ -52,7 +52,7 @@ struct ike_child {
 	 */
 	struct gw_sa_spec *pending_out;
 	uint32_t replaces;
-	bool rekey_due;			/* its soft lifetime came while busy: retried (rekey_timer) */
+	bool rekey_due;			/* soft lifetime came while busy: retried */
 };
 
 /* A new IKE SA identity out of a rekey exchange (RFC 7296 1.3.2, 2.18). */
@@ -117,7 +117,7 @@ struct ike_sa {
 	struct ctl_timer rekey_timer;	/* our IKE SA rekey, postponed CHILD_SA rekeys */
 	uint64_t rekey_at_ms;		/* our IKE SA rekey is due then (0: never) */
 	uint64_t rekeyed_ms;		/* the current identity's birth (show: age) */
-	bool ike_rekeying;		/* our IKE SA rekey request is out (sa->dh, rk_ni, rk_spi) */
+	bool ike_rekeying;		/* our IKE SA rekey is out (sa->dh, rk_ni, rk_spi) */
 	uint64_t rk_spi;		/* our new SPI in it */
 	uint8_t rk_ni[IKE_NONCE_LEN];
 	struct ike_rekey_id *rk_peer;	/* the peer's IKE SA rekey we answered meanwhile */

@@ -128,12 +128,25 @@ ike_show_ipsec_sas(struct ike_daemon *d, FILE *out)
 			for (int dir = 0; dir < 2; dir++) {
 				gw_sa_id_t id = dir == 0 ? ch->sa_in : ch->sa_out;
 
+				struct gw_sa_lifetime lt = { 0 };
+				char life[48];
+
 				memset(&st, 0, sizeof(st));
 				d->in.ops->query_sa(d->in.ctx, id, &st);
-				fprintf(out, "  %c%-5u %-26s %08x  %llu/unlim   %-5u %s  "
+				/* kilobytes left before the hard limit (lifetime-kilobytes) */
+				ike_child_kbytes(sa, ch, dir != 0, &lt);
+				if (lt.hard_kbytes == 0)
+					snprintf(life, sizeof(life), "%llu/unlim",
+						 (unsigned long long)left);
+				else
+					snprintf(life, sizeof(life), "%llu/%llu",
+						 (unsigned long long)left, (unsigned long long)
+						 (lt.hard_kbytes > st.bytes / 1024 ?
+						  lt.hard_kbytes - st.bytes / 1024 : 0));
+				fprintf(out, "  %c%-5u %-26s %08x  %-12s %-5u %s  "
 					"(%llu packets)\n", dir == 0 ? '<' : '>', sa->index, alg,
 					dir == 0 ? ch->spi_in : ch->spi_out,
-					(unsigned long long)left, sa->natt ? 4500 : 0,
+					life, sa->natt ? 4500 : 0,
 					inet_ntoa(sa->remote.sin_addr),
 					(unsigned long long)st.packets);
 			}

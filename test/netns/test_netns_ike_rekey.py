@@ -159,3 +159,6 @@ def test_rekey_by_kilobytes(rbed):
     assert lost == [], "%d of 800 echoes lost across the rekeys: %s\n%s" % (
         len(lost), lost, log[-8000:])
     check_after(topo, charon, log)
+    # the Life column counts the kilobytes left
+    tunnels = statistics(topo)[2].split("IKE-negotiated")[1]
+    assert "unlim" not in tunnels, tunnels

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -236,6 +237,24 @@ step_kbytes(struct bed *t)
 	CHECK(o->spec.params.lifetime.soft_seconds != 0);
 }
 
+/* `show security ipsec security-associations`: kilobytes left in the Life column. */
+static void
+show_kbytes(struct bed *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	ike_show_ipsec_sas(t->a, f);
+	fclose(f);
+	CHECK(strstr(buf, "/1000 ") != NULL);
+	CHECK(strstr(buf, "unlim") == NULL);
+	free(buf);
+}
+
 /* A's child rekey whose KE is of group 14 while the proposal says 19. */
 static void
 start_wrong_group(struct bed *t)
@@ -280,6 +299,7 @@ advance(struct bed *t)
 		if (!settled(t))
 			return;
 		step_kbytes(t);
+		show_kbytes(t);
 		mark(t);
 		start_wrong_group(t);
 		t->step = S_PFS;

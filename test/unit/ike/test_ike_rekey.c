@@ -15,8 +15,10 @@
  * our IKE SA rekey (children untouched: no install call at all, the old SA
  * deleted); an IKE SA rekey collision; a CHILD_SA rekey on the rekeyed IKE
  * SA (its SK_d agrees on both sides); a soft lifetime that comes while a
- * DPD request is out (the rekey waits, then goes); the replaced identities
- * all gone.
+ * DPD request is out (the rekey waits, then goes); an IKE SA rekey and a
+ * CHILD_SA rekey crossing (each answered TEMPORARY_FAILURE, RFC 7296 2.25,
+ * both through later); the replaced identities all gone; a rekey of a
+ * child the peer does not know (CHILD_SA_NOT_FOUND: removed here too).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -210,6 +212,16 @@ check_settled(struct bed *t, const char *what)
 	       (unsigned long long)live_sa(t->a)->spi_r);
 }
 
+static unsigned int
+ike_sa_count_children(const struct ike_sa *sa)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; sa != NULL && i < IKE_MAX_CHILDREN; i++)
+		n += sa->children[i].used;
+	return n;
+}
+
 /* Raise the soft lifetime of a side's outbound SA (what the manager would do). */
 static void
 soft(struct mock_install *m)
@@ -287,7 +299,8 @@ ike_rekeyed(struct bed *t)
  * The steps: 0 up; 1 PFS rekey with INVALID_KE first; 2.. CHILD collisions;
  * then our IKE SA rekey; IKE collisions; a CHILD rekey on the new IKE SA.
  */
-enum { S_UP, S_PFS, S_CHILD_COLL, S_IKE, S_IKE_COLL, S_AFTER, S_POSTPONED, S_DONE };
+enum { S_UP, S_PFS, S_CHILD_COLL, S_IKE, S_IKE_COLL, S_AFTER, S_POSTPONED, S_TEMP,
+	S_NOT_FOUND, S_DONE };
 
 static void
 advance(struct bed *t)
@@ -347,9 +360,23 @@ advance(struct bed *t)
 		if (!a_rekeyed(t))
 			return;
 		check_settled(t, "CHILD_SA rekey postponed while a DPD request was out");
+		break;
+	case S_TEMP:
+		if (!ike_rekeyed(t) || a_out(t) == t->a_out)
+			return;
+		/* each refused the other's (RFC 7296 2.25), both went through later */
+		check_settled(t, "IKE SA rekey and CHILD_SA rekey crossing: TEMPORARY_FAILURE");
+		CHECK(CTR(t->a, temp_failure) >= 1);
+		CHECK(CTR(t->b, temp_failure) >= 1);
 		CHECK_EQ(CTR(t->a, drop_icv) + CTR(t->b, drop_icv), 0);
 		CHECK_EQ(CTR(t->a, install_errors) + CTR(t->b, install_errors), 0);
 		CHECK_EQ(CTR(t->a, give_up) + CTR(t->b, give_up), 0);
+		break;
+	case S_NOT_FOUND:
+		/* B answered CHILD_SA_NOT_FOUND, A removed its child (2.25) */
+		if (CTR(t->a, child_not_found) != 1 || CTR(t->b, child_not_found) != 1)
+			return;
+		CHECK_EQ(ike_sa_count_children(live_sa(t->a)), 0);
 		t->step = S_DONE;
 		return;
 	default:
@@ -385,6 +412,18 @@ advance(struct bed *t)
 		/* the soft event finds an exchange out (window 1): retried, not lost */
 		CHECK_EQ(ike_info_send_dpd(t->a, sa), 0);
 		soft(&t->ma);
+		break;
+	case S_TEMP:	/* A's IKE SA rekey and B's CHILD_SA rekey cross */
+		CHECK_EQ(ike_rekey_i_start(t->a, sa), 0);
+		soft(&t->mb);
+		break;
+	case S_NOT_FOUND:	/* A rekeys a child B does not know */
+		for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
+			if (sa->children[i].used) {
+				sa->children[i].spi_in = 0xdead;
+				CHECK_EQ(ike_create_i_rekey(t->a, sa, &sa->children[i]), 0);
+				break;
+			}
 		break;
 	}
 }

@@ -224,6 +224,9 @@ flush(void *ctx, struct gw_owner owner)
 	for (unsigned int i = 0; i < m->nb_pol; i++)
 		if (gw_owner_eq(m->pol[i].owner, owner))
 			m->pol[i].n = 0;
+	for (unsigned int i = 0; i < MOCK_MAX_SUBS; i++)	/* and its subscription */
+		if (m->subs[i].cb != NULL && gw_owner_eq(m->subs[i].owner, owner))
+			m->subs[i].cb = NULL;
 	return 0;
 }
 

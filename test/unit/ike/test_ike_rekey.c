@@ -5,7 +5,8 @@
  * that collisions happen deterministically: both rekey requests leave in the
  * same loop turn, before either daemon reads a message, so each answers the
  * other's request before its own answer comes (RFC 7296 2.8.1, 2.8.2). The
- * vpn has PFS (group 19) and a kilobyte lifetime. Checked at every step:
+ * vpn has PFS (group 19) and a kilobyte lifetime; the IKE SA is in AES-GCM,
+ * then (a second run) in AES-CBC + HMAC. Checked at every step:
  * each side holds exactly one inbound and one outbound SA, A's outbound
  * keys and SPI are B's inbound ones and the reverse, and no outbound SA was
  * ever deleted while it carried the binding (the mock's call log replayed:
@@ -40,7 +41,7 @@ static const char conf_fmt[] =
 	"interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { "
 	"name = \"0\"; family = { inet = { address = [ \"10.1.0.1/16\" ]; }; }; } ); } );\n"
 	"security = { ike = {\n"
-	" proposal = ( { name = \"p\"; encryption-algorithm = \"aes-128-gcm\";\n"
+	" proposal = ( { name = \"p\"; encryption-algorithm = \"%s\";\n"
 	"dh-group = \"group19\"; } );\n"
 	" policy = ( { name = \"pol\"; proposals = [ \"p\" ]; "
 	"pre-shared-key = { ascii-text = \"rekey-key\"; }; } );\n"
@@ -441,8 +442,9 @@ tick(struct ctl_loop *l, struct ctl_timer *tm, void *arg)
 	ctl_timer_arm(l, tm, 10);
 }
 
+/* The IKE SA in AES-GCM or AES-CBC + HMAC (SK_a keys through the rekeys too). */
 static void
-test_rekeys_and_collisions(void)
+rekeys_and_collisions(const char *ike_enc)
 {
 	static char conf_a[4096], conf_b[4096];
 	uint16_t base = (uint16_t)(30000 + (getpid() % 2000) * 4);
@@ -450,8 +452,9 @@ test_rekeys_and_collisions(void)
 	struct bed t;
 
 	memset(&t, 0, sizeof(t));
-	snprintf(conf_a, sizeof(conf_a), conf_fmt, "immediately", "10.1.0.0/16", "10.2.0.0/16");
-	snprintf(conf_b, sizeof(conf_b), conf_fmt, "responder-only", "10.2.0.0/16",
+	snprintf(conf_a, sizeof(conf_a), conf_fmt, ike_enc, "immediately", "10.1.0.0/16",
+		 "10.2.0.0/16");
+	snprintf(conf_b, sizeof(conf_b), conf_fmt, ike_enc, "responder-only", "10.2.0.0/16",
 		 "10.1.0.0/16");
 	t.loop = ctl_loop_create(NULL);
 	mock_install_init(&t.ma);
@@ -489,6 +492,13 @@ test_rekeys_and_collisions(void)
 	ctl_loop_free(t.loop);
 	gw_conf_free(t.ca);
 	gw_conf_free(t.cb);
+}
+
+static void
+test_rekeys_and_collisions(void)
+{
+	rekeys_and_collisions("aes-128-gcm");
+	rekeys_and_collisions("aes-256-cbc");
 }
 
 /* The lowest-nonce rule's comparison (RFC 7296 2.8.1): octet by octet, a prefix is lower. */

@@ -41,9 +41,9 @@ static const char conf_fmt[] =
 	"interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { "
 	"name = \"0\"; family = { inet = { address = [ \"10.1.0.1/16\" ]; }; }; } ); } );\n"
 	"security = { ike = {\n"
-	" proposal = ( { name = \"p\"; encryption-algorithm = \"%s\";\n"
-	"dh-group = \"group19\"; } );\n"
-	" policy = ( { name = \"pol\"; proposals = [ \"p\" ]; "
+	" proposal = ( { name = \"p\"; encryption-algorithm = \"%s\"; dh-group = \"group19\"; },\n"
+	" { name = \"q\"; encryption-algorithm = \"%s\"; dh-group = \"group14\"; } );\n"
+	" policy = ( { name = \"pol\"; proposals = [ %s ]; "
 	"pre-shared-key = { ascii-text = \"rekey-key\"; }; } );\n"
 	" gateway = ( { name = \"g\"; ike-policy = \"pol\"; address = \"127.0.0.1\"; "
 	"local-address = \"127.0.0.1\"; } ); };\n"
@@ -57,6 +57,7 @@ static const char conf_fmt[] =
 	"} ); }; };\n";
 
 struct bed {
+	void (*advance)(struct bed *t);
 	struct ctl_loop *loop;
 	struct mock_install ma, mb;
 	struct ike_daemon *a, *b;
@@ -304,7 +305,7 @@ enum { S_UP, S_PFS, S_CHILD_COLL, S_IKE, S_IKE_COLL, S_AFTER, S_POSTPONED, S_TEM
 	S_NOT_FOUND, S_DONE };
 
 static void
-advance(struct bed *t)
+advance_all(struct bed *t)
 {
 	struct ike_sa *sa, *sb;
 
@@ -434,7 +435,7 @@ tick(struct ctl_loop *l, struct ctl_timer *tm, void *arg)
 {
 	struct bed *t = arg;
 
-	advance(t);
+	t->advance(t);
 	if (t->step == S_DONE || ctl_now_ms() > t->deadline) {
 		ctl_loop_stop(l);
 		return;
@@ -442,9 +443,13 @@ tick(struct ctl_loop *l, struct ctl_timer *tm, void *arg)
 	ctl_timer_arm(l, tm, 10);
 }
 
-/* The IKE SA in AES-GCM or AES-CBC + HMAC (SK_a keys through the rekeys too). */
+/*
+ * Two daemons with the IKE encryption `ike_enc` and ike-policy proposals
+ * `props_a` / `props_b` ("p": group 19, "q": group 14) run `advance`.
+ */
 static void
-rekeys_and_collisions(const char *ike_enc)
+run_bed(const char *ike_enc, const char *props_a, const char *props_b,
+	void (*advance)(struct bed *t))
 {
 	static char conf_a[4096], conf_b[4096];
 	uint16_t base = (uint16_t)(30000 + (getpid() % 2000) * 4);
@@ -452,10 +457,11 @@ rekeys_and_collisions(const char *ike_enc)
 	struct bed t;
 
 	memset(&t, 0, sizeof(t));
-	snprintf(conf_a, sizeof(conf_a), conf_fmt, ike_enc, "immediately", "10.1.0.0/16",
-		 "10.2.0.0/16");
-	snprintf(conf_b, sizeof(conf_b), conf_fmt, ike_enc, "responder-only", "10.2.0.0/16",
-		 "10.1.0.0/16");
+	t.advance = advance;
+	snprintf(conf_a, sizeof(conf_a), conf_fmt, ike_enc, ike_enc, props_a, "immediately",
+		 "10.1.0.0/16", "10.2.0.0/16");
+	snprintf(conf_b, sizeof(conf_b), conf_fmt, ike_enc, ike_enc, props_b, "responder-only",
+		 "10.2.0.0/16", "10.1.0.0/16");
 	t.loop = ctl_loop_create(NULL);
 	mock_install_init(&t.ma);
 	mock_install_init(&t.mb);
@@ -494,11 +500,41 @@ rekeys_and_collisions(const char *ike_enc)
 	gw_conf_free(t.cb);
 }
 
+/* The IKE SA in AES-GCM or AES-CBC + HMAC (SK_a keys through the rekeys too). */
 static void
 test_rekeys_and_collisions(void)
 {
-	rekeys_and_collisions("aes-128-gcm");
-	rekeys_and_collisions("aes-256-cbc");
+	run_bed("aes-128-gcm", "\"p\"", "\"p\"", advance_all);
+	run_bed("aes-256-cbc", "\"p\"", "\"p\"", advance_all);
+}
+
+/*
+ * The IKE SA in group 14 (A's first proposal); B rekeys it preferring group
+ * 19 but with a KE of the SA's group: A chooses B's first proposal and
+ * answers INVALID_KE_PAYLOAD naming 19, B retries with it (RFC 7296 1.3.2).
+ */
+static void
+advance_invalid_ke(struct bed *t)
+{
+	if (t->step == 0 && settled(t)) {
+		CHECK_EQ(live_sa(t->a)->suite.dh, IKE_DH_MODP2048);
+		mark(t);
+		CHECK_EQ(ike_rekey_i_start(t->b, live_sa(t->b)), 0);
+		t->step = 1;
+	} else if (t->step == 1 && ike_rekeyed(t)) {
+		check_settled(t, "IKE SA rekey after INVALID_KE_PAYLOAD");
+		CHECK(CTR(t->a, invalid_ke) >= 1);
+		CHECK(CTR(t->b, invalid_ke) >= 1);
+		CHECK_EQ(live_sa(t->a)->suite.dh, IKE_DH_ECP256);
+		CHECK(live_sa(t->b)->initiator);
+		t->step = S_DONE;
+	}
+}
+
+static void
+test_ike_rekey_invalid_ke(void)
+{
+	run_bed("aes-128-gcm", "\"q\", \"p\"", "\"p\", \"q\"", advance_invalid_ke);
 }
 
 /* The lowest-nonce rule's comparison (RFC 7296 2.8.1): octet by octet, a prefix is lower. */
@@ -528,5 +564,6 @@ main(void)
 {
 	GW_RUN(test_nonce_order);
 	GW_RUN(test_rekeys_and_collisions);
+	GW_RUN(test_ike_rekey_invalid_ke);
 	return gw_test_result();
 }

@@ -166,8 +166,8 @@ ike_clear_sas(struct ike_daemon *d, uint32_t index)
 			continue;
 		if (sa->state == IKE_ST_ESTABLISHED)
 			ike_info_send_delete(d, sa);
+		n += sa->state != IKE_ST_REKEYED;	/* a replaced identity: not an SA */
 		ike_sa_destroy(d, sa, "cleared by the operator");
-		n++;
 	}
 	return n;
 }

@@ -206,8 +206,18 @@ send_delete(struct ike_daemon *d, struct ike_sa *o)
 	ike_bld_init_inner(&b, inner, sizeof(inner));
 	ike_bld_delete(&b, IKE_PROTO_IKE, 0, NULL, 0);
 	if (ike_seal(o, IKE_EXCH_INFORMATIONAL, false, o->next_msgid, &b, out, &len) == 0 &&
-	    ike_send_request(d, o, IKE_EXCH_INFORMATIONAL, out, len) == 0)
+	    ike_send_request(d, o, IKE_EXCH_INFORMATIONAL, out, len) == 0) {
 		o->next_msgid++;
+		o->rk_deleting = true;
+	}
+}
+
+bool
+ike_rekey_dpd_out(const struct ike_sa *sa)
+{
+	/* our INFORMATIONAL requests: DPD, a child's delete, the SA's delete */
+	return ctl_timer_armed(&sa->retrans_timer) && sa->req_exch == IKE_EXCH_INFORMATIONAL &&
+	       sa->deleting_spi_in == 0 && sa->state == IKE_ST_ESTABLISHED;
 }
 
 static void
@@ -257,6 +267,15 @@ retire(struct ike_daemon *d, struct ike_sa *sa, const struct ike_rekey_id *id, b
 		o->has_resp = sa->has_resp;
 		sa->resp = NULL;
 		sa->has_resp = false;
+		if (ike_rekey_dpd_out(sa)) {	/* its answer comes under the old keys */
+			o->req = sa->req;
+			o->req_len = sa->req_len;
+			o->req_msgid = sa->req_msgid;
+			o->req_exch = sa->req_exch;
+			sa->req = NULL;
+			ctl_timer_cancel(d->loop, &sa->retrans_timer);
+			ctl_timer_arm(d->loop, &o->retrans_timer, IKE_RETRANS_FIRST_MS);
+		}
 	} else {
 		o->initiator = id->initiator;
 		o->spi_i = id->spi_i;
@@ -432,7 +451,8 @@ ike_rekey_retired_message(struct ike_daemon *d, struct ike_sa *o)
 	uint32_t len;
 
 	if (m->hdr.flags & IKE_FLAG_RESPONSE) {
-		if (m->hdr.exch == IKE_EXCH_INFORMATIONAL)	/* our delete is answered */
+		/* our delete is answered (else a DPD probe that moved here) */
+		if (m->hdr.exch == IKE_EXCH_INFORMATIONAL && o->rk_deleting)
 			ike_sa_destroy(d, o, "rekeyed and deleted");
 		return;
 	}

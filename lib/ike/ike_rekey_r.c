@@ -7,8 +7,9 @@
  * the peer as its initiator. Its CHILD_SAs move along unchanged (same owner).
  * The old identity goes to a REKEYED slot that answers the peer's delete of
  * it (ike_rekey_i.c). While a request of ours is out the answer is
- * TEMPORARY_FAILURE (RFC 7296 2.25), unless it is our own IKE SA rekey: then
- * the two collide (2.8.2) and ike_rekey_i_response() decides.
+ * TEMPORARY_FAILURE (RFC 7296 2.25), unless it is a DPD probe (it moves with
+ * the old identity) or our own IKE SA rekey: then the two collide (2.8.2)
+ * and ike_rekey_i_response() decides.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,7 +51,9 @@ ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	struct ike_bld b;
 	int rc;
 
-	if ((ctl_timer_armed(&sa->retrans_timer) && !sa->ike_rekeying) || sa->rk_peer != NULL) {
+	/* a DPD probe of ours may be out: it moves with the old identity (ike_rekey_i.c) */
+	if ((ctl_timer_armed(&sa->retrans_timer) && !sa->ike_rekeying && !ike_rekey_dpd_out(sa)) ||
+	    sa->rk_peer != NULL) {
 		d->ctr.temp_failure++;
 		IKE_SA_LOG(INFO, sa, "IKE SA rekey by the peer while busy: TEMPORARY_FAILURE");
 		refuse(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);

@@ -122,6 +122,7 @@ struct ike_sa {
 	uint8_t rk_ni[IKE_NONCE_LEN];
 	struct ike_rekey_id *rk_peer;	/* the peer's IKE SA rekey we answered meanwhile */
 	uint32_t replaced_by;		/* IKE_ST_REKEYED: the index of the SA that lives on */
+	bool rk_deleting;		/* IKE_ST_REKEYED: our delete of it is out */
 	/* PFS of our CREATE_CHILD_SA (RFC 7296 1.3.1, 2.17) */
 	struct ike_dh *child_dh;	/* our pair while the request is out */
 	uint16_t child_group;		/* the group of our KE (0: no PFS) */
@@ -296,6 +297,8 @@ void ike_rekey_i_response(struct ike_daemon *d, struct ike_sa *sa);
  */
 void ike_rekey_adopt(struct ike_daemon *d, struct ike_sa *sa, struct ike_rekey_id *id,
 		     bool we_delete);
+/* Is the request of ours that is out a DPD probe (an empty INFORMATIONAL)? */
+bool ike_rekey_dpd_out(const struct ike_sa *sa);
 /* A message (authenticated, in window) on an IKE_ST_REKEYED identity. */
 void ike_rekey_retired_message(struct ike_daemon *d, struct ike_sa *sa);
 /* Later attempts: a child whose rekey was postponed, the IKE SA after a refusal. */

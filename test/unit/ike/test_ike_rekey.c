@@ -18,7 +18,8 @@
  * SA (its SK_d agrees on both sides); a soft lifetime that comes while a
  * DPD request is out (the rekey waits, then goes); an IKE SA rekey and a
  * CHILD_SA rekey crossing (each answered TEMPORARY_FAILURE, RFC 7296 2.25,
- * both through later); the replaced identities all gone; a rekey of a
+ * both through later); the peer's IKE SA rekey while our DPD probe is out
+ * (accepted: the probe's answer comes to the old identity); the replaced identities all gone; a rekey of a
  * child the peer does not know (CHILD_SA_NOT_FOUND: removed here too).
  */
 #include <errno.h>
@@ -69,6 +70,7 @@ struct bed {
 	uint32_t a_out;			/* A's outbound SPI before the step */
 	uint64_t a_spi_i;		/* A's IKE SPIs before the step */
 	unsigned int calls_a, calls_b;	/* install calls before the step */
+	uint64_t temp_a;		/* A's temp_failure before the step */
 };
 
 /* The established IKE SA of a daemon (not a replaced identity). */
@@ -302,7 +304,7 @@ ike_rekeyed(struct bed *t)
  * then our IKE SA rekey; IKE collisions; a CHILD rekey on the new IKE SA.
  */
 enum { S_UP, S_PFS, S_CHILD_COLL, S_IKE, S_IKE_COLL, S_AFTER, S_POSTPONED, S_TEMP,
-	S_NOT_FOUND, S_DONE };
+	S_DPD, S_NOT_FOUND, S_DONE };
 
 static void
 advance_all(struct bed *t)
@@ -374,6 +376,15 @@ advance_all(struct bed *t)
 		CHECK_EQ(CTR(t->a, install_errors) + CTR(t->b, install_errors), 0);
 		CHECK_EQ(CTR(t->a, give_up) + CTR(t->b, give_up), 0);
 		break;
+	case S_DPD:
+		if (!ike_rekeyed(t))
+			return;
+		/* A's DPD probe out: B's IKE SA rekey accepted all the same */
+		check_settled(t, "IKE SA rekey by the peer while a DPD probe was out");
+		CHECK_EQ(CTR(t->a, temp_failure), t->temp_a);
+		CHECK_EQ(CTR(t->a, drop_msgid) + CTR(t->b, drop_msgid), 0);
+		CHECK(live_sa(t->b)->initiator);
+		break;
 	case S_NOT_FOUND:
 		/* B answered CHILD_SA_NOT_FOUND, A removed its child (2.25) */
 		if (CTR(t->a, child_not_found) != 1 || CTR(t->b, child_not_found) != 1)
@@ -418,6 +429,11 @@ advance_all(struct bed *t)
 	case S_TEMP:	/* A's IKE SA rekey and B's CHILD_SA rekey cross */
 		CHECK_EQ(ike_rekey_i_start(t->a, sa), 0);
 		soft(&t->mb);
+		break;
+	case S_DPD:	/* B rekeys the IKE SA while A's DPD probe is out */
+		t->temp_a = CTR(t->a, temp_failure);
+		CHECK_EQ(ike_info_send_dpd(t->a, sa), 0);
+		CHECK_EQ(ike_rekey_i_start(t->b, sb), 0);
 		break;
 	case S_NOT_FOUND:	/* A rekeys a child B does not know */
 		for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)

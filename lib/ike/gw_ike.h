@@ -78,7 +78,12 @@ struct ike_daemon_params {
 	X(frag_timeout, "reassemblies abandoned incomplete (timeout)") \
 	X(frag_drop_icv, "fragments whose ICV does not verify") \
 	X(nat_keepalives, "NAT keepalives sent (RFC 3948 4)") \
-	X(nat_peer_moved, "peer's address or port changed: IKE and ESP follow (RFC 7296 2.23)")
+	X(nat_peer_moved, "peer's address or port changed: IKE and ESP follow (RFC 7296 2.23)") \
+	X(temp_failure, "TEMPORARY_FAILURE (sent or received): a rekey or delete in progress") \
+	X(child_not_found, "CHILD_SA_NOT_FOUND (sent or received)") \
+	X(rekey_collisions, "simultaneous rekeys resolved by the lowest nonce (RFC 7296 2.8)") \
+	X(ike_rekeys, "IKE SAs rekeyed (by us or by the peer)") \
+	X(child_rekeys, "CHILD_SAs rekeyed (by us or by the peer)")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

@@ -92,6 +92,7 @@ fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 	/* the outbound SA's soft lifetime starts our rekey: 80-90 % of the hard one */
 	if (outbound)
 		p->lifetime.soft_seconds = c->lifetime_s * 80u / 100u + c->jitter_s;
+	ike_child_kbytes(sa, c, outbound, &p->lifetime);
 	p->sel_src = outbound ? c->ts_local : c->ts_remote;
 	p->sel_dst = outbound ? c->ts_remote : c->ts_local;
 }
@@ -218,7 +219,8 @@ ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, ui
 
 	if (sa_pl == NULL || tsi == NULL || sa->vpn == NULL)
 		return IKE_N_NO_PROPOSAL_CHOSEN;
-	n = ike_props_esp(d, sa->vpn, 0, mine, GW_CONF_MAX_PROPREFS);
+	/* with the PFS group in CREATE_CHILD_SA (ike_pfs.c) */
+	n = ike_props_child(d, sa->vpn, 0, m->hdr.exch, mine, GW_CONF_MAX_PROPREFS);
 	if (ike_props_select(m, sa_pl, mine, n, chosen, "CHILD_SA",
 			     inet_ntoa(sa->remote.sin_addr)) != 0) {
 		d->ctr.no_proposal++;
@@ -276,9 +278,13 @@ ike_child_install(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c, 
 		c->jitter_s %= c->lifetime_s / 10u + 1u;
 	else
 		c->jitter_s = 0;
-	/* RFC 7296 2.17: i->r encryption, i->r integrity, r->i encryption, r->i integrity */
-	rc = ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len, NULL, 0, ni, ni_len,
-			      nr, nr_len, km, 2u * (ek + ak));
+	/*
+	 * RFC 7296 2.17: i->r encryption, i->r integrity, r->i encryption, r->i
+	 * integrity, from prf+(SK_d, [g^ir (new, PFS: ike_pfs.c)] | Ni | Nr)
+	 */
+	rc = ike_child_keymat(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len,
+			      sa->child_gir_len != 0 ? sa->child_gir : NULL, sa->child_gir_len,
+			      ni, ni_len, nr, nr_len, km, 2u * (ek + ak));
 	if (rc != 0)
 		return rc;
 	/* "initiator": of the exchange that made the child, not of the IKE SA */

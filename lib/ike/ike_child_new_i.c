@@ -32,6 +32,30 @@ missing_ts(const struct ike_sa *sa)
 	return -1;
 }
 
+/*
+ * INVALID_KE_PAYLOAD naming another PFS group of ours: ask for selector k
+ * again in that group (once). true when the request went out.
+ */
+static bool
+retry_group(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *err, unsigned int k)
+{
+	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
+	unsigned int n = ike_props_child(d, sa->vpn, 0, IKE_EXCH_CREATE_CHILD_SA, mine,
+					 GW_CONF_MAX_PROPREFS);
+	uint16_t want = err->u.notify.data.len == 2 ? ike_get16(err->u.notify.data.p) : 0;
+	bool ours = false;
+
+	d->ctr.invalid_ke++;
+	for (unsigned int i = 0; i < n; i++)
+		ours |= want != 0 && ike_prop_xf(&mine[i], IKE_XF_DH, NULL) == want;
+	if (!ours || want == sa->child_group)
+		return false;
+	IKE_SA_LOG(INFO, sa, "INVALID_KE_PAYLOAD: the peer wants group %u", want);
+	sa->child_group = want;
+	sa->child_retry_ts = (uint8_t)(k + 1);
+	return ike_child_new_i_next(d, sa) == 0 && sa->creating_ts != 0;
+}
+
 int
 ike_child_new_i_next(struct ike_daemon *d, struct ike_sa *sa)
 {
@@ -50,32 +74,40 @@ ike_child_new_i_next(struct ike_daemon *d, struct ike_sa *sa)
 	if (k < 0)
 		return 0;
 	if (ctl_timer_armed(&sa->retrans_timer) || sa->rekeying_spi_in != 0 ||
-	    sa->deleting_spi_in != 0 || sa->creating_ts != 0)
+	    sa->deleting_spi_in != 0 || sa->creating_ts != 0 || sa->ike_rekeying)
 		return -EBUSY;	/* the answer, or the next DPD tick, asks again */
 	rc = d->in.ops->get_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, &spi);
 	if (rc != 0)
 		return rc;
 	rc = ike_random(sa->child_ni, sizeof(sa->child_ni));
-	n = ike_props_esp(d, sa->vpn, spi, props, GW_CONF_MAX_PROPREFS);
+	/* PFS (ike_pfs.c): the group in the proposals and a KE after the nonce */
+	n = ike_props_child(d, sa->vpn, spi, IKE_EXCH_CREATE_CHILD_SA, props,
+			    GW_CONF_MAX_PROPREFS);
+	if (sa->child_group == 0 || sa->child_retry_ts != (uint8_t)(k + 1))
+		sa->child_group = ike_pfs_group(d, sa->vpn);	/* else INVALID_KE's group */
+	sa->child_retry_ts = 0;
 	ike_ts_of(sa->vpn, (unsigned int)k, true, &tsi);
 	ike_ts_of(sa->vpn, (unsigned int)k, false, &tsr);
 	ike_bld_init_inner(&b, inner, sizeof(inner));
 	ike_bld_sa(&b, props, n);
 	ike_bld_payload(&b, IKE_PL_NONCE, sa->child_ni, sizeof(sa->child_ni));
+	if (rc == 0)
+		rc = ike_pfs_add_ke(sa, &b);
 	ike_bld_ts(&b, IKE_PL_TSI, &tsi, 1);
 	ike_bld_ts(&b, IKE_PL_TSR, &tsr, 1);
 	if (rc == 0)
 		rc = ike_seal(sa, IKE_EXCH_CREATE_CHILD_SA, false, sa->next_msgid, &b, out, &len);
 	explicit_bzero(inner, sizeof(inner));
 	if (rc != 0) {
+		ike_pfs_done(sa);
 		d->in.ops->release_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND, spi);
 		return rc;
 	}
 	sa->next_msgid++;
 	sa->pending_spi_in = spi;
 	sa->creating_ts = (uint8_t)(k + 1);
-	IKE_SA_LOG(INFO, sa, "asking for a CHILD_SA for traffic-selector %s of vpn %s",
-		   sa->vpn->ts[k].name, sa->vpn->name);
+	IKE_SA_LOG(INFO, sa, "asking for a CHILD_SA for traffic-selector %s of vpn %s%s",
+		   sa->vpn->ts[k].name, sa->vpn->name, sa->child_group != 0 ? " (PFS)" : "");
 	return ike_send_request(d, sa, IKE_EXCH_CREATE_CHILD_SA, out, len);
 }
 
@@ -89,24 +121,29 @@ ike_child_new_i_response(struct ike_daemon *d, struct ike_sa *sa)
 	const struct ike_pl *err = ike_msg_error_notify(m);
 	unsigned int k = sa->creating_ts - 1u;
 	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
-	unsigned int n = ike_props_esp(d, sa->vpn, sa->pending_spi_in, mine,
-				       GW_CONF_MAX_PROPREFS);
+	unsigned int n = ike_props_child(d, sa->vpn, sa->pending_spi_in,
+					 IKE_EXCH_CREATE_CHILD_SA, mine, GW_CONF_MAX_PROPREFS);
 	struct ike_child *c = NULL;
 	bool complete = sa_pl != NULL && nr != NULL && tsi != NULL;
 
 	sa->creating_ts = 0;
-	if (err != NULL || !complete || (c = ike_child_alloc(sa)) == NULL) {
+	if (err != NULL || !complete || ike_pfs_answer(d, sa) != 0 ||
+	    (c = ike_child_alloc(sa)) == NULL) {
 		uint16_t t = err != NULL ? err->u.notify.type : 0;
 
+		ike_pfs_done(sa);
+		d->in.ops->release_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND,
+				       sa->pending_spi_in);
+		if (t == IKE_N_INVALID_KE_PAYLOAD && retry_group(d, sa, err, k))
+			return;
 		if (t == IKE_N_NO_PROPOSAL_CHOSEN)
 			d->ctr.no_proposal++;
 		if (t == IKE_N_TS_UNACCEPTABLE)
 			d->ctr.ts_unacceptable++;
 		IKE_SA_LOG(WARNING, sa, "no CHILD_SA for traffic-selector %s: the peer answered %s",
 			   sa->vpn->ts[k].name, err != NULL ? ike_notify_name(t) :
-			   complete ? "(no room for a child)" : "incomplete answer");
-		d->in.ops->release_spi(d->in.ctx, ike_owner(sa), false, GW_SA_INBOUND,
-				       sa->pending_spi_in);
+			   complete ? "(no room for a child, or a wrong KE)" :
+			   "incomplete answer");
 		sa->ts_refused |= 1u << k;
 		ike_child_new_i_next(d, sa);
 		return;
@@ -120,5 +157,6 @@ ike_child_new_i_response(struct ike_daemon *d, struct ike_sa *sa)
 				     nr->body.p, nr->body.len) != 0) {
 		sa->ts_refused |= 1u << k;
 	}
+	ike_pfs_done(sa);
 	ike_child_new_i_next(d, sa);
 }

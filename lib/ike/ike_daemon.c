@@ -22,6 +22,7 @@ static const char *const state_names[IKE_ST_MAX] = {
 	[IKE_ST_IDLE] = "IDLE", [IKE_ST_INIT_SENT] = "INIT-SENT",
 	[IKE_ST_INIT_DONE] = "INIT-DONE", [IKE_ST_AUTH_SENT] = "AUTH-SENT",
 	[IKE_ST_ESTABLISHED] = "UP", [IKE_ST_DELETING] = "DELETING", [IKE_ST_DEAD] = "DEAD",
+	[IKE_ST_REKEYED] = "REKEYED",
 };
 
 const char *
@@ -38,8 +39,10 @@ ike_sa_set_state(struct ike_daemon *d, struct ike_sa *sa, enum ike_state st)
 		return;
 	IKE_SA_LOG(INFO, sa, "%s -> %s", ike_state_name(sa->state), ike_state_name(st));
 	sa->state = st;
-	if (st == IKE_ST_ESTABLISHED)
+	if (st == IKE_ST_ESTABLISHED) {
 		ike_natt_established(d, sa);
+		ike_rekey_arm(d, sa);
+	}
 }
 
 struct gw_owner
@@ -69,6 +72,7 @@ ike_sa_alloc(struct ike_daemon *d)
 		ctl_timer_init(&sa->retrans_timer, retrans_fire, sa);
 		ctl_timer_init(&sa->life_timer, life_fire, sa);
 		ike_natt_init(sa);
+		ike_rekey_init(d, sa);
 		d->in.ops->subscribe(d->in.ctx, ike_owner(sa), ike_sa_event, d);
 		return sa;
 	}
@@ -87,6 +91,7 @@ ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why)
 	ctl_timer_cancel(d->loop, &sa->life_timer);
 	ike_natt_stop(d, sa);
 	ike_frag_free(sa);
+	ike_rekey_cleanup(d, sa);
 	for (unsigned int i = 0; i < IKE_MAX_CHILDREN; i++)
 		if (sa->children[i].used)
 			ike_child_remove(d, sa, &sa->children[i]);
@@ -459,6 +464,10 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	sa->last_rx_ms = ctl_now_ms();
 	if (resp)
 		ctl_timer_cancel(d->loop, &sa->retrans_timer);
+	if (sa->state == IKE_ST_REKEYED) {	/* an identity a rekey replaced */
+		ike_rekey_retired_message(d, sa);
+		return;
+	}
 	switch (h->exch) {
 	case IKE_EXCH_AUTH:
 		if (!resp && sa->state == IKE_ST_INIT_DONE && !sa->initiator)
@@ -491,55 +500,6 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	default:
 		drop_state(d, sa);
 	}
-}
-
-/*
- * A message on the identity an IKE rekey by the peer replaced: only its
- * delete (or a liveness check) is answered, under the old keys; the delete
- * ends the old identity (RFC 7296 2.18).
- */
-static void
-handle_old_sa(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
-{
-	const struct ike_hdr *h = &d->msg.hdr;
-	uint8_t inner[8], out[IKE_MAX_MSG];
-	bool del = false;
-	struct ike_bld b;
-	uint16_t notify;
-	uint32_t len;
-
-	ike_sa_swap_old(sa);
-	if ((h->flags & IKE_FLAG_RESPONSE) || h->exch != IKE_EXCH_INFORMATIONAL ||
-	    h->msgid != sa->peer_msgid || open_sk(d, sa, buf, &notify) != 0) {
-		drop_state(d, sa);
-		ike_sa_swap_old(sa);
-		return;
-	}
-	for (uint16_t i = 0; i < d->msg.npl; i++)
-		del |= d->msg.pl[i].type == IKE_PL_DELETE &&
-		       d->msg.pl[i].u.del.proto == IKE_PROTO_IKE;
-	ike_bld_init_inner(&b, inner, sizeof(inner));
-	if (ike_seal(sa, IKE_EXCH_INFORMATIONAL, true, h->msgid, &b, out, &len) == 0)
-		ike_sendto(d, sa->natt, &sa->remote, out, len);
-	sa->peer_msgid = h->msgid + 1;
-	ike_sa_swap_old(sa);
-	if (del) {
-		IKE_SA_LOG(NOTICE, sa, "the peer deleted the rekeyed IKE SA %016llx/%016llx",
-			   (unsigned long long)sa->old.spi_i, (unsigned long long)sa->old.spi_r);
-		explicit_bzero(&sa->old, sizeof(sa->old));
-	}
-}
-
-static struct ike_sa *
-find_old_sa(struct ike_daemon *d, uint64_t spi_i, uint64_t spi_r)
-{
-	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
-		struct ike_sa *sa = &d->sas[i];
-
-		if (sa->used && sa->old.valid && sa->old.spi_i == spi_i && sa->old.spi_r == spi_r)
-			return sa;
-	}
-	return NULL;
 }
 
 static void
@@ -582,10 +542,6 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		return;
 	}
 	sa = find_sa(d, m->hdr.spi_i, m->hdr.spi_r);
-	if (sa == NULL && (sa = find_old_sa(d, m->hdr.spi_i, m->hdr.spi_r)) != NULL) {
-		handle_old_sa(d, sa, buf);
-		return;
-	}
 	if (sa == NULL) {
 		d->ctr.drop_unknown_spi++;
 		GW_LOG(ike, INFO, "%s from %s for unknown SPIs %016llx/%016llx: dropped",

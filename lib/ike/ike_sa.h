@@ -34,6 +34,7 @@ enum ike_state {
 	IKE_ST_ESTABLISHED,
 	IKE_ST_DELETING,	/* our INFORMATIONAL delete is out */
 	IKE_ST_DEAD,		/* to be freed */
+	IKE_ST_REKEYED,		/* an identity a rekey replaced: only its delete (ike_rekey_i.c) */
 	IKE_ST_MAX
 };
 
@@ -54,19 +55,17 @@ struct ike_child {
 	struct gw_sa_spec *pending_out;
 	uint32_t replaces;
 	uint8_t ts_index;		/* the vpn's traffic-selector it carries (ike_ts.c) */
+	bool rekey_due;			/* soft lifetime came while busy: retried */
 };
 
-/*
- * The IKE SA before the peer rekeyed it (RFC 7296 2.18): kept only to answer
- * the peer's delete of it, with its own SPIs, keys and message IDs.
- */
-struct ike_sa_old {
-	bool valid;
-	bool initiator;
+/* A new IKE SA identity out of a rekey exchange (RFC 7296 1.3.2, 2.18). */
+struct ike_rekey_id {
+	bool initiator;			/* we initiated that exchange */
 	uint64_t spi_i, spi_r;
 	struct ike_suite suite;
 	struct ike_keys keys;
-	uint32_t peer_msgid;
+	uint8_t low[IKE_MAX_NONCE];	/* the lower of its two nonces (2.8.2) */
+	uint32_t low_len;
 };
 
 struct ike_sa {
@@ -107,6 +106,7 @@ struct ike_sa {
 	/* the child being negotiated in IKE_AUTH or our CREATE_CHILD_SA (initiator) */
 	uint32_t pending_spi_in;
 	uint32_t rekeying_spi_in;	/* our CREATE_CHILD_SA rekeys this child */
+	uint32_t rekeying_retry;	/* ... again, with the group INVALID_KE_PAYLOAD named */
 	uint32_t deleting_spi_in;	/* our INFORMATIONAL deletes this child */
 	uint8_t child_ni[IKE_NONCE_LEN];
 	struct ike_child children[IKE_MAX_CHILDREN];
@@ -114,18 +114,37 @@ struct ike_sa {
 	struct ctl_timer life_timer;	/* half-open timeout, DPD */
 	unsigned int dpd_missed;
 	char peer_id[128];
-	struct ike_sa_old old;		/* after a rekey by the peer, until its delete */
 	unsigned int rekeys;
 	uint32_t peer_hashes;		/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), bits */
 	/* our CREATE_CHILD_SA for a further traffic-selector (ike_child_new_i.c) */
 	uint8_t creating_ts;		/* its index + 1; 0: none in flight */
 	uint32_t ts_refused;		/* selectors the peer refused: not asked again */
+	uint8_t child_retry_ts;		/* INVALID_KE retry of that selector (index + 1) */
 	/* NAT-T and fragmentation (ike_natt.c, ike_frag.c) */
 	bool frag_peer;			/* both announced IKEV2_FRAGMENTATION_SUPPORTED */
 	struct ike_reasm *reasm;	/* the peer's fragments being reassembled */
 	struct ctl_timer natt_timer;	/* keepalives; children to move after the peer */
 	uint64_t last_tx_ms;
 	uint32_t follow_spis[IKE_MAX_CHILDREN];	/* children (inbound SPI) to rekey */
+	/* rekeying (ike_rekey_i.c, ike_collide.c, ike_pfs.c) */
+	struct ctl_timer rekey_timer;	/* our IKE SA rekey, postponed CHILD_SA rekeys */
+	uint64_t rekey_at_ms;		/* our IKE SA rekey is due then (0: never) */
+	uint64_t rekeyed_ms;		/* the current identity's birth (show: age) */
+	bool ike_rekeying;		/* our IKE SA rekey is out (sa->dh, rk_ni, rk_spi) */
+	uint64_t rk_spi;		/* our new SPI in it */
+	uint8_t rk_ni[IKE_NONCE_LEN];
+	struct ike_rekey_id *rk_peer;	/* the peer's IKE SA rekey we answered meanwhile */
+	uint32_t replaced_by;		/* IKE_ST_REKEYED: the index of the SA that lives on */
+	bool rk_deleting;		/* IKE_ST_REKEYED: our delete of it is out */
+	/* PFS of our CREATE_CHILD_SA (RFC 7296 1.3.1, 2.17) */
+	struct ike_dh *child_dh;	/* our pair while the request is out */
+	uint16_t child_group;		/* the group of our KE (0: no PFS) */
+	uint8_t child_gir[IKE_MAX_DH_PUB];	/* g^ir for KEYMAT (either role), wiped after */
+	uint32_t child_gir_len;
+	/* CHILD_SA rekey collision (2.8.1): the child the peer made while we rekeyed it */
+	uint32_t coll_spi_in;
+	uint8_t coll_low[IKE_MAX_NONCE];	/* the lower nonce of the peer's exchange */
+	uint32_t coll_low_len;
 };
 
 struct ike_daemon {
@@ -286,8 +305,6 @@ void ike_create_r_request(struct ike_daemon *d, struct ike_sa *sa);
 struct ike_child *ike_child_by_out(struct ike_sa *sa, uint32_t spi);
 /* ike_rekey_r.c: the IKE SA rekeyed by the peer (RFC 7296 1.3.2, 2.18) */
 void ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa);
-/* Swap the SA's identity (SPIs, keys, role, peer message ID) with the old record. */
-void ike_sa_swap_old(struct ike_sa *sa);
 
 /* ---- ike_create_i.c: CREATE_CHILD_SA, initiator half (our rekeys) ---- */
 /* Rekey the child (its soft lifetime came): 0, -EBUSY (a request is out), -errno. */
@@ -331,6 +348,76 @@ void ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const struct socka
 		     bool natt);
 /* The CHILD_SA's ESP-in-UDP: the vpn's multipath port, NAT-T to the peer's port, none. */
 void ike_natt_encap(const struct ike_sa *sa, struct gw_sa_params *p);
+/* ---- ike_rekey_i.c: our IKE SA rekey; identities a rekey replaced ---- */
+void ike_rekey_init(struct ike_daemon *d, struct ike_sa *sa);	/* at alloc */
+void ike_rekey_cleanup(struct ike_daemon *d, struct ike_sa *sa);	/* at destroy */
+/* The SA is established (again): arm its IKE SA soft lifetime, jittered. */
+void ike_rekey_arm(struct ike_daemon *d, struct ike_sa *sa);
+/* Rekey the IKE SA now: 0, -EBUSY (an exchange is out), -errno. */
+int ike_rekey_i_start(struct ike_daemon *d, struct ike_sa *sa);
+void ike_rekey_i_response(struct ike_daemon *d, struct ike_sa *sa);
+/*
+ * The current identity goes to a slot of its own (IKE_ST_REKEYED, no
+ * children) and the SA takes `id`: the CHILD_SAs stay (same owner).
+ * `we_delete`: the old identity is deleted by us, else we wait for the peer.
+ */
+void ike_rekey_adopt(struct ike_daemon *d, struct ike_sa *sa, struct ike_rekey_id *id,
+		     bool we_delete);
+/* Is the request of ours that is out a DPD probe (an empty INFORMATIONAL)? */
+bool ike_rekey_dpd_out(const struct ike_sa *sa);
+/* A message (authenticated, in window) on an IKE_ST_REKEYED identity. */
+void ike_rekey_retired_message(struct ike_daemon *d, struct ike_sa *sa);
+/* Later attempts: a child whose rekey was postponed, the IKE SA after a refusal. */
+void ike_rekey_retry(struct ike_daemon *d, struct ike_sa *sa, uint64_t ms);
+
+/* ---- ike_collide.c: rekey collisions (RFC 7296 2.8.1, 2.8.2, 2.25) ---- */
+/* Octet by octet, a prefix is lower: <0, 0, >0. */
+int ike_nonce_cmp(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen);
+/* The lower of an exchange's two nonces into out (IKE_MAX_NONCE). */
+void ike_nonce_low(const uint8_t *ni, uint32_t ni_len, const uint8_t *nr, uint32_t nr_len,
+		   uint8_t *out, uint32_t *out_len);
+/* The peer's rekey of child `old` made `c` while ours of `old` is out: remember. */
+void ike_collide_child_note(struct ike_sa *sa, const struct ike_child *old,
+			    const struct ike_child *c, const uint8_t *ni, uint32_t ni_len,
+			    const uint8_t *nr, uint32_t nr_len);
+/*
+ * The answer to our rekey of `old` came (nonce nr): resolve a collision with
+ * the peer's rekey of it. true: we lost, our new child is redundant (never
+ * install its outbound SA) and we delete it; false: no collision or we won,
+ * we delete `old`.
+ */
+bool ike_collide_child_lost(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *old,
+			    const uint8_t *nr, uint32_t nr_len);
+/* 2.25: TEMPORARY_FAILURE for a CREATE_CHILD_SA request now (child may be NULL)? */
+bool ike_collide_busy(struct ike_sa *sa, const struct ike_child *old);
+
+/* ---- ike_pfs.c: PFS on CHILD_SAs; kilobyte lifetimes ---- */
+/* The vpn's ipsec-policy PFS group (IKE number), 0 without PFS. */
+uint16_t ike_pfs_group(const struct ike_daemon *d, const struct gw_conf_vpn *vpn);
+/* ESP proposals for a CHILD_SA of exchange `exch`: with the PFS group in CREATE_CHILD_SA. */
+unsigned int ike_props_child(const struct ike_daemon *d, const struct gw_conf_vpn *vpn,
+			     uint32_t spi, uint8_t exch, struct ike_prop_out *out,
+			     unsigned int max);
+/* Initiator: a fresh key pair of sa->child_group and its KE payload (none if 0). */
+int ike_pfs_add_ke(struct ike_sa *sa, struct ike_bld *b);
+/* Initiator: the answer's KE -> sa->child_gir. 0, -EINVAL (missing, wrong group). */
+int ike_pfs_answer(struct ike_daemon *d, struct ike_sa *sa);
+/*
+ * Responder: the request's KE against the chosen proposal: 0 (g^ir in
+ * sa->child_gir, our pair in *mine or NULL without PFS), or the notify
+ * refusing it (INVALID_KE_PAYLOAD with *want set, NO_PROPOSAL_CHOSEN).
+ */
+uint16_t ike_pfs_respond(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *ch,
+			 uint16_t *want, struct ike_dh **mine);
+/* Responder: KEr of our pair (nothing if NULL). */
+int ike_pfs_put_ke(struct ike_bld *b, const struct ike_dh *dh);
+/* Wipe g^ir (after the install). */
+void ike_pfs_wipe(struct ike_sa *sa);
+/* Initiator: forget our pair of the exchange, wipe g^ir. */
+void ike_pfs_done(struct ike_sa *sa);
+/* lifetime-kilobytes of the child's proposal into its SA's lifetimes (soft jittered). */
+void ike_child_kbytes(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
+		      struct gw_sa_lifetime *lt);
 
 #define IKE_SA_LOG(level, sa, fmt, ...) \
 	GW_LOG(ike, level, "ike-%u %s: " fmt, (sa)->index, \

@@ -21,6 +21,23 @@ ike_show_header(FILE *out)
 		"Responder cookie", "Mode", "Remote Address");
 }
 
+/* Rekey state and age of the SA's identity (ike_rekey_i.c). */
+static void
+ike_show_rekey(const struct ike_sa *sa, FILE *out, uint64_t now)
+{
+	fprintf(out, "  Rekeys: %u, this IKE SA %llu seconds old, ", sa->rekeys,
+		sa->rekeyed_ms ? (unsigned long long)((now - sa->rekeyed_ms) / 1000) : 0ULL);
+	if (sa->state == IKE_ST_REKEYED)
+		fprintf(out, "replaced by index %u (waiting for its delete)\n", sa->replaced_by);
+	else if (sa->ike_rekeying)
+		fprintf(out, "rekey in progress\n");
+	else if (sa->rekey_at_ms > now)
+		fprintf(out, "next rekey in %llu seconds\n",
+			(unsigned long long)((sa->rekey_at_ms - now) / 1000));
+	else
+		fprintf(out, "rekey due\n");
+}
+
 void
 ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 {
@@ -72,6 +89,7 @@ ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 			ike_xf_name(IKE_XF_DH, sa->suite.dh, tmp, sizeof(tmp)));
 		fprintf(out, "  Messages: next request %u, next peer request %u\n",
 			sa->next_msgid, sa->peer_msgid);
+		ike_show_rekey(sa, out, now);
 		fprintf(out, "  IPsec security associations: %u\n\n", nchild);
 	}
 }
@@ -110,12 +128,25 @@ ike_show_ipsec_sas(struct ike_daemon *d, FILE *out)
 			for (int dir = 0; dir < 2; dir++) {
 				gw_sa_id_t id = dir == 0 ? ch->sa_in : ch->sa_out;
 
+				struct gw_sa_lifetime lt = { 0 };
+				char life[48];
+
 				memset(&st, 0, sizeof(st));
 				d->in.ops->query_sa(d->in.ctx, id, &st);
-				fprintf(out, "  %c%-5u %-26s %08x  %llu/unlim   %-5u %s  "
+				/* kilobytes left before the hard limit (lifetime-kilobytes) */
+				ike_child_kbytes(sa, ch, dir != 0, &lt);
+				if (lt.hard_kbytes == 0)
+					snprintf(life, sizeof(life), "%llu/unlim",
+						 (unsigned long long)left);
+				else
+					snprintf(life, sizeof(life), "%llu/%llu",
+						 (unsigned long long)left, (unsigned long long)
+						 (lt.hard_kbytes > st.bytes / 1024 ?
+						  lt.hard_kbytes - st.bytes / 1024 : 0));
+				fprintf(out, "  %c%-5u %-26s %08x  %-12s %-5u %s  "
 					"(%llu packets)\n", dir == 0 ? '<' : '>', sa->index, alg,
 					dir == 0 ? ch->spi_in : ch->spi_out,
-					(unsigned long long)left, sa->natt ? 4500 : 0,
+					life, sa->natt ? 4500 : 0,
 					inet_ntoa(sa->remote.sin_addr),
 					(unsigned long long)st.packets);
 			}
@@ -135,8 +166,8 @@ ike_clear_sas(struct ike_daemon *d, uint32_t index)
 			continue;
 		if (sa->state == IKE_ST_ESTABLISHED)
 			ike_info_send_delete(d, sa);
+		n += sa->state != IKE_ST_REKEYED;	/* a replaced identity: not an SA */
 		ike_sa_destroy(d, sa, "cleared by the operator");
-		n++;
 	}
 	return n;
 }

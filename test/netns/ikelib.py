@@ -34,17 +34,23 @@ def have_strongswan():
 
 
 def gdoigw_security(suite, gw_addr, peer_addr, local_net, remote_net, bind_if, establish,
-                    child_life=None):
+                    child_life=None, ike_life=None, pfs=None, child_kb=None):
+    """child_life / ike_life: lifetime-seconds of the ESP / IKE proposal; pfs: "group19"
+    ...; child_kb: lifetime-kilobytes of the ESP proposal (test_netns_ike_rekey.py)."""
     ike, esp, _, _ = SUITES[suite]
     esp_auth = '' if esp["auth"] is None else \
         ' authentication-algorithm = "%s";' % esp["auth"]
     if child_life:
         esp_auth += ' lifetime-seconds = %d;' % child_life
+    if child_kb:
+        esp_auth += ' lifetime-kilobytes = %d;' % child_kb
+    ike_extra = ' lifetime-seconds = %d;' % ike_life if ike_life else ''
+    pfs_conf = ' perfect-forward-secrecy = { keys = "%s"; };' % pfs if pfs else ""
     return """
 security = {
   ike = {
     proposal = ( { name = "p1"; encryption-algorithm = "%(ienc)s";
-                   authentication-algorithm = "%(iauth)s"; dh-group = "%(dh)s"; } );
+                   authentication-algorithm = "%(iauth)s"; dh-group = "%(dh)s";%(iextra)s } );
     policy = ( { name = "pol1"; proposals = [ "p1" ];
                  pre-shared-key = { ascii-text = "%(psk)s"; }; } );
     gateway = ( { name = "sw"; ike-policy = "pol1"; address = "%(peer)s";
@@ -55,7 +61,7 @@ security = {
   };
   ipsec = {
     proposal = ( { name = "e1"; encryption-algorithm = "%(eenc)s";%(eauth)s } );
-    ipsec-policy = ( { name = "ip1"; proposals = [ "e1" ]; } );
+    ipsec-policy = ( { name = "ip1"; proposals = [ "e1" ];%(pfs)s } );
     vpn = ( { name = "to-sw"; ike = { gateway = "sw"; ipsec-policy = "ip1"; };
               bind-interface = "%(bind)s"; establish-tunnels = "%(est)s";
               traffic-selector = ( { name = "t1"; local-ip = "%(lnet)s";
@@ -64,15 +70,17 @@ security = {
 };
 """ % dict(ienc=ike["enc"], iauth=ike["auth"], dh=ike["dh"], psk=PSK, peer=peer_addr,
            gw=gw_addr, eenc=esp["enc"], eauth=esp_auth, bind=bind_if, est=establish,
-           lnet=local_net, rnet=remote_net)
+           lnet=local_net, rnet=remote_net, iextra=ike_extra, pfs=pfs_conf)
 
 
 class Charon:
     """charon in namespace `ns`: local address `addr`, peer `peer`, protected `local_ts`
     (an address of it is put on lo) <-> `remote_ts`."""
 
-    def __init__(self, workdir, ns, addr, peer, local_ts, remote_ts, suite, rekey=None):
-        """rekey: (IKE seconds, CHILD seconds) for charon's rekey_time, None = defaults."""
+    def __init__(self, workdir, ns, addr, peer, local_ts, remote_ts, suite, rekey=None,
+                 esp_dh=None):
+        """rekey: (IKE seconds, CHILD seconds) for charon's rekey_time, None = defaults;
+        esp_dh: a DH group for the ESP proposal (PFS), e.g. "ecp256"."""
         self.dir = os.path.join(str(workdir), "charon")
         os.makedirs(self.dir, exist_ok=True)
         self.ns, self.addr, self.peer = ns, addr, peer
@@ -83,6 +91,7 @@ class Charon:
         self.log = os.path.join(self.dir, "charon.log")
         self.proc = None
         self.rekey = rekey
+        self.esp_dh = esp_dh
 
     def write(self):
         with open(self.conf, "w") as f:
@@ -118,6 +127,8 @@ swanctl {
 }
 """ % dict(vici=self.vici, log=self.log))
         _, _, ike_p, esp_p = SUITES[self.suite]
+        if self.esp_dh:
+            esp_p += "-" + self.esp_dh
         with open(self.swanctl, "w") as f:
             f.write("""connections {
   gw {

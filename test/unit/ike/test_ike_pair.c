@@ -366,6 +366,63 @@ add_ts(char *conf, size_t len, const char *lnet, const char *rnet)
 	snprintf(at, len - (size_t)(at - conf), "%s", tail);
 }
 
+/* PFS in the configuration's ipsec-policy "ep" (made by make_conf). */
+static void
+add_pfs(char *conf, size_t len, const char *group)
+{
+	static const char anchor[] = "proposals = [ \"e\" ];";
+	char tail[8192], *at = strstr(conf, anchor);
+
+	if (at == NULL)
+		return;
+	at += sizeof(anchor) - 1;
+	snprintf(tail, sizeof(tail), " perfect-forward-secrecy = { keys = \"%s\"; };%s", group,
+		 at);
+	snprintf(at, len - (size_t)(at - conf), "%s", tail);
+}
+
+static const struct mock_policy *ike_terms(const struct mock_install *m);
+static bool four_each(struct pair *p);
+static const struct gw_sa_spec *find_bind(const struct mock_install *m, enum gw_sa_dir dir,
+					  const char *bind);
+
+/*
+ * The second child asked for by CREATE_CHILD_SA with PFS (group 19 on both
+ * sides): B refuses a child request without a KE of its group, so the child
+ * coming up with matching keys shows A's request carried one.
+ */
+static void
+test_two_children_pfs(void)
+{
+	const struct gw_sa_spec *ao2, *bi2;
+	struct ike_counters c;
+	struct pair p;
+
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-123", "immediately", "10.1.0.0/16",
+		  "10.2.0.0/16", "a.test", "b.test");
+	add_ts(conf_a, sizeof(conf_a), "10.5.0.0/16", "10.6.0.0/16");
+	add_pfs(conf_a, sizeof(conf_a), "group19");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-123", "responder-only",
+		  "10.2.0.0/16", "10.1.0.0/16", "b.test", "a.test");
+	add_ts(conf_b, sizeof(conf_b), "10.6.0.0/16", "10.5.0.0/16");
+	add_pfs(conf_b, sizeof(conf_b), "group19");
+	CHECK_EQ(pair_start(&p, false), 0);
+	if (p.a == NULL || p.b == NULL)
+		return;
+	run_until(&p, four_each, 10000);
+	ao2 = find_bind(&p.ma, GW_SA_OUTBOUND, "v#1");
+	bi2 = find_bind(&p.mb, GW_SA_INBOUND, "v#1");
+	CHECK(ao2 != NULL && bi2 != NULL);
+	if (ao2 != NULL && bi2 != NULL)
+		CHECK(same_keys(ao2, bi2));
+	ike_daemon_counters(p.a, &c);
+	CHECK_EQ(c.child_up, 2);
+	CHECK_EQ(c.no_proposal + c.invalid_ke, 0);
+	ike_daemon_counters(p.b, &c);
+	CHECK_EQ(c.no_proposal + c.invalid_ke, 0);
+	pair_stop(&p);
+}
+
 static const struct mock_policy *
 ike_terms(const struct mock_install *m)
 {
@@ -729,6 +786,7 @@ main(void)
 	GW_RUN(test_establish_and_clear);
 	GW_RUN(test_refusals);
 	GW_RUN(test_two_children);
+	GW_RUN(test_two_children_pfs);
 	GW_RUN(test_on_traffic);
 	GW_RUN(test_fragmentation);
 	GW_RUN(test_multipath_port);

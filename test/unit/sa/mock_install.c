@@ -224,6 +224,9 @@ flush(void *ctx, struct gw_owner owner)
 	for (unsigned int i = 0; i < m->nb_pol; i++)
 		if (gw_owner_eq(m->pol[i].owner, owner))
 			m->pol[i].n = 0;
+	for (unsigned int i = 0; i < MOCK_MAX_SUBS; i++)	/* and its subscription */
+		if (m->subs[i].cb != NULL && gw_owner_eq(m->subs[i].owner, owner))
+			m->subs[i].cb = NULL;
 	return 0;
 }
 
@@ -238,6 +241,14 @@ subscribe(void *ctx, struct gw_owner owner, gw_ipsec_event_cb cb, void *arg)
 	m->cb = cb;
 	m->cb_arg = arg;
 	m->cb_owner = owner;
+	for (unsigned int i = 0; i < MOCK_MAX_SUBS; i++)
+		if (m->subs[i].cb != NULL && gw_owner_eq(m->subs[i].owner, owner))
+			m->subs[i].cb = NULL;
+	for (unsigned int i = 0; cb != NULL && i < MOCK_MAX_SUBS; i++)
+		if (m->subs[i].cb == NULL) {
+			m->subs[i] = (struct mock_sub){ .owner = owner, .cb = cb, .arg = arg };
+			break;
+		}
 	return 0;
 }
 
@@ -281,8 +292,11 @@ mock_raise(struct mock_install *m, gw_sa_id_t id, enum gw_sa_event_type type)
 	ev.group = s->spec.params.group;
 	if (type == GW_SA_EV_HARD_LIFETIME || type == GW_SA_EV_SEQ_EXHAUSTED)
 		s->used = false;	/* the manager deletes it before telling */
-	if (m->cb != NULL && gw_owner_eq(m->cb_owner, s->owner))
-		m->cb(&ev, m->cb_arg);
+	for (unsigned int i = 0; i < MOCK_MAX_SUBS; i++)
+		if (m->subs[i].cb != NULL && gw_owner_eq(m->subs[i].owner, s->owner)) {
+			m->subs[i].cb(&ev, m->subs[i].arg);
+			return;
+		}
 }
 
 unsigned int

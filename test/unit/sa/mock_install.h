@@ -18,6 +18,7 @@
 #define MOCK_MAX_CALLS 256
 #define MOCK_MAX_SAS 64
 #define MOCK_MAX_POLICIES 16
+#define MOCK_MAX_SUBS 16
 
 enum mock_op {
 	MOCK_GET_SPI = 1, MOCK_RELEASE_SPI, MOCK_ADD_SA, MOCK_UPDATE_SA, MOCK_DEL_SA,
@@ -61,9 +62,14 @@ struct mock_install {
 	uint32_t next_spi;
 	enum mock_op fail_op;		/* the next call of this kind ... */
 	int fail_ret;			/* ... returns this (once) */
-	gw_ipsec_event_cb cb;
+	gw_ipsec_event_cb cb;		/* the last subscription */
 	void *cb_arg;
 	struct gw_owner cb_owner;
+	struct mock_sub {		/* every owner's, as the manager keeps them */
+		struct gw_owner owner;
+		gw_ipsec_event_cb cb;
+		void *arg;
+	} subs[MOCK_MAX_SUBS];
 };
 
 void mock_install_init(struct mock_install *m);

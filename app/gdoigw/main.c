@@ -223,7 +223,7 @@ ike_follow(struct control *c, const struct gw_config *conf)
 {
 	if (c->ike == NULL && conf->ike.nb_gateways != 0)
 		c->ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = c->loop,
-			.install = &c->dp->install });
+			.install = &c->dp->install, .helper = c->helper });
 	if (c->ike != NULL)
 		ike_daemon_configure(c->ike, conf);
 }

@@ -30,6 +30,10 @@ struct ike_daemon_params {
 	/* half-open SAs from which IKE_SA_INIT needs a cookie (RFC 7296 2.6); 0 = 16 */
 	uint32_t cookie_threshold;
 	bool cookies_always;		/* tests: every IKE_SA_INIT needs one */
+	struct ctl_helper *helper;	/* DH on this thread (NULL: on the loop thread) */
+	/* 0: the configuration's (security ike half-open), else 64 / 8 */
+	uint32_t half_open_max, half_open_peer_max;
+	uint32_t cookie_rotate_ms;	/* cookie secret lifetime; 0 = 5 minutes */
 };
 
 /* Counters of the daemon: one per reason a message was dropped or refused. */
@@ -62,7 +66,12 @@ struct ike_daemon_params {
 	X(dpd_dead, "peers declared dead by DPD") \
 	X(auth_certificate, "peer certificate refused (unknown CA, expired, chain, key)") \
 	X(auth_peer_id, "peer identity not remote-identity or not in its certificate") \
-	X(auth_signature, "peer AUTH signature invalid or of a method not for its key")
+	X(auth_signature, "peer AUTH signature invalid or of a method not for its key") \
+	X(half_open_peer_cap, "IKE_SA_INIT refused: half-open SAs from that address at the cap") \
+	X(cookie_rotations, "cookie secrets replaced (the previous one still accepted)") \
+	X(async_jobs, "DH computations handed to the helper thread") \
+	X(async_inline, "DH computations run on the control thread (helper full)") \
+	X(async_stale, "DH results for an SA deleted meanwhile (wiped)")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

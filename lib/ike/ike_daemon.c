@@ -368,8 +368,12 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf)
 	uint16_t notify;
 
 	if (!resp) {
-		/* RFC 7296 2.2: a retransmitted request gets the same response */
-		if (sa->has_resp && h->msgid == sa->resp_msgid) {
+		/*
+		 * RFC 7296 2.2: a retransmitted request gets the same response;
+		 * one of another exchange with that ID is no retransmission
+		 */
+		if (sa->has_resp && h->msgid == sa->resp_msgid && sa->resp_len > 18 &&
+		    sa->resp[18] == h->exch) {
 			d->ctr.rx_dup_requests++;
 			ike_sendto(d, sa->natt, &sa->remote, sa->resp, sa->resp_len);
 			return;
@@ -620,10 +624,9 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->natt_port = p->natt_port ? p->natt_port : IKE_NATT_PORT;
 	d->peer_port = p->peer_port ? p->peer_port : d->port;
 	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
-	d->cookie_threshold = p->cookie_threshold ? p->cookie_threshold : 16;
-	if (p->cookies_always)
-		d->cookie_threshold = 0;
-	if (ike_random(d->cookie_secret, sizeof(d->cookie_secret)) != 0) {
+	d->helper = p->helper;
+	if (ike_resist_init(d, p) != 0) {
+		ike_resist_fini(d);
 		free(d);
 		errno = EIO;
 		return NULL;
@@ -647,6 +650,7 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	GW_LOG(ike, NOTICE, "IKEv2 listening on UDP %u and %u", d->port, d->natt_port);
 	return d;
 fail:
+	ike_resist_fini(d);
 	if (d->h != NULL)
 		ctl_fd_del(d->loop, d->h);
 	if (d->fd >= 0)
@@ -672,6 +676,7 @@ ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf)
 		}
 	explicit_bzero(&d->conf, sizeof(d->conf));
 	d->conf = conf->ike;
+	ike_resist_configure(d);
 	ike_certs_load(d);
 	GW_LOG(ike, NOTICE, "IKE configuration: %u gateways, %u vpns", d->conf.nb_gateways,
 	       d->conf.nb_vpns);
@@ -696,8 +701,9 @@ ike_daemon_free(struct ike_daemon *d)
 	close(d->fd);
 	close(d->fd_natt);
 	ike_certs_free(d);
+	ike_async_fini(d);
+	ike_resist_fini(d);
 	explicit_bzero(&d->conf, sizeof(d->conf));
-	explicit_bzero(d->cookie_secret, sizeof(d->cookie_secret));
 	free(d);
 }
 

@@ -130,10 +130,13 @@ answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chose
 	ike_bld_sa(&b, chosen, 1);
 	ike_bld_ke(&b, sa->suite.dh, pub, (uint32_t)plen);
 	ike_bld_payload(&b, IKE_PL_NONCE, sa->nr, sa->nr_len);
-	ike_nat_hash(sa->spi_i, sa->spi_r, &sa->local, h);
-	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
-	ike_nat_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
-	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+	/* NAT detection only when asked: never an answer larger than its request */
+	if (sa->natd_asked) {
+		ike_nat_hash(sa->spi_i, sa->spi_r, &sa->local, h);
+		ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
+		ike_nat_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
+		ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+	}
 	ike_cert_init_add(d, sa, &b);
 	rc = ike_bld_finish(&b, &len);
 	if (rc != 0)
@@ -260,6 +263,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	nsrc = ike_msg_notify(m, IKE_N_NAT_DETECTION_SOURCE_IP);
 	ndst = ike_msg_notify(m, IKE_N_NAT_DETECTION_DESTINATION_IP);
 	if (nsrc != NULL && ndst != NULL) {
+		sa->natd_asked = true;
 		ike_nat_hash(sa->spi_i, 0, &sa->remote, h);
 		sa->nat_remote = nsrc->u.notify.data.len != 20 ||
 				 ike_ct_cmp(h, nsrc->u.notify.data.p, 20) != 0;

@@ -115,6 +115,7 @@ struct ike_sa {
 	unsigned int rekeys;
 	uint32_t peer_hashes;		/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), bits */
 	bool computing;			/* DH on the helper (ike_async.c): the exchange waits */
+	bool natd_asked;		/* responder: the request had NAT detection (2.23) */
 };
 
 struct ike_daemon {

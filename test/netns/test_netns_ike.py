@@ -9,7 +9,9 @@ forces UDP encapsulation, so gdoigw must detect the "NAT", float IKE to 4500 and
 ESP-in-UDP SAs. For each case: the tunnel comes up (gdoigw's log and `swanctl
 --list-sas`), h1 pings 10.99.102.1 and moves 10 MB over TCP to it intact, the capture on
 h2's wire holds no cleartext between the protected networks (only ESP in UDP 4500), and
-tshark dissects every IKE message without a malformed or error mark; the CLI shows
+tshark dissects every IKE message without a malformed or error mark, the SK payloads
+decrypted with the IKE keys gdoigw logs at debug level (ikelib.tshark_ike_check), and
+decrypts the ESP with the ESP keys it logs; the CLI shows
 the IKE SA (detail: peer id, NAT-T), the tunnel and the counters; stopping gdoigw sends
 the INFORMATIONAL delete charon reports. As initiator, `clear security ike
 security-associations` deletes the SA (charon hears of it) and establish-tunnels
@@ -25,7 +27,7 @@ import time
 import pytest
 
 import clilib
-from ikelib import Charon, have_strongswan, gdoigw_security
+from ikelib import Charon, have_strongswan, gdoigw_security, tshark_ike_check
 from test_netns import CLIENT, SERVER, TCP_BYTES  # noqa: F401 (ikelib, test_netns_ike_cert)
 from nslib import NetnsTopo, sh
 
@@ -213,7 +215,11 @@ def test_ike_strongswan(bed):
     assert any(row[1] == "34" for row in rows) and any(row[1] == "35" for row in rows)
     assert cleartext_between(pcap) == [], "cleartext of the protected nets on the wire"
     with open(topo.log_path, errors="replace") as f:
-        requests, replies = tshark_decrypts(pcap, f.read())
+        log = f.read()
+    # the SK payloads too, with the IKE keys gdoigw logged: IDs and AUTH both ways
+    ike = tshark_ike_check(pcap, log)
+    assert len([x for x in ike.values() if x["exch"] == 35 and x["auth"] and x["id"]]) >= 2, ike
+    requests, replies = tshark_decrypts(pcap, log)
     assert len(requests) >= 4 and len(replies) >= 4, (requests, replies)
     check_cli(topo, suite)
     if role == "initiator":

@@ -238,7 +238,8 @@ def tshark_ike_uat(log):
         d = dict(zip(w[0::2], w[1::2]))
         encr, bits = (int(x) for x in d["encr"].split("/"))
         key = lambda k: "" if d[k] == "-" else d[k]  # noqa: E731
-        args += ["-o", 'uat:ikev2_decryption_table:"%s","%s","%s","%s","%s","%s","%s","%s"' % (
+        # hex fields bare, names quoted (tshark's UAT file syntax)
+        args += ["-o", 'uat:ikev2_decryption_table:%s,%s,%s,%s,"%s",%s,%s,"%s"' % (
             d["spi_i"], d["spi_r"], key("sk_ei"), key("sk_er"), TSHARK_IKE_ENCR[encr] % bits,
             key("sk_ai"), key("sk_ar"), TSHARK_IKE_INTEG[int(d["integ"])])]
     return args

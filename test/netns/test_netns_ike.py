@@ -118,10 +118,20 @@ class IkeTopo(NetnsTopo):
         super().__init__(workdir, layout, extra_conf)
         self.port = clilib.free_port()
 
+    service_set = False
+
     def config(self):
         # ike at debug level: the ESP keys for tshark (lib/ike/ike_child.c log_keys)
-        return clilib.with_cli(super().config(), self.port).replace(
+        text = clilib.with_cli(super().config(), self.port).replace(
             "system = {", 'system = {\n  traceoptions = { level = "all"; flag = [ "ike" ]; };', 1)
+        if self.service_set:
+            # the vpn bound the Junos way: a service set applied to ge-0/0/0's input
+            text = text.replace('address = [ "10.99.1.1/24" ];', 'address = [ "10.99.1.1/24" ]; '
+                                'service = { input = { service-set = "ss-sw"; }; };', 1)
+            text = text.replace('bind-interface = "ge-0/0/0";', "", 1)
+            text += 'services = { service-set = ( { name = "ss-sw"; ' \
+                    'ipsec-vpn-rules = [ "to-sw" ]; } ); };\n'
+        return text
 
 
 def check_cli(topo, suite):
@@ -161,6 +171,7 @@ def bed(tmp_path, request):
     role, suite = request.param[:2]
     rekey = request.param[2] if len(request.param) > 2 else None
     child_life = request.param[3] if len(request.param) > 3 else None
+    service_set = len(request.param) > 4 and request.param[4] == "service-set"
     if not shutil.which("tcpdump") or not shutil.which("tshark"):
         pytest.skip("needs tcpdump and tshark")
     est = "immediately" if role == "initiator" else "responder-only"
@@ -169,6 +180,7 @@ def bed(tmp_path, request):
         % (SW_NET, SW)
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_security(
         suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est, child_life))
+    topo.service_set = service_set
     charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, suite, rekey)
     cap = None
     try:
@@ -314,3 +326,25 @@ def test_ike_rekeys_by_gdoigw(bed):
     seqs = {int(w.split("=")[1]) for w in r.stdout.split() if w.startswith("icmp_seq=")}
     lost = sorted(set(range(1, 451)) - seqs)
     assert got == 450, "%d of 450 echoes across gdoigw's rekey; lost %s\n%s" % (got, lost, log)
+
+
+@pytest.mark.parametrize("bed", [pytest.param(("responder", "gcm", None, None, "service-set"),
+                                              id="service-set")], indirect=True)
+def test_ike_service_set(bed):
+    """The vpn has no bind-interface: `services service-set ss-sw ipsec-vpn-rules to-sw`
+    applied by ge-0/0/0's `family inet service input service-set` binds it there. charon
+    initiates, the tunnel comes up and h1's pings go through it, none in clear on h2's
+    wire."""
+    topo, charon, role, suite, pcap = bed
+    with open(os.path.join(topo.workdir, "gw.conf")) as f:
+        conf = f.read()
+    assert "bind-interface" not in conf and "ss-sw" in conf, conf
+    r = charon.initiate()
+    assert r.returncode == 0, "swanctl --initiate: %s%s\n%s" % (r.stdout, r.stderr,
+                                                                topo.logtext())
+    assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
+    got, out = ping(topo.h1, SW_HOST, 5)
+    assert got >= 4, "ping through the service-set-bound tunnel: %s\n%s" % (out,
+                                                                           topo.logtext())
+    time.sleep(1)
+    assert cleartext_between(pcap) == [], "the pings went in clear: the vpn is not bound"

@@ -135,6 +135,7 @@ ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	sa->peer_msgid = 0;
 	sa->has_resp = false;
 	sa->rekeys++;
+	ike_log_ike_keys(sa);	/* debug level: the new SPIs' keys for tshark */
 	IKE_SA_LOG(NOTICE, sa, "IKE SA rekeyed by the peer: now %016llx/%016llx",
 		   (unsigned long long)spi_i, (unsigned long long)spi_r);
 }

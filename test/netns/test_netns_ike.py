@@ -285,7 +285,8 @@ def test_ike_rekeys_by_peer(bed):
     flood of 10 per second: gdoigw answers CREATE_CHILD_SA (new pair next to the old,
     make-before-break, old pair removed on charon's delete) and the IKE rekey (new SPIs
     and keys, children kept, the old SA's delete answered under its old keys). No
-    packet is lost across the rekeys."""
+    packet is lost across the rekeys. tshark decrypts every IKE message, before and after
+    the IKE rekey (the new SPIs' keys are logged too)."""
     topo, charon, role, suite, pcap = bed
     assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
     r = sh("ping", "-c", "350", "-i", "0.1", "-W", "2", SW_HOST, ns=topo.h1, check=False,
@@ -298,6 +299,11 @@ def test_ike_rekeys_by_peer(bed):
     seqs = {int(w.split("=")[1]) for w in r.stdout.split() if w.startswith("icmp_seq=")}
     lost = sorted(set(range(1, 351)) - seqs)
     assert got == 350, "%d of 350 echoes across the rekeys; lost %s\n%s" % (got, lost, log)
+    # tshark decrypts every IKE message, the rekeyed IKE SA's too (its new keys logged)
+    time.sleep(1)
+    with open(topo.log_path, errors="replace") as f:
+        ike = tshark_ike_check(pcap, f.read())
+    assert sum(x["exch"] == 36 for x in ike.values()) >= 4, ike
     # the tunnel still works on the rekeyed IKE SA: a DPD exchange and the CLI
     s = clilib.Session(topo.port, netns=topo.gw)
     try:

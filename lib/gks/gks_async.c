@@ -17,8 +17,7 @@
 #include "gks_priv.h"
 
 struct gks_dh_job {
-	struct gks_dh_job *next;	/* the server's outstanding jobs */
-	struct gks_server *s;		/* NULL once the server is gone */
+	struct ctl_job_ref ref;		/* on s->jobs; owner NULL once the server is gone */
 	uint8_t icky[GDOI_COOKIE_LEN], rcky[GDOI_COOKIE_LEN];
 	unsigned int group;
 	size_t pub_len, secret_len;
@@ -55,26 +54,15 @@ dh_work(void *arg, const struct ctl_helper *h)
 }
 
 static void
-unlink_job(struct gks_server *s, struct gks_dh_job *j)
-{
-	for (struct gks_dh_job **p = &s->jobs; *p != NULL; p = &(*p)->next)
-		if (*p == j) {
-			*p = j->next;
-			return;
-		}
-}
-
-static void
 finish(struct gks_dh_job *j, int result)
 {
-	struct gks_server *s = j->s;
+	struct gks_server *s = ctl_job_unlink(&j->ref);
 	struct gks_p1 *p;
 
 	if (s == NULL) {
 		job_free(j);
 		return;
 	}
-	unlink_job(s, j);
 	p = gks_p1_find(s, j->icky, j->rcky);
 	if (p == NULL || !p->computing) {
 		s->st.dh_stale++;
@@ -112,7 +100,6 @@ gks_async_dh(struct gks_server *s, struct gks_p1 *p, const uint8_t *peer_ke, gks
 		return -ENOMEM;
 	j->rx_len = s->rxcopy_len;
 	memcpy(j->rx, s->rxcopy, s->rxcopy_len);
-	j->s = s;
 	memcpy(j->icky, p->sa.cky_i, GDOI_COOKIE_LEN);
 	memcpy(j->rcky, p->sa.cky_r, GDOI_COOKIE_LEN);
 	j->group = p->sa.xf.group;
@@ -120,8 +107,7 @@ gks_async_dh(struct gks_server *s, struct gks_p1 *p, const uint8_t *peer_ke, gks
 	j->secret_len = gdoi_dh_secret_len(p->sa.xf.group);
 	memcpy(j->peer, peer_ke, p->sa.g_x_len);
 	j->cb = cb;
-	j->next = s->jobs;
-	s->jobs = j;
+	ctl_job_link(&s->jobs, &j->ref, s);
 	p->computing = true;
 	s->st.dh_async++;
 	if (s->p.helper != NULL)
@@ -134,10 +120,5 @@ gks_async_dh(struct gks_server *s, struct gks_p1 *p, const uint8_t *peer_ke, gks
 void
 gks_async_fini(struct gks_server *s)
 {
-	for (struct gks_dh_job *j = s->jobs, *next; j != NULL; j = next) {
-		next = j->next;
-		j->s = NULL;
-		j->next = NULL;
-	}
-	s->jobs = NULL;
+	ctl_job_orphan_all(&s->jobs);
 }

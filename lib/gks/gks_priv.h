@@ -133,7 +133,7 @@ struct gks_server {
 	uint8_t rxcopy[GKS_MSG_MAX];	/* the datagram as received (decryption is in place) */
 	size_t rxcopy_len;
 	uint8_t txbuf[GKS_MSG_MAX];
-	struct gks_dh_job *jobs;	/* gks_async.c: outstanding */
+	struct ctl_job_ref *jobs;	/* gks_async.c: outstanding */
 };
 
 /* gks_async.c: the Main Mode DH on the helper thread */

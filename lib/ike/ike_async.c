@@ -16,8 +16,7 @@
 #include "ike_sa.h"
 
 struct ike_job {
-	struct ike_job *next;		/* the daemon's outstanding jobs */
-	struct ike_daemon *d;		/* NULL once the daemon is gone */
+	struct ctl_job_ref ref;		/* on d->jobs; owner NULL once the daemon is gone */
 	uint32_t sa_index;
 	uint16_t group;
 	uint8_t peer[IKE_MAX_DH_PUB];
@@ -64,26 +63,15 @@ sa_by_index(struct ike_daemon *d, uint32_t index)
 }
 
 static void
-unlink_job(struct ike_daemon *d, struct ike_job *j)
-{
-	for (struct ike_job **p = &d->jobs; *p != NULL; p = &(*p)->next)
-		if (*p == j) {
-			*p = j->next;
-			return;
-		}
-}
-
-static void
 finish(struct ike_job *j, int result)
 {
-	struct ike_daemon *d = j->d;
+	struct ike_daemon *d = ctl_job_unlink(&j->ref);
 	struct ike_sa *sa;
 
 	if (d == NULL) {	/* the daemon went first */
 		job_free(j);
 		return;
 	}
-	unlink_job(d, j);
 	sa = sa_by_index(d, j->sa_index);
 	if (sa == NULL) {
 		d->ctr.async_stale++;
@@ -118,7 +106,6 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 	j = calloc(1, sizeof(*j));
 	if (j == NULL)
 		return -ENOMEM;
-	j->d = d;
 	j->sa_index = sa->index;
 	j->group = group;
 	j->r.dh = dh;
@@ -126,8 +113,7 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 	memcpy(j->peer, peer, peer_len);
 	j->peer_len = peer_len;
 	memcpy(j->r.ctx, ctx, ctx_len);
-	j->next = d->jobs;
-	d->jobs = j;
+	ctl_job_link(&d->jobs, &j->ref, d);
 	sa->computing = true;
 	d->ctr.async_jobs++;
 	if (d->helper != NULL)
@@ -144,11 +130,6 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 void
 ike_async_fini(struct ike_daemon *d)
 {
-	/* outstanding jobs finish on the helper, which frees them (finish: d == NULL) */
-	for (struct ike_job *j = d->jobs, *next; j != NULL; j = next) {
-		next = j->next;
-		j->d = NULL;
-		j->next = NULL;
-	}
-	d->jobs = NULL;
+	/* outstanding jobs finish on the helper, then only free themselves */
+	ctl_job_orphan_all(&d->jobs);
 }

@@ -146,7 +146,7 @@ struct ike_daemon {
 	struct ctl_timer cookie_timer;
 	/* ike_async.c: public-key work on the helper thread */
 	struct ctl_helper *helper;	/* NULL: on the loop thread */
-	struct ike_job *jobs;		/* outstanding */
+	struct ctl_job_ref *jobs;	/* outstanding (ike_async.c) */
 };
 
 /* ---- ike_daemon.c ---- */

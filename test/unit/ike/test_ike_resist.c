@@ -13,7 +13,8 @@
  * - 100 IKE_SA_INIT with MODP-2048 do not stall the loop with the helper
  *   thread (its 2 ms timer keeps firing), all answered;
  * - SAs cleared while their keys are computed: the results are wiped and
- *   counted (async_stale), nothing answered for them.
+ *   counted (async_stale), nothing answered for them; the daemon freed while
+ *   the helper holds its jobs: they come back to nobody and are freed.
  */
 #include <errno.h>
 #include <poll.h>
@@ -530,6 +531,29 @@ test_deleted_meanwhile(void)
 	close(fd);
 }
 
+/* The daemon freed while the helper still has its jobs: they come back to nobody, freed. */
+static void
+test_daemon_freed_first(void)
+{
+	uint8_t req[IKE_MAX_MSG];
+	struct bed b;
+	struct req r;
+	int fd = client("127.0.0.1");
+
+	CHECK_EQ(bed_start(&b, true, &(struct ike_daemon_params){ .cookie_threshold = 200,
+		 .half_open_max = 200, .half_open_peer_max = 200 }), 0);
+	for (int i = 0; i < 20; i++) {
+		uint32_t len;
+
+		new_req(&r);
+		len = build_init(&r, req, sizeof(req));
+		send_to(&b, fd, req, len);
+	}
+	usleep(5000);
+	bed_stop(&b);		/* daemon first, then the helper: ASan checks the rest */
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -538,5 +562,6 @@ main(void)
 	GW_RUN(test_cookie_rotation);
 	GW_RUN(test_burst_does_not_stall);
 	GW_RUN(test_deleted_meanwhile);
+	GW_RUN(test_daemon_freed_first);
 	return gw_test_result();
 }

@@ -329,6 +329,7 @@ open_sk(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint16_t *n
 	if (rc != 0) {
 		count_perr(d, &err, &sa->remote);
 		*notify = ike_perr_notify(err.code);
+		d->err_pl_type = err.pl_type;
 		return rc;
 	}
 	return 0;
@@ -343,7 +344,9 @@ ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify)
 	uint32_t len;
 
 	ike_bld_init_inner(&b, inner, sizeof(inner));
-	ike_bld_notify(&b, 0, NULL, 0, notify, NULL, 0);
+	/* RFC 7296 3.10.1: UNSUPPORTED_CRITICAL_PAYLOAD carries the type, one octet */
+	ike_bld_notify(&b, 0, NULL, 0, notify, &d->err_pl_type,
+		       notify == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD ? 1 : 0);
 	if (ike_seal(sa, d->msg.hdr.exch, true, d->msg.hdr.msgid, &b, out, &len) == 0)
 		ike_send_response(d, sa, out, len, d->msg.hdr.msgid);
 	sa->peer_msgid = d->msg.hdr.msgid + 1;

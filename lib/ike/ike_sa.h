@@ -147,6 +147,7 @@ struct ike_daemon {
 	/* ike_async.c: public-key work on the helper thread */
 	struct ctl_helper *helper;	/* NULL: on the loop thread */
 	struct ctl_job_ref *jobs;	/* outstanding (ike_async.c) */
+	uint8_t err_pl_type;		/* the unknown critical payload of the refused SK chain */
 };
 
 /* ---- ike_daemon.c ---- */

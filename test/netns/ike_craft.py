@@ -4,11 +4,15 @@
 Run in a namespace: `python3 ike_craft.py GATEWAY_ADDRESS` sends each case to UDP 500 of
 the gateway and prints one JSON object {case: answer as hex or null}.
 """
+import hashlib
+import hmac
 import json
 import os
 import socket
 import struct
 import sys
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 # RFC 3526 group 14 (2048-bit MODP)
 MODP2048 = int(
@@ -52,15 +56,69 @@ def sa_body():
     return struct.pack("!BBHBBBB", 0, 0, 8 + len(t), 1, 1, 0, len(xfs)) + t
 
 
-def ke_body():
-    x = int.from_bytes(os.urandom(32), "big")
+def ke_body(x=None):
+    x = x if x is not None else int.from_bytes(os.urandom(32), "big")
     return struct.pack("!HH", 14, 0) + pow(2, x, MODP2048).to_bytes(256, "big")
 
 
-def sa_init(spi_i, version=0x20):
+def sa_init(spi_i, version=0x20, x=None, ni=None):
     return message(spi_i, 0, EXCH_SA_INIT, FLAG_INITIATOR, 0,
-                   [(PL_SA, sa_body(), False), (PL_KE, ke_body(), False),
-                    (PL_NONCE, os.urandom(32), False)], version)
+                   [(PL_SA, sa_body(), False), (PL_KE, ke_body(x), False),
+                    (PL_NONCE, ni or os.urandom(32), False)], version)
+
+
+def payloads(msg):
+    """[(type, body)] of the outer chain."""
+    nxt, off, out = msg[16], 28, []
+    while nxt != 0 and off + 4 <= len(msg):
+        n2, _, plen = struct.unpack("!BBH", msg[off:off + 4])
+        out.append((nxt, msg[off + 4:off + plen]))
+        nxt, off = n2, off + plen
+    return out
+
+
+def prf(k, m):
+    return hmac.new(k, m, hashlib.sha256).digest()
+
+
+def prf_plus(k, s, n):
+    out, t, i = b"", b"", 1
+    while len(out) < n:
+        t = prf(k, t + s + bytes([i]))
+        out += t
+        i += 1
+    return out[:n]
+
+
+def keys(x, ni, nr, resp_ke, spi_i, spi_r):
+    """RFC 7296 2.14 for AES-GCM-16-128 / PRF-HMAC-SHA256 / MODP-2048: SK_ei, SK_er
+    (16-octet key | 4-octet salt, RFC 5282 7.1)."""
+    gir = pow(int.from_bytes(resp_ke, "big"), x, MODP2048).to_bytes(256, "big")
+    seed = prf(ni + nr, gir)
+    km = prf_plus(seed, ni + nr + struct.pack("!QQ", spi_i, spi_r), 32 + 20 + 20)
+    return km[32:52], km[52:72]
+
+
+def sk_message(sk_e, spi_i, spi_r, exch, flags, msgid, inner):
+    """An SK message (RFC 5282): IV | AES-GCM(inner | pad length 0) | ICV, AAD = header |
+    SK generic header."""
+    first, body = chain(inner)
+    plain = body + b"\x00"
+    iv = os.urandom(8)
+    sk_len = 4 + 8 + len(plain) + 16
+    hdr = header(spi_i, spi_r, PL_SK, exch, flags, msgid, 28 + sk_len)
+    skh = struct.pack("!BBH", first, 0, sk_len)
+    ct = AESGCM(sk_e[:16]).encrypt(sk_e[16:] + iv, plain, hdr + skh)
+    return hdr + skh + iv + ct
+
+
+def sk_open(sk_e, msg):
+    """The inner payloads [(type, body)] of an SK message of the responder."""
+    first, _, sk_len = struct.unpack("!BBH", msg[28:32])
+    iv, ct = msg[32:40], msg[40:28 + sk_len]
+    plain = AESGCM(sk_e[:16]).decrypt(sk_e[16:] + iv, ct, msg[:32])
+    plain = plain[:len(plain) - 1 - plain[-1]]
+    return payloads(header(0, 0, first, 0, 0, 0, 0) + plain)
 
 
 def parse(msg):
@@ -126,6 +184,21 @@ def run(gw):
     # IKE_AUTH with the right message ID and a forged SK payload: drop_icv, no answer
     ask("bad_icv", header(spi, spi_r, PL_SK, EXCH_AUTH, FLAG_INITIATOR, 1, 28 + len(sk))
         + sk, wait=1.0)
+    # an IKE_AUTH the daemon can open, whose inner chain starts with an unknown critical
+    # payload: UNSUPPORTED_CRITICAL_PAYLOAD carrying its type, in an encrypted answer
+    x, ni, spi = int.from_bytes(os.urandom(32), "big"), os.urandom(32), rnd()
+    ans = ask("init2", sa_init(spi, x=x, ni=ni))
+    if ans:
+        pl = dict(payloads(ans))
+        spi_r = parse(ans)["spi_r"]
+        sk_ei, sk_er = keys(x, ni, pl[PL_NONCE], pl[PL_KE][4:], spi, spi_r)
+        ans = ask("auth_critical", sk_message(sk_ei, spi, spi_r, EXCH_AUTH, FLAG_INITIATOR, 1,
+                                              [(200, b"\x00" * 4, True)]))
+        if ans:
+            inner = sk_open(sk_er, ans)
+            out["auth_critical"]["inner"] = [
+                [t, struct.unpack("!H", b[2:4])[0], b[4:].hex()] for t, b in inner
+                if t == PL_NOTIFY]
     print(json.dumps(out))
 
 

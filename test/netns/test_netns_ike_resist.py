@@ -5,7 +5,9 @@ RFC 7296 asks for and counted (`show security ike statistics`):
 * a payload length below the generic header or beyond the message: INVALID_SYNTAX
   (2.21.1, 3.2), `drop_parse`;
 * an unknown payload with the critical bit: UNSUPPORTED_CRITICAL_PAYLOAD carrying its
-  type (3.10.1), `drop_critical`;
+  type (3.10.1), `drop_critical`, in IKE_SA_INIT and inside the SK payload of an IKE_AUTH
+  (the test derives the SA's keys itself, RFC 7296 2.14 / RFC 5282, and opens the
+  encrypted answer);
 * major version 3: INVALID_MAJOR_VERSION (1.5, 2.5), `drop_bad_version`;
 * a good IKE_SA_INIT sent twice: the same answer, byte for byte (2.1), `rx_dup_requests`;
 * IKE_AUTH for SPIs nobody has: no answer (2.21.1: MAY answer; we stay quiet),
@@ -31,6 +33,7 @@ from nslib import sh
 pytestmark = [pytest.mark.netns]
 
 N_INVALID_SYNTAX, N_UNSUPPORTED_CRITICAL, N_INVALID_MAJOR_VERSION = 7, 1, 5
+PL_NOTIFY = 41
 
 
 def stat(out, name):
@@ -70,6 +73,10 @@ def test_ike_abuse_answers_and_counters(gw):
         got["bad_version"]
     assert got["init"] is not None and 34 in got["init"]["types"], (got["init"], log)
     assert got["init_again"]["hex"] == got["init"]["hex"]
+    # inside SK (the test derives the keys itself): the same notify, encrypted
+    assert got["auth_critical"] is not None, log
+    assert got["auth_critical"]["inner"] == [[PL_NOTIFY, N_UNSUPPORTED_CRITICAL, "c8"]], \
+        got["auth_critical"]
     for case in ("wrong_spi", "old_msgid", "bad_icv"):
         assert got[case] is None, "%s answered: %r" % (case, got[case])
     for case, ans in got.items():
@@ -81,7 +88,7 @@ def test_ike_abuse_answers_and_counters(gw):
     finally:
         s.close()
     assert stat(out, "drop_parse") == 2, out
-    assert stat(out, "drop_critical") == 1, out
+    assert stat(out, "drop_critical") == 2, out
     assert stat(out, "drop_bad_version") == 1, out
     assert stat(out, "rx_dup_requests") == 1, out
     assert stat(out, "drop_unknown_spi") == 1, out

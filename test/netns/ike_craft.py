@@ -192,8 +192,11 @@ def run(gw):
         pl = dict(payloads(ans))
         spi_r = parse(ans)["spi_r"]
         sk_ei, sk_er = keys(x, ni, pl[PL_NONCE], pl[PL_KE][4:], spi, spi_r)
-        ans = ask("auth_critical", sk_message(sk_ei, spi, spi_r, EXCH_AUTH, FLAG_INITIATOR, 1,
-                                              [(200, b"\x00" * 4, True)]))
+        auth = sk_message(sk_ei, spi, spi_r, EXCH_AUTH, FLAG_INITIATOR, 1,
+                          [(200, b"\x00" * 4, True)])
+        ans = ask("auth_critical", auth)
+        # the same request replayed: the cached answer again (RFC 7296 2.1)
+        ask("auth_replay", auth)
         if ans:
             inner = sk_open(sk_er, ans)
             out["auth_critical"]["inner"] = [

@@ -9,7 +9,8 @@ RFC 7296 asks for and counted (`show security ike statistics`):
   (the test derives the SA's keys itself, RFC 7296 2.14 / RFC 5282, and opens the
   encrypted answer);
 * major version 3: INVALID_MAJOR_VERSION (1.5, 2.5), `drop_bad_version`;
-* a good IKE_SA_INIT sent twice: the same answer, byte for byte (2.1), `rx_dup_requests`;
+* a good IKE_SA_INIT sent twice, and that IKE_AUTH sent twice: the same answer, byte for
+  byte (2.1), `rx_dup_requests`;
 * IKE_AUTH for SPIs nobody has: no answer (2.21.1: MAY answer; we stay quiet),
   `drop_unknown_spi`;
 * IKE_AUTH replaying message ID 0 (already used by IKE_SA_INIT) on the half-open SA: not
@@ -77,6 +78,8 @@ def test_ike_abuse_answers_and_counters(gw):
     assert got["auth_critical"] is not None, log
     assert got["auth_critical"]["inner"] == [[PL_NOTIFY, N_UNSUPPORTED_CRITICAL, "c8"]], \
         got["auth_critical"]
+    assert got["auth_replay"] is not None and \
+        got["auth_replay"]["hex"] == got["auth_critical"]["hex"], got["auth_replay"]
     for case in ("wrong_spi", "old_msgid", "bad_icv"):
         assert got[case] is None, "%s answered: %r" % (case, got[case])
     for case, ans in got.items():
@@ -90,7 +93,7 @@ def test_ike_abuse_answers_and_counters(gw):
     assert stat(out, "drop_parse") == 2, out
     assert stat(out, "drop_critical") == 2, out
     assert stat(out, "drop_bad_version") == 1, out
-    assert stat(out, "rx_dup_requests") == 1, out
+    assert stat(out, "rx_dup_requests") == 2, out
     assert stat(out, "drop_unknown_spi") == 1, out
     assert stat(out, "drop_msgid") == 1, out
     assert stat(out, "drop_icv") == 1, out

@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh fuzz_ipv4 ...   only these
 # Environment: FUZZ_TIME (seconds per harness, default 20), FUZZ_RUNS (default 20000;
 # the harness stops at whichever limit comes first), JOBS (default 2).
-# FUZZ_LONG=1, the long mode: FUZZ_RUNS 1000000 and FUZZ_TIME 1800 unless set, and a
+# FUZZ_LONG=1, the long mode: FUZZ_RUNS 1000000 and FUZZ_TIME 7200 unless set, and a
 # harness that stops (on time) before FUZZ_RUNS executions fails.
 # Crash reproducers go to build-fuzz/artifacts/. A seed corpus in test/fuzz/corpus/<name>/
 # is used when present (copied, never modified).
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 FUZZ_LONG=${FUZZ_LONG:-0}
 if [ "$FUZZ_LONG" = 1 ]; then
-	FUZZ_TIME=${FUZZ_TIME:-1800}
+	FUZZ_TIME=${FUZZ_TIME:-7200}
 	FUZZ_RUNS=${FUZZ_RUNS:-1000000}
 fi
 FUZZ_TIME=${FUZZ_TIME:-20}

@@ -6,12 +6,19 @@
 #   scripts/fuzz.sh fuzz_ipv4 ...   only these
 # Environment: FUZZ_TIME (seconds per harness, default 20), FUZZ_RUNS (default 20000;
 # the harness stops at whichever limit comes first), JOBS (default 2).
+# FUZZ_LONG=1, the long mode: FUZZ_RUNS 1000000 and FUZZ_TIME 7200 unless set, and a
+# harness that stops (on time) before FUZZ_RUNS executions fails.
 # Crash reproducers go to build-fuzz/artifacts/. A seed corpus in test/fuzz/corpus/<name>/
 # is used when present (copied, never modified).
 # Last line: "N passed, N failed"; exit status 1 if any harness failed or did not build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+FUZZ_LONG=${FUZZ_LONG:-0}
+if [ "$FUZZ_LONG" = 1 ]; then
+	FUZZ_TIME=${FUZZ_TIME:-7200}
+	FUZZ_RUNS=${FUZZ_RUNS:-1000000}
+fi
 FUZZ_TIME=${FUZZ_TIME:-20}
 FUZZ_RUNS=${FUZZ_RUNS:-20000}
 JOBS=${JOBS:-2}
@@ -76,7 +83,10 @@ for t in "${targets[@]}"; do
 	rc=$?
 	rm -rf "$corpus"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	if [ "$rc" = 0 ]; then
+	if [ "$rc" = 0 ] && [ "$FUZZ_LONG" = 1 ] && [ "${execs:-0}" -lt "$FUZZ_RUNS" ]; then
+		echo "FAIL $name (${execs:-?} runs in $FUZZ_TIME s, the long mode wants $FUZZ_RUNS)"
+		fail=$((fail+1))
+	elif [ "$rc" = 0 ]; then
 		echo "PASS $name (${execs:-?} runs, $(( $(date +%s) - start )) s)"; pass=$((pass+1))
 	else
 		echo "FAIL $name (exit $rc, log $log)"; fail=$((fail+1))

@@ -10,7 +10,8 @@
 # counted neither way. Last line: "N passed, N failed"; exit 1 if anything failed.
 #
 # Environment: SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_NETNS=1 leave parts out; PYTEST_ARGS adds
-# pytest arguments (e.g. "-k ipv6"); FUZZ_TIME, FUZZ_RUNS go to fuzz.sh; JOBS (default 2).
+# pytest arguments (e.g. "-k ipv6"); FUZZ_TIME, FUZZ_RUNS, FUZZ_LONG (1: the long mode,
+# a million executions per harness) go to fuzz.sh; JOBS (default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -234,7 +234,7 @@ ike_follow(struct control *c, const struct gw_config *conf)
 {
 	if (c->ike == NULL && conf->ike.nb_gateways != 0) {
 		c->ike = ike_daemon_create(&(struct ike_daemon_params){ .loop = c->loop,
-			.install = &c->dp->install });
+			.install = &c->dp->install, .helper = c->helper });
 		if (c->ike != NULL && gw_dp_acquire_set(c->dp, ike_acquire, c) != 0)
 			GW_LOG(general, ERR, "on-traffic acquires not available");
 	}
@@ -320,12 +320,14 @@ idle_tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
  * groups are those of the configuration at start-up (a reload keeps them).
  */
 static int
-start_key_server(struct ctl_loop *loop, const struct gw_config *conf, struct gks_server **out)
+start_key_server(struct ctl_loop *loop, struct ctl_helper *helper, const struct gw_config *conf,
+		 struct gks_server **out)
 {
 	static struct gks_params p;	/* large: off the stack */
 	char why[512] = "";
 
 	gks_params_from_conf(conf, &p);
+	p.helper = helper;		/* Main Mode DH off the loop thread */
 	*out = gks_server_create(loop, &p, true, why, sizeof(why));
 	explicit_bzero(&p, sizeof(p));
 	if (*out == NULL) {
@@ -375,7 +377,7 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 		rc = ctl_timer_arm(loop, &c.idle_timer, IDLE_CHECK_MS);
 	}
 	if (rc == 0 && (*conf)->gvpn_server.nb_groups != 0)
-		rc = start_key_server(loop, *conf, &gks);
+		rc = start_key_server(loop, c.helper, *conf, &gks);
 	if (rc == 0) {
 		c.loop = loop;
 		ike_follow(&c, *conf);

@@ -135,6 +135,8 @@ show_stats(struct cli_server *s, const char *arg __attribute__((unused)), FILE *
 		st.pull_fail);
 	fprintf(out, "Rekeys %" PRIu64 ", ACKs %" PRIu64 ", bad ACKs %" PRIu64 "\n", st.pushes,
 		st.acks, st.acks_bad);
+	fprintf(out, "Main Mode DH on the helper thread %" PRIu64 ", results dropped %" PRIu64
+		"\n", st.dh_async, st.dh_stale);
 	fprintf(out, "Refused: malformed %" PRIu64 ", authentication %" PRIu64
 		", unknown group %" PRIu64 ", no proposal %" PRIu64 "\n", st.bad_msg,
 		st.auth_fail, st.no_group, st.no_proposal);

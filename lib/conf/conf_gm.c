@@ -288,7 +288,9 @@ conf_gm_leave(struct gw_conf_ctx *c)
 		if (k == m->nb_gateways)
 			return conf_fail_at(c, "ipsec.vpn", "vpn %s: unknown ike-gateway '%s'",
 					    m->vpns[i].name, m->vpns[i].ike_gateway);
-		if (gw_conf_interface_find(c->conf, m->vpns[i].interface) == NULL)
+		/* none: a service-set binds it (conf_services_resolve) */
+		if (m->vpns[i].interface[0] != '\0' &&
+		    gw_conf_interface_find(c->conf, m->vpns[i].interface) == NULL)
 			return conf_fail_at(c, "ipsec.vpn", "vpn %s: unknown interface '%s'",
 					    m->vpns[i].name, m->vpns[i].interface);
 		for (j = 0; j < i; j++)

@@ -318,7 +318,9 @@ conf_vpn_leave(struct gw_conf_ctx *c)
 	if (!pol)
 		return conf_fail_at(c, "ike.ipsec-policy", "unknown ipsec-policy '%s'",
 				    v->ipsec_policy);
-	if (gw_conf_interface_find(c->conf, v->bind_interface) == NULL)
+	/* none: a service-set binds it (conf_services_resolve) */
+	if (v->bind_interface[0] != '\0' &&
+	    gw_conf_interface_find(c->conf, v->bind_interface) == NULL)
 		return conf_fail_at(c, "bind-interface", "unknown interface '%s'",
 				    v->bind_interface);
 	if (v->nb_ts == 0)

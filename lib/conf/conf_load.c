@@ -366,6 +366,8 @@ load_tree(config_t *cfg, const char *file, const char *dir, struct gw_conf_error
 		rc = apply_defaults(c, NULL);
 	if (rc == 0)
 		rc = walk_group(c, config_root_setting(cfg), NULL);
+	if (rc == 0)
+		rc = conf_services_resolve(c, config_root_setting(cfg));
 	conf_sa_index_free(c);
 	explicit_bzero(c, sizeof(*c));
 	free(c);

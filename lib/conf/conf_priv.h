@@ -35,6 +35,7 @@ enum conf_obj {
 	CONF_OBJ_IPSEC_POL,	/* struct gw_conf_ipsec_policy */
 	CONF_OBJ_VPN,		/* struct gw_conf_vpn */
 	CONF_OBJ_VPN_TS,	/* struct gw_conf_vpn_ts */
+	CONF_OBJ_SVC_SET,	/* struct gw_conf_service_set */
 	CONF_OBJ_MAX
 };
 
@@ -323,6 +324,14 @@ CONF_IKE_LIST_HOOKS(vpn)
 CONF_IKE_LIST_HOOKS(vpnts)
 int conf_set_propref(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
 		     const struct gw_conf_val *v);
+/* conf_services.c: services service-set, applied to interfaces */
+CONF_IKE_LIST_HOOKS(svcset)
+int conf_set_svc_rule(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,
+		      const struct gw_conf_val *v);
+int conf_get_svc_rule(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
+		      char *buf, size_t len);
+/* After the walk: references of the service sets, vpns bound to their interfaces. */
+int conf_services_resolve(struct gw_conf_ctx *c, const config_setting_t *root);
 int conf_get_propref(struct gw_conf_ctx *c, const struct gw_conf_stmt *s, unsigned int idx,
 		     char *buf, size_t len);
 int conf_set_psk_ascii(struct gw_conf_ctx *c, const struct gw_conf_stmt *s,

@@ -52,6 +52,8 @@ struct gw_conf_interface {
 	struct gw_prefix addrs[GW_CONF_MAX_ADDRS];	/* inet and inet6, unit 0 */
 	unsigned int nb_arp;
 	struct gw_conf_arp arp[GW_CONF_MAX_ARP];	/* static ARP / NDP entries */
+	/* family inet service input|output service-set (conf_services.c) */
+	char service_set_in[GW_CONF_NAME_LEN], service_set_out[GW_CONF_NAME_LEN];
 };
 
 struct gw_conf_route {
@@ -261,6 +263,8 @@ struct gw_conf_ike {
 	struct gw_conf_ipsec_proposal ipsec_proposals[GW_CONF_MAX_IKE];
 	struct gw_conf_ipsec_policy ipsec_policies[GW_CONF_MAX_IKE];
 	struct gw_conf_vpn vpns[GW_CONF_MAX_IKE];
+	/* security ike half-open: the responder's limits (lib/ike/ike_resist.c) */
+	uint32_t half_open_max, half_open_peer_max, cookie_threshold;
 };
 
 #define GW_CONF_MAX_USERS 32
@@ -438,6 +442,25 @@ extern const char *const gw_gvpn_tek_enc_names[];
 extern const char *const gw_gvpn_tek_auth_names[];
 extern const char *const gw_gvpn_kek_enc_names[];
 
+/*
+ * services service-set NAME (conf_services.c): what the Junos service set
+ * applies where its interface says (`interfaces ... family inet service input
+ * service-set NAME`): IKE vpns (ipsec-vpn-rules) or a group (ipsec-group-vpn).
+ */
+#define GW_CONF_MAX_SERVICE_SETS 16
+#define GW_CONF_MAX_SVC_RULES 8
+struct gw_conf_service_set {
+	char name[GW_CONF_NAME_LEN];
+	unsigned int nb_vpn_rules;
+	char vpn_rules[GW_CONF_MAX_SVC_RULES][GW_CONF_NAME_LEN];	/* security ipsec vpn */
+	char group_vpn[GW_CONF_NAME_LEN];	/* security group-vpn member ipsec vpn */
+};
+
+struct gw_conf_services {
+	unsigned int nb_sets;
+	struct gw_conf_service_set sets[GW_CONF_MAX_SERVICE_SETS];
+};
+
 struct gw_config {
 	char path[512];			/* file it came from */
 	char host_name[64];
@@ -453,6 +476,7 @@ struct gw_config {
 	struct gw_conf_gvpn_server gvpn_server;	/* nb_groups 0: no key server */
 	struct gw_conf_gm gm;		/* security group-vpn member */
 	struct gw_conf_ike ike;		/* IKEv2 (no heap) */
+	struct gw_conf_services services;	/* services service-set (no heap) */
 	/* heap members: the parse child sends them too (lib/conf/conf_child.c) */
 	unsigned int nb_sas;
 	struct gw_conf_sa *sas;		/* heap, nb_sas entries */

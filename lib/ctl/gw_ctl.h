@@ -210,4 +210,19 @@ unsigned int ctl_helper_outstanding(const struct ctl_helper *h);
  */
 void ctl_helper_free(struct ctl_helper *h);
 
+/*
+ * Outstanding jobs of a user that may go before they come back (an IKE
+ * daemon, a key server): each job embeds a ctl_job_ref linked on its owner's
+ * list; done() unlinks it and learns the owner, NULL when the owner went
+ * first and orphaned it (ctl_jobref.c). Loop thread.
+ */
+struct ctl_job_ref {
+	struct ctl_job_ref *next, **pprev;
+	void *owner;
+};
+void ctl_job_link(struct ctl_job_ref **head, struct ctl_job_ref *j, void *owner);
+/* Unlink; the owner, or NULL if orphaned. */
+void *ctl_job_unlink(struct ctl_job_ref *j);
+void ctl_job_orphan_all(struct ctl_job_ref **head);
+
 #endif /* GW_CTL_H */

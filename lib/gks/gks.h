@@ -124,6 +124,7 @@ struct gks_params {
 	struct gks_ike_prop props[GKS_MAX_IKE_PROPS];
 	unsigned int ngroups;
 	struct gks_group_params groups[GKS_MAX_GROUPS];
+	struct ctl_helper *helper;	/* Main Mode DH there (NULL: on the loop thread) */
 };
 
 /* Defaults for a group / the server (the configuration's defaults). */
@@ -201,6 +202,7 @@ struct gks_stats {
 	uint64_t p1_done, p1_fail, pull_done, pull_fail;
 	uint64_t bad_msg, auth_fail, no_group, no_proposal;
 	uint64_t acks, acks_bad, pushes;
+	uint64_t dh_async, dh_stale;	/* DH handed to the helper; results for a gone exchange */
 };
 
 unsigned int gks_group_count(const struct gks_server *s);

@@ -231,6 +231,36 @@ auth_for(struct gks_server *s, const struct gks_prefix *peer)
 	return NULL;
 }
 
+/* Message 4 once the DH is done: the keys, then KE and Nr back. */
+static void
+mm4(struct gks_server *s, struct gks_p1 *p, struct gks_dh_result *r)
+{
+	struct gdoi_hdr rh;
+	struct gdoi_bld b;
+	size_t out_len;
+	int rc = r->rc;
+
+	if (rc != 0) {
+		p1_fail(s, p, "cannot make a Diffie-Hellman key or g^xy: ", strerror(-rc));
+		return;
+	}
+	memcpy(p->sa.g_xr, r->pub, r->pub_len);
+	rc = ike1_sa_derive(&p->sa, p->psk, p->psk_len, r->shared, r->secret_len);
+	if (rc != 0) {
+		p1_fail(s, p, "message 3: ", p->sa.why);
+		return;
+	}
+	hdr_of(p, 0, &rh);
+	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
+	gdoi_bld_data(&b, GDOI_PL_KE, p->sa.g_xr, p->sa.g_x_len);
+	gdoi_bld_data(&b, GDOI_PL_NONCE, p->sa.nr, p->sa.nr_len);
+	if (gdoi_bld_finish(&b, &out_len) != 0)
+		return;
+	p->sa.state = IKE1_ST_MM3;
+	gks_reply(s, &p->last, p->fd, (struct sockaddr *)&p->peer, p->peer_len, s->txbuf,
+		  out_len);
+}
+
 static void
 mm3(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 {
@@ -238,12 +268,11 @@ mm3(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 	const struct gks_member_auth *auth;
 	const struct gdoi_pl *ke, *ni;
 	struct gdoi_perr err;
-	struct gdoi_hdr rh;
-	struct gdoi_bld b;
 	unsigned int pos = 0;
-	size_t out_len;
 	int rc;
 
+	if (p->computing)	/* message 3 again while its DH runs: message 4 follows */
+		return;
 	if (gdoi_msg_parse(buf, len, GDOI_MSG_MM3, 0, &msg, &err) < 0) {
 		s->st.bad_msg++;
 		p1_fail(s, p, "message 3: ", err.msg);
@@ -260,33 +289,25 @@ mm3(struct gks_server *s, struct gks_p1 *p, uint8_t *buf, size_t len)
 	}
 	p->psk = auth->psk;
 	p->psk_len = auth->psk_len;
-	rc = ike1_sa_make_ke_nonce(&p->sa);
-	if (rc != 0) {
-		p1_fail(s, p, "cannot make a Diffie-Hellman key: ", strerror(-rc));
-		return;
-	}
-	if (ke->u.data.len != p->sa.g_x_len || ni->u.data.len > sizeof(p->sa.ni)) {
+	p->sa.g_x_len = gdoi_dh_pub_len(p->sa.xf.group);
+	if (ke->u.data.len != p->sa.g_x_len || p->sa.g_x_len > IKE1_KE_MAX ||
+	    ni->u.data.len > sizeof(p->sa.ni)) {
 		s->st.bad_msg++;
 		p1_fail(s, p, "message 3: KE or nonce of the wrong size", "");
 		return;
 	}
+	if (RAND_bytes(p->sa.nr, IKE1_NONCE_LEN) != 1) {
+		p1_fail(s, p, "no randomness for the nonce", "");
+		return;
+	}
+	p->sa.nr_len = IKE1_NONCE_LEN;
 	memcpy(p->sa.g_xi, ke->u.data.p, p->sa.g_x_len);
 	memcpy(p->sa.ni, ni->u.data.p, ni->u.data.len);
 	p->sa.ni_len = ni->u.data.len;
-	rc = ike1_sa_derive(&p->sa, p->psk, p->psk_len, NULL, 0);
-	if (rc != 0) {
-		p1_fail(s, p, "message 3: ", p->sa.why);
-		return;
-	}
-	hdr_of(p, 0, &rh);
-	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
-	gdoi_bld_data(&b, GDOI_PL_KE, p->sa.g_xr, p->sa.g_x_len);
-	gdoi_bld_data(&b, GDOI_PL_NONCE, p->sa.nr, p->sa.nr_len);
-	if (gdoi_bld_finish(&b, &out_len) != 0)
-		return;
-	p->sa.state = IKE1_ST_MM3;
-	gks_reply(s, &p->last, p->fd, (struct sockaddr *)&p->peer, p->peer_len, s->txbuf,
-		  out_len);
+	/* our key pair and g^xy on the helper thread (gks_async.c), then message 4 */
+	rc = gks_async_dh(s, p, p->sa.g_xi, mm4);
+	if (rc != 0)
+		p1_fail(s, p, "cannot make a Diffie-Hellman key: ", strerror(-rc));
 }
 
 /* The identity of message 5 against the authorisation that gave the key. */

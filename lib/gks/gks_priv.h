@@ -75,6 +75,7 @@ struct gks_p1 {
 	uint64_t created_ms, expires_ms;
 	struct gks_last last;
 	struct gks_pull pulls[IKE1_P2_SLOTS];
+	bool computing;			/* message 3's DH on the helper (gks_async.c) */
 };
 
 /* A registered member of a group. */
@@ -132,7 +133,25 @@ struct gks_server {
 	uint8_t rxcopy[GKS_MSG_MAX];	/* the datagram as received (decryption is in place) */
 	size_t rxcopy_len;
 	uint8_t txbuf[GKS_MSG_MAX];
+	struct ctl_job_ref *jobs;	/* gks_async.c: outstanding */
 };
+
+/* gks_async.c: the Main Mode DH on the helper thread */
+struct gks_dh_result {
+	int rc;
+	uint8_t pub[IKE1_KE_MAX];	/* our KE data */
+	uint8_t shared[IKE1_KE_MAX];	/* g^xy (wiped after the callback) */
+	size_t pub_len, secret_len;
+};
+typedef void (*gks_dh_cb)(struct gks_server *s, struct gks_p1 *p, struct gks_dh_result *r);
+/*
+ * A key pair of the exchange's group and g^xy with the peer's KE (g_x_len
+ * octets) on s->p.helper; cb runs on the loop thread if the exchange is still
+ * there (else the result is wiped, dh_stale), p->computing meanwhile. Without
+ * a helper (or with a full one) cb runs before this returns. 0 or -errno.
+ */
+int gks_async_dh(struct gks_server *s, struct gks_p1 *p, const uint8_t *peer_ke, gks_dh_cb cb);
+void gks_async_fini(struct gks_server *s);
 
 /* gks_group.c */
 int gks_group_init(struct gks_server *s, struct gks_group *g, const struct gks_group_params *p,

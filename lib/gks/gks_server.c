@@ -269,6 +269,7 @@ gks_server_free(struct gks_server *s)
 {
 	if (s == NULL)
 		return;
+	gks_async_fini(s);
 	for (unsigned int i = 0; i < s->ngroups; i++) {
 		struct gks_group *g = &s->groups[i];
 

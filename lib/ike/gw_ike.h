@@ -31,6 +31,10 @@ struct ike_daemon_params {
 	uint32_t cookie_threshold;
 	bool cookies_always;		/* tests: every IKE_SA_INIT needs one */
 	uint32_t frag_size;		/* tests: fragment above this (0: the gateway's size) */
+	struct ctl_helper *helper;	/* DH on this thread (NULL: on the loop thread) */
+	/* 0: the configuration's (security ike half-open), else 64 / 8 */
+	uint32_t half_open_max, half_open_peer_max;
+	uint32_t cookie_rotate_ms;	/* cookie secret lifetime; 0 = 5 minutes */
 };
 
 /* Counters of the daemon: one per reason a message was dropped or refused. */
@@ -83,7 +87,12 @@ struct ike_daemon_params {
 	X(child_not_found, "CHILD_SA_NOT_FOUND (sent or received)") \
 	X(rekey_collisions, "simultaneous rekeys resolved by the lowest nonce (RFC 7296 2.8)") \
 	X(ike_rekeys, "IKE SAs rekeyed (by us or by the peer)") \
-	X(child_rekeys, "CHILD_SAs rekeyed (by us or by the peer)")
+	X(child_rekeys, "CHILD_SAs rekeyed (by us or by the peer)") \
+	X(half_open_peer_cap, "IKE_SA_INIT refused: half-open SAs from that address at the cap") \
+	X(cookie_rotations, "cookie secrets replaced (the previous one still accepted)") \
+	X(async_jobs, "DH computations handed to the helper thread") \
+	X(async_inline, "DH computations run on the control thread (helper full)") \
+	X(async_stale, "DH results for an SA deleted meanwhile (wiped)")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

@@ -360,6 +360,7 @@ open_inner(struct ike_daemon *d, struct ike_sa *sa, uint32_t plen, uint16_t *not
 	if (rc != 0) {
 		count_perr(d, &err, &sa->remote);
 		*notify = ike_perr_notify(err.code);
+		d->err_pl_type = err.pl_type;
 		return rc;
 	}
 	return 0;
@@ -405,7 +406,9 @@ ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify)
 	uint32_t len;
 
 	ike_bld_init_inner(&b, inner, sizeof(inner));
-	ike_bld_notify(&b, 0, NULL, 0, notify, NULL, 0);
+	/* RFC 7296 3.10.1: UNSUPPORTED_CRITICAL_PAYLOAD carries the type, one octet */
+	ike_bld_notify(&b, 0, NULL, 0, notify, &d->err_pl_type,
+		       notify == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD ? 1 : 0);
 	if (ike_seal(sa, d->msg.hdr.exch, true, d->msg.hdr.msgid, &b, out, &len) == 0)
 		ike_send_response(d, sa, out, len, d->msg.hdr.msgid);
 	sa->peer_msgid = d->msg.hdr.msgid + 1;
@@ -433,9 +436,11 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	if (!resp) {
 		/*
 		 * RFC 7296 2.2: a retransmitted request gets the same response; one
-		 * sent in fragments only on its first (RFC 7383 2.6.1)
+		 * of another exchange with that ID is no retransmission; one sent in
+		 * fragments only on its first (RFC 7383 2.6.1)
 		 */
-		if (sa->has_resp && h->msgid == sa->resp_msgid) {
+		if (sa->has_resp && h->msgid == sa->resp_msgid && sa->resp_len > 18 &&
+		    sa->resp[18] == h->exch) {
 			if (d->msg.frag_num > 1)
 				return;
 			d->ctr.rx_dup_requests++;
@@ -639,11 +644,10 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->natt_port = p->natt_port ? p->natt_port : IKE_NATT_PORT;
 	d->peer_port = p->peer_port ? p->peer_port : d->port;
 	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
-	d->cookie_threshold = p->cookie_threshold ? p->cookie_threshold : 16;
 	d->frag_size = p->frag_size;
-	if (p->cookies_always)
-		d->cookie_threshold = 0;
-	if (ike_random(d->cookie_secret, sizeof(d->cookie_secret)) != 0) {
+	d->helper = p->helper;
+	if (ike_resist_init(d, p) != 0) {
+		ike_resist_fini(d);
 		free(d);
 		errno = EIO;
 		return NULL;
@@ -667,6 +671,7 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	GW_LOG(ike, NOTICE, "IKEv2 listening on UDP %u and %u", d->port, d->natt_port);
 	return d;
 fail:
+	ike_resist_fini(d);
 	if (d->h != NULL)
 		ctl_fd_del(d->loop, d->h);
 	if (d->fd >= 0)
@@ -693,6 +698,7 @@ ike_daemon_configure(struct ike_daemon *d, const struct gw_config *conf)
 	ike_traps_set(d, false);
 	explicit_bzero(&d->conf, sizeof(d->conf));
 	d->conf = conf->ike;
+	ike_resist_configure(d);
 	ike_certs_load(d);
 	ike_traps_set(d, true);
 	GW_LOG(ike, NOTICE, "IKE configuration: %u gateways, %u vpns", d->conf.nb_gateways,
@@ -719,8 +725,9 @@ ike_daemon_free(struct ike_daemon *d)
 	close(d->fd);
 	close(d->fd_natt);
 	ike_certs_free(d);
+	ike_async_fini(d);
+	ike_resist_fini(d);
 	explicit_bzero(&d->conf, sizeof(d->conf));
-	explicit_bzero(d->cookie_secret, sizeof(d->cookie_secret));
 	free(d);
 }
 

@@ -166,6 +166,26 @@ init_retry(struct ike_daemon *d, struct ike_sa *sa)
 	return false;
 }
 
+/* g^ir is known (ike_async.c): the keys, then IKE_AUTH. */
+static void
+keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
+{
+	int rc = r->rc;
+
+	if (rc == 0)
+		rc = ike_sa_keys(sa, r->gir, r->gir_len);
+	if (rc != 0) {
+		IKE_SA_LOG(WARNING, sa, "keys not derived: %s", strerror(-rc));
+		ike_sa_destroy(d, sa, "bad KE");
+		return;
+	}
+	rc = ike_auth_i_send(d, sa);
+	if (rc != 0) {
+		IKE_SA_LOG(ERR, sa, "IKE_AUTH not sent: %s", strerror(-rc));
+		ike_sa_destroy(d, sa, "cannot send IKE_AUTH");
+	}
+}
+
 void
 ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint32_t len)
 {
@@ -173,9 +193,14 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS], chosen;
 	const struct ike_pl *err, *sa_pl, *ke, *nr, *nsrc, *ndst;
 	unsigned int nmine = ike_props_ike(d, sa->pol, mine, GW_CONF_MAX_PROPREFS);
+	struct ike_dh *dh;
 	uint8_t h[20];
 	int rc;
 
+	if (sa->computing) {	/* a duplicate of the response whose keys are being made */
+		d->ctr.drop_state++;
+		return;
+	}
 	if (init_retry(d, sa))
 		return;
 	err = ike_msg_error_notify(m);
@@ -231,18 +256,15 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	}
 	memcpy(sa->init_resp, buf, len);
 	sa->init_resp_len = len;
-	rc = ike_sa_derive(sa, ke->u.ke.data.p, ke->u.ke.data.len);
-	ike_dh_free(sa->dh);	/* the private value is of no further use */
+	ike_cert_init_peer(d, sa);	/* reads d->msg: before the key work */
+	/* g^ir on the helper thread (ike_async.c), which takes the key pair */
+	dh = sa->dh;
 	sa->dh = NULL;
+	rc = ike_async_dh(d, sa, sa->dh_group, dh, ke->u.ke.data.p, ke->u.ke.data.len, NULL, 0,
+			  keys_done);
 	if (rc != 0) {
+		ike_dh_free(dh);
 		IKE_SA_LOG(WARNING, sa, "keys not derived: %s", strerror(-rc));
 		ike_sa_destroy(d, sa, "bad KE");
-		return;
-	}
-	ike_cert_init_peer(d, sa);
-	rc = ike_auth_i_send(d, sa);
-	if (rc != 0) {
-		IKE_SA_LOG(ERR, sa, "IKE_AUTH not sent: %s", strerror(-rc));
-		ike_sa_destroy(d, sa, "cannot send IKE_AUTH");
 	}
 }

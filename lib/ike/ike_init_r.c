@@ -32,21 +32,33 @@ ike_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct sockaddr_in *a, uint8_
 }
 
 int
+ike_sa_keys(struct ike_sa *sa, const uint8_t *gir, size_t glen)
+{
+	uint8_t skeyseed[IKE_MAX_PRF_LEN];
+	int rc;
+
+	rc = ike_skeyseed(sa->suite.prf, sa->ni, sa->ni_len, sa->nr, sa->nr_len, gir, glen,
+			  skeyseed);
+	if (rc == 0)
+		rc = ike_keys_derive(&sa->suite, skeyseed, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+				     sa->spi_i, sa->spi_r, &sa->keys);
+	explicit_bzero(skeyseed, sizeof(skeyseed));
+	if (rc == 0)
+		ike_log_ike_keys(sa);
+	return rc;
+}
+
+int
 ike_sa_derive(struct ike_sa *sa, const uint8_t *peer_ke, uint32_t ke_len)
 {
-	uint8_t gir[IKE_MAX_DH_PUB], skeyseed[IKE_MAX_PRF_LEN];
+	uint8_t gir[IKE_MAX_DH_PUB];
 	size_t glen;
 	int rc;
 
 	rc = ike_dh_derive(sa->dh, peer_ke, ke_len, gir, sizeof(gir), &glen);
 	if (rc == 0)
-		rc = ike_skeyseed(sa->suite.prf, sa->ni, sa->ni_len, sa->nr, sa->nr_len, gir, glen,
-				  skeyseed);
-	if (rc == 0)
-		rc = ike_keys_derive(&sa->suite, skeyseed, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
-				     sa->spi_i, sa->spi_r, &sa->keys);
+		rc = ike_sa_keys(sa, gir, glen);
 	explicit_bzero(gir, sizeof(gir));
-	explicit_bzero(skeyseed, sizeof(skeyseed));
 	return rc;
 }
 
@@ -87,19 +99,9 @@ vpn_for(const struct ike_daemon *d, const struct gw_conf_ike_gateway *gw)
 	return NULL;
 }
 
-static unsigned int
-half_open(const struct ike_daemon *d)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
-		n += d->sas[i].used && d->sas[i].state == IKE_ST_INIT_DONE;
-	return n;
-}
-
-static void
-refuse(struct ike_daemon *d, const struct sockaddr_in *from, bool natt, uint16_t notify,
-       const void *data, uint32_t dlen)
+void
+ike_init_r_notify(struct ike_daemon *d, const struct sockaddr_in *from, bool natt,
+		  uint16_t notify, const void *data, uint32_t dlen)
 {
 	struct ike_hdr hdr = { .spi_i = d->msg.hdr.spi_i, .exch = IKE_EXCH_SA_INIT,
 			       .flags = IKE_FLAG_RESPONSE };
@@ -113,85 +115,29 @@ refuse(struct ike_daemon *d, const struct sockaddr_in *from, bool natt, uint16_t
 		ike_sendto(d, natt, from, buf, len);
 }
 
-/*
- * RFC 7296 2.6: Cookie = <VersionIDofSecret> | SHA-256(Ni | IPi | SPIi | <secret>).
- * One secret for the daemon's life (version 0).
- */
-static void
-make_cookie(const struct ike_daemon *d, const struct ike_pl *ni, const struct sockaddr_in *from,
-	    uint64_t spi_i, uint8_t out[33])
-{
-	uint8_t spi[8];
-	unsigned int len = 32;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-	ike_put64(spi, spi_i);
-	out[0] = 0;
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, ni->body.p, ni->body.len) != 1 ||
-	    EVP_DigestUpdate(ctx, &from->sin_addr, 4) != 1 ||
-	    EVP_DigestUpdate(ctx, spi, 8) != 1 ||
-	    EVP_DigestUpdate(ctx, d->cookie_secret, sizeof(d->cookie_secret)) != 1 ||
-	    EVP_DigestFinal_ex(ctx, out + 1, &len) != 1)
-		memset(out + 1, 0xff, 32);	/* never matches a real one */
-	EVP_MD_CTX_free(ctx);
-}
-
-/*
- * Many half-open SAs: an IKE_SA_INIT needs the cookie we would give it
- * (first payload, RFC 7296 2.6); without it (or with a wrong one) it gets
- * one and we keep no state. true: go on.
- */
-static bool
-cookie_ok(struct ike_daemon *d, const struct sockaddr_in *from, bool natt)
-{
-	const struct ike_msg *m = &d->msg;
-	const struct ike_pl *ni = ike_msg_find(m, IKE_PL_NONCE);
-	const struct ike_pl *c = m->npl > 0 && m->pl[0].type == IKE_PL_NOTIFY &&
-				 m->pl[0].u.notify.type == IKE_N_COOKIE ? &m->pl[0] : NULL;
-	uint8_t want[33];
-
-	if (half_open(d) < d->cookie_threshold)
-		return true;
-	make_cookie(d, ni, from, m->hdr.spi_i, want);
-	if (c != NULL && c->u.notify.data.len == sizeof(want) &&
-	    ike_ct_cmp(c->u.notify.data.p, want, sizeof(want)) == 0)
-		return true;
-	if (c != NULL) {
-		d->ctr.cookie_bad++;
-		GW_LOG(ike, INFO, "IKE_SA_INIT from %s with a wrong COOKIE",
-		       inet_ntoa(from->sin_addr));
-	}
-	d->ctr.cookie_sent++;
-	refuse(d, from, natt, IKE_N_COOKIE, want, sizeof(want));
-	return false;
-}
-
 static int
-answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chosen)
+answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chosen,
+       const uint8_t *pub, size_t plen)
 {
 	struct ike_hdr hdr = { .spi_i = sa->spi_i, .spi_r = sa->spi_r, .exch = IKE_EXCH_SA_INIT,
 			       .flags = IKE_FLAG_RESPONSE };
-	uint8_t buf[IKE_MAX_MSG], pub[IKE_MAX_DH_PUB], h[20];
+	uint8_t buf[IKE_MAX_MSG], h[20];
 	struct ike_bld b;
-	size_t plen;
 	uint32_t len;
 	int rc;
 
-	rc = ike_dh_pub(sa->dh, pub, sizeof(pub), &plen);
-	if (rc != 0)
-		return rc;
 	ike_bld_init(&b, buf, sizeof(buf), &hdr);
 	ike_bld_sa(&b, chosen, 1);
 	ike_bld_ke(&b, sa->suite.dh, pub, (uint32_t)plen);
 	ike_bld_payload(&b, IKE_PL_NONCE, sa->nr, sa->nr_len);
-	ike_nat_hash(sa->spi_i, sa->spi_r, &sa->local, h);
-	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
-	ike_nat_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
-	ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+	/* NAT detection only when asked: never an answer larger than its request */
+	if (sa->natd_asked) {
+		ike_nat_hash(sa->spi_i, sa->spi_r, &sa->local, h);
+		ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
+		ike_nat_hash(sa->spi_i, sa->spi_r, &sa->remote, h);
+		ike_bld_notify(&b, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+	}
 	ike_cert_init_add(d, sa, &b);
-	ike_cert_init_peer(d, sa);
-	ike_frag_init_peer(d, sa);
 	ike_frag_init_add(d, sa, &b);
 	rc = ike_bld_finish(&b, &len);
 	if (rc != 0)
@@ -202,6 +148,28 @@ answer(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_out *chose
 	memcpy(sa->init_resp, buf, len);
 	sa->init_resp_len = len;
 	return ike_send_response(d, sa, buf, len, 0);
+}
+
+/* The key pair and g^ir are ready (ike_async.c): keys, then the answer. */
+static void
+keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
+{
+	struct ike_prop_out chosen;
+	int rc = r->rc;
+
+	memcpy(&chosen, r->ctx, sizeof(chosen));
+	if (rc == 0)
+		rc = ike_sa_keys(sa, r->gir, r->gir_len);
+	if (rc == 0)
+		rc = answer(d, sa, &chosen, r->pub, r->pub_len);
+	if (rc != 0) {
+		IKE_SA_LOG(WARNING, sa, "IKE_SA_INIT from %s failed: %s",
+			   inet_ntoa(sa->remote.sin_addr), strerror(-rc));
+		ike_sa_destroy(d, sa, "IKE_SA_INIT failed");
+		return;
+	}
+	ike_sa_set_state(d, sa, IKE_ST_INIT_DONE);
+	ike_sa_arm_life(d, sa, IKE_HALF_OPEN_TIMEOUT_MS);
 }
 
 void
@@ -240,14 +208,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		       inet_ntoa(from->sin_addr));
 		return;
 	}
-	if (!cookie_ok(d, from, natt))
+	if (!ike_cookie_ok(d, from, natt) || !ike_half_open_admit(d, from))
 		return;
-	if (half_open(d) >= IKE_HALF_OPEN_MAX) {
-		d->ctr.half_open_cap++;
-		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u half-open SAs",
-		       inet_ntoa(from->sin_addr), IKE_HALF_OPEN_MAX);
-		return;
-	}
 	sa_pl = ike_msg_find(m, IKE_PL_SA);
 	ke = ike_msg_find(m, IKE_PL_KE);
 	ni = ike_msg_find(m, IKE_PL_NONCE);
@@ -256,7 +218,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 			     inet_ntoa(from->sin_addr)) != 0 ||
 	    ike_suite_from_prop(&chosen, &suite) != 0) {
 		d->ctr.no_proposal++;
-		refuse(d, from, natt, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ike_init_r_notify(d, from, natt, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	if (ke->u.ke.group != suite.dh) {
@@ -267,7 +229,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		ike_put16(g, suite.dh);
 		GW_LOG(ike, INFO, "IKE_SA_INIT from %s: KE of group %u, we chose %u: "
 		       "INVALID_KE_PAYLOAD", inet_ntoa(from->sin_addr), ke->u.ke.group, suite.dh);
-		refuse(d, from, natt, IKE_N_INVALID_KE_PAYLOAD, g, 2);
+		ike_init_r_notify(d, from, natt, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
 	sa = ike_sa_alloc(d);
@@ -295,14 +257,14 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	rc = ike_random(&sa->spi_r, sizeof(sa->spi_r));
 	if (rc == 0)
 		rc = ike_random(sa->nr, sa->nr_len);
-	sa->dh = rc == 0 ? ike_dh_new(suite.dh) : NULL;
-	if (sa->dh == NULL) {
-		ike_sa_destroy(d, sa, "no key pair");
+	if (rc != 0) {
+		ike_sa_destroy(d, sa, "no randomness");
 		return;
 	}
 	nsrc = ike_msg_notify(m, IKE_N_NAT_DETECTION_SOURCE_IP);
 	ndst = ike_msg_notify(m, IKE_N_NAT_DETECTION_DESTINATION_IP);
 	if (nsrc != NULL && ndst != NULL) {
+		sa->natd_asked = true;
 		ike_nat_hash(sa->spi_i, 0, &sa->remote, h);
 		sa->nat_remote = nsrc->u.notify.data.len != 20 ||
 				 ike_ct_cmp(h, nsrc->u.notify.data.p, 20) != 0;
@@ -313,6 +275,8 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 			IKE_SA_LOG(INFO, sa, "NAT detected (%s): ESP in UDP %u",
 				   sa->nat_local ? "local" : "remote", d->natt_port);
 	}
+	ike_cert_init_peer(d, sa);	/* reads d->msg: before the key work */
+	ike_frag_init_peer(d, sa);
 	sa->init_req = malloc(len);
 	if (sa->init_req == NULL) {
 		ike_sa_destroy(d, sa, "out of memory");
@@ -320,18 +284,13 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	}
 	memcpy(sa->init_req, buf, len);
 	sa->init_req_len = len;
-	rc = ike_sa_derive(sa, ke->u.ke.data.p, ke->u.ke.data.len);
-	if (rc == 0)
-		rc = answer(d, sa, &chosen);
-	/* the private value is of no further use */
-	ike_dh_free(sa->dh);
-	sa->dh = NULL;
-	if (rc != 0) {
-		IKE_SA_LOG(WARNING, sa, "IKE_SA_INIT from %s failed: %s",
-			   inet_ntoa(from->sin_addr), strerror(-rc));
-		ike_sa_destroy(d, sa, "IKE_SA_INIT failed");
-		return;
-	}
-	ike_sa_set_state(d, sa, IKE_ST_INIT_DONE);
+	/* a half-open SA from now on (ike_resist.c), also while its keys are made */
 	ike_sa_arm_life(d, sa, IKE_HALF_OPEN_TIMEOUT_MS);
+	rc = ike_async_dh(d, sa, suite.dh, NULL, ke->u.ke.data.p, ke->u.ke.data.len, &chosen,
+			  sizeof(chosen), keys_done);
+	if (rc != 0) {
+		IKE_SA_LOG(WARNING, sa, "IKE_SA_INIT from %s: %s", inet_ntoa(from->sin_addr),
+			   strerror(-rc));
+		ike_sa_destroy(d, sa, "IKE_SA_INIT failed");
+	}
 }

@@ -315,6 +315,7 @@ ike_rekey_adopt(struct ike_daemon *d, struct ike_sa *sa, struct ike_rekey_id *id
 		   id->initiator ? "" : " by the peer", (unsigned long long)old_i,
 		   (unsigned long long)old_r, (unsigned long long)sa->spi_i,
 		   (unsigned long long)sa->spi_r);
+	ike_log_ike_keys(sa);	/* debug level: the new SPIs' keys for tshark */
 	ike_rekey_arm(d, sa);
 }
 

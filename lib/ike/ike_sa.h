@@ -145,6 +145,8 @@ struct ike_sa {
 	uint32_t coll_spi_in;
 	uint8_t coll_low[IKE_MAX_NONCE];	/* the lower nonce of the peer's exchange */
 	uint32_t coll_low_len;
+	bool computing;			/* DH on the helper (ike_async.c): the exchange waits */
+	bool natd_asked;		/* responder: the request had NAT detection (2.23) */
 };
 
 struct ike_daemon {
@@ -166,6 +168,18 @@ struct ike_daemon {
 	uint8_t plain[IKE_MAX_MSG];	/* its decrypted SK payload */
 	struct ike_certs *certs;	/* certificate policies' credentials (ike_auth_id.c) */
 	uint32_t frag_size;		/* tests: instead of the gateways' fragmentation size */
+	/* ike_resist.c: half-open caps, cookie secret rotation (RFC 7296 2.6) */
+	struct ike_daemon_params resist_params;	/* as created: tests' values win */
+	uint32_t half_open_max, half_open_peer_max;
+	uint8_t cookie_prev[32];	/* the secret before the last rotation, still accepted */
+	uint8_t cookie_version;		/* of cookie_secret; cookie_prev's is one less */
+	bool cookie_prev_valid;
+	uint32_t cookie_rotate_ms;
+	struct ctl_timer cookie_timer;
+	/* ike_async.c: public-key work on the helper thread */
+	struct ctl_helper *helper;	/* NULL: on the loop thread */
+	struct ctl_job_ref *jobs;	/* outstanding (ike_async.c) */
+	uint8_t err_pl_type;		/* the unknown critical payload of the refused SK chain */
 };
 
 /* ---- ike_daemon.c ---- */
@@ -418,6 +432,56 @@ void ike_pfs_done(struct ike_sa *sa);
 /* lifetime-kilobytes of the child's proposal into its SA's lifetimes (soft jittered). */
 void ike_child_kbytes(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 		      struct gw_sa_lifetime *lt);
+/* ---- ike_resist.c: half-open caps, cookies (RFC 7296 2.6) ---- */
+#define IKE_COOKIE_LEN 33		/* version octet | SHA-256 */
+/* Half-open responder SAs in total; *peer (optional): those from `from`. */
+unsigned int ike_half_open(const struct ike_daemon *d, const struct sockaddr_in *from,
+			   unsigned int *peer);
+/* Room for one more half-open SA from `from`? Else counted and logged. */
+bool ike_half_open_admit(struct ike_daemon *d, const struct sockaddr_in *from);
+/* Cookies demanded and d->msg has no valid one: a COOKIE sent, false (no state kept). */
+bool ike_cookie_ok(struct ike_daemon *d, const struct sockaddr_in *from, bool natt);
+/* A new cookie secret; the current one becomes the previous (still accepted). */
+int ike_cookie_rotate(struct ike_daemon *d);
+int ike_resist_init(struct ike_daemon *d, const struct ike_daemon_params *p);
+/* The caps and the threshold from the parameters, the configuration, the defaults. */
+void ike_resist_configure(struct ike_daemon *d);
+void ike_resist_fini(struct ike_daemon *d);
+/* An unauthenticated notify answering the IKE_SA_INIT request in d->msg (2.21.1). */
+void ike_init_r_notify(struct ike_daemon *d, const struct sockaddr_in *from, bool natt,
+		       uint16_t notify, const void *data, uint32_t dlen);
+/* SKEYSEED and the seven keys (2.14) from g^ir and the SA's nonces and SPIs. */
+int ike_sa_keys(struct ike_sa *sa, const uint8_t *gir, size_t glen);
+
+/* ---- ike_async.c: Diffie-Hellman on the helper thread ---- */
+struct ike_dh_result {
+	int rc;				/* 0, or why the work failed */
+	struct ike_dh *dh;		/* the key pair; the callback may take it (set NULL) */
+	uint8_t pub[IKE_MAX_DH_PUB];	/* our public value */
+	size_t pub_len;
+	uint8_t gir[IKE_MAX_DH_PUB];	/* the shared secret (wiped after the callback) */
+	size_t gir_len;
+	uint8_t ctx[256];		/* the caller's context, copied */
+};
+typedef void (*ike_dh_cb)(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r);
+/*
+ * Our public value and g^ir (peer_len 0: the public value only) for the SA,
+ * with `dh` (taken over when 0 is returned) or a new key pair of `group`, on the helper thread.
+ * cb runs on the loop thread when done, only if the SA still exists (else
+ * the result is wiped, counter async_stale); sa->computing is true meanwhile.
+ * Without a helper, or with a full one, the work runs at once and cb before
+ * this returns: the caller returns right after. 0, or -errno (cb not called).
+ * For every exchange with a KE (IKE_SA_INIT, CREATE_CHILD_SA with PFS or an
+ * IKE rekey).
+ */
+int ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike_dh *dh,
+		 const uint8_t *peer, size_t peer_len, const void *ctx, size_t ctx_len,
+		 ike_dh_cb cb);
+/* The daemon goes: outstanding jobs are freed when they come back. */
+void ike_async_fini(struct ike_daemon *d);
+
+/* ---- ike_keylog.c: the IKE SA's keys at debug level (tshark decryption) ---- */
+void ike_log_ike_keys(const struct ike_sa *sa);
 
 #define IKE_SA_LOG(level, sa, fmt, ...) \
 	GW_LOG(ike, level, "ike-%u %s: " fmt, (sa)->index, \

@@ -230,10 +230,66 @@ secrets {
             return ""
 
 
+# ---- tshark: the IKE messages decrypted with the keys gdoigw logs at debug level ----
+# (lib/ike/ike_keylog.c: "IKE key: spi_i .. spi_r .. encr ID/bits sk_ei .. sk_er .. integ ID
+# sk_ai .. sk_ar ..") -> tshark's ikev2_decryption_table, whose algorithm names these are.
+TSHARK_IKE_ENCR = {12: "AES-CBC-%d [RFC3602]", 20: "AES-GCM-%d with 16 octet ICV [RFC5282]"}
+TSHARK_IKE_INTEG = {0: "NONE [RFC4306]", 2: "HMAC_SHA1_96 [RFC2404]",
+                    12: "HMAC_SHA2_256_128 [RFC4868]", 13: "HMAC_SHA2_384_192 [RFC4868]",
+                    14: "HMAC_SHA2_512_256 [RFC4868]"}
+
+
+def tshark_ike_uat(log):
+    """tshark options: one ikev2_decryption_table row per IKE SA key line of the log."""
+    args = []
+    for line in log.splitlines():
+        if "IKE key: spi_i" not in line:
+            continue
+        w = line.split("IKE key: ")[1].split()
+        d = dict(zip(w[0::2], w[1::2]))
+        encr, bits = (int(x) for x in d["encr"].split("/"))
+        key = lambda k: "" if d[k] == "-" else d[k]  # noqa: E731
+        # hex fields bare, names quoted (tshark's UAT file syntax)
+        args += ["-o", 'uat:ikev2_decryption_table:%s,%s,%s,%s,"%s",%s,%s,"%s"' % (
+            d["spi_i"], d["spi_r"], key("sk_ei"), key("sk_er"), TSHARK_IKE_ENCR[encr] % bits,
+            key("sk_ai"), key("sk_ar"), TSHARK_IKE_INTEG[int(d["integ"])])]
+    return args
+
+
+def tshark_ike_check(pcap, log):
+    """Every IKE message of the capture dissects without a malformed or error mark, its SK
+    payload decrypted with the logged keys (tshark checks the ICV, then dissects the inner
+    payloads). Returns {frame: dict(exch, decrypted, auth, id, cert, certreq)}."""
+    uat = tshark_ike_uat(log)
+    assert uat, "no IKE keys in the log (debug level?)"
+    fields = ["frame.number", "isakmp.exchangetype", "isakmp.enc.decrypted", "_ws.malformed",
+              "_ws.expert.severity", "isakmp.auth.method", "isakmp.id.type",
+              "isakmp.cert.encoding", "isakmp.certreq.type", "isakmp.ikev2.integrity_checksum"]
+    cmd = ["tshark", "-r", pcap, *uat, "-Y", "isakmp", "-T", "fields"]
+    for f in fields:
+        cmd += ["-e", f]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    rows = {}
+    for line in r.stdout.splitlines():
+        v = line.split("\t") + [""] * len(fields)
+        frame, exch, dec, bad, sev, auth, idt, cert, creq, icv = v[:len(fields)]
+        worst = max((int(x, 0) for x in sev.split(",") if x), default=0)
+        assert not bad and not icv and worst < 0x00800000, \
+            "tshark marks IKE frame %s malformed or failing its ICV: %r" % (frame, v)
+        rows[int(frame)] = dict(exch=int(exch.split(",")[0]), decrypted=bool(dec), auth=auth,
+                                id=idt, cert=cert, certreq=creq)
+    assert rows, "no IKE messages in the capture"
+    undecrypted = [f for f, x in rows.items() if x["exch"] != 34 and not x["decrypted"]]
+    assert not undecrypted, "SK payloads tshark could not decrypt: frames %r" % undecrypted
+    return rows
+
+
 class Capture:
     """tcpdump on `iface` in namespace `ns` into `pcap` (filter `filt`) until stop()."""
 
     def __init__(self, ns, iface, pcap, filt):
+        self.path = pcap
         self.proc = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-i", iface,
                                       "-w", pcap, "-U", filt],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -9,7 +9,9 @@ forces UDP encapsulation, so gdoigw must detect the "NAT", float IKE to 4500 and
 ESP-in-UDP SAs. For each case: the tunnel comes up (gdoigw's log and `swanctl
 --list-sas`), h1 pings 10.99.102.1 and moves 10 MB over TCP to it intact, the capture on
 h2's wire holds no cleartext between the protected networks (only ESP in UDP 4500), and
-tshark dissects every IKE message without a malformed or error mark; the CLI shows
+tshark dissects every IKE message without a malformed or error mark, the SK payloads
+decrypted with the IKE keys gdoigw logs at debug level (ikelib.tshark_ike_check), and
+decrypts the ESP with the ESP keys it logs; the CLI shows
 the IKE SA (detail: peer id, NAT-T), the tunnel and the counters; stopping gdoigw sends
 the INFORMATIONAL delete charon reports. As initiator, `clear security ike
 security-associations` deletes the SA (charon hears of it) and establish-tunnels
@@ -25,7 +27,7 @@ import time
 import pytest
 
 import clilib
-from ikelib import Capture, Charon, have_strongswan, gdoigw_security
+from ikelib import Capture, Charon, have_strongswan, gdoigw_security, tshark_ike_check
 from test_netns import CLIENT, SERVER, TCP_BYTES  # noqa: F401 (ikelib, test_netns_ike_cert)
 from nslib import NetnsTopo, sh
 
@@ -119,10 +121,20 @@ class IkeTopo(NetnsTopo):
         super().__init__(workdir, layout, extra_conf)
         self.port = clilib.free_port()
 
+    service_set = False
+
     def config(self):
         # ike at debug level: the ESP keys for tshark (lib/ike/ike_child.c log_keys)
-        return clilib.with_cli(super().config(), self.port).replace(
+        text = clilib.with_cli(super().config(), self.port).replace(
             "system = {", 'system = {\n  traceoptions = { level = "all"; flag = [ "ike" ]; };', 1)
+        if self.service_set:
+            # the vpn bound the Junos way: a service set applied to ge-0/0/0's input
+            text = text.replace('address = [ "10.99.1.1/24" ];', 'address = [ "10.99.1.1/24" ]; '
+                                'service = { input = { service-set = "ss-sw"; }; };', 1)
+            text = text.replace('bind-interface = "ge-0/0/0";', "", 1)
+            text += 'services = { service-set = ( { name = "ss-sw"; ' \
+                    'ipsec-vpn-rules = [ "to-sw" ]; } ); };\n'
+        return text
 
 
 def check_cli(topo, suite):
@@ -162,6 +174,7 @@ def bed(tmp_path, request):
     role, suite = request.param[:2]
     rekey = request.param[2] if len(request.param) > 2 else None
     child_life = request.param[3] if len(request.param) > 3 else None
+    service_set = len(request.param) > 4 and request.param[4] == "service-set"
     if not shutil.which("tcpdump") or not shutil.which("tshark"):
         pytest.skip("needs tcpdump and tshark")
     est = "immediately" if role == "initiator" else "responder-only"
@@ -170,6 +183,7 @@ def bed(tmp_path, request):
         % (SW_NET, SW)
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_security(
         suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est, child_life))
+    topo.service_set = service_set
     charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, suite, rekey)
     cap = None
     try:
@@ -213,7 +227,11 @@ def test_ike_strongswan(bed):
     assert any(row[1] == "34" for row in rows) and any(row[1] == "35" for row in rows)
     assert cleartext_between(pcap) == [], "cleartext of the protected nets on the wire"
     with open(topo.log_path, errors="replace") as f:
-        requests, replies = tshark_decrypts(pcap, f.read())
+        log = f.read()
+    # the SK payloads too, with the IKE keys gdoigw logged: IDs and AUTH both ways
+    ike = tshark_ike_check(pcap, log)
+    assert len([x for x in ike.values() if x["exch"] == 35 and x["auth"] and x["id"]]) >= 2, ike
+    requests, replies = tshark_decrypts(pcap, log)
     assert len(requests) >= 4 and len(replies) >= 4, (requests, replies)
     check_cli(topo, suite)
     if role == "initiator":
@@ -267,7 +285,8 @@ def test_ike_rekeys_by_peer(bed):
     flood of 10 per second: gdoigw answers CREATE_CHILD_SA (new pair next to the old,
     make-before-break, old pair removed on charon's delete) and the IKE rekey (new SPIs
     and keys, children kept, the old SA's delete answered under its old keys). No
-    packet is lost across the rekeys."""
+    packet is lost across the rekeys. tshark decrypts every IKE message, before and after
+    the IKE rekey (the new SPIs' keys are logged too)."""
     topo, charon, role, suite, pcap = bed
     assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
     r = sh("ping", "-c", "350", "-i", "0.1", "-W", "2", SW_HOST, ns=topo.h1, check=False,
@@ -280,6 +299,11 @@ def test_ike_rekeys_by_peer(bed):
     seqs = {int(w.split("=")[1]) for w in r.stdout.split() if w.startswith("icmp_seq=")}
     lost = sorted(set(range(1, 351)) - seqs)
     assert got == 350, "%d of 350 echoes across the rekeys; lost %s\n%s" % (got, lost, log)
+    # tshark decrypts every IKE message, the rekeyed IKE SA's too (its new keys logged)
+    time.sleep(1)
+    with open(topo.log_path, errors="replace") as f:
+        ike = tshark_ike_check(pcap, f.read())
+    assert sum(x["exch"] == 36 for x in ike.values()) >= 4, ike
     # the tunnel still works on the rekeyed IKE SA: a DPD exchange and the CLI
     s = clilib.Session(topo.port, netns=topo.gw)
     try:
@@ -308,3 +332,25 @@ def test_ike_rekeys_by_gdoigw(bed):
     seqs = {int(w.split("=")[1]) for w in r.stdout.split() if w.startswith("icmp_seq=")}
     lost = sorted(set(range(1, 451)) - seqs)
     assert got == 450, "%d of 450 echoes across gdoigw's rekey; lost %s\n%s" % (got, lost, log)
+
+
+@pytest.mark.parametrize("bed", [pytest.param(("responder", "gcm", None, None, "service-set"),
+                                              id="service-set")], indirect=True)
+def test_ike_service_set(bed):
+    """The vpn has no bind-interface: `services service-set ss-sw ipsec-vpn-rules to-sw`
+    applied by ge-0/0/0's `family inet service input service-set` binds it there. charon
+    initiates, the tunnel comes up and h1's pings go through it, none in clear on h2's
+    wire."""
+    topo, charon, role, suite, pcap = bed
+    with open(os.path.join(topo.workdir, "gw.conf")) as f:
+        conf = f.read()
+    assert "bind-interface" not in conf and "ss-sw" in conf, conf
+    r = charon.initiate()
+    assert r.returncode == 0, "swanctl --initiate: %s%s\n%s" % (r.stdout, r.stderr,
+                                                                topo.logtext())
+    assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
+    got, out = ping(topo.h1, SW_HOST, 5)
+    assert got >= 4, "ping through the service-set-bound tunnel: %s\n%s" % (out,
+                                                                           topo.logtext())
+    time.sleep(1)
+    assert cleartext_between(pcap) == [], "the pings went in clear: the vpn is not bound"

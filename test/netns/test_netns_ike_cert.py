@@ -15,7 +15,9 @@ sides trust both CAs (gdoigw through a trusted-ca directory, charon its x509ca).
 Good cases: the tunnel comes up, gdoigw signed its AUTH (log) and charon verified it
 ("authentication of '<gdoigw id>' with <scheme> successful"), charon's AUTH verified by
 gdoigw (the SA is established with its identity), h1 pings 10.99.102.1 through the
-tunnel. Refusals: charon presenting the rogue certificate to gdoigw as responder
+tunnel; tshark, given the IKE and ESP keys gdoigw logs at debug level, dissects every
+IKE message as well-formed, decrypts both IKE_AUTH messages (their CERT and AUTH
+payloads) and the ESP. Refusals: charon presenting the rogue certificate to gdoigw as responder
 (gdoigw logs "unknown CA", counts auth_certificate and auth_failed, answers
 AUTHENTICATION_FAILED which charon logs); gdoigw as initiator expecting remote-identity
 c.test from b.test (gdoigw logs the unexpected identity, counts auth_peer_id and
@@ -30,9 +32,10 @@ import time
 import pytest
 
 import clilib
-from ikelib import PSK, SUITES, Charon, have_strongswan, gdoigw_security
+from ikelib import PSK, SUITES, Capture, Charon, have_strongswan, gdoigw_security, \
+    tshark_ike_check
 from nslib import sh
-from test_netns_ike import IkeTopo, ping
+from test_netns_ike import IkeTopo, ping, tshark_decrypts
 
 pytestmark = [pytest.mark.netns,
               pytest.mark.skipif(not have_strongswan() or shutil.which("pki") is None,
@@ -201,13 +204,19 @@ def bed(tmp_path, certs, request):
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_cert_security(
         certs, kind, idkind, est, remote_id))
     charon = CertCharon(tmp_path, topo.h2, certs, kind, idkind, rogue=bad == "unknown-ca")
+    topo.capture = None
     try:
         topo.create()
         sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
+        if shutil.which("tcpdump") and shutil.which("tshark"):
+            topo.capture = Capture(topo.h2, "eth0", os.path.join(str(tmp_path), "wire.pcap"),
+                                   "udp or icmp or tcp")
         charon.start()
         topo.start()
         yield topo, charon, role, kind, idkind
     finally:
+        if topo.capture is not None:
+            topo.capture.stop()
         charon.stop()
         topo.destroy()
 
@@ -240,6 +249,19 @@ def test_ike_cert_strongswan(bed):
     assert got >= 4, "ping through the tunnel: %s\n%s" % (out, logs(topo, charon))
     c = counters(topo)
     assert c["auth_failed"] == 0 and c["auth_certificate"] == 0, c
+    if topo.capture is not None:
+        # tshark: every IKE message well-formed, IKE_AUTH decrypted with the IKE keys
+        # gdoigw logged: both CERT payloads (X.509 signature, encoding 4) and AUTHs;
+        # the ESP decrypted with the ESP keys it logged
+        time.sleep(1)
+        topo.capture.stop()
+        with open(topo.log_path, errors="replace") as f:
+            log = f.read()
+        ike = tshark_ike_check(topo.capture.path, log)
+        auth = [x for x in ike.values() if x["exch"] == 35 and x["auth"]]
+        assert len(auth) >= 2 and sum(x["cert"] == "4" for x in auth) >= 2, ike
+        requests, replies = tshark_decrypts(topo.capture.path, log)
+        assert len(requests) >= 4 and len(replies) >= 4, (requests, replies)
 
 
 BAD = [pytest.param(("responder", "rsa", "dn", "unknown-ca"), id="unknown-ca"),

@@ -99,12 +99,13 @@ test_lookup(void)
 	for (c = gw_conf_schema_child(NULL, NULL); c != NULL && n < 8;
 	     c = gw_conf_schema_child(NULL, c))
 		top[n++] = c->path;
-	CHECK_EQ(n, 4);
-	if (n == 4) {
+	CHECK_EQ(n, 5);
+	if (n == 5) {
 		CHECK(strcmp(top[0], "system") == 0);
 		CHECK(strcmp(top[1], "interfaces") == 0);
 		CHECK(strcmp(top[2], "routing-options") == 0);
 		CHECK(strcmp(top[3], "security") == 0);
+		CHECK(strcmp(top[4], "services") == 0);
 	}
 
 	/* children of a list: its key first or not, but only direct children */

@@ -41,6 +41,7 @@ struct gw_port {
 	char name[GW_IFNAME_LEN];
 	uint16_t port_id;		/* DPDK port of the interface */
 	uint16_t tap_port_id;		/* DPDK port of the exception TAP, or UINT16_MAX */
+	uint16_t tap_mtu;		/* largest IP packet the TAP takes (its DPDK MTU) */
 	bool up;			/* administratively up */
 	uint16_t mtu;
 	struct rte_ether_addr mac;

@@ -12,14 +12,12 @@ stops h1 <-> 10.99.2.3 while h1 <-> 10.99.2.2 (g1) keeps going.
 """
 import os
 import re
-import subprocess
 import time
 
 import pytest
 
-import clilib
 import gdoilib
-from gdoi_ks_lib import GdoigwKs, make_kek_key, start_group
+from gdoi_ks_lib import WanGroup, make_kek_key
 from nslib import sh
 from test_netns import ping
 from test_netns_gdoi_pair import tek_spis
@@ -103,17 +101,10 @@ def test_member_in_two_groups(tmp_path):
         pytest.skip("netns tests need root and /dev/net/tun")
     from scapy.all import ESP, IP, ICMP, rdpcap
     pair = TwoGroupPair(tmp_path)
-    key = make_kek_key(tmp_path)
-    ks = GdoigwKs(tmp_path, pair.wan, pair.KS_IP, clilib.free_port(),
-                  two_group_server(key, gdoilib.PSK))
-    dump = None
     pcap = str(tmp_path / "wan.pcap")
-    try:
-        dump = start_group(pair, ks, pcap)
-        for i in (0, 1):
-            for gid in (1234, 1235):
-                assert pair.wait_log(i, "registered with %s for group %d" % (pair.KS_IP, gid),
-                                     60), pair.logtext(i)[-3000:] + ks.text()[-3000:]
+    with WanGroup(tmp_path, pair, two_group_server(make_kek_key(tmp_path), gdoilib.PSK), pcap,
+                  gids=[gid for _n, gid, _d in GROUPS]) as g:
+        ks = g.ks
         spis = wait_spis(pair, lambda s: len(s) == 4)
         assert len(set(spis.values())) == 4, spis
         for dst in (H2A, H2B):
@@ -143,16 +134,7 @@ def test_member_in_two_groups(tmp_path):
         got, out = ping(pair.h[0], H2A, 5)
         assert got == 5, "g1 lost with g2: " + out + pair.logtext(0)[-3000:]
 
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
-        dump = None
-    finally:
-        if dump:
-            dump.terminate()
-            dump.wait(timeout=10)
-        ks.destroy()
-        pair.destroy()
+        g.stop_capture()
     pkts = [p for p in rdpcap(pcap) if IP in p]
     # (after its removal from g2, gw1 sends h1 -> 10.99.2.3 in clear: nothing protects it)
     clear = [p for p in pkts if ICMP in p and {p[IP].src, p[IP].dst} == {H1, H2A}]

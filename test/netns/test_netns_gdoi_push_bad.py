@@ -15,7 +15,7 @@ import time
 
 import clilib
 import gdoilib
-from gdoi_ks_lib import GROUP_ID, GdoigwKs, make_kek_key, pair_server_conf, start_group
+from gdoi_ks_lib import WanGroup, make_kek_key, pair_server_conf
 from nslib import sh
 from test_netns import ping
 from test_netns_gdoi_e2e_more import need_root
@@ -59,23 +59,13 @@ def test_bad_pushes_counted_through_the_binary(tmp_path):
     from scapy.all import IP, UDP, rdpcap
     pair = RfcPair(tmp_path)
     pair.cli_ports[0] = clilib.free_port()
-    key = make_kek_key(tmp_path)
-    ks = GdoigwKs(tmp_path, pair.wan, pair.KS_IP, clilib.free_port(),
-                  pair_server_conf(key, gdoilib.PSK))
     pcap = str(tmp_path / "wan.pcap")
-    dump = None
-    try:
-        dump = start_group(pair, ks, pcap, "udp port 848")
-        for i in (0, 1):
-            assert pair.wait_log(i, "registered with %s for group %d" % (pair.KS_IP, GROUP_ID),
-                                 60), pair.logtext(i)[-3000:] + ks.text()[-3000:]
-        out = ks.cli("clear security group-vpn server rekey g1")[0]    # the KEK stays
+    with WanGroup(tmp_path, pair, pair_server_conf(make_kek_key(tmp_path), gdoilib.PSK), pcap,
+                  "udp port 848") as g:
+        out = g.ks.cli("clear security group-vpn server rekey g1")[0]    # the KEK stays
         assert "rekeyed" in out, out
         assert pair.wait_log(0, "PUSH SEQ 1 accepted", 15), pair.logtext(0)[-3000:]
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
-        dump = None
+        g.stop_capture()
         push = next(bytes(p[UDP].payload) for p in rdpcap(pcap)
                     if IP in p and UDP in p and p[IP].dst == "10.99.3.1" and
                     bytes(p[UDP].payload)[18:19] == b"\x21")
@@ -84,7 +74,7 @@ def test_bad_pushes_counted_through_the_binary(tmp_path):
 
         def send(data):
             sh("/usr/bin/python3", "-c", SENDER, pair.KS_IP, "10.99.3.1", data.hex(),
-               ns=ks.ns)
+               ns=g.ks.ns)
             time.sleep(0.5)
 
         wrong_sig = push[:-1] + bytes([push[-1] ^ 0x5a])
@@ -108,9 +98,3 @@ def test_bad_pushes_counted_through_the_binary(tmp_path):
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         assert got == 5, out + pair.logtext(0)[-3000:]
         assert pair.procs[0].poll() is None
-    finally:
-        if dump:
-            dump.terminate()
-            dump.wait(timeout=10)
-        ks.destroy()
-        pair.destroy()

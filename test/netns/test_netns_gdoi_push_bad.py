@@ -1,14 +1,16 @@
 """Bad GROUPKEY-PUSHes sent to a gdoigw member through the binary (issue 14, "malformed,
-truncated, replayed and wrongly signed pushes rejected with a log line and a counter").
+truncated, replayed and wrongly signed pushes rejected with a log line and a counter"),
+and the GAP activation time delay.
 
-The gdoigw-only group of test_netns_gks_e2e.py: a key server and two members. The key
-server pushes one TEK rekey (the KEK stays); the member gw1 accepts it (SEQ 1). The PUSH captured on
-the wan is then sent to gw1 again from the key server's address, as it was (replayed),
-with its last octet changed (the SIG decrypts to another value: wrongly signed), with an
-octet of its first encrypted block changed (the SEQ payload decrypts to garbage:
-malformed) and cut short (truncated). Each is refused with its named counter in `show
-security group-vpn member ipsec security-associations detail` and a log line, nothing
-else changes: gw1 keeps its SAs and h1 still reaches h2.
+The gdoigw-only group of test_netns_gks_e2e.py: a key server (activation-time-delay 4 s)
+and two members. The key server pushes one TEK rekey (the KEK stays); the member gw1
+accepts it (SEQ 1) and encrypts with the new TEK only 4 s later (ATD). The PUSH captured
+on the wan is then sent to gw1 again from the key server's address, as it was
+(replayed), with its last octet changed (the SIG decrypts to another value: wrongly
+signed), with an octet of its first encrypted block changed (the SEQ payload decrypts to
+garbage: malformed) and cut short (truncated). Each is refused with its named counter in
+`show security group-vpn member ipsec security-associations detail` and a log line,
+nothing else changes: gw1 keeps its SAs and h1 still reaches h2.
 """
 import re
 import time
@@ -19,12 +21,14 @@ from gdoi_ks_lib import WanGroup, make_kek_key, pair_server_conf
 from nslib import sh
 from test_netns import ping
 from test_netns_gdoi_e2e_more import need_root
+from test_netns_gdoi_pair import tek_spis
 from test_netns_gks_e2e import RfcPair
 
 import pytest
 
 pytestmark = pytest.mark.netns
 
+ATD = 4             # the key server's activation-time-delay (GAP ATD), seconds
 COUNTERS = ("push-accepted", "push-replayed", "push-bad-signature", "push-malformed",
             "rx-malformed")
 
@@ -60,11 +64,19 @@ def test_bad_pushes_counted_through_the_binary(tmp_path):
     pair = RfcPair(tmp_path)
     pair.cli_ports[0] = clilib.free_port()
     pcap = str(tmp_path / "wan.pcap")
-    with WanGroup(tmp_path, pair, pair_server_conf(make_kek_key(tmp_path), gdoilib.PSK), pcap,
-                  "udp port 848") as g:
+    server = pair_server_conf(make_kek_key(tmp_path), gdoilib.PSK).replace(
+        "deactivation-time-delay = 30;", "activation-time-delay = %d; "
+        "deactivation-time-delay = 30;" % ATD)
+    with WanGroup(tmp_path, pair, server, pcap, "udp port 848") as g:
         out = g.ks.cli("clear security group-vpn server rekey g1")[0]    # the KEK stays
         assert "rekeyed" in out, out
         assert pair.wait_log(0, "PUSH SEQ 1 accepted", 15), pair.logtext(0)[-3000:]
+        t_push = time.monotonic()
+        new = tek_spis(pair.logtext(0))["10.99.1.0/24 -> 10.99.2.0/24"]
+        # GAP ATD: the new TEK decrypts at once, encrypts only ATD seconds later
+        assert pair.wait_log(0, "TEK %08x encrypts" % new, ATD + 10), pair.logtext(0)[-3000:]
+        waited = time.monotonic() - t_push
+        assert ATD - 1.5 <= waited <= ATD + 10, waited
         g.stop_capture()
         push = next(bytes(p[UDP].payload) for p in rdpcap(pcap)
                     if IP in p and UDP in p and p[IP].dst == "10.99.3.1" and

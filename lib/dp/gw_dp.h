@@ -108,6 +108,7 @@ struct gw_dp {
 	const struct gw_config *conf;
 	enum gw_layout layout;
 	struct rte_mempool *pool;
+	struct rte_mempool *big_pool;	/* reassembled datagrams for the kernel (lib/frag) */
 	unsigned int nb_ports;
 	struct gw_port ports[GW_MAX_PORTS];
 	uint16_t port_index[RTE_MAX_ETHPORTS];	/* DPDK port id -> index, UINT16_MAX if none */

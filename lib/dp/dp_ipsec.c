@@ -182,6 +182,33 @@ could_be_esp(const struct rte_mbuf *m)
 	return gw_esp_udp_port_may_carry_esp(rte_be_to_cpu_16(dport));
 }
 
+bool
+dp_reasm_big_ok(const struct rte_mbuf *m)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	uint32_t room = rte_pktmbuf_data_len(m) - m->l2_len, l4;
+	uint16_t dport;
+	uint8_t proto;
+
+	if (room < sizeof(struct rte_ipv6_hdr) + 8 + sizeof(struct rte_udp_hdr))
+		return false;
+	if (l3[0] >> 4 == 4) {
+		proto = l3[offsetof(struct rte_ipv4_hdr, next_proto_id)];
+		l4 = (uint32_t)(l3[0] & 0xf) * 4;
+	} else {
+		proto = l3[offsetof(struct rte_ipv6_hdr, proto)];
+		l4 = sizeof(struct rte_ipv6_hdr);
+		if (proto == IPPROTO_FRAGMENT) {	/* if still there */
+			proto = l3[l4];
+			l4 += 8;
+		}
+	}
+	if (proto != IPPROTO_UDP || room < l4 + sizeof(struct rte_udp_hdr))
+		return false;
+	memcpy(&dport, l3 + l4 + offsetof(struct rte_udp_hdr, dst_port), 2);
+	return !gw_esp_udp_port_may_carry_esp(rte_be_to_cpu_16(dport));
+}
+
 void
 dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 {

@@ -20,5 +20,11 @@ void dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
 bool dp_ipsec_process(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n, bool *drops);
 /* ICMP error (time exceeded, fragmentation needed) for a dropped packet, rate-limited. */
 void dp_icmp_error(struct gw_dp *dp, struct rte_mbuf *m, enum gw_drop reason);
+/*
+ * Reassembly's test for its large-buffer pool: true for a UDP datagram whose
+ * destination port cannot carry ESP (it can only go to the kernel, through
+ * the TAP after tx_local cut it, never to a port's TX queue).
+ */
+bool dp_reasm_big_ok(const struct rte_mbuf *datagram);
 
 #endif /* GW_DP_IPSEC_H */

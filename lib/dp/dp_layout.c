@@ -20,6 +20,11 @@
 #include "gw_frag.h"
 #include "gw_reasm.h"
 #include "dp_priv.h"
+#include "dp_ipsec.h"
+
+/* lib/frag's large buffers: 8 fragments (its limit) of a 1500-byte link fit in 16 KB */
+#define REASM_BIG_MBUFS 63
+#define REASM_BIG_ROOM 16384
 
 static struct gw_dp *the_dp;	/* for gw_dp_port_name() callbacks */
 
@@ -174,6 +179,8 @@ create_worker_state(struct gw_dp *dp)
 			.socket_id = (int)rte_lcore_to_socket_id(w->lcore_id),
 			.max_flows = 4096,
 			.pool = dp->pool,
+			.big_pool = dp->big_pool,
+			.big_ok = dp_reasm_big_ok,
 		};
 
 		w->frag = gw_frag_ctx_create(rc.socket_id, dp->pool, 100, 10);
@@ -207,6 +214,15 @@ gw_dp_init(struct gw_dp *dp, const struct gw_config *conf)
 					   rte_socket_id());
 	if (dp->pool == NULL) {
 		GW_LOG(general, ERR, "cannot create %u mbufs: %s", conf->dataplane.nb_mbufs,
+		       rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	/* reassembled datagrams for the kernel over 2 KB (a GROUPKEY-PUSH with many TEKs) */
+	dp->big_pool = rte_pktmbuf_pool_create("gw_reasm_big", REASM_BIG_MBUFS, 0,
+					       GW_META_PRIV_SIZE, REASM_BIG_ROOM +
+					       RTE_PKTMBUF_HEADROOM, rte_socket_id());
+	if (dp->big_pool == NULL) {
+		GW_LOG(general, ERR, "cannot create the reassembly pool: %s",
 		       rte_strerror(rte_errno));
 		return -rte_errno;
 	}
@@ -537,6 +553,7 @@ gw_dp_fini(struct gw_dp *dp)
 	for (unsigned int i = 0; i < GW_STAGE_MAX - 1; i++)
 		rte_ring_free(dp->stage_ring[i]);
 	rte_mempool_free(dp->pool);
+	rte_mempool_free(dp->big_pool);
 	rte_free(dp->rcu);
 	the_dp = NULL;
 }

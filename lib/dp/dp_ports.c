@@ -196,6 +196,9 @@ setup_tap(struct gw_dp *dp, struct gw_port *p, unsigned int index,
 	rc = rte_eth_dev_start(p->tap_port_id);
 	if (rc != 0)
 		return rc;
+	/* net_tap refuses frames over its own MTU, whatever the kernel side's (lib/dp tx_local) */
+	if (rte_eth_dev_get_mtu(p->tap_port_id, &p->tap_mtu) != 0 || p->tap_mtu < 1280)
+		p->tap_mtu = RTE_ETHER_MTU;
 	rc = apply_kif(itf->tap_name, itf);
 	if (rc != 0)
 		GW_LOG(general, ERR, "%s: cannot configure kernel interface %s: %s",

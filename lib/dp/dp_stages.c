@@ -581,6 +581,22 @@ tx_send(struct gw_dp *dp, struct gw_worker *w, uint16_t p, struct rte_mbuf **pkt
 }
 
 /*
+ * After a packet was cut into frags[0, nb): count the fragments beyond the one
+ * packet as originated (the frame ledger), drop the tail frags[good, nb) the
+ * cut refused; returns how many fragments to send.
+ */
+static int
+cut_settle(struct rte_mbuf **frags, int good, uint16_t nb, uint16_t in_port)
+{
+	if (good < 0)
+		good = 0;
+	if (good > 1)
+		gw_my_port_ctr(in_port)->originated += (uint64_t)(good - 1);
+	gw_drop_burst(frags + good, (uint16_t)(nb - good));
+	return good;
+}
+
+/*
  * Fragment a forwarded IPv4 packet (DF clear) to its egress port's MTU and
  * send the fragments: each carries the original's Ethernet header, already
  * written by the route stage, and keeps its identification (RFC 791).
@@ -603,14 +619,37 @@ tx_cut(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf *m)
 	good = gw_frag_inner_burst(w->frag, &fp, &m, 1, frags, RTE_DIM(frags), &nb,
 				   icmp, RTE_DIM(icmp), &nb_icmp);
 	rte_pktmbuf_free_bulk(icmp, nb_icmp);	/* none: DF is clear */
-	if (good < 0)
-		good = 0;
-	if (good > 1)	/* the frame ledger: fragments beyond the one packet */
-		gw_my_port_ctr(in_port)->originated += (uint64_t)(good - 1);
-	gw_drop_burst(frags + good, (uint16_t)(nb - good));
+	good = cut_settle(frags, good, nb, in_port);
 	for (int i = 0; i < good; i++)
 		bytes += rte_pktmbuf_pkt_len(frags[i]);
 	tx_send(dp, w, p, frags, (uint16_t)good, bytes);
+}
+
+/*
+ * A packet for the appliance goes to the kernel through its interface's TAP,
+ * and net_tap refuses a frame larger than the TAP's MTU. A datagram
+ * reassembled here (UDP to one of our addresses is reassembled in case it is
+ * ESP in UDP; a GROUPKEY-PUSH with many TEKs is not) can be larger: it is cut
+ * again to the TAP's MTU (IPv4 with a fresh identification, IPv6 with a
+ * Fragment header) and the kernel reassembles it.
+ */
+static void
+tx_local(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf *m)
+{
+	const struct gw_port *p = &dp->ports[gw_meta(m)->in_port];
+	struct rte_mbuf *frags[GW_FRAG_MAX_PER_PKT];
+	uint16_t in_port = gw_meta(m)->in_port, nb = 0;
+	int good;
+
+	if (p->tap_port_id == UINT16_MAX || w == NULL ||
+	    rte_pktmbuf_pkt_len(m) <= (uint32_t)m->l2_len + p->tap_mtu) {
+		dp_to_kernel(dp, m);
+		return;
+	}
+	good = gw_frag_outer_burst(w->frag, p->tap_mtu, &m, 1, frags, RTE_DIM(frags), &nb);
+	good = cut_settle(frags, good, nb, in_port);
+	for (int i = 0; i < good; i++)
+		dp_to_kernel(dp, frags[i]);
 }
 
 void
@@ -626,7 +665,7 @@ gw_stage_tx(struct gw_dp *dp, struct gw_worker *w, struct rte_mbuf **pkts, uint1
 		uint16_t p = meta->out_port;
 
 		if (meta->action == GW_ACT_LOCAL) {
-			dp_to_kernel(dp, pkts[i]);
+			tx_local(dp, w, pkts[i]);
 			continue;
 		}
 		if (!(used & (1ULL << p))) {

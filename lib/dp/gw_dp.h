@@ -41,6 +41,7 @@ struct gw_port {
 	char name[GW_IFNAME_LEN];
 	uint16_t port_id;		/* DPDK port of the interface */
 	uint16_t tap_port_id;		/* DPDK port of the exception TAP, or UINT16_MAX */
+	uint16_t tap_mtu;		/* largest IP packet the TAP takes (its DPDK MTU) */
 	bool up;			/* administratively up */
 	uint16_t mtu;
 	struct rte_ether_addr mac;
@@ -107,6 +108,7 @@ struct gw_dp {
 	const struct gw_config *conf;
 	enum gw_layout layout;
 	struct rte_mempool *pool;
+	struct rte_mempool *big_pool;	/* reassembled datagrams for the kernel (lib/frag) */
 	unsigned int nb_ports;
 	struct gw_port ports[GW_MAX_PORTS];
 	uint16_t port_index[RTE_MAX_ETHPORTS];	/* DPDK port id -> index, UINT16_MAX if none */

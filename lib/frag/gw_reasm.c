@@ -30,6 +30,8 @@
 struct gw_reasm {
 	struct rte_ip_frag_tbl *tbl;
 	struct rte_mempool *pool;
+	struct rte_mempool *big_pool;
+	bool (*big_ok)(const struct rte_mbuf *datagram);
 	uint32_t max_mbufs;
 	struct gw_reasm_stats st;
 	struct rte_ip_frag_death_row dr;
@@ -82,6 +84,8 @@ gw_reasm_create(const struct gw_reasm_conf *conf)
 		return NULL;
 	}
 	r->pool = conf->pool;
+	r->big_pool = conf->big_ok != NULL ? conf->big_pool : NULL;
+	r->big_ok = conf->big_ok;
 	r->max_mbufs = conf->max_mbufs != 0 ? conf->max_mbufs :
 		conf->max_flows * DEFAULT_MBUFS_PER_FLOW;
 	return r;
@@ -252,6 +256,9 @@ linearize(struct gw_reasm *r, struct rte_mbuf *m)
 	pool = r->pool != NULL ? r->pool : m->pool;
 	if (m->pkt_len > UINT16_MAX)
 		goto fail;
+	if (m->pkt_len > (uint32_t)rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM &&
+	    r->big_pool != NULL && r->big_ok(m))
+		pool = r->big_pool;
 	n = rte_pktmbuf_alloc(pool);
 	if (n == NULL)
 		goto fail;

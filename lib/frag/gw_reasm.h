@@ -61,6 +61,14 @@ struct gw_reasm_conf {
 	uint32_t timeout_ms;	/* 0 = GW_REASM_DEFAULT_TIMEOUT_MS */
 	/* Pool for linearized copies; NULL = the first fragment's pool. */
 	struct rte_mempool *pool;
+	/*
+	 * Optional: a pool of larger buffers for a datagram that does not fit
+	 * one of pool, taken only when big_ok(datagram) says the caller keeps
+	 * such an mbuf apart (e.g. UDP for the appliance's kernel, never sent
+	 * on a port whose TX queue frees mbufs to one pool). NULL: dropped.
+	 */
+	struct rte_mempool *big_pool;
+	bool (*big_ok)(const struct rte_mbuf *datagram);
 };
 
 struct gw_reasm_stats {

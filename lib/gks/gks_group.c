@@ -204,6 +204,19 @@ gks_tek_log_keys(const char *group, const struct gks_tek *t)
 	OPENSSL_cleanse(integ, sizeof(integ));
 }
 
+void
+gks_p1_log_keys(const struct ike1_sa *sa)
+{
+	char cky[2 * GDOI_COOKIE_LEN + 1], key[2 * GDOI_CIPHER_KEY_MAX + 1];
+
+	if (!rte_log_can_log(gw_logtype_ike, RTE_LOG_DEBUG))
+		return;
+	hex_of(cky, sa->cky_i, sizeof(sa->cky_i));
+	hex_of(key, sa->k.enc_key, gdoi_cipher_key_len(sa->k.cipher));
+	GW_LOG(ike, DEBUG, "gks: phase 1 keys: initiator cookie %s encryption key %s", cky, key);
+	OPENSSL_cleanse(key, sizeof(key));
+}
+
 int
 gks_kek_new(const struct gks_kek_params *kp, struct gks_kek *k, uint64_t now_ms)
 {

@@ -250,6 +250,7 @@ mm4(struct gks_server *s, struct gks_p1 *p, struct gks_dh_result *r)
 		p1_fail(s, p, "message 3: ", p->sa.why);
 		return;
 	}
+	gks_p1_log_keys(&p->sa);
 	hdr_of(p, 0, &rh);
 	gdoi_bld_init(&b, s->txbuf, sizeof(s->txbuf), &rh);
 	gdoi_bld_data(&b, GDOI_PL_KE, p->sa.g_xr, p->sa.g_x_len);

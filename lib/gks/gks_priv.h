@@ -160,6 +160,9 @@ void gks_group_fini(struct gks_group *g);
 int gks_tek_new(const struct gks_tek_params *tp, struct gks_tek *t, uint64_t now_ms);
 /* The TEK's keys in hex at trace level verbose/all (flag ike), for decoding captures. */
 void gks_tek_log_keys(const char *group, const struct gks_tek *t);
+/* At trace level verbose/all: the phase 1 SA's initiator cookie and cipher key, one line
+ * in the form of Wireshark's ikev1_decryption_table (test captures only). */
+void gks_p1_log_keys(const struct ike1_sa *sa);
 int gks_kek_new(const struct gks_kek_params *kp, struct gks_kek *k, uint64_t now_ms);
 uint32_t gks_tek_remaining(const struct gks_group *g, unsigned int i, uint64_t now_ms);
 uint32_t gks_kek_remaining(const struct gks_group *g, uint64_t now_ms);

@@ -290,3 +290,48 @@ def wait_all_acked(ks, timeout=15):
         time.sleep(1)
     assert "Members: 2, holding the current policy: 2" in show, show + ks.text()[-2000:]
     return show
+
+
+class WanGroup:
+    """gdoilib.MemberPair `pair` and a gdoigw key server (`server_text`) on its wan, the
+    wan captured into `pcap` from before the members start. `with` starts everything and
+    waits until both members registered for every group of `gids`; leaving it stops the
+    capture and removes the boxes."""
+
+    def __init__(self, workdir, pair, server_text, pcap, capture="ip", gids=(GROUP_ID,),
+                 trace_level="info"):
+        import clilib
+        self.pair, self.pcap, self.capture, self.gids = pair, pcap, capture, gids
+        self.ks = GdoigwKs(workdir, pair.wan, pair.KS_IP, clilib.free_port(), server_text)
+        self.ks.trace_level = trace_level
+        self.dump = None
+
+    def __enter__(self):
+        try:
+            self.dump = start_group(self.pair, self.ks, self.pcap, self.capture)
+            for i in (0, 1):
+                for gid in self.gids:
+                    assert self.pair.wait_log(i, "registered with %s for group %d" % (
+                        self.pair.KS_IP, gid), 60), \
+                        self.pair.logtext(i)[-3000:] + self.ks.text()[-3000:]
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def stop_capture(self):
+        """End the capture (the pcap is complete once this returns)."""
+        if self.dump is not None:
+            time.sleep(1)
+            self.dump.terminate()
+            self.dump.wait(timeout=10)
+            self.dump = None
+
+    def __exit__(self, *exc):
+        try:
+            self.stop_capture()
+        finally:
+            try:
+                self.ks.destroy()
+            finally:
+                self.pair.destroy()

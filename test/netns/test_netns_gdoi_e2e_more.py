@@ -93,6 +93,9 @@ def test_esp_on_wan_decrypts_with_tek_and_carries_delay_detection(tmp_path):
                                 stderr=subprocess.DEVNULL)
         time.sleep(1)
         ping(pair.h[0], "10.99.2.2", 10)           # resolves the neighbours
+        for df in ("do", "dont"):                   # inner DF set and clear (df-bit copy)
+            sh("ping", "-4", "-M", df, "-c", "2", "-i", "0.2", "-W", "2", "10.99.2.2",
+               ns=pair.h[0], check=False, timeout=30)
         t0 = time.time()
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         t1 = time.time()
@@ -136,7 +139,7 @@ def test_esp_on_wan_decrypts_with_tek_and_carries_delay_detection(tmp_path):
     sas = {spi: SecurityAssociation(ESP, spi=spi, crypt_algo=ALGS[sel][0],
                                     crypt_key=keys[spi][0], auth_algo=ALGS[sel][1],
                                     auth_key=keys[spi][1]) for sel, spi in spis.items()}
-    seen = 0
+    seen, dfs = 0, set()
     for p in rdpcap(pcap):
         if ESP not in p or p[ESP].spi not in sas:
             continue
@@ -157,8 +160,12 @@ def test_esp_on_wan_decrypts_with_tek_and_carries_delay_detection(tmp_path):
         inner = IP(body[12:])
         assert ICMP in inner and {inner.src, inner.dst} == {"10.99.1.2", "10.99.2.2"}, \
             inner.summary()
+        # the vpn's df-bit (default copy): the outer DF is the inner one's
+        assert bool(outer.flags.DF) == bool(inner.flags.DF), (outer.flags, inner.flags)
+        dfs.add(bool(inner.flags.DF))
         seen += 1
     assert seen >= 10, seen
+    assert dfs == {True, False}, dfs
 
 
 def fail_open(src, dst):

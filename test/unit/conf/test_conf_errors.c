@@ -574,6 +574,33 @@ static const struct {
 		    "source-address = \"10.1.0.1/16\"; destination-address = \"10.2.0.0/16\"; "
 		    "} ); };")), "source-address = \"10.1",
 	  "security group-vpn member ipsec vpn gv fail-open rule r", "host bits" },
+	/* up to 10 fail-open rules (the Junos member's limit) */
+	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
+	     GM_VPN("ge-0/0/0", "fail-open = { rule = (\n"
+		    "{ name = \"r0\"; source-address = \"10.1.0.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r1\"; source-address = \"10.1.1.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r2\"; source-address = \"10.1.2.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r3\"; source-address = \"10.1.3.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r4\"; source-address = \"10.1.4.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r5\"; source-address = \"10.1.5.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r6\"; source-address = \"10.1.6.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r7\"; source-address = \"10.1.7.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r8\"; source-address = \"10.1.8.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r9\"; source-address = \"10.1.9.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; },\n"
+		    "{ name = \"r10\"; source-address = \"10.1.10.0/24\"; "
+		    "destination-address = \"10.2.0.0/16\"; } ); };")),
+	  "\"r10\"", "security group-vpn member ipsec vpn gv fail-open rule r10",
+	  "more than 10 fail-open rules" },
 	{ GM(GM_PROP GM_POL(GM_PSK, "p1") GM_GW("\"198.51.100.9\"", "198.51.100.1"),
 	     GM_VPN("ge-0/0/0", "tek-id-length = 3;")), "tek-id-length",
 	  "security group-vpn member ipsec vpn gv tek-id-length", NULL },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite. Parts, in order (each counted per test):
 #   1. unit tests, release build       meson test -C build --suite unit
-#   2. packet + namespace tests        pytest test/pkt test/netns   (GDOIGW_BIN=build/...)
+#   2. packet + namespace tests        pytest test/pkt test/netns -m "not slow" (GDOIGW_BIN=build/...)
 #   3. unit tests, ASan/UBSan build    meson test -C build-asan --suite unit
 #   4. packet tests, ASan/UBSan build  pytest test/pkt -m "not slow" (GDOIGW_BIN=build-asan/...),
 #      the pipeline layout only where untrusted input is the subject (ASAN_PIPELINE)
@@ -9,14 +9,23 @@
 # A part that cannot build counts as one failure. Skipped tests are reported but
 # counted neither way. Last line: "N passed, N failed"; exit 1 if anything failed.
 #
-# Environment: SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_NETNS=1 leave parts out; PYTEST_ARGS adds
-# pytest arguments (e.g. "-k ipv6"); FUZZ_TIME, FUZZ_RUNS, FUZZ_LONG (1: the long mode,
-# a million executions per harness) go to fuzz.sh; JOBS (default 2).
+# Environment: LONG=1, the long mode (hours: the fuzzers alone take over an hour): part 2 also runs the tests marked
+# slow (minutes-long rekey, expiry and failover cases, pktgen), the scapy ESP interop
+# unit tests every layout, fuzz.sh a million executions per harness (FUZZ_LONG=1).
+# SKIP_ASAN=1, SKIP_FUZZ=1, SKIP_NETNS=1 leave parts out; PYTEST_ARGS adds
+# pytest arguments (e.g. "-k ipv6"); FUZZ_TIME, FUZZ_RUNS, FUZZ_LONG go to fuzz.sh;
+# JOBS (default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=/usr/bin/python3
 ASAN_PIPELINE="not pipeline or test_malformed or test_drops or test_esp_inbound"
+LONG=${LONG:-0}
+RELEASE_MARKS="not slow"
+if [ "$LONG" = 1 ]; then
+	RELEASE_MARKS=""
+	export FUZZ_LONG=1 GDOIGW_LONG=1	# fuzz.sh; test/unit/esp/esp_scapy.py
+fi
 JOBS=${JOBS:-2}
 export JOBS
 OUT=build/test-results
@@ -98,7 +107,7 @@ run_pytest() {
 	local name=$1 bin=$2 junit=$3; shift 3
 	rm -f "$junit"
 	# shellcheck disable=SC2086
-	GDOIGW_BIN="$bin" timeout -k 20 1200 "$PY" -m pytest -p no:cacheprovider -rfEs \
+	GDOIGW_BIN="$bin" timeout -k 20 3600 "$PY" -m pytest -p no:cacheprovider -rfEs \
 		--junitxml="$junit" "$@" ${PYTEST_ARGS:-}
 	local rc=$? counts
 	counts=$(junit_counts "$junit")
@@ -141,7 +150,8 @@ section "packet and namespace tests (build/)"
 pyt_dirs=(test/pkt)
 [ "${SKIP_NETNS:-0}" = 1 ] || pyt_dirs+=(test/netns)
 if [ -x build/app/gdoigw/gdoigw ]; then
-	run_pytest "pytest pkt+netns (release)" "$ROOT/build/app/gdoigw/gdoigw" "$OUT/pytest.xml" "${pyt_dirs[@]}"
+	run_pytest "pytest pkt+netns (release)" "$ROOT/build/app/gdoigw/gdoigw" "$OUT/pytest.xml" \
+		"${pyt_dirs[@]}" -m "$RELEASE_MARKS"
 else
 	echo "build/app/gdoigw/gdoigw missing"; record "pytest pkt+netns (release)" 0 1 0
 fi

@@ -313,6 +313,7 @@ def test_ike_rekeys_by_peer(bed):
         s.close()
 
 
+@pytest.mark.slow	# long mode: test_netns_ike_rekey.py and the ike-rekey unit test cover it too
 @pytest.mark.parametrize("bed", [pytest.param(("responder", "cbc", None, 30), id="own-rekey")],
                          indirect=True)
 def test_ike_rekeys_by_gdoigw(bed):

@@ -7,9 +7,10 @@ with and without NAT-T:
   scapy encrypts -> esp_pcap_tool decrypts (lib/esp) -> exact inner packets;
   esp_pcap_tool encrypts -> scapy decrypts -> exact inner packets.
 Group SAs: outer addresses equal the inner ones, ESP next header 253 and a
-valid 12-byte D3P header. Usage: esp_scapy.py TOOL ENGINE [quick]
-quick (the sanitizer build): three of the eight outer/inner/NAT-T layouts per
-algorithm, rotating so that every layout is still run by several algorithms.
+valid 12-byte D3P header. Usage: esp_scapy.py TOOL ENGINE
+By default three of the eight outer/inner/NAT-T layouts per algorithm, rotating so
+that every layout is still run by several algorithms; all eight in the suite's long
+mode (GDOIGW_LONG=1, scripts/test.sh).
 """
 import os
 import struct
@@ -21,7 +22,7 @@ from scapy.all import Ether, IP, IPv6, UDP, Raw, wrpcap, rdpcap, raw
 from scapy.layers.ipsec import ESP, SecurityAssociation
 
 TOOL, ENGINE = sys.argv[1], sys.argv[2]
-QUICK = sys.argv[3:] == ["quick"]
+QUICK = os.environ.get("GDOIGW_LONG") != "1"
 LAYOUTS = [(ofam, ifam, natt) for ofam in (4, 6) for ifam in (4, 6) for natt in (0, 1)]
 TMP = tempfile.mkdtemp(prefix="esp-scapy-")
 SPI = 0x2a2b2c2d

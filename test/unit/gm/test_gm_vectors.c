@@ -15,6 +15,11 @@
  *  - Install through the recording mock: gdoid's one-way TEK policies are refused
  *    (counted, nothing installed); made paired, each TEK becomes an inbound and an
  *    outbound group SA (keys, SPI, selectors) and a protect term on the interface.
+ *  - The vpn's match-direction and df-bit, read from a configuration through
+ *    gm_member_apply: the protect terms land in the SPD of that direction only
+ *    (input: the outbound SPD, output: the inbound check), every group SA
+ *    carries the df-bit (clear, set, copy; copy when absent); a vpn bound by a
+ *    service set (ipsec-group-vpn) gets its terms on the set's interface.
  *  - Re-registration: SAs missing from the new download deleted; a successor TEK
  *    decrypts at once and encrypts when 30 s of the old one remain.
  *  - GROUPKEY-PUSH: every captured PUSH verifies (bare-digest signatures) under the
@@ -36,6 +41,9 @@
 #include "gdoi_names.h"
 #include "gdoid_vec.h"
 #include "gm_priv.h"
+#include "gw_conf.h"
+#include "gw_ctl.h"
+#include "gw_gm.h"
 #include "gw_test.h"
 #include "mock_install.h"
 
@@ -276,6 +284,98 @@ test_install(void)
 }
 
 /*
+ * One interface and a member vpn; svc: the interface's service sets, vpn: the
+ * vpn's interface, match-direction, df-bit; tail: more sections.
+ */
+#define CONF_GM(svc, vpn, tail) \
+	"interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\";\n" \
+	"unit = ( { name = \"0\"; family = { inet = { address = [ \"192.0.2.1/24\" ];\n" \
+	svc " }; }; } ); } );\n" \
+	"security = { group-vpn = { member = { ike = {\n" \
+	"proposal = ( { name = \"p1\"; encryption-algorithm = \"3des-cbc\"; } );\n" \
+	"policy = ( { name = \"pol\"; proposals = [ \"p1\" ];\n" \
+	"pre-shared-key = \"a-pre-shared-key-of-26-chars\"; } );\n" \
+	"gateway = ( { name = \"ks\"; ike-policy = \"pol\"; server-address = [ \"192.0.2.9\" ];\n" \
+	"local-address = \"192.0.2.1\"; } ); };\n" \
+	"ipsec = { vpn = ( { name = \"gv\"; ike-gateway = \"ks\"; group = 1234;\n" \
+	vpn " } ); }; }; }; };\n" tail
+#define IF0 "interface = \"ge-0/0/0\"; "
+
+/*
+ * match-direction, df-bit and the interface (or service set) from the
+ * configuration to what is installed: the download of test_install (made paired
+ * there) through a member configured by gm_member_apply, on a mock of its own.
+ */
+static void
+test_conf_applied(void)
+{
+	static const struct {
+		const char *text;
+		enum gw_sa_dir dir;
+		enum gw_df_mode df;
+	} cases[] = {
+		{ CONF_GM("", IF0 "match-direction = \"input\"; df-bit = \"set\";", ""),
+		  GW_SA_OUTBOUND, GW_DF_SET },
+		{ CONF_GM("", IF0 "match-direction = \"output\"; df-bit = \"clear\";", ""),
+		  GW_SA_INBOUND, GW_DF_CLEAR },
+		{ CONF_GM("", IF0 "match-direction = \"output\";", ""), GW_SA_INBOUND, GW_DF_COPY },
+		/* bound the Junos way: services service-set ... ipsec-group-vpn */
+		{ CONF_GM("service = { input = { service-set = \"ss\"; }; };", "",
+			  "services = { service-set = ( { name = \"ss\"; ipsec-group-vpn = \"gv\"; "
+			  "} ); };\n"), GW_SA_OUTBOUND, GW_DF_COPY },
+	};
+	static struct mock_install mk;
+
+	for (unsigned int c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct gm_member_params mp = { 0 };
+		struct gw_conf_error err;
+		struct gw_config *conf = gw_conf_load_string(cases[c].text, &err);
+		struct gm_policy p = grp.pend;
+		const struct mock_policy *pol;
+		struct gm_member *gmm;
+		struct gm_group *g;
+		unsigned int nsa = 0;
+
+		CHECK(conf != NULL);
+		if (conf == NULL) {
+			char msg[256];
+
+			gw_conf_error_format(&err, msg, sizeof(msg));
+			fprintf(stderr, "case %u: %s\n", c, msg);
+			continue;
+		}
+		mock_install_init(&mk);
+		mp.loop = ctl_loop_create(NULL);
+		mp.install = mk.in;
+		gmm = gm_member_create(&mp);
+		CHECK(mp.loop != NULL && gmm != NULL);
+		CHECK_EQ(gm_member_apply(gmm, conf), 0);
+		gw_conf_free(conf);
+		g = gmm->groups[0];
+		p.kek.pub = NULL;		/* grp holds it */
+		p.has_kek = false;
+		CHECK_EQ(gm_install_policy(g, &p, true), 0);
+		pol = mock_policy(&mk, g->owner, "ge-0/0/0", cases[c].dir);
+		CHECK(pol != NULL && pol->n == 2);
+		if (pol != NULL)
+			CHECK_EQ(pol->terms[0].action, GW_POLICY_PROTECT);
+		/* the other direction has no terms of the group */
+		CHECK(mock_policy(&mk, g->owner, "ge-0/0/0", cases[c].dir == GW_SA_OUTBOUND ?
+				  GW_SA_INBOUND : GW_SA_OUTBOUND) == NULL);
+		for (unsigned int i = 0; i < MOCK_MAX_SAS; i++) {
+			if (!mk.sas[i].used)
+				continue;
+			CHECK_EQ(mk.sas[i].spec.params.df, cases[c].df);
+			nsa++;
+		}
+		CHECK_EQ(nsa, 4);		/* two TEKs, inbound and outbound */
+		gm_member_free(gmm);
+		ctl_loop_free(mp.loop);
+		OPENSSL_cleanse(&p, sizeof(p));
+	}
+}
+
+/*
  * A re-registration (PULL) that brings TEK 1 again, a new TEK for TEK 1's
  * selectors, a new one for TEK 2's, and no longer TEK 2: TEK 2 is replaced, not
  * deleted (members that have not re-registered yet still send with it); the new
@@ -411,6 +511,7 @@ main(int argc, char **argv)
 	GW_RUN(test_pull);
 	GW_RUN(test_pull_tampered);
 	GW_RUN(test_install);
+	GW_RUN(test_conf_applied);
 	GW_RUN(test_reregister);
 	GW_RUN(test_push);
 	ike1_sa_wipe(&grp.p1);

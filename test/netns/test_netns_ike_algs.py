@@ -13,12 +13,13 @@ RFC 5903, RFC 8031). The suites (ikelib.SUITES; IKE enc-prf-dh ; ESP enc-integ):
 
 One topology (test_netns_ike.py's), one gdoigw, one charon for them all: for each suite
 gdoigw gets the suite's configuration by SIGHUP (its only proposal), charon by `swanctl
---load-conns` (its only proposal too, so nothing else can be negotiated), charon
-initiates; then gdoigw's `show security ike security-associations detail` / `show
-security ipsec security-associations` and charon's `--list-sas` name the suite's
-algorithms, one ping from h1 crosses the tunnel, and gdoigw's `clear security ike
-security-associations` deletes the SA (charon hears of it) before the next suite.
-Skipped without strongSwan.
+--load-conns` (its only proposal too, so nothing else can be negotiated). Then twice,
+charon initiating (gdoigw chooses) and gdoigw initiating (reload to establish-tunnels
+immediately; charon chooses): gdoigw's `show security ike security-associations detail`
+/ `show security ipsec security-associations` and charon's `--list-sas` name the suite's
+algorithms, one ping from h1 crosses the tunnel, and the SA is deleted (gdoigw's `clear
+security ike security-associations`, or the reload back to responder-only) -- charon
+hears of it and holds no SA -- before the next. About 35 s. Skipped without strongSwan.
 """
 import os
 import signal
@@ -65,9 +66,8 @@ EXPECT = {
 }
 
 
-def gw_conf(suite):
-    return ROUTE + gdoigw_security(suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0",
-                                   "responder-only")
+def gw_conf(suite, establish="responder-only"):
+    return ROUTE + gdoigw_security(suite, GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", establish)
 
 
 def full_log(path):
@@ -75,10 +75,11 @@ def full_log(path):
         return f.read()
 
 
-def reload_gdoigw(topo, suite):
-    """The suite's configuration written to gw.conf, then SIGHUP: the IKE daemon takes it."""
+def reload_gdoigw(topo, suite, establish="responder-only"):
+    """The suite's configuration written to gw.conf, then SIGHUP: the IKE daemon takes it
+    (a changed IKE configuration deletes the SAs, lib/ike/ike_daemon.c)."""
     before = full_log(topo.log_path).count("IKE configuration:")
-    topo.extra_conf = gw_conf(suite)
+    topo.extra_conf = gw_conf(suite, establish)
     with open(os.path.join(topo.workdir, "gw.conf"), "w") as f:
         f.write(topo.config())
     os.kill(topo.proc.pid, signal.SIGHUP)
@@ -118,47 +119,63 @@ def algbed(tmp_path):
         topo.destroy()
 
 
-def check_suite(topo, charon, suite, n):
-    """The n-th tunnel (0-based) comes up with `suite`, names its algorithms on both
-    sides, carries a ping and is cleared."""
+def check_suite(topo, charon, suite, role):
+    """A tunnel comes up with `suite` (charon initiates, or gdoigw by establish-tunnels
+    immediately), both sides name its algorithms, it carries a ping, and it is deleted:
+    by `clear security ike security-associations` (gdoigw responder) or by the reload to
+    responder-only (gdoigw initiator, which clear would make come back)."""
     ike_lines, esp_alg, sw_ike, sw_esp = EXPECT[suite]
-    r = charon.initiate()
-    assert r.returncode == 0, "%s: swanctl --initiate: %s%s\n--- charon\n%s\n--- gdoigw\n%s" \
-        % (suite, r.stdout, r.stderr, charon.logtext(), topo.logtext())
-    wait_for(lambda: full_log(topo.log_path).count("CHILD_SA to-sw up") > n, 20,
-             lambda: "%s: no CHILD_SA\n%s" % (suite, topo.logtext()))
+    ups = full_log(topo.log_path).count("CHILD_SA to-sw up")
+    deletes = charon.logtext(10 ** 7).count("received DELETE for IKE_SA")
+    if role == "responder":
+        r = charon.initiate()
+        assert r.returncode == 0, "%s: swanctl --initiate: %s%s\n--- charon\n%s\n--- gdoigw\n%s" \
+            % (suite, r.stdout, r.stderr, charon.logtext(), topo.logtext())
+    else:
+        reload_gdoigw(topo, suite, "immediately")
+    wait_for(lambda: full_log(topo.log_path).count("CHILD_SA to-sw up") > ups, 20,
+             lambda: "%s %s: no CHILD_SA\n%s\n--- charon\n%s" % (
+                 role, suite, topo.logtext(), charon.logtext()))
+    wait_for(lambda: "INSTALLED" in charon.list_sas(), 10,
+             lambda: "%s %s: charon installs no CHILD_SA\n%s" % (role, suite,
+                                                                  charon.list_sas()))
     sas = charon.list_sas()
-    assert sw_ike in sas and sw_esp in sas and "INSTALLED" in sas, "%s: charon\n%s" % (
-        suite, sas)
+    assert sw_ike in sas and sw_esp in sas, "%s %s: charon\n%s" % (role, suite, sas)
     s = clilib.Session(topo.port, netns=topo.gw)
     try:
         out = s.cmd("show security ike security-associations detail")
+        assert "Role: %s" % role.capitalize() in out, out
         for name, want in zip(("Encryption", "Integrity", "Pseudo random function",
                                "Diffie-Hellman group"), ike_lines):
             assert any(line.split(":")[0].strip() == name and
                        line.split(":", 1)[1].strip() == want for line in out.splitlines()), \
-                "%s: %s is not %s\n%s" % (suite, name, want, out)
+                "%s %s: %s is not %s\n%s" % (role, suite, name, want, out)
         out = s.cmd("show security ipsec security-associations")
-        assert esp_alg in out, "%s: %s\n%s" % (suite, esp_alg, out)
+        assert esp_alg in out, "%s %s: %s\n%s" % (role, suite, esp_alg, out)
         got, pout = ping(topo.h1, SW_HOST, 2)
-        assert got >= 1, "%s: ping through the tunnel: %s\ndrops %s\n%s" % (
-            suite, pout, topo.telemetry("/gdoigw/drops"), topo.logtext())
-        deletes = charon.logtext(10 ** 7).count("received DELETE for IKE_SA")
-        out = s.cmd("clear security ike security-associations")
-        assert "1 IKE security association cleared" in out, "%s: %s" % (suite, out)
+        assert got >= 1, "%s %s: ping through the tunnel: %s\ndrops %s\n%s" % (
+            role, suite, pout, topo.telemetry("/gdoigw/drops"), topo.logtext())
+        if role == "responder":
+            out = s.cmd("clear security ike security-associations")
+            assert "1 IKE security association cleared" in out, "%s: %s" % (suite, out)
     finally:
         s.close()
+    if role == "initiator":
+        reload_gdoigw(topo, suite)
     wait_for(lambda: charon.logtext(10 ** 7).count("received DELETE for IKE_SA") > deletes, 10,
-             lambda: "%s: charon heard no delete\n%s" % (suite, charon.logtext()))
+             lambda: "%s %s: charon heard no delete\n%s" % (role, suite, charon.logtext()))
     wait_for(lambda: "ESTABLISHED" not in charon.list_sas(), 10,
-             lambda: "%s: charon keeps the SA\n%s" % (suite, charon.list_sas()))
+             lambda: "%s %s: charon keeps the SA\n%s" % (role, suite, charon.list_sas()))
 
 
 def test_ike_every_algorithm(algbed):
+    """Each suite twice: charon initiates (gdoigw chooses from its proposal), then gdoigw
+    initiates (charon chooses from gdoigw's)."""
     topo, charon = algbed
     for n, suite in enumerate(EXPECT):
         if n:
             reload_charon(charon, suite)
             reload_gdoigw(topo, suite)
-        check_suite(topo, charon, suite, n)
+        for role in ("responder", "initiator"):
+            check_suite(topo, charon, suite, role)
     assert "reload of" not in full_log(topo.log_path)

@@ -25,6 +25,19 @@ SUITES = {
     "cbc": (dict(enc="aes-256-cbc", auth="sha-256", dh="group14"),
             dict(enc="aes-256-cbc", auth="hmac-sha-256-128"),
             "aes256-sha256-modp2048", "aes256-sha256"),
+    # the rest of issue 16's algorithms (test/netns/test_netns_ike_algs.py)
+    "sha1-modp3072": (dict(enc="aes-128-cbc", auth="sha1", dh="group15"),
+                      dict(enc="aes-128-cbc", auth="hmac-sha1-96"),
+                      "aes128-sha1-modp3072", "aes128-sha1"),
+    "gcm256-ecp384": (dict(enc="aes-256-gcm", auth="sha-384", dh="group20"),
+                      dict(enc="aes-256-gcm", auth=None),
+                      "aes256gcm16-prfsha384-ecp384", "aes256gcm16"),
+    "sha384-x25519": (dict(enc="aes-128-cbc", auth="sha-384", dh="group31"),
+                      dict(enc="aes-128-cbc", auth="hmac-sha-384-192"),
+                      "aes128-sha384-x25519", "aes128-sha384"),
+    "sha512-ecp256": (dict(enc="aes-256-cbc", auth="sha-512", dh="group19"),
+                      dict(enc="aes-256-cbc", auth="hmac-sha-512-256"),
+                      "aes256-sha512-ecp256", "aes256-sha512"),
 }
 
 

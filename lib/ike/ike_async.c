@@ -53,8 +53,8 @@ dh_work(void *arg, const struct ctl_helper *h)
 	return r->rc;
 }
 
-static struct ike_sa *
-sa_by_index(struct ike_daemon *d, uint32_t index)
+struct ike_sa *
+ike_sa_by_index(struct ike_daemon *d, uint32_t index)
 {
 	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
 		if (d->sas[i].used && d->sas[i].index == index)
@@ -72,7 +72,7 @@ finish(struct ike_job *j, int result)
 		job_free(j);
 		return;
 	}
-	sa = sa_by_index(d, j->sa_index);
+	sa = ike_sa_by_index(d, j->sa_index);
 	if (sa == NULL) {
 		d->ctr.async_stale++;
 		GW_LOG(ike, INFO, "ike-%u: key computation done, the SA is gone: result wiped",

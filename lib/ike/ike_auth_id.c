@@ -191,18 +191,79 @@ signed_octets(const struct ike_sa *sa, bool of_initiator, const uint8_t *id_body
 	return 0;
 }
 
-/* CERT payloads of our chain, [CERTREQ of our anchors], AUTH by signature. */
+/* How we sign for this SA and the octets (malloc'ed) our AUTH covers. */
 static int
-add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b, const uint8_t *id,
-	      size_t idlen)
+sig_prepare(struct ike_daemon *d, struct ike_sa *sa, struct ike_sig_choice *ch,
+	    uint8_t **octets, size_t *olen)
 {
+	uint8_t id[IKE_ID_HDR_LEN + IKE_ID_DATA_MAX];
 	struct ike_cred *cred = sa_cred(d, sa);
-	uint8_t body[IKE_MAX_MSG / 2], sig[IKE_AUTH_SIG_MAX];
-	struct ike_sig_choice ch;
-	size_t len, olen, slen;
-	uint8_t *octets;
+	size_t idlen;
 	int rc;
 
+	if (cred == NULL)
+		return -ENOKEY;
+	rc = local_id_body(d, sa, id, sizeof(id), &idlen);
+	if (rc == 0)
+		rc = ike_auth_choose(ike_cred_key(cred), sa->peer_hashes, false, ch);
+	if (rc == 0)
+		rc = signed_octets(sa, sa->initiator, id, idlen, octets, olen);
+	return rc;
+}
+
+int
+ike_auth_presign(struct ike_daemon *d, struct ike_sa *sa, ike_sig_cb cb)
+{
+	struct ike_sig_choice ch;
+	uint8_t *octets;
+	size_t olen;
+	int rc;
+
+	sa->auth_sig_len = 0;
+	sa->sig_pending = false;
+	if (!uses_cert(sa->pol)) {
+		if (cb != NULL)
+			cb(d, sa, 0);
+		return 0;
+	}
+	rc = sig_prepare(d, sa, &ch, &octets, &olen);
+	if (rc != 0)
+		return rc;
+	return ike_async_sign(d, sa, ike_cred_key(sa_cred(d, sa)), &ch, octets, olen, cb);
+}
+
+/* Our signature, here and now: the helper's is not back (or was never asked for). */
+static int
+sign_inline(struct ike_daemon *d, struct ike_sa *sa)
+{
+	uint8_t *octets;
+	size_t olen;
+	int rc;
+
+	if (sa->sig_pending) {
+		d->ctr.async_sign_late++;
+		sa->sig_pending = false;	/* its result will be dropped */
+	}
+	rc = sig_prepare(d, sa, &sa->auth_sig_ch, &octets, &olen);
+	if (rc != 0)
+		return rc;
+	rc = ike_auth_sign(ike_cred_key(sa_cred(d, sa)), &sa->auth_sig_ch, octets, olen,
+			   sa->auth_sig, sizeof(sa->auth_sig), &sa->auth_sig_len);
+	free(octets);
+	return rc;
+}
+
+/* CERT payloads of our chain, [CERTREQ of our anchors], AUTH by signature. */
+static int
+add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b)
+{
+	struct ike_cred *cred = sa_cred(d, sa);
+	uint8_t body[IKE_MAX_MSG / 2];
+	size_t len;
+	int rc;
+
+	if (cred == NULL)
+		return -ENOKEY;
 	for (unsigned int i = 0; i < ike_cred_chain_len(cred); i++) {
 		rc = ike_cred_cert_body(cred, i, body, sizeof(body), &len);
 		if (rc != 0)
@@ -213,19 +274,15 @@ add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b, const 
 	if (sa->initiator && sa_trust(d, sa) != NULL &&
 	    ike_certreq_body(sa_trust(d, sa), body, sizeof(body), &len) == 0)
 		ike_bld_payload(b, IKE_PL_CERTREQ, body, (uint32_t)len);
-	rc = ike_auth_choose(ike_cred_key(cred), sa->peer_hashes, false, &ch);
-	if (rc != 0)
-		return rc;
-	rc = signed_octets(sa, sa->initiator, id, idlen, &octets, &olen);
-	if (rc != 0)
-		return rc;
-	rc = ike_auth_sign(ike_cred_key(cred), &ch, octets, olen, sig, sizeof(sig), &slen);
-	free(octets);
-	if (rc != 0)
-		return rc;
-	IKE_SA_LOG(NOTICE, sa, "AUTH by signature: method %u%s", ch.method,
-		   ch.method == IKE_AUTH_DIGSIG ? " (RFC 7427)" : "");
-	return ike_bld_auth(b, ch.method, sig, (uint32_t)slen) < 0 ? -ENOSPC : 0;
+	if (sa->auth_sig_len == 0) {
+		rc = sign_inline(d, sa);
+		if (rc != 0)
+			return rc;
+	}
+	IKE_SA_LOG(NOTICE, sa, "AUTH by signature: method %u%s", sa->auth_sig_ch.method,
+		   sa->auth_sig_ch.method == IKE_AUTH_DIGSIG ? " (RFC 7427)" : "");
+	return ike_bld_auth(b, sa->auth_sig_ch.method, sa->auth_sig,
+			    (uint32_t)sa->auth_sig_len) < 0 ? -ENOSPC : 0;
 }
 
 int
@@ -242,7 +299,7 @@ ike_auth_add_local(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b)
 	ike_bld_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id[0], id + IKE_ID_HDR_LEN,
 		   (uint32_t)(idlen - IKE_ID_HDR_LEN));
 	if (uses_cert(sa->pol))
-		return add_cert_auth(d, sa, b, id, idlen);
+		return add_cert_auth(d, sa, b);
 	if (sa->initiator) {	/* the responder's identity we expect (2.15: IDr) */
 		struct ike_id want;
 		uint8_t rid[IKE_ID_HDR_LEN + IKE_ID_DATA_MAX];

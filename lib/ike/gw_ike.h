@@ -94,6 +94,7 @@ struct ike_daemon_params {
 	X(async_inline, "DH computations or signatures run on the control thread (helper full)") \
 	X(async_stale, "DH or signature results for an SA deleted meanwhile (wiped)") \
 	X(async_signs, "IKE_AUTH signatures handed to the helper thread") \
+	X(async_verifies, "peers' certificates and AUTH signatures handed to the helper thread") \
 	X(async_sign_late, "IKE_AUTH request before our signature was back: signed inline")
 
 struct ike_counters {

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <arpa/inet.h>
 
 #include "gw_log.h"
 #include "ike_cert.h"
@@ -317,9 +316,8 @@ ike_auth_add_local(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b)
 	return rc != 0 ? rc : b->err;
 }
 
-/* Count a refused certificate / signature by the kind of reason. */
-static void
-count_cert_err(struct ike_daemon *d, enum ike_cert_err err)
+void
+ike_count_cert_err(struct ike_daemon *d, enum ike_cert_err err)
 {
 	switch (err) {
 	case IKE_CERT_E_ID_MISMATCH:
@@ -337,14 +335,15 @@ count_cert_err(struct ike_daemon *d, enum ike_cert_err err)
 	}
 }
 
-static bool
-peer_cert_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
-	     const struct ike_id *expected, const struct ike_pl *id, const struct ike_pl *auth)
+/* The peer's certificates and AUTH signature onto the helper (ike_async_verify.c). */
+static int
+peer_cert_check(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
+		const struct ike_id *expected, const struct ike_pl *id,
+		const struct ike_pl *auth, ike_peer_cb cb)
 {
 	struct ike_trust *t = sa_trust(d, sa);
 	struct ike_peer_auth p = { .id = pid, .method = auth->u.auth.method,
 				   .auth = auth->u.auth.data.p, .auth_len = auth->u.auth.data.len };
-	struct ike_cert_status st;
 	const struct ike_pl *c;
 	uint8_t *octets;
 	size_t olen;
@@ -353,50 +352,31 @@ peer_cert_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
 	if (t == NULL) {
 		IKE_SA_LOG(ERR, sa, "no trusted CA loaded: peer %s refused", sa->peer_id);
 		d->ctr.auth_certificate++;
-		return false;
+		return -ENOKEY;
 	}
 	while (p.n_certs < IKE_CERT_CHAIN_MAX &&
 	       (c = ike_msg_find_nth(&d->msg, IKE_PL_CERT, p.n_certs)) != NULL) {
 		p.cert[p.n_certs] = c->body.p;
 		p.cert_len[p.n_certs++] = c->body.len;
 	}
-	if (signed_octets(sa, !sa->initiator, id->body.p, id->body.len, &octets, &olen) != 0)
-		return false;
-	p.octets = octets;
+	rc = signed_octets(sa, !sa->initiator, id->body.p, id->body.len, &octets, &olen);
+	if (rc != 0)
+		return rc;
 	p.octets_len = olen;
-	rc = ike_cert_verify_peer(t, &p, expected, &st);
-	free(octets);
-	if (rc != 0) {
-		count_cert_err(d, st.err);
-		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) refused: %s",
-			   inet_ntoa(sa->remote.sin_addr), sa->peer_id, st.reason);
-		return false;
-	}
-	return true;
+	return ike_async_verify(d, sa, t, &p, expected, octets, cb);
 }
 
-bool
-ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
-		 const struct ike_pl *auth)
+/* The verdict on a pre-shared key's peer (or none with an ID refused). */
+static bool
+peer_psk_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
+	    const struct ike_id *expected, const struct ike_pl *id, const struct ike_pl *auth)
 {
 	uint8_t want[IKE_MAX_PRF_LEN];
-	struct ike_id pid, expected;
-	const char *reason;
-	bool has_expected, ok;
 	uint32_t wlen;
+	bool ok;
 
-	if (ike_id_decode(id->body.p, id->body.len, &pid, &reason) != 0) {
-		snprintf(sa->peer_id, sizeof(sa->peer_id), "type %u", id->u.id.type);
-		IKE_SA_LOG(WARNING, sa, "peer ID refused: %s", reason);
-		d->ctr.auth_peer_id++;
-		return false;
-	}
-	ike_id_to_text(&pid, sa->peer_id, sizeof(sa->peer_id));
-	has_expected = conf_id(sa->gw, false, &expected) == 0;
-	if (uses_cert(sa->pol))
-		return peer_cert_ok(d, sa, &pid, has_expected ? &expected : NULL, id, auth);
-	/* pre-shared key: none configured, the key authenticates any identity */
-	if (has_expected && !ike_id_matches(&expected, &pid)) {
+	/* none configured, the key authenticates any identity */
+	if (expected != NULL && !ike_id_matches(expected, pid)) {
 		d->ctr.auth_peer_id++;
 		IKE_SA_LOG(WARNING, sa, "peer id %s is not remote-identity %s", sa->peer_id,
 			   sa->gw->remote_identity);
@@ -407,6 +387,31 @@ ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *i
 	     auth->u.auth.data.len == wlen && ike_ct_cmp(want, auth->u.auth.data.p, wlen) == 0;
 	explicit_bzero(want, sizeof(want));
 	return ok;
+}
+
+void
+ike_peer_auth_check(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
+		    const struct ike_pl *auth, ike_peer_cb cb)
+{
+	struct ike_id pid, expected;
+	const char *reason;
+	bool has_expected;
+
+	if (ike_id_decode(id->body.p, id->body.len, &pid, &reason) != 0) {
+		snprintf(sa->peer_id, sizeof(sa->peer_id), "type %u", id->u.id.type);
+		IKE_SA_LOG(WARNING, sa, "peer ID refused: %s", reason);
+		d->ctr.auth_peer_id++;
+		cb(d, sa, false);
+		return;
+	}
+	ike_id_to_text(&pid, sa->peer_id, sizeof(sa->peer_id));
+	has_expected = conf_id(sa->gw, false, &expected) == 0;
+	if (!uses_cert(sa->pol)) {
+		cb(d, sa, peer_psk_ok(d, sa, &pid, has_expected ? &expected : NULL, id, auth));
+		return;
+	}
+	if (peer_cert_check(d, sa, &pid, has_expected ? &expected : NULL, id, auth, cb) != 0)
+		cb(d, sa, false);
 }
 
 void

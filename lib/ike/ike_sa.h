@@ -172,6 +172,7 @@ struct ike_daemon {
 	uint8_t rxbuf[IKE_MAX_MSG + 4];
 	struct ike_msg msg;		/* the message being handled (large: not on the stack) */
 	uint8_t plain[IKE_MAX_MSG];	/* its decrypted SK payload */
+	uint32_t plain_len;
 	struct ike_certs *certs;	/* certificate policies' credentials (ike_auth_id.c) */
 	uint32_t frag_size;		/* tests: instead of the gateways' fragmentation size */
 	/* ike_resist.c: half-open caps, cookie secret rotation (RFC 7296 2.6) */
@@ -263,9 +264,17 @@ typedef void (*ike_sig_cb)(struct ike_daemon *d, struct ike_sa *sa, int rc);
  * helper thread (ike_async_sign, cb as there); pre-shared keys: cb at once.
  */
 int ike_auth_presign(struct ike_daemon *d, struct ike_sa *sa, ike_sig_cb cb);
-/* Does the peer's ID and AUTH (and CERTs) authenticate it? Logged and counted if not. */
-bool ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
-		      const struct ike_pl *auth);
+/* The verdict on the peer's ID and AUTH; d->msg is the IKE_AUTH message again. */
+typedef void (*ike_peer_cb)(struct ike_daemon *d, struct ike_sa *sa, bool ok);
+/*
+ * Do the peer's ID and AUTH (and CERTs) authenticate it? Logged and counted
+ * if not. A pre-shared key: cb at once; certificates: the chain and the
+ * signature checked on the helper thread (ike_async_verify), cb after.
+ */
+void ike_peer_auth_check(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
+			 const struct ike_pl *auth, ike_peer_cb cb);
+/* Count a refused certificate / signature by the kind of reason. */
+void ike_count_cert_err(struct ike_daemon *d, enum ike_cert_err err);
 /*
  * The responder failed our check (initiator): AUTHENTICATION_FAILED in an
  * INFORMATIONAL request (RFC 7296 2.21.2), sent once, the SA then goes.
@@ -494,6 +503,19 @@ int ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct
 void ike_async_fini(struct ike_daemon *d);
 /* The SA with that index (indexes are never reused), or NULL: it is gone. */
 struct ike_sa *ike_sa_by_index(struct ike_daemon *d, uint32_t index);
+
+/* ---- ike_async_verify.c: the peer's certificate chain and AUTH on the helper ---- */
+/*
+ * ike_cert_verify_peer(t, p, expected) on the helper thread; the job copies
+ * d->msg and the decrypted message p's views point into (d->plain), and
+ * holds a reference to t. cb on the loop thread with d->msg and d->plain as
+ * they were, only if the SA still exists (else async_stale); sa->computing
+ * meanwhile. Without a helper, or with a full one, at once. 0 or -errno (cb
+ * not called).
+ */
+int ike_async_verify(struct ike_daemon *d, struct ike_sa *sa, struct ike_trust *t,
+		     const struct ike_peer_auth *p, const struct ike_id *expected,
+		     uint8_t *octets, ike_peer_cb cb);
 
 /* ---- ike_async_sig.c: our IKE_AUTH signature on the helper thread ---- */
 /*

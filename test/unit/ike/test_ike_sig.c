@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IKE_AUTH signatures on the helper thread (lib/ike/ike_async_sig.c): two
+ * IKE_AUTH signatures made and checked on the helper thread
+ * (lib/ike/ike_async_sig.c, ike_async_verify.c): two
  * daemons on one control loop over 127.0.0.1 (as test_ike_pair.c), each
  * authenticated by an RSA-4096 certificate of a CA made here with OpenSSL.
  * - with a helper thread per daemon, the loop thread spends on the whole
  *   handshake about two RSA-4096 signatures' CPU time less than without;
  * - the responder's signature not back when the IKE_AUTH request comes (its
- *   helper held): signed inline (async_sign_late), established all the same,
- *   the helper's late result dropped;
+ *   helper held, and full: the peer's certificate checked inline): signed
+ *   inline (async_sign_late), established all the same, the late result
+ *   dropped;
  * - the initiator's SA cleared while its signature is on the helper: the
- *   result is wiped (async_stale), no IKE_AUTH goes out.
+ *   result is wiped (async_stale), no IKE_AUTH goes out;
+ * - the responder's SA cleared while the initiator's certificate and AUTH
+ *   are checked on the helper: dropped (async_stale), nothing installed.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -161,9 +165,15 @@ make_conf(char *buf, size_t len, const char *me, const char *peer, const char *e
 		 "} ); }; };\n", dir, me, dir, me, dir, me, peer, est, lnet, rnet);
 }
 
-/* A job that holds a helper thread until released (or the helper stops). */
+/*
+ * A job that holds a helper thread until released (or the helper stops); when
+ * its done runs, `then` (if any) is submitted to the same helper: behind the
+ * jobs queued meanwhile, before any submitted after.
+ */
 struct blocker {
 	atomic_int running, release;
+	struct ctl_helper *h;
+	struct blocker *then;
 };
 
 static int
@@ -180,9 +190,20 @@ block_work(void *arg, const struct ctl_helper *h)
 static void
 block_done(struct ctl_loop *l, void *arg, int result)
 {
+	struct blocker *bl = arg;
+
 	(void)l;
-	(void)arg;
-	(void)result;
+	if (result == 0 && bl->then != NULL) {
+		bl->then->h = bl->h;
+		CHECK_EQ(ctl_helper_submit(bl->h, block_work, block_done, bl->then), 0);
+	}
+}
+
+static void
+block(struct ctl_helper *h, struct blocker *bl)
+{
+	bl->h = h;
+	CHECK_EQ(ctl_helper_submit(h, block_work, block_done, bl), 0);
 }
 
 struct pair {
@@ -195,7 +216,7 @@ struct pair {
 	bool (*done)(struct pair *p);
 	uint64_t deadline, last_tick, max_gap;
 	int phase;
-	struct blocker bl1, bl2;
+	struct blocker bl1, bl2, bl3;
 };
 
 static void
@@ -232,9 +253,13 @@ run_until(struct pair *p, bool (*done)(struct pair *), uint64_t ms)
 	ctl_loop_run(p->loop);
 }
 
-/* Helpers held from the start by blocker 1 (bl1 on A's, B's or none: 'a', 'b', 0). */
+/*
+ * held 'a' or 'b': that daemon's helper held from the start by blocker 1,
+ * blocker 2 behind it once released (hold_signature). b_max_jobs: B's helper's
+ * (0: the default).
+ */
 static int
-pair_start(struct pair *p, bool helpers, char held)
+pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 {
 	static char conf_a[4096], conf_b[4096];
 	struct gw_conf_error err;
@@ -246,10 +271,13 @@ pair_start(struct pair *p, bool helpers, char held)
 	p->loop = ctl_loop_create(NULL);
 	if (helpers) {
 		p->ha = ctl_helper_create(p->loop, NULL);
-		p->hb = ctl_helper_create(p->loop, NULL);
+		p->hb = ctl_helper_create(p->loop, &(struct ctl_helper_params){
+			.max_jobs = b_max_jobs });
 	}
-	if (held != 0)
-		ctl_helper_submit(held == 'a' ? p->ha : p->hb, block_work, block_done, &p->bl1);
+	if (held != 0) {
+		p->bl1.then = &p->bl2;
+		block(held == 'a' ? p->ha : p->hb, &p->bl1);
+	}
 	mock_install_init(&p->ma);
 	mock_install_init(&p->mb);
 	p->mb.next_spi = 0x50000;
@@ -279,6 +307,7 @@ pair_stop(struct pair *p)
 {
 	atomic_store(&p->bl1.release, 1);
 	atomic_store(&p->bl2.release, 1);
+	atomic_store(&p->bl3.release, 1);
 	ctl_timer_cancel(p->loop, &p->tick);
 	ctl_timer_cancel(p->loop, &p->ticker);
 	ike_daemon_free(p->a);
@@ -363,7 +392,7 @@ establish(bool helpers, uint64_t *gap)
 	struct pair p;
 	uint64_t t0;
 
-	CHECK_EQ(pair_start(&p, helpers, 0), 0);
+	CHECK_EQ(pair_start(&p, helpers, 0, 0), 0);
 	t0 = cpu_us();
 	run_until(&p, both_up, 20000);
 	t0 = cpu_us() - t0;
@@ -374,6 +403,8 @@ establish(bool helpers, uint64_t *gap)
 	CHECK_EQ(cb.ike_up, 1);
 	CHECK_EQ(ca.async_signs, 1);
 	CHECK_EQ(cb.async_signs, 1);
+	CHECK_EQ(ca.async_verifies, 1);
+	CHECK_EQ(cb.async_verifies, 1);
 	CHECK_EQ(ca.async_inline + cb.async_inline + ca.async_stale + cb.async_stale, 0);
 	CHECK_EQ(ca.async_sign_late + cb.async_sign_late, 0);
 	CHECK_EQ(ca.auth_failed + cb.auth_failed, 0);
@@ -403,17 +434,16 @@ test_sign_does_not_stall(void)
 }
 
 /*
- * The daemon's helper h is held by blocker 1 from the start, so its DH waits
- * behind it. Once the DH is queued, blocker 2 goes behind it and blocker 1 is
- * released: the DH is done and the signature queues behind blocker 2.
+ * The daemon's helper is held by blocker 1 from the start, so its DH waits
+ * behind it. Once the DH is queued blocker 1 is released: blocker 2 goes
+ * behind the DH, and the signature made with the keys queues behind blocker 2.
  */
 static void
-hold_signature(struct pair *p, struct ctl_helper *h, struct ike_daemon *d)
+hold_signature(struct pair *p, struct ike_daemon *d)
 {
 	struct ike_sa *sa = the_sa(d);
 
-	if (p->phase == 0 && sa != NULL && sa->computing && ctl_helper_outstanding(h) == 2) {
-		CHECK_EQ(ctl_helper_submit(h, block_work, block_done, &p->bl2), 0);
+	if (p->phase == 0 && sa != NULL && sa->computing) {
 		atomic_store(&p->bl1.release, 1);
 		p->phase = 1;
 	}
@@ -422,7 +452,7 @@ hold_signature(struct pair *p, struct ctl_helper *h, struct ike_daemon *d)
 static bool
 responder_late(struct pair *p)
 {
-	hold_signature(p, p->hb, p->b);
+	hold_signature(p, p->b);
 	if (p->phase == 1 && both_up(p)) {
 		atomic_store(&p->bl2.release, 1);
 		p->phase = 2;
@@ -437,7 +467,8 @@ test_responder_signs_inline_when_late(void)
 	struct ike_counters cb;
 	struct pair p;
 
-	CHECK_EQ(pair_start(&p, true, 'b'), 0);
+	/* two jobs at most: B's check of A's certificate finds the helper full */
+	CHECK_EQ(pair_start(&p, true, 'b', 2), 0);
 	run_until(&p, responder_late, 20000);
 	CHECK_EQ(p.phase, 2);
 	CHECK(both_up(&p));
@@ -446,6 +477,8 @@ test_responder_signs_inline_when_late(void)
 	       both_up(&p) ? "yes" : "no", (unsigned long long)cb.async_sign_late);
 	CHECK_EQ(cb.ike_up, 1);
 	CHECK_EQ(cb.async_sign_late, 1);
+	CHECK_EQ(cb.async_inline, 1);	/* the check of A's certificate */
+	CHECK_EQ(cb.async_verifies, 1);
 	CHECK_EQ(cb.async_stale, 0);
 	CHECK(the_sa(p.b) != NULL && !the_sa(p.b)->sig_pending);
 	pair_stop(&p);
@@ -457,7 +490,7 @@ cleared_while_signing(struct pair *p)
 {
 	struct ike_sa *sa = the_sa(p->a);
 
-	hold_signature(p, p->ha, p->a);
+	hold_signature(p, p->a);
 	if (p->phase == 1 && sa != NULL && sa->sig_pending) {
 		ike_clear_sas(p->a, 0);
 		atomic_store(&p->bl2.release, 1);
@@ -472,7 +505,7 @@ test_cleared_while_signing(void)
 	struct ike_counters ca, cb;
 	struct pair p;
 
-	CHECK_EQ(pair_start(&p, true, 'a'), 0);
+	CHECK_EQ(pair_start(&p, true, 'a', 0), 0);
 	run_until(&p, cleared_while_signing, 20000);
 	run_until(&p, both_up, 300);	/* time for a stray IKE_AUTH: none */
 	CHECK_EQ(p.phase, 2);
@@ -487,6 +520,50 @@ test_cleared_while_signing(void)
 	pair_stop(&p);
 }
 
+/*
+ * A's signature held on A's helper (as above) until B's own is back; then B's
+ * helper held by blocker 3 and A's released: A's IKE_AUTH comes, B's check of
+ * it queues behind blocker 3; B's SA cleared, blocker 3 released.
+ */
+static bool
+cleared_while_verifying(struct pair *p)
+{
+	struct ike_sa *sa = the_sa(p->a), *sb = the_sa(p->b);
+
+	hold_signature(p, p->a);
+	if (p->phase == 1 && sa != NULL && sa->sig_pending && sb != NULL &&
+	    sb->auth_sig_len != 0) {
+		block(p->hb, &p->bl3);
+		atomic_store(&p->bl2.release, 1);
+		p->phase = 2;
+	} else if (p->phase == 2 && sb != NULL && sb->computing) {
+		ike_clear_sas(p->b, 0);
+		atomic_store(&p->bl3.release, 1);
+		p->phase = 3;
+	}
+	return p->phase == 3 && ctl_helper_outstanding(p->hb) == 0;
+}
+
+static void
+test_cleared_while_verifying(void)
+{
+	struct ike_counters cb;
+	struct pair p;
+
+	CHECK_EQ(pair_start(&p, true, 'a', 0), 0);
+	run_until(&p, cleared_while_verifying, 20000);
+	CHECK_EQ(p.phase, 3);
+	cb = ctr(p.b);
+	printf("responder's SA cleared while checking the initiator: async_stale %llu\n",
+	       (unsigned long long)cb.async_stale);
+	CHECK_EQ(cb.async_verifies, 1);
+	CHECK_EQ(cb.async_stale, 1);
+	CHECK_EQ(cb.ike_up, 0);
+	CHECK_EQ(cb.auth_failed, 0);
+	CHECK_EQ(ike_sas(&p.mb), 0);
+	pair_stop(&p);
+}
+
 int
 main(void)
 {
@@ -494,6 +571,7 @@ main(void)
 	GW_RUN(test_sign_does_not_stall);
 	GW_RUN(test_responder_signs_inline_when_late);
 	GW_RUN(test_cleared_while_signing);
+	GW_RUN(test_cleared_while_verifying);
 	remove_certs();
 	return gw_test_result();
 }

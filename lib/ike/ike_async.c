@@ -112,7 +112,8 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 	j->cb = cb;
 	memcpy(j->peer, peer, peer_len);
 	j->peer_len = peer_len;
-	memcpy(j->r.ctx, ctx, ctx_len);
+	if (ctx_len != 0)	/* ctx may be NULL (C11 7.24.1: even for 0 octets) */
+		memcpy(j->r.ctx, ctx, ctx_len);
 	ctl_job_link(&d->jobs, &j->ref, d);
 	sa->computing = true;
 	d->ctr.async_jobs++;

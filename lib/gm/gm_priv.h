@@ -161,7 +161,7 @@ struct gm_group {
 	unsigned int tries;		/* sends of the current message */
 	struct ike1_sa p1;
 	uint64_t p1_started_ms;
-	bool computing;			/* g^xy on the helper (gm_async.c): message 4 waits */
+	bool computing;			/* g^xy on the helper (gm_async.c): 4 waits */
 	struct ctl_job_ref *jobs;	/* outstanding (gm_async.c) */
 	uint32_t mid;
 	uint8_t ni[GM_NONCE_LEN];

@@ -366,7 +366,8 @@ run_control_loop(struct gw_dp *dp, const struct app_args *a, struct gw_config **
 		rc = gw_dp_control_start(dp, loop);
 	if (rc == 0) {
 		c.gm = gm_member_create(&(struct gm_member_params){ .loop = loop,
-			.install = dp->install, .if_up = port_up, .if_up_arg = dp });
+			.install = dp->install, .if_up = port_up, .if_up_arg = dp,
+			.helper = c.helper });
 		if (c.gm == NULL)
 			rc = -errno;
 		else

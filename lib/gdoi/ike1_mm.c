@@ -159,8 +159,7 @@ ike1_mm_i3(struct ike1_sa *sa, uint8_t *buf, size_t cap, size_t *len)
 }
 
 int
-ike1_mm_i4(struct ike1_sa *sa, const uint8_t *psk, size_t psk_len, const uint8_t *buf,
-	   size_t len)
+ike1_mm_i4_peer(struct ike1_sa *sa, const uint8_t *buf, size_t len)
 {
 	const struct gdoi_pl *ke, *nr;
 	unsigned int pos = 0;
@@ -182,7 +181,16 @@ ike1_mm_i4(struct ike1_sa *sa, const uint8_t *psk, size_t psk_len, const uint8_t
 	memcpy(sa->g_xr, ke->u.data.p, sa->g_x_len);
 	memcpy(sa->nr, nr->u.data.p, nr->u.data.len);
 	sa->nr_len = nr->u.data.len;
-	return ike1_sa_derive(sa, psk, psk_len, NULL, 0);
+	return 0;
+}
+
+int
+ike1_mm_i4(struct ike1_sa *sa, const uint8_t *psk, size_t psk_len, const uint8_t *buf,
+	   size_t len)
+{
+	int ret = ike1_mm_i4_peer(sa, buf, len);
+
+	return ret < 0 ? ret : ike1_sa_derive(sa, psk, psk_len, NULL, 0);
 }
 
 int

@@ -153,6 +153,8 @@ int ike1_mm_i3(struct ike1_sa *sa, uint8_t *buf, size_t cap, size_t *len);
 /* Message 4: KE, Nr; derives the keys. */
 int ike1_mm_i4(struct ike1_sa *sa, const uint8_t *psk, size_t psk_len,
 	       const uint8_t *buf, size_t len);
+/* Message 4 without the keys: KE and Nr taken; g^xy made elsewhere, then ike1_sa_derive(). */
+int ike1_mm_i4_peer(struct ike1_sa *sa, const uint8_t *buf, size_t len);
 /* Message 5: IDii (our IPv4 address, UDP 848), HASH_I, encrypted. */
 int ike1_mm_i5(struct ike1_sa *sa, const uint8_t ip4[4], uint8_t *buf, size_t cap,
 	       size_t *len);

@@ -39,6 +39,8 @@ const char *const gm_counter_names[GM_C_MAX] = {
 	[GM_C_TEK_DELETED] = "tek-deleted",
 	[GM_C_KEK_REKEYS] = "kek-rekeys",
 	[GM_C_INSTALL_FAILED] = "install-failed",
+	[GM_C_DH_JOBS] = "dh-jobs",
+	[GM_C_DH_STALE] = "dh-stale",
 };
 
 void

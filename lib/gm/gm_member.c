@@ -180,6 +180,7 @@ start_mm(struct gm_group *g)
 	int ret;
 
 	ike1_sa_wipe(&g->p1);
+	g->computing = false;	/* a g^xy still on the helper comes back stale */
 	ret = ike1_sa_init(&g->p1, true);
 	if (ret == 0)
 		ret = ike1_mm_i1(&g->p1, g->xf, g->nxf, g->tx, sizeof(g->tx), &len);
@@ -206,6 +207,7 @@ fail_over(struct gm_group *g, const char *why)
 	gm_count(g, GM_C_REG_FAILED, "registration with %s failed: %s",
 		 ip_str(&g->servers[g->server], a, sizeof(a)), why);
 	ike1_sa_wipe(&g->p1);
+	g->computing = false;
 	g->server = (g->server + 1) % g->nservers;
 	if (g->server == 0) {
 		/* every server tried: SAs forward until they expire, then fail-open rules */
@@ -701,10 +703,43 @@ registered(struct gm_group *g)
 
 /* ---- receive ---- */
 
+/* The Main Mode message made (or why not): sent, or counted and perhaps the next server. */
+static void
+mm_send(struct gm_group *g, int ret, size_t out)
+{
+	if (ret < 0) {
+		gm_count(g, ret == -EACCES ? GM_C_HASH_FAILED : GM_C_RX_UNEXPECTED,
+			 "Main Mode: %s", g->p1.why[0] ? g->p1.why : strerror(-ret));
+		if (ret == -EACCES || ret == -ENOTSUP)
+			fail_over(g, "phase 1 refused");
+		return;
+	}
+	g->tx_len = out;
+	g->tries = 0;
+	send_tx(g);
+}
+
+/* g^xy is known (gm_async.c): the phase 1 keys, then message 5. */
+static void
+mm4_keyed(struct gm_group *g, int rc, const uint8_t *g_xy, size_t len)
+{
+	size_t out = 0;
+
+	if (rc < 0)
+		snprintf(g->p1.why, sizeof(g->p1.why), "key server's KE refused (DH group %u)",
+			 g->p1.xf.group);
+	if (rc == 0)
+		rc = ike1_sa_derive(&g->p1, g->psk, g->psk_len, g_xy, len);
+	if (rc == 0)
+		rc = ike1_mm_i5_addr(&g->p1, g->local.family, (const uint8_t *)&g->local.v4,
+				     g->tx, sizeof(g->tx), &out);
+	mm_send(g, rc, out);
+}
+
 static void
 mm_step(struct gm_group *g, uint8_t *buf, size_t len)
 {
-	size_t out;
+	size_t out = 0;
 	int ret;
 
 	switch (g->p1.state) {
@@ -716,11 +751,13 @@ mm_step(struct gm_group *g, uint8_t *buf, size_t len)
 	case IKE1_ST_MM3:
 		if (buf[GDOI_HDR_LEN - 11] & GDOI_FLAG_ENC)	/* a retransmitted 4 is clear */
 			return;
-		ret = ike1_mm_i4(&g->p1, g->psk, g->psk_len, buf, len);
+		if (g->computing)	/* a retransmitted 4 while g^xy is made */
+			return;
+		ret = ike1_mm_i4_peer(&g->p1, buf, len);
 		if (ret == 0)
-			ret = ike1_mm_i5_addr(&g->p1, g->local.family,
-					      (const uint8_t *)&g->local.v4, g->tx,
-					      sizeof(g->tx), &out);
+			ret = gm_async_dh(g, mm4_keyed);
+		if (ret == 0)
+			return;		/* mm4_keyed goes on */
 		break;
 	case IKE1_ST_MM5:
 		ret = ike1_mm_i6(&g->p1, buf, len);
@@ -736,16 +773,7 @@ mm_step(struct gm_group *g, uint8_t *buf, size_t len)
 	default:
 		return;
 	}
-	if (ret < 0) {
-		gm_count(g, ret == -EACCES ? GM_C_HASH_FAILED : GM_C_RX_UNEXPECTED,
-			 "Main Mode: %s", g->p1.why[0] ? g->p1.why : strerror(-ret));
-		if (ret == -EACCES || ret == -ENOTSUP)
-			fail_over(g, "phase 1 refused");
-		return;
-	}
-	g->tx_len = out;
-	g->tries = 0;
-	send_tx(g);
+	mm_send(g, ret, out);
 }
 
 static void
@@ -976,6 +1004,7 @@ group_free(struct gm_group *g)
 	ctl_timer_cancel(m->loop, &g->rekey_timer);
 	ctl_timer_cancel(m->loop, &g->sa_timer);
 	m->in.ops->flush(m->in.ctx, g->owner);
+	ctl_job_orphan_all(&g->jobs);	/* their results are freed when they come back */
 	ike1_sa_wipe(&g->p1);
 	gm_policy_wipe(&g->pend);
 	EVP_PKEY_free(g->kek.pub);
@@ -995,6 +1024,7 @@ gm_member_create(const struct gm_member_params *p)
 	m->if_up = p->if_up;
 	m->if_up_arg = p->if_up_arg;
 	m->port = p->port != 0 ? p->port : GDOI_PORT;
+	m->helper = p->helper;
 	current = m;
 	return m;
 }

@@ -95,6 +95,8 @@ enum gm_counter {
 	GM_C_TEK_DELETED,
 	GM_C_KEK_REKEYS,
 	GM_C_INSTALL_FAILED,
+	GM_C_DH_JOBS,			/* Main Mode g^xy handed to the helper thread */
+	GM_C_DH_STALE,			/* ... back for a Main Mode restarted meanwhile */
 	GM_C_MAX
 };
 extern const char *const gm_counter_names[GM_C_MAX];
@@ -159,6 +161,8 @@ struct gm_group {
 	unsigned int tries;		/* sends of the current message */
 	struct ike1_sa p1;
 	uint64_t p1_started_ms;
+	bool computing;			/* g^xy on the helper (gm_async.c): 4 waits */
+	struct ctl_job_ref *jobs;	/* outstanding (gm_async.c) */
 	uint32_t mid;
 	uint8_t ni[GM_NONCE_LEN];
 	uint8_t nr[IKE1_NONCE_MAX];
@@ -201,6 +205,15 @@ struct gm_member {
 	void *if_up_arg;
 	uint16_t port;			/* 848; tests may change it */
 };
+
+/* gm_async.c: the Main Mode g^xy on the helper thread (message 4 taken, sa->dh taken). */
+typedef void (*gm_dh_cb)(struct gm_group *g, int rc, const uint8_t *g_xy, size_t len);
+/*
+ * cb on the loop thread only if the group and its Main Mode (cookies,
+ * g->computing) are still there (else counted dh-stale); at once without a
+ * helper or with a full one. 0 or -errno (cb not called).
+ */
+int gm_async_dh(struct gm_group *g, gm_dh_cb cb);
 
 /* gm_exch.c: one group's messages (the caller sends g->tx and arms the retransmit). */
 int gm_pull1(struct gm_group *g);		/* a fresh M-ID and nonce, then: */

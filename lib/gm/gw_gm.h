@@ -28,6 +28,7 @@ struct gm_member_params {
 	bool (*if_up)(void *arg, const char *ifname);
 	void *if_up_arg;
 	uint16_t port;			/* UDP port of the key servers and ours; 0 = 848 */
+	struct ctl_helper *helper;	/* Main Mode DH (NULL: on the loop thread) */
 };
 
 /* NULL + errno on failure. */

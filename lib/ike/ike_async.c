@@ -53,8 +53,8 @@ dh_work(void *arg, const struct ctl_helper *h)
 	return r->rc;
 }
 
-static struct ike_sa *
-sa_by_index(struct ike_daemon *d, uint32_t index)
+struct ike_sa *
+ike_sa_by_index(struct ike_daemon *d, uint32_t index)
 {
 	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
 		if (d->sas[i].used && d->sas[i].index == index)
@@ -72,7 +72,7 @@ finish(struct ike_job *j, int result)
 		job_free(j);
 		return;
 	}
-	sa = sa_by_index(d, j->sa_index);
+	sa = ike_sa_by_index(d, j->sa_index);
 	if (sa == NULL) {
 		d->ctr.async_stale++;
 		GW_LOG(ike, INFO, "ike-%u: key computation done, the SA is gone: result wiped",
@@ -112,7 +112,7 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 	j->cb = cb;
 	memcpy(j->peer, peer, peer_len);
 	j->peer_len = peer_len;
-	if (ctx_len != 0)	/* the initiator passes none (NULL) */
+	if (ctx_len != 0)	/* ctx may be NULL (C11 7.24.1: even for 0 octets) */
 		memcpy(j->r.ctx, ctx, ctx_len);
 	ctl_job_link(&d->jobs, &j->ref, d);
 	sa->computing = true;

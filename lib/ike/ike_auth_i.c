@@ -84,6 +84,8 @@ child_from_response(struct ike_daemon *d, struct ike_sa *sa)
 	ike_child_install(d, sa, c, sa->initiator, sa->ni, sa->ni_len, sa->nr, sa->nr_len);
 }
 
+static void auth_i_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok);
+
 void
 ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa)
 {
@@ -104,10 +106,18 @@ ike_auth_i_response(struct ike_daemon *d, struct ike_sa *sa)
 		ike_sa_destroy(d, sa, "IKE_AUTH refused");
 		return;
 	}
-	if (!ike_peer_auth_ok(d, sa, idr, auth)) {
+	ike_peer_auth_check(d, sa, idr, auth, auth_i_checked);
+}
+
+/* The verdict on the responder (ike_auth_id.c); d->msg is its IKE_AUTH response. */
+static void
+auth_i_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok)
+{
+	if (!ok) {
 		d->ctr.auth_failed++;
 		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) failed authentication (method %u)",
-			   inet_ntoa(sa->remote.sin_addr), sa->peer_id, auth->u.auth.method);
+			   inet_ntoa(sa->remote.sin_addr), sa->peer_id,
+			   ike_msg_find(&d->msg, IKE_PL_AUTH)->u.auth.method);
 		ike_auth_i_tell_failed(d, sa);
 		ike_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <arpa/inet.h>
 
 #include "gw_log.h"
 #include "ike_cert.h"
@@ -191,18 +190,79 @@ signed_octets(const struct ike_sa *sa, bool of_initiator, const uint8_t *id_body
 	return 0;
 }
 
-/* CERT payloads of our chain, [CERTREQ of our anchors], AUTH by signature. */
+/* How we sign for this SA and the octets (malloc'ed) our AUTH covers. */
 static int
-add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b, const uint8_t *id,
-	      size_t idlen)
+sig_prepare(struct ike_daemon *d, struct ike_sa *sa, struct ike_sig_choice *ch,
+	    uint8_t **octets, size_t *olen)
 {
+	uint8_t id[IKE_ID_HDR_LEN + IKE_ID_DATA_MAX];
 	struct ike_cred *cred = sa_cred(d, sa);
-	uint8_t body[IKE_MAX_MSG / 2], sig[IKE_AUTH_SIG_MAX];
-	struct ike_sig_choice ch;
-	size_t len, olen, slen;
-	uint8_t *octets;
+	size_t idlen;
 	int rc;
 
+	if (cred == NULL)
+		return -ENOKEY;
+	rc = local_id_body(d, sa, id, sizeof(id), &idlen);
+	if (rc == 0)
+		rc = ike_auth_choose(ike_cred_key(cred), sa->peer_hashes, false, ch);
+	if (rc == 0)
+		rc = signed_octets(sa, sa->initiator, id, idlen, octets, olen);
+	return rc;
+}
+
+int
+ike_auth_presign(struct ike_daemon *d, struct ike_sa *sa, ike_sig_cb cb)
+{
+	struct ike_sig_choice ch;
+	uint8_t *octets;
+	size_t olen;
+	int rc;
+
+	sa->auth_sig_len = 0;
+	sa->sig_pending = false;
+	if (!uses_cert(sa->pol)) {
+		if (cb != NULL)
+			cb(d, sa, 0);
+		return 0;
+	}
+	rc = sig_prepare(d, sa, &ch, &octets, &olen);
+	if (rc != 0)
+		return rc;
+	return ike_async_sign(d, sa, ike_cred_key(sa_cred(d, sa)), &ch, octets, olen, cb);
+}
+
+/* Our signature, here and now: the helper's is not back (or was never asked for). */
+static int
+sign_inline(struct ike_daemon *d, struct ike_sa *sa)
+{
+	uint8_t *octets;
+	size_t olen;
+	int rc;
+
+	if (sa->sig_pending) {
+		d->ctr.async_sign_late++;
+		sa->sig_pending = false;	/* its result will be dropped */
+	}
+	rc = sig_prepare(d, sa, &sa->auth_sig_ch, &octets, &olen);
+	if (rc != 0)
+		return rc;
+	rc = ike_auth_sign(ike_cred_key(sa_cred(d, sa)), &sa->auth_sig_ch, octets, olen,
+			   sa->auth_sig, sizeof(sa->auth_sig), &sa->auth_sig_len);
+	free(octets);
+	return rc;
+}
+
+/* CERT payloads of our chain, [CERTREQ of our anchors], AUTH by signature. */
+static int
+add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b)
+{
+	struct ike_cred *cred = sa_cred(d, sa);
+	uint8_t body[IKE_MAX_MSG / 2];
+	size_t len;
+	int rc;
+
+	if (cred == NULL)
+		return -ENOKEY;
 	for (unsigned int i = 0; i < ike_cred_chain_len(cred); i++) {
 		rc = ike_cred_cert_body(cred, i, body, sizeof(body), &len);
 		if (rc != 0)
@@ -213,19 +273,15 @@ add_cert_auth(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b, const 
 	if (sa->initiator && sa_trust(d, sa) != NULL &&
 	    ike_certreq_body(sa_trust(d, sa), body, sizeof(body), &len) == 0)
 		ike_bld_payload(b, IKE_PL_CERTREQ, body, (uint32_t)len);
-	rc = ike_auth_choose(ike_cred_key(cred), sa->peer_hashes, false, &ch);
-	if (rc != 0)
-		return rc;
-	rc = signed_octets(sa, sa->initiator, id, idlen, &octets, &olen);
-	if (rc != 0)
-		return rc;
-	rc = ike_auth_sign(ike_cred_key(cred), &ch, octets, olen, sig, sizeof(sig), &slen);
-	free(octets);
-	if (rc != 0)
-		return rc;
-	IKE_SA_LOG(NOTICE, sa, "AUTH by signature: method %u%s", ch.method,
-		   ch.method == IKE_AUTH_DIGSIG ? " (RFC 7427)" : "");
-	return ike_bld_auth(b, ch.method, sig, (uint32_t)slen) < 0 ? -ENOSPC : 0;
+	if (sa->auth_sig_len == 0) {
+		rc = sign_inline(d, sa);
+		if (rc != 0)
+			return rc;
+	}
+	IKE_SA_LOG(NOTICE, sa, "AUTH by signature: method %u%s", sa->auth_sig_ch.method,
+		   sa->auth_sig_ch.method == IKE_AUTH_DIGSIG ? " (RFC 7427)" : "");
+	return ike_bld_auth(b, sa->auth_sig_ch.method, sa->auth_sig,
+			    (uint32_t)sa->auth_sig_len) < 0 ? -ENOSPC : 0;
 }
 
 int
@@ -242,7 +298,7 @@ ike_auth_add_local(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b)
 	ike_bld_id(b, sa->initiator ? IKE_PL_IDI : IKE_PL_IDR, id[0], id + IKE_ID_HDR_LEN,
 		   (uint32_t)(idlen - IKE_ID_HDR_LEN));
 	if (uses_cert(sa->pol))
-		return add_cert_auth(d, sa, b, id, idlen);
+		return add_cert_auth(d, sa, b);
 	if (sa->initiator) {	/* the responder's identity we expect (2.15: IDr) */
 		struct ike_id want;
 		uint8_t rid[IKE_ID_HDR_LEN + IKE_ID_DATA_MAX];
@@ -260,9 +316,8 @@ ike_auth_add_local(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b)
 	return rc != 0 ? rc : b->err;
 }
 
-/* Count a refused certificate / signature by the kind of reason. */
-static void
-count_cert_err(struct ike_daemon *d, enum ike_cert_err err)
+void
+ike_count_cert_err(struct ike_daemon *d, enum ike_cert_err err)
 {
 	switch (err) {
 	case IKE_CERT_E_ID_MISMATCH:
@@ -280,14 +335,15 @@ count_cert_err(struct ike_daemon *d, enum ike_cert_err err)
 	}
 }
 
-static bool
-peer_cert_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
-	     const struct ike_id *expected, const struct ike_pl *id, const struct ike_pl *auth)
+/* The peer's certificates and AUTH signature onto the helper (ike_async_verify.c). */
+static int
+peer_cert_check(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
+		const struct ike_id *expected, const struct ike_pl *id,
+		const struct ike_pl *auth, ike_peer_cb cb)
 {
 	struct ike_trust *t = sa_trust(d, sa);
 	struct ike_peer_auth p = { .id = pid, .method = auth->u.auth.method,
 				   .auth = auth->u.auth.data.p, .auth_len = auth->u.auth.data.len };
-	struct ike_cert_status st;
 	const struct ike_pl *c;
 	uint8_t *octets;
 	size_t olen;
@@ -296,50 +352,31 @@ peer_cert_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
 	if (t == NULL) {
 		IKE_SA_LOG(ERR, sa, "no trusted CA loaded: peer %s refused", sa->peer_id);
 		d->ctr.auth_certificate++;
-		return false;
+		return -ENOKEY;
 	}
 	while (p.n_certs < IKE_CERT_CHAIN_MAX &&
 	       (c = ike_msg_find_nth(&d->msg, IKE_PL_CERT, p.n_certs)) != NULL) {
 		p.cert[p.n_certs] = c->body.p;
 		p.cert_len[p.n_certs++] = c->body.len;
 	}
-	if (signed_octets(sa, !sa->initiator, id->body.p, id->body.len, &octets, &olen) != 0)
-		return false;
-	p.octets = octets;
+	rc = signed_octets(sa, !sa->initiator, id->body.p, id->body.len, &octets, &olen);
+	if (rc != 0)
+		return rc;
 	p.octets_len = olen;
-	rc = ike_cert_verify_peer(t, &p, expected, &st);
-	free(octets);
-	if (rc != 0) {
-		count_cert_err(d, st.err);
-		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) refused: %s",
-			   inet_ntoa(sa->remote.sin_addr), sa->peer_id, st.reason);
-		return false;
-	}
-	return true;
+	return ike_async_verify(d, sa, t, &p, expected, octets, cb);
 }
 
-bool
-ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
-		 const struct ike_pl *auth)
+/* The verdict on a pre-shared key's peer (or none with an ID refused). */
+static bool
+peer_psk_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_id *pid,
+	    const struct ike_id *expected, const struct ike_pl *id, const struct ike_pl *auth)
 {
 	uint8_t want[IKE_MAX_PRF_LEN];
-	struct ike_id pid, expected;
-	const char *reason;
-	bool has_expected, ok;
 	uint32_t wlen;
+	bool ok;
 
-	if (ike_id_decode(id->body.p, id->body.len, &pid, &reason) != 0) {
-		snprintf(sa->peer_id, sizeof(sa->peer_id), "type %u", id->u.id.type);
-		IKE_SA_LOG(WARNING, sa, "peer ID refused: %s", reason);
-		d->ctr.auth_peer_id++;
-		return false;
-	}
-	ike_id_to_text(&pid, sa->peer_id, sizeof(sa->peer_id));
-	has_expected = conf_id(sa->gw, false, &expected) == 0;
-	if (uses_cert(sa->pol))
-		return peer_cert_ok(d, sa, &pid, has_expected ? &expected : NULL, id, auth);
-	/* pre-shared key: none configured, the key authenticates any identity */
-	if (has_expected && !ike_id_matches(&expected, &pid)) {
+	/* none configured, the key authenticates any identity */
+	if (expected != NULL && !ike_id_matches(expected, pid)) {
 		d->ctr.auth_peer_id++;
 		IKE_SA_LOG(WARNING, sa, "peer id %s is not remote-identity %s", sa->peer_id,
 			   sa->gw->remote_identity);
@@ -350,6 +387,31 @@ ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *i
 	     auth->u.auth.data.len == wlen && ike_ct_cmp(want, auth->u.auth.data.p, wlen) == 0;
 	explicit_bzero(want, sizeof(want));
 	return ok;
+}
+
+void
+ike_peer_auth_check(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
+		    const struct ike_pl *auth, ike_peer_cb cb)
+{
+	struct ike_id pid, expected;
+	const char *reason;
+	bool has_expected;
+
+	if (ike_id_decode(id->body.p, id->body.len, &pid, &reason) != 0) {
+		snprintf(sa->peer_id, sizeof(sa->peer_id), "type %u", id->u.id.type);
+		IKE_SA_LOG(WARNING, sa, "peer ID refused: %s", reason);
+		d->ctr.auth_peer_id++;
+		cb(d, sa, false);
+		return;
+	}
+	ike_id_to_text(&pid, sa->peer_id, sizeof(sa->peer_id));
+	has_expected = conf_id(sa->gw, false, &expected) == 0;
+	if (!uses_cert(sa->pol)) {
+		cb(d, sa, peer_psk_ok(d, sa, &pid, has_expected ? &expected : NULL, id, auth));
+		return;
+	}
+	if (peer_cert_check(d, sa, &pid, has_expected ? &expected : NULL, id, auth, cb) != 0)
+		cb(d, sa, false);
 }
 
 void

@@ -13,12 +13,11 @@
 #include "gw_log.h"
 #include "ike_sa.h"
 
-void
-ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
+/* The verdict on the initiator (ike_auth_id.c); d->msg is its IKE_AUTH request. */
+static void
+auth_r_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok)
 {
 	const struct ike_msg *m = &d->msg;
-	const struct ike_pl *idi = ike_msg_find(m, IKE_PL_IDI);
-	const struct ike_pl *auth = ike_msg_find(m, IKE_PL_AUTH);
 	uint8_t inner[IKE_MAX_MSG], out[IKE_MAX_MSG];
 	struct ike_prop_out chosen;
 	struct ike_child *c = NULL;
@@ -26,11 +25,11 @@ ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	uint16_t refused;
 	struct ike_bld b;
 
-	if (!ike_peer_auth_ok(d, sa, idi, auth)) {
+	if (!ok) {
 		d->ctr.auth_failed++;
 		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) failed authentication (method %u): "
 			   "AUTHENTICATION_FAILED", inet_ntoa(sa->remote.sin_addr), sa->peer_id,
-			   auth->u.auth.method);
+			   ike_msg_find(m, IKE_PL_AUTH)->u.auth.method);
 		ike_answer_error(d, sa, IKE_N_AUTHENTICATION_FAILED);
 		ike_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
 		return;
@@ -64,4 +63,15 @@ ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
 		ike_send_response(d, sa, out, len, msgid);
 	explicit_bzero(inner, sizeof(inner));
 	ike_sa_arm_life(d, sa, (uint64_t)(sa->gw->dpd_interval ? sa->gw->dpd_interval : 10) * 1000);
+}
+
+void
+ike_auth_r_request(struct ike_daemon *d, struct ike_sa *sa)
+{
+	if (sa->computing) {	/* a retransmission while the first is being checked */
+		d->ctr.drop_state++;
+		return;
+	}
+	ike_peer_auth_check(d, sa, ike_msg_find(&d->msg, IKE_PL_IDI),
+			    ike_msg_find(&d->msg, IKE_PL_AUTH), auth_r_checked);
 }

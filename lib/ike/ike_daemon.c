@@ -354,6 +354,7 @@ open_inner(struct ike_daemon *d, struct ike_sa *sa, uint32_t plen, uint16_t *not
 	struct ike_perr err;
 	int rc;
 
+	d->plain_len = plen;
 	rc = ike_msg_parse_inner(d->plain, plen, m->sk_first_inner, m, &err);
 	if (rc == 0)
 		rc = ike_msg_check(m, &err);

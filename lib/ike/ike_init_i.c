@@ -166,7 +166,19 @@ init_retry(struct ike_daemon *d, struct ike_sa *sa)
 	return false;
 }
 
-/* g^ir is known (ike_async.c): the keys, then IKE_AUTH. */
+/* Our AUTH is ready (ike_async_sig.c; at once with a pre-shared key): IKE_AUTH. */
+static void
+signed_send(struct ike_daemon *d, struct ike_sa *sa, int rc)
+{
+	if (rc == 0)
+		rc = ike_auth_i_send(d, sa);
+	if (rc != 0) {
+		IKE_SA_LOG(ERR, sa, "IKE_AUTH not sent: %s", strerror(-rc));
+		ike_sa_destroy(d, sa, "cannot send IKE_AUTH");
+	}
+}
+
+/* g^ir is known (ike_async.c): the keys, our signature (helper), then IKE_AUTH. */
 static void
 keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
 {
@@ -179,11 +191,9 @@ keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
 		ike_sa_destroy(d, sa, "bad KE");
 		return;
 	}
-	rc = ike_auth_i_send(d, sa);
-	if (rc != 0) {
-		IKE_SA_LOG(ERR, sa, "IKE_AUTH not sent: %s", strerror(-rc));
-		ike_sa_destroy(d, sa, "cannot send IKE_AUTH");
-	}
+	rc = ike_auth_presign(d, sa, signed_send);
+	if (rc != 0)
+		signed_send(d, sa, rc);
 }
 
 void

@@ -170,6 +170,10 @@ keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
 	}
 	ike_sa_set_state(d, sa, IKE_ST_INIT_DONE);
 	ike_sa_arm_life(d, sa, IKE_HALF_OPEN_TIMEOUT_MS);
+	/* our AUTH signature while the initiator makes its own (else inline later) */
+	rc = ike_auth_presign(d, sa, NULL);
+	if (rc != 0)
+		IKE_SA_LOG(INFO, sa, "signature not made ahead: %s", strerror(-rc));
 }
 
 void

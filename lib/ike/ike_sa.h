@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "gw_ike.h"
+#include "ike_cert.h"
 #include "ike_crypto.h"
 #include "ike_frag.h"
 #include "ike_msg.h"
@@ -146,6 +147,11 @@ struct ike_sa {
 	uint8_t coll_low[IKE_MAX_NONCE];	/* the lower nonce of the peer's exchange */
 	uint32_t coll_low_len;
 	bool computing;			/* DH on the helper (ike_async.c): the exchange waits */
+	/* our IKE_AUTH signature, made on the helper once the keys are known */
+	uint8_t auth_sig[IKE_AUTH_SIG_MAX];
+	size_t auth_sig_len;		/* 0: none yet */
+	struct ike_sig_choice auth_sig_ch;
+	bool sig_pending;		/* its job is out (ike_async_sig.c) */
 	bool natd_asked;		/* responder: the request had NAT detection (2.23) */
 };
 
@@ -166,6 +172,7 @@ struct ike_daemon {
 	uint8_t rxbuf[IKE_MAX_MSG + 4];
 	struct ike_msg msg;		/* the message being handled (large: not on the stack) */
 	uint8_t plain[IKE_MAX_MSG];	/* its decrypted SK payload */
+	uint32_t plain_len;
 	struct ike_certs *certs;	/* certificate policies' credentials (ike_auth_id.c) */
 	uint32_t frag_size;		/* tests: instead of the gateways' fragmentation size */
 	/* ike_resist.c: half-open caps, cookie secret rotation (RFC 7296 2.6) */
@@ -250,9 +257,24 @@ int ike_auth_compute(const struct ike_sa *sa, bool of_initiator, const uint8_t *
 		     uint32_t id_len, uint8_t *out, uint32_t *out_len);
 /* Our IDi / IDr, [CERT..., CERTREQ (initiator)], [IDr (PSK initiator)], AUTH. */
 int ike_auth_add_local(struct ike_daemon *d, struct ike_sa *sa, struct ike_bld *b);
-/* Does the peer's ID and AUTH (and CERTs) authenticate it? Logged and counted if not. */
-bool ike_peer_auth_ok(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
-		      const struct ike_pl *auth);
+/* Our AUTH signature is in sa->auth_sig (rc 0) or could not be made. */
+typedef void (*ike_sig_cb)(struct ike_daemon *d, struct ike_sa *sa, int rc);
+/*
+ * Once the keys are known: our AUTH signature (certificate policies) onto the
+ * helper thread (ike_async_sign, cb as there); pre-shared keys: cb at once.
+ */
+int ike_auth_presign(struct ike_daemon *d, struct ike_sa *sa, ike_sig_cb cb);
+/* The verdict on the peer's ID and AUTH; d->msg is the IKE_AUTH message again. */
+typedef void (*ike_peer_cb)(struct ike_daemon *d, struct ike_sa *sa, bool ok);
+/*
+ * Do the peer's ID and AUTH (and CERTs) authenticate it? Logged and counted
+ * if not. A pre-shared key: cb at once; certificates: the chain and the
+ * signature checked on the helper thread (ike_async_verify), cb after.
+ */
+void ike_peer_auth_check(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *id,
+			 const struct ike_pl *auth, ike_peer_cb cb);
+/* Count a refused certificate / signature by the kind of reason. */
+void ike_count_cert_err(struct ike_daemon *d, enum ike_cert_err err);
 /*
  * The responder failed our check (initiator): AUTHENTICATION_FAILED in an
  * INFORMATIONAL request (RFC 7296 2.21.2), sent once, the SA then goes.
@@ -479,6 +501,36 @@ int ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct
 		 ike_dh_cb cb);
 /* The daemon goes: outstanding jobs are freed when they come back. */
 void ike_async_fini(struct ike_daemon *d);
+/* The SA with that index (indexes are never reused), or NULL: it is gone. */
+struct ike_sa *ike_sa_by_index(struct ike_daemon *d, uint32_t index);
+
+/* ---- ike_async_verify.c: the peer's certificate chain and AUTH on the helper ---- */
+/*
+ * ike_cert_verify_peer(t, p, expected) on the helper thread; the job copies
+ * d->msg and the decrypted message p's views point into (d->plain), and
+ * holds a reference to t. cb on the loop thread with d->msg and d->plain as
+ * they were, only if the SA still exists (else async_stale); sa->computing
+ * meanwhile. Without a helper, or with a full one, at once. 0 or -errno (cb
+ * not called).
+ */
+int ike_async_verify(struct ike_daemon *d, struct ike_sa *sa, struct ike_trust *t,
+		     const struct ike_peer_auth *p, const struct ike_id *expected,
+		     uint8_t *octets, ike_peer_cb cb);
+
+/* ---- ike_async_sig.c: our IKE_AUTH signature on the helper thread ---- */
+/*
+ * Sign octets (taken over, freed) with key (a reference of the job's own, so a
+ * reload may free the credentials meanwhile) on the helper thread into
+ * sa->auth_sig. cb != NULL: the exchange waits (sa->computing) and cb runs on
+ * the loop thread when done, only if the SA still exists (else async_stale).
+ * cb == NULL: made ahead of need (responder); the exchange signs inline when
+ * it needs the signature before it is back (async_sign_late).
+ * Without a helper, or with a full one, the work runs at once (cb before this
+ * returns). 0, or -errno (cb not called).
+ */
+int ike_async_sign(struct ike_daemon *d, struct ike_sa *sa, EVP_PKEY *key,
+		   const struct ike_sig_choice *ch, uint8_t *octets, size_t octets_len,
+		   ike_sig_cb cb);
 
 /* ---- ike_keylog.c: the IKE SA's keys at debug level (tshark decryption) ---- */
 void ike_log_ike_keys(const struct ike_sa *sa);

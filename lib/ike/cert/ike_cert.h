@@ -132,6 +132,11 @@ int ike_trust_add_dir(struct ike_trust *t, const char *dir, struct ike_cert_stat
 unsigned int ike_trust_count(const struct ike_trust *t);
 /* Verify at a fixed time instead of now (0 = now); for tests and replay. */
 void ike_trust_set_time(struct ike_trust *t, time_t when);
+/*
+ * One more reference (a job that verifies while a reload may free the trust):
+ * ike_trust_free() then drops one. Both on one thread (the control loop's).
+ */
+struct ike_trust *ike_trust_ref(struct ike_trust *t);
 void ike_trust_free(struct ike_trust *t);
 
 /* ---- ike_cert_payload.c: CERT, CERTREQ, SIGNATURE_HASH_ALGORITHMS bodies ---- */

@@ -323,11 +323,22 @@ ike_trust_set_time(struct ike_trust *t, time_t when)
 	t->when = when;
 }
 
+struct ike_trust *
+ike_trust_ref(struct ike_trust *t)
+{
+	t->refs++;
+	return t;
+}
+
 void
 ike_trust_free(struct ike_trust *t)
 {
 	if (t == NULL)
 		return;
+	if (t->refs > 0) {
+		t->refs--;
+		return;
+	}
 	X509_STORE_free(t->store);
 	sk_X509_pop_free(t->anchors, X509_free);
 	free(t);

@@ -17,6 +17,7 @@ struct ike_trust {
 	X509_STORE *store;
 	STACK_OF(X509) *anchors;	/* the same certificates, for CERTREQ */
 	time_t when;			/* 0 = now */
+	unsigned int refs;		/* ike_trust_ref()s not yet freed */
 };
 
 /* Set st (may be NULL) to err with a printf reason; returns -EACCES. */

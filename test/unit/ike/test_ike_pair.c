@@ -141,11 +141,7 @@ pair_stop(struct pair *p)
 static unsigned int
 ike_sas(const struct mock_install *m)
 {
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
-		n += m->sas[i].used && m->sas[i].owner.kind == GW_OWNER_IKE;
-	return n;
+	return mock_sa_count_kind(m, GW_OWNER_IKE);
 }
 
 static bool

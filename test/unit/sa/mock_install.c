@@ -278,6 +278,16 @@ mock_sa_count(const struct mock_install *m, struct gw_owner owner)
 	return n;
 }
 
+unsigned int
+mock_sa_count_kind(const struct mock_install *m, enum gw_owner_kind kind)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < MOCK_MAX_SAS; i++)
+		n += m->sas[i].used && m->sas[i].owner.kind == kind;
+	return n;
+}
+
 void
 mock_raise(struct mock_install *m, gw_sa_id_t id, enum gw_sa_event_type type)
 {

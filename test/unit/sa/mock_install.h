@@ -76,6 +76,8 @@ void mock_install_init(struct mock_install *m);
 /* The installed SA of an id, or NULL (stale / never). */
 struct mock_sa *mock_sa(struct mock_install *m, gw_sa_id_t id);
 unsigned int mock_sa_count(const struct mock_install *m, struct gw_owner owner);
+/* The installed SAs of any owner of that kind. */
+unsigned int mock_sa_count_kind(const struct mock_install *m, enum gw_owner_kind kind);
 const struct mock_policy *mock_policy(const struct mock_install *m, struct gw_owner owner,
 				      const char *ifname, enum gw_sa_dir dir);
 /* Raise an event about an SA to its owner's subscriber, as the manager would. */

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The member's Main Mode g^xy on the helper thread (lib/gm/gm_async.c): a
+ * lib/gm member registers with a lib/gks key server on one control loop over
+ * 127.0.0.1 / 127.0.0.2 (DH group 14), each with a helper thread.
+ * - the registration goes through with g^xy made on the member's helper
+ *   (dh-jobs 1, no dh-stale);
+ * - the member's helper held when message 4 comes: its g^xy queues; the
+ *   registration restarted meanwhile (re-register): the late result is wiped
+ *   (dh-stale 1), the new Main Mode registers.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "gw_test.h"
+#include "gw_conf.h"
+#include "gw_ctl.h"
+#include "gks.h"
+#include "gks_conf.h"
+#include "gm_priv.h"
+#include "gw_gm.h"
+#include "mock_install.h"
+
+#define PSK "gm-async-test-pre-shared-key"
+
+static char key_path[] = "/tmp/gm_async_XXXXXX";
+
+static void
+make_key(void)
+{
+	EVP_PKEY *k = EVP_RSA_gen(2048);
+	int fd = mkstemp(key_path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	CHECK(k != NULL && f != NULL);
+	if (f != NULL) {
+		PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
+		fclose(f);
+	}
+	EVP_PKEY_free(k);
+}
+
+static struct gw_config *
+load_conf(void)
+{
+	static char text[4096];
+	struct gw_conf_error err;
+	struct gw_config *c;
+
+	snprintf(text, sizeof(text),
+		 "interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { "
+		 "name = \"0\"; family = { inet = { address = [ \"127.0.0.2/8\" ]; }; }; } ); "
+		 "} );\n"
+		 "security = { group-vpn = {\n"
+		 " server = { listen-address = [ \"127.0.0.1\" ];\n"
+		 "  ike = { proposal = ( { name = \"p\"; encryption-algorithm = \"3des-cbc\"; "
+		 "authentication-algorithm = \"sha1\"; dh-group = \"group14\"; } ); };\n"
+		 "  group = ( { name = \"g1\"; group-id = 1234;\n"
+		 "   member = ( { name = \"m\"; address = \"127.0.0.0/8\"; "
+		 "pre-shared-key = \"" PSK "\"; } );\n"
+		 "   ipsec-sa = ( { name = \"fwd\"; source-address = \"10.1.0.0/16\"; "
+		 "destination-address = \"10.2.0.0/16\"; encryption-algorithm = \"aes-128-cbc\"; "
+		 "authentication-algorithm = \"hmac-sha-256-128\"; lifetime-seconds = 900; },\n"
+		 "    { name = \"rev\"; source-address = \"10.2.0.0/16\"; "
+		 "destination-address = \"10.1.0.0/16\"; encryption-algorithm = \"aes-128-cbc\"; "
+		 "authentication-algorithm = \"hmac-sha-256-128\"; lifetime-seconds = 900; } );\n"
+		 "   kek = { signing-key = \"%s\"; };\n"
+		 "   server-member-communication = { communication-type = \"unicast\"; }; } ); };\n"
+		 " member = { ike = {\n"
+		 "  proposal = ( { name = \"p1\"; encryption-algorithm = \"3des-cbc\"; "
+		 "authentication-algorithm = \"sha1\"; dh-group = \"group14\"; "
+		 "lifetime-seconds = 600; } );\n"
+		 "  policy = ( { name = \"pol\"; proposals = [ \"p1\" ]; "
+		 "pre-shared-key = \"" PSK "\"; } );\n"
+		 "  gateway = ( { name = \"ks\"; ike-policy = \"pol\"; "
+		 "server-address = [ \"127.0.0.1\" ]; local-address = \"127.0.0.2\"; } ); };\n"
+		 "  ipsec = { vpn = ( { name = \"gv\"; ike-gateway = \"ks\"; group = 1234; "
+		 "interface = \"ge-0/0/0\"; } ); }; };\n"
+		 "}; };\n", key_path);
+	c = gw_conf_load_string(text, &err);
+	if (c == NULL)
+		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
+	return c;
+}
+
+/* A job that holds a helper thread until released (or the helper stops). */
+static atomic_int release;
+
+static int
+block_work(void *arg, const struct ctl_helper *h)
+{
+	(void)arg;
+	while (!atomic_load(&release) && !ctl_helper_stopping(h))
+		usleep(500);
+	return 0;
+}
+
+static void
+block_done(struct ctl_loop *l, void *arg, int result)
+{
+	(void)l;
+	(void)arg;
+	(void)result;
+}
+
+struct bed {
+	struct ctl_loop *loop;
+	struct ctl_helper *hs, *hm;
+	struct mock_install mi;
+	struct gks_server *s;
+	struct gm_member *m;
+	struct gw_config *conf;
+	struct ctl_timer tick;
+	bool (*done)(struct bed *b);
+	uint64_t deadline;
+	int phase;
+};
+
+static void
+tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct bed *b = arg;
+
+	if (b->done(b) || ctl_now_ms() > b->deadline) {
+		ctl_loop_stop(l);
+		return;
+	}
+	ctl_timer_arm(l, t, 1);
+}
+
+static void
+run_until(struct bed *b, bool (*done)(struct bed *), uint64_t ms)
+{
+	b->done = done;
+	b->deadline = ctl_now_ms() + ms;
+	ctl_timer_arm(b->loop, &b->tick, 1);
+	ctl_loop_run(b->loop);
+}
+
+static int
+bed_start(struct bed *b, bool held)
+{
+	uint16_t port = (uint16_t)(34000 + (getpid() % 2000) * 2);
+	struct gks_params p;
+	char why[256] = "";
+
+	memset(b, 0, sizeof(*b));
+	b->loop = ctl_loop_create(NULL);
+	b->hs = ctl_helper_create(b->loop, NULL);
+	b->hm = ctl_helper_create(b->loop, NULL);
+	atomic_store(&release, 0);
+	if (held)
+		ctl_helper_submit(b->hm, block_work, block_done, NULL);
+	mock_install_init(&b->mi);
+	b->conf = load_conf();
+	if (b->conf == NULL)
+		return -EINVAL;
+	gks_params_from_conf(b->conf, &p);
+	p.port = port;
+	p.helper = b->hs;
+	b->s = gks_server_create(b->loop, &p, true, why, sizeof(why));
+	if (b->s == NULL) {
+		fprintf(stderr, "key server: %s\n", why);
+		return -EINVAL;
+	}
+	b->m = gm_member_create(&(struct gm_member_params){ .loop = b->loop,
+		.install = b->mi.in, .port = port, .helper = b->hm });
+	if (b->m == NULL)
+		return -errno;
+	ctl_timer_init(&b->tick, tick, b);
+	return gm_member_apply(b->m, b->conf);
+}
+
+static void
+bed_stop(struct bed *b)
+{
+	atomic_store(&release, 1);
+	ctl_timer_cancel(b->loop, &b->tick);
+	gm_member_free(b->m);
+	gks_server_free(b->s);
+	ctl_helper_free(b->hm);
+	ctl_helper_free(b->hs);
+	ctl_loop_free(b->loop);
+	gw_conf_free(b->conf);
+}
+
+static struct gm_group *
+group(struct bed *b)
+{
+	return b->m != NULL && b->m->ngroups > 0 ? b->m->groups[0] : NULL;
+}
+
+static bool
+registered(struct bed *b)
+{
+	return group(b) != NULL && group(b)->ctr[GM_C_REGISTRATIONS] >= 1;
+}
+
+static void
+test_registers_with_helper(void)
+{
+	struct bed b;
+
+	CHECK_EQ(bed_start(&b, false), 0);
+	run_until(&b, registered, 20000);
+	CHECK(registered(&b));
+	if (group(&b) != NULL) {
+		printf("registered: dh-jobs %llu, dh-stale %llu\n",
+		       (unsigned long long)group(&b)->ctr[GM_C_DH_JOBS],
+		       (unsigned long long)group(&b)->ctr[GM_C_DH_STALE]);
+		CHECK_EQ(group(&b)->ctr[GM_C_DH_JOBS], 1);
+		CHECK_EQ(group(&b)->ctr[GM_C_DH_STALE], 0);
+	}
+	bed_stop(&b);
+}
+
+/* The helper held: message 4's g^xy queues; then a re-registration, then released. */
+static bool
+restarted_while_computing(struct bed *b)
+{
+	struct gm_group *g = group(b);
+
+	if (b->phase == 0 && g != NULL && g->computing) {
+		CHECK_EQ(gm_member_reregister(b->m, NULL), 0);
+		CHECK(!g->computing);
+		atomic_store(&release, 1);
+		b->phase = 1;
+	}
+	return b->phase == 1 && registered(b);
+}
+
+static void
+test_restarted_while_computing(void)
+{
+	struct bed b;
+
+	CHECK_EQ(bed_start(&b, true), 0);
+	run_until(&b, restarted_while_computing, 30000);
+	CHECK_EQ(b.phase, 1);
+	CHECK(registered(&b));
+	if (group(&b) != NULL) {
+		printf("restarted during g^xy: dh-jobs %llu, dh-stale %llu\n",
+		       (unsigned long long)group(&b)->ctr[GM_C_DH_JOBS],
+		       (unsigned long long)group(&b)->ctr[GM_C_DH_STALE]);
+		CHECK_EQ(group(&b)->ctr[GM_C_DH_JOBS], 2);
+		CHECK_EQ(group(&b)->ctr[GM_C_DH_STALE], 1);
+	}
+	bed_stop(&b);
+}
+
+int
+main(void)
+{
+	make_key();
+	GW_RUN(test_registers_with_helper);
+	GW_RUN(test_restarted_while_computing);
+	unlink(key_path);
+	return gw_test_result();
+}

@@ -300,7 +300,8 @@ static const struct gw_conf_stmt schema[] = {
 	  .help = "Dead peer detection" },
 	{ "security.ike.gateway.dead-peer-detection.mode", GW_CONF_ENUM, 0, 0, 0, "optimized",
 	  conf_ike_dpds, IKEGW(dpd_mode),
-	  .help = "optimized (probe when idle inbound), always-send, probe-idle-tunnel" },
+	  .help = "optimized (probe when sending, nothing received), always-send, "
+		  "probe-idle-tunnel (probe when nothing received)" },
 	{ "security.ike.gateway.dead-peer-detection.interval", GW_CONF_UINT, 0, 2, 60, "10",
 	  IKEGW(dpd_interval), .help = "Seconds between probes" },
 	{ "security.ike.gateway.dead-peer-detection.threshold", GW_CONF_UINT, 0, 1, 5, "5",

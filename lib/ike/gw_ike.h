@@ -65,6 +65,7 @@ struct ike_daemon_params {
 	X(child_up, "CHILD_SAs installed") \
 	X(ike_deleted, "IKE SAs deleted") \
 	X(dpd_dead, "peers declared dead by DPD") \
+	X(dpd_probes, "DPD probes started (their resends count in retransmits)") \
 	X(auth_certificate, "peer certificate refused (unknown CA, expired, chain, key)") \
 	X(auth_peer_id, "peer identity not remote-identity or not in its certificate") \
 	X(auth_signature, "peer AUTH signature invalid or of a method not for its key") \

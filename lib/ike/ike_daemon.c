@@ -185,6 +185,7 @@ keep_sent(struct ike_daemon *d, struct ike_sa *sa, uint8_t **dst, uint32_t *dlen
 	rc = train != NULL ? keep(dst, dlen, train, tlen) : keep(dst, dlen, msg, len);
 	free(train);
 	sa->last_tx_ms = ctl_now_ms();
+	sa->ike_tx_msgs++;
 	return rc;
 }
 
@@ -247,9 +248,13 @@ retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ike_daemon *d = sa->d;
-	/* a DPD probe: `threshold` resends, `interval` apart (the gateway's settings) */
+	/*
+	 * A DPD probe: resent every `interval` (the gateway's settings); the
+	 * peer is dead when `threshold` probes went unanswered an interval each.
+	 */
 	bool dpd = sa->state == IKE_ST_ESTABLISHED && sa->req_exch == IKE_EXCH_INFORMATIONAL;
-	unsigned int limit = dpd ? sa->gw->dpd_threshold : IKE_RETRANS_MAX;
+	unsigned int limit = dpd ? (sa->gw->dpd_threshold ? sa->gw->dpd_threshold - 1 : 0) :
+			     IKE_RETRANS_MAX;
 	uint64_t next = dpd ? (uint64_t)sa->gw->dpd_interval * 1000 :
 		       (uint64_t)IKE_RETRANS_FIRST_MS << (sa->retrans + 1);
 
@@ -268,6 +273,8 @@ retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 	}
 	sa->retrans++;
 	d->ctr.retransmits++;
+	if (dpd && sa->deleting_spi_in == 0)
+		sa->dpd_missed++;
 	ctl_timer_arm(l, t, next);
 	ike_sendto(d, sa->natt, &sa->remote, sa->req, sa->req_len);
 }
@@ -280,16 +287,15 @@ ike_sa_arm_life(struct ike_daemon *d, struct ike_sa *sa, uint64_t ms)
 
 /*
  * Half-open SAs time out; established ones probe the peer (DPD, RFC 7296
- * 2.4: an empty INFORMATIONAL) when nothing came from it for the gateway's
- * interval (always, with always-send). The probe's retransmission limit
- * declares the peer dead.
+ * 2.4: an empty INFORMATIONAL) as the gateway's mode says (ike_dpd.c). The
+ * probe's retransmission limit declares the peer dead.
  */
 static void
 life_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
 	struct ike_daemon *d = sa->d;
-	uint64_t now = ctl_now_ms(), ival;
+	uint64_t ival;
 
 	(void)t;
 	if (sa->state != IKE_ST_ESTABLISHED) {
@@ -297,12 +303,7 @@ life_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 		return;
 	}
 	ival = (uint64_t)(sa->gw->dpd_interval ? sa->gw->dpd_interval : 10) * 1000;
-	if (!ctl_timer_armed(&sa->retrans_timer)) {
-		bool idle = now - sa->last_rx_ms >= ival;
-
-		if (idle || sa->gw->dpd_mode == GW_IKE_DPD_ALWAYS)
-			ike_info_send_dpd(d, sa);
-	}
+	ike_dpd_tick(d, sa);
 	ike_child_new_i_next(d, sa);	/* a traffic-selector whose child went */
 	ctl_timer_arm(l, &sa->life_timer, ival);
 }
@@ -468,6 +469,7 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	/* authenticated: the peer's address and port are where we answer (RFC 7296 2.23) */
 	ike_natt_follow(d, sa, from, natt);
 	sa->last_rx_ms = ctl_now_ms();
+	sa->ike_rx_msgs++;
 	if (resp)
 		ctl_timer_cancel(d->loop, &sa->retrans_timer);
 	if (sa->state == IKE_ST_REKEYED) {	/* an identity a rekey replaced */

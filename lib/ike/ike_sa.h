@@ -69,6 +69,12 @@ struct ike_rekey_id {
 	uint32_t low_len;
 };
 
+/* What an IKE SA exchanged so far: the DPD sample (ike_dpd.c). */
+struct ike_dpd_traffic {
+	uint64_t esp_in, esp_out;	/* packets of its CHILD_SAs' SAs, summed */
+	uint64_t ike_rx, ike_tx;	/* IKE messages */
+};
+
 struct ike_sa {
 	bool used;
 	struct ike_daemon *d;
@@ -113,7 +119,9 @@ struct ike_sa {
 	struct ike_child children[IKE_MAX_CHILDREN];
 	uint64_t created_ms, established_ms, last_rx_ms;
 	struct ctl_timer life_timer;	/* half-open timeout, DPD */
-	unsigned int dpd_missed;
+	unsigned int dpd_missed;		/* probes sent, unanswered so far */
+	uint64_t ike_rx_msgs, ike_tx_msgs;	/* authenticated in; new ones out */
+	struct ike_dpd_traffic dpd_seen;	/* at the last DPD tick */
 	char peer_id[128];
 	unsigned int rekeys;
 	uint32_t peer_hashes;		/* its SIGNATURE_HASH_ALGORITHMS (RFC 7427), bits */
@@ -354,6 +362,9 @@ void ike_info_request(struct ike_daemon *d, struct ike_sa *sa);
 void ike_info_response(struct ike_daemon *d, struct ike_sa *sa);
 int ike_info_send_delete(struct ike_daemon *d, struct ike_sa *sa);
 int ike_info_send_dpd(struct ike_daemon *d, struct ike_sa *sa);
+/* DPD (ike_dpd.c): the SA's traffic now; every interval, probe if its mode says so. */
+void ike_dpd_sample(struct ike_daemon *d, const struct ike_sa *sa, struct ike_dpd_traffic *out);
+void ike_dpd_tick(struct ike_daemon *d, struct ike_sa *sa);
 /* Delete one of our CHILD_SAs at the peer (after our rekey); removed on the answer. */
 int ike_info_send_child_delete(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *c);
 

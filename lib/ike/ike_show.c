@@ -38,6 +38,17 @@ ike_show_rekey(const struct ike_sa *sa, FILE *out, uint64_t now)
 		fprintf(out, "rekey due\n");
 }
 
+static const char *
+dpd_mode_name(uint32_t mode)
+{
+	static const char *const names[] = {	/* enum gw_ike_dpd, as configured */
+		[GW_IKE_DPD_OPTIMIZED] = "optimized", [GW_IKE_DPD_ALWAYS] = "always-send",
+		[GW_IKE_DPD_PROBE_IDLE] = "probe-idle-tunnel",
+	};
+
+	return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "?";
+}
+
 void
 ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 {
@@ -90,6 +101,9 @@ ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 		fprintf(out, "  Messages: next request %u, next peer request %u\n",
 			sa->next_msgid, sa->peer_msgid);
 		ike_show_rekey(sa, out, now);
+		fprintf(out, "  DPD: mode %s, interval %u s, threshold %u, probes unanswered %u\n",
+			dpd_mode_name(sa->gw->dpd_mode), sa->gw->dpd_interval,
+			sa->gw->dpd_threshold, sa->dpd_missed);
 		fprintf(out, "  IPsec security associations: %u\n\n", nchild);
 	}
 }

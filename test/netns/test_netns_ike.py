@@ -153,6 +153,15 @@ def check_cli(topo, suite):
         s.close()
 
 
+def cli(topo, *lines):
+    """The CLI's answers to `lines`, one session."""
+    s = clilib.Session(topo.port, netns=topo.gw)
+    try:
+        return [s.cmd(line) for line in lines]
+    finally:
+        s.close()
+
+
 def clear_and_back(topo, charon):
     """clear deletes the IKE SA (the peer hears of it); establish-tunnels immediately
     brings the tunnel back."""
@@ -250,23 +259,33 @@ def test_ike_strongswan(bed):
 @pytest.mark.parametrize("bed", [pytest.param(("initiator", "gcm"), id="initiator-gcm")],
                          indirect=True)
 def test_ike_dpd_dead_peer(bed):
-    """charon killed (SIGKILL: no delete): DPD (interval 5 s, threshold 3) declares it
-    dead, the SAs and terms go away; charon restarted: the tunnel comes back
-    (establish-tunnels immediately) and carries traffic."""
+    """charon killed (SIGKILL: no delete) while h1 keeps pinging through the tunnel:
+    optimized DPD (the default; interval 5 s, threshold 3) sees ESP going out and nothing
+    coming back, probes, declares the peer dead, the SAs and terms go away; charon
+    restarted: the tunnel comes back (establish-tunnels immediately) and carries
+    traffic."""
     topo, charon, role, suite, pcap = bed
     assert topo.wait_log("CHILD_SA to-sw up", 40), topo.logtext()
     got, out = ping(topo.h1, SW_HOST, 3)
     assert got >= 2, out
+    out, = cli(topo, "show security ike security-associations detail")
+    assert "DPD: mode optimized, interval 5 s, threshold 3" in out, out
     charon.kill()
-    assert topo.wait_log("dead (DPD)", 60), topo.logtext()
-    s = clilib.Session(topo.port, netns=topo.gw)
+    # optimized: an idle tunnel is never probed, one with traffic out and nothing back is
+    flow = subprocess.Popen(["ip", "netns", "exec", topo.h1, "ping", "-i", "0.5", "-W", "1",
+                             "-w", "60", SW_HOST], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
-        out = s.cmd("show security ike statistics")
-        assert any(line.split()[:2] == ["dpd_dead", "1"] for line in out.splitlines()), out
-        out = s.cmd("show security ipsec security-associations")
-        assert "Total active tunnels: 0" in out.split("IKE-negotiated")[1], out
+        assert topo.wait_log("dead (DPD)", 60), topo.logtext()
     finally:
-        s.close()
+        flow.kill()
+        flow.wait()
+    out, sas = cli(topo, "show security ike statistics",
+                   "show security ipsec security-associations")
+    assert any(line.split()[:2] == ["dpd_dead", "1"] for line in out.splitlines()), out
+    probes = [w for w in map(str.split, out.splitlines()) if w[:1] == ["dpd_probes"]]
+    assert probes and int(probes[0][1]) >= 1, out
+    assert "Total active tunnels: 0" in sas.split("IKE-negotiated")[1], sas
     # nothing protected any more: pings do not reach (no SA, no term, route in clear
     # to a host that no longer has charon's reply path) -- then charon comes back
     charon.start()

@@ -39,18 +39,10 @@ missing_ts(const struct ike_sa *sa)
 static bool
 retry_group(struct ike_daemon *d, struct ike_sa *sa, const struct ike_pl *err, unsigned int k)
 {
-	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
-	unsigned int n = ike_props_child(d, sa->vpn, 0, IKE_EXCH_CREATE_CHILD_SA, mine,
-					 GW_CONF_MAX_PROPREFS);
-	uint16_t want = err->u.notify.data.len == 2 ? ike_get16(err->u.notify.data.p) : 0;
-	bool ours = false;
+	uint16_t want = ike_pfs_retry_group(d, sa, err);
 
-	d->ctr.invalid_ke++;
-	for (unsigned int i = 0; i < n; i++)
-		ours |= want != 0 && ike_prop_xf(&mine[i], IKE_XF_DH, NULL) == want;
-	if (!ours || want == sa->child_group)
+	if (want == 0)
 		return false;
-	IKE_SA_LOG(INFO, sa, "INVALID_KE_PAYLOAD: the peer wants group %u", want);
 	sa->child_group = want;
 	sa->child_retry_ts = (uint8_t)(k + 1);
 	return ike_child_new_i_next(d, sa) == 0 && sa->creating_ts != 0;

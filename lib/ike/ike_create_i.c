@@ -96,17 +96,9 @@ refused(struct ike_daemon *d, struct ike_sa *sa, struct ike_child *old, const st
 	if (old == NULL)
 		return;
 	if (type == IKE_N_INVALID_KE_PAYLOAD) {
-		struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
-		unsigned int n = ike_props_child(d, sa->vpn, 0, IKE_EXCH_CREATE_CHILD_SA, mine,
-						 GW_CONF_MAX_PROPREFS);
-		uint16_t want = err->u.notify.data.len == 2 ? ike_get16(err->u.notify.data.p) : 0;
-		bool ours = false;
+		uint16_t want = ike_pfs_retry_group(d, sa, err);
 
-		d->ctr.invalid_ke++;
-		for (unsigned int i = 0; i < n; i++)
-			ours |= want != 0 && ike_prop_xf(&mine[i], IKE_XF_DH, NULL) == want;
-		if (ours && want != sa->child_group) {
-			IKE_SA_LOG(INFO, sa, "INVALID_KE_PAYLOAD: the peer wants group %u", want);
+		if (want != 0) {
 			sa->child_group = want;
 			sa->rekeying_retry = old->spi_in;
 			if (ike_create_i_rekey(d, sa, old) == 0)

@@ -192,3 +192,21 @@ ike_child_kbytes(const struct ike_sa *sa, const struct ike_child *c, bool outbou
 	if (lt->soft_kbytes == 0 || lt->soft_kbytes >= hard)
 		lt->soft_kbytes = hard > 1 ? hard - 1 : hard;
 }
+
+uint16_t
+ike_pfs_retry_group(struct ike_daemon *d, const struct ike_sa *sa, const struct ike_pl *err)
+{
+	struct ike_prop_out mine[GW_CONF_MAX_PROPREFS];
+	unsigned int n = ike_props_child(d, sa->vpn, 0, IKE_EXCH_CREATE_CHILD_SA, mine,
+					 GW_CONF_MAX_PROPREFS);
+	uint16_t want = err->u.notify.data.len == 2 ? ike_get16(err->u.notify.data.p) : 0;
+	bool ours = false;
+
+	d->ctr.invalid_ke++;
+	for (unsigned int i = 0; i < n; i++)
+		ours |= want != 0 && ike_prop_xf(&mine[i], IKE_XF_DH, NULL) == want;
+	if (!ours || want == sa->child_group)
+		return 0;
+	IKE_SA_LOG(INFO, sa, "INVALID_KE_PAYLOAD: the peer wants group %u", want);
+	return want;
+}

@@ -441,6 +441,12 @@ bool ike_collide_busy(struct ike_sa *sa, const struct ike_child *old);
 /* ---- ike_pfs.c: PFS on CHILD_SAs; kilobyte lifetimes ---- */
 /* The vpn's ipsec-policy PFS group (IKE number), 0 without PFS. */
 uint16_t ike_pfs_group(const struct ike_daemon *d, const struct gw_conf_vpn *vpn);
+/*
+ * Initiator: the peer's INVALID_KE_PAYLOAD (err) names a group of our PFS
+ * proposals other than the one we used: that group (counted, logged), else 0.
+ */
+uint16_t ike_pfs_retry_group(struct ike_daemon *d, const struct ike_sa *sa,
+			     const struct ike_pl *err);
 /* ESP proposals for a CHILD_SA of exchange `exch`: with the PFS group in CREATE_CHILD_SA. */
 unsigned int ike_props_child(const struct ike_daemon *d, const struct gw_conf_vpn *vpn,
 			     uint32_t spi, uint8_t exch, struct ike_prop_out *out,

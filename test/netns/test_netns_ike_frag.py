@@ -18,7 +18,11 @@ small MTU that says nothing (nftables on its ingress drops the IPv4 packets from
 longer than 1000 octets, no ICMP goes back) and gdoigw has `fragmentation size 1300`: its
 IKE_AUTH fragments (the request as initiator, the response charon asks for again as
 responder) are lost, sent again smaller (counter frag_pmtu_shrinks) until they pass, and
-the tunnel comes up; before, no SA came up.
+the tunnel comes up; before, no SA came up. And with an ICMP fragmentation-needed (MTU
+1000, sent by the test from h2 quoting an IKE datagram of gdoigw's) before charon
+initiates: gdoigw's kernel learns the path MTU through the exception path, and gdoigw's
+IKE_AUTH response goes in fragments of at most 1000 octets at once (none dropped, no
+shrink, and no IP fragment on the wire: before, the kernel cut the 1300-octet ones).
 """
 import re
 import os
@@ -199,3 +203,35 @@ def test_ike_fragmentation_silent_hop(bed):
     assert c["frag_drop_icv"] == 0 and c["frag_drop_num"] == 0, c
     assert hop_dropped(topo.h2) >= 1
     assert topo.wait_log("fragments of at most 576 octets", 1), topo.logtext()
+
+
+ICMP_FRAG_NEEDED = """
+from scapy.all import ICMP, IP, UDP, Raw, send
+quoted = IP(src="%(gw)s", dst="%(sw)s", flags="DF", len=1300) / UDP(sport=500, dport=500)
+send(IP(src="%(sw)s", dst="%(gw)s") / ICMP(type=3, code=4, nexthopmtu=%(mtu)d) /
+     Raw(bytes(quoted)[:28]), verbose=False)
+"""
+
+
+@pytest.mark.parametrize("bed", [("responder", "hop")], indirect=True)
+def test_ike_fragmentation_icmp_path_mtu(bed):
+    """The hop says so (ICMP fragmentation-needed, MTU 1000) before charon initiates:
+    gdoigw's IKE_AUTH response leaves in fragments that fit, nothing is lost."""
+    topo, charon, role, pcap = bed
+    code = ICMP_FRAG_NEEDED % dict(gw=GW_WAN, sw=SW, mtu=HOP_MTU)
+    deadline = time.monotonic() + 10
+    route = ""
+    while "mtu %d" % HOP_MTU not in route and time.monotonic() < deadline:
+        sh("/usr/bin/python3", "-c", code, ns=topo.h2)
+        time.sleep(0.3)
+        route = sh("ip", "-n", topo.gw, "route", "get", SW).stdout
+    assert "mtu %d" % HOP_MTU in route, "the gateway's kernel did not learn it: " + route
+    c = tunnel_up(topo, charon, role)
+    assert c["frag_tx"] >= 2 and c["frag_pmtu_shrinks"] == 0, c
+    assert hop_dropped(topo.h2) == 0
+    time.sleep(1)	# tcpdump -U: the last packets on disk
+    r = subprocess.run(["tshark", "-r", pcap, "-Y", "ip.src == %s && (ip.flags.mf == 1 || "
+                        "ip.frag_offset > 0)" % GW_WAN, "-T", "fields", "-e", "frame.number"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [], "IP fragments from gdoigw: frames %s" % r.stdout.split()

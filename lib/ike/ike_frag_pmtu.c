@@ -24,7 +24,9 @@
  * than the last (2.6.2: the peer drops the old set's and starts over, never
  * mixes the two). A responder cannot retransmit: when the peer asks again
  * for a response we sent large (its retransmitted request), the response
- * goes out cut one step smaller likewise. The smaller size stays for the
+ * goes out cut one step smaller likewise (the duplicate is answered before
+ * anything authenticates it: a forged one costs at most the steps left,
+ * smaller fragments of the same response). The smaller size stays for the
  * SA's later messages. Each new cut is counted (`frag_pmtu_shrinks`) and
  * logged.
  */

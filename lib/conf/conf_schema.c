@@ -313,7 +313,8 @@ static const struct gw_conf_stmt schema[] = {
 	{ "security.ike.gateway.fragmentation", GW_CONF_CONTAINER,
 	  .help = "IKE fragmentation (RFC 7383)" },
 	{ "security.ike.gateway.fragmentation.size", GW_CONF_UINT, 0, 500, 1300, NULL,
-	  IKEGW(frag_size), .help = "Largest IP packet of an IKE message (default 576)" },
+	  IKEGW(frag_size),
+	  .help = "Largest IP packet of an IKE message (default 576; less if unanswered)" },
 	{ "security.ike.gateway.fragmentation.disable", GW_CONF_BOOL, IKEGW(frag_disable),
 	  .help = "Neither announce nor use fragmentation" },
 

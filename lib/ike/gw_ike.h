@@ -96,7 +96,8 @@ struct ike_daemon_params {
 	X(async_stale, "DH or signature results for an SA deleted meanwhile (wiped)") \
 	X(async_signs, "IKE_AUTH signatures handed to the helper thread") \
 	X(async_verifies, "peers' certificates and AUTH signatures handed to the helper thread") \
-	X(async_sign_late, "IKE_AUTH request before our signature was back: signed inline")
+	X(async_sign_late, "IKE_AUTH request before our signature was back: signed inline") \
+	X(frag_pmtu_shrinks, "messages sent again in smaller fragments (RFC 7383 2.5.2)")
 
 struct ike_counters {
 #define IKE_CTR_FIELD(n, h) uint64_t n;

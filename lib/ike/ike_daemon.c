@@ -276,6 +276,7 @@ retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 	if (dpd && sa->deleting_spi_in == 0)
 		sa->dpd_missed++;
 	ctl_timer_arm(l, t, next);
+	ike_pmtu_shrink(d, sa, true);	/* RFC 7383 2.5.2: in smaller fragments */
 	ike_sendto(d, sa->natt, &sa->remote, sa->req, sa->req_len);
 }
 
@@ -446,6 +447,7 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 			if (d->msg.frag_num > 1)
 				return;
 			d->ctr.rx_dup_requests++;
+			ike_pmtu_shrink(d, sa, false);	/* RFC 7383 2.5.2 */
 			ike_sendto(d, sa->natt, &sa->remote, sa->resp, sa->resp_len);
 			return;
 		}

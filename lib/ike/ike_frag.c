@@ -3,8 +3,9 @@
  * IKE fragmentation (RFC 7383), the daemon's side: IKEV2_FRAGMENTATION_SUPPORTED
  * in IKE_SA_INIT both ways (2.3; the gateway's `fragmentation disable` turns
  * it off); our encrypted messages larger than the gateway's `fragmentation
- * size` (an IP packet's octets, default 576, RFC 7383 2.5.1) sent as SKF
- * fragments once both announced support; the peer's fragments authenticated
+ * size` (an IP packet's octets, default 576, RFC 7383 2.5.1) or the path MTU
+ * sent as SKF fragments once both announced support, cut smaller when
+ * unanswered (ike_frag_pmtu.c, 2.5.2); the peer's fragments authenticated
  * one by one (ICV first, 2.6.2) and handed to the bounded reassembly of
  * ike_frag_reasm.c. Every refusal has its counter.
  */
@@ -15,9 +16,6 @@
 
 #include "gw_log.h"
 #include "ike_sa.h"
-
-#define IP4_UDP_OVERHEAD (20 + 8)	/* what the fragmentation size counts besides IKE */
-#define FRAG_SIZE_V4 576		/* RFC 7383 2.5.1 */
 
 static bool
 frag_enabled(const struct ike_sa *sa)
@@ -47,6 +45,7 @@ ike_frag_free(struct ike_sa *sa)
 		explicit_bzero(sa->reasm, sizeof(*sa->reasm));
 	free(sa->reasm);
 	sa->reasm = NULL;
+	ike_pmtu_free(sa);
 }
 
 /* A refused fragment: its counter and a log line. */
@@ -114,16 +113,6 @@ ike_frag_open(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint3
 	return 0;
 }
 
-/* The largest IKE message we send whole: the fragmentation size less IP, UDP, marker. */
-static uint32_t
-max_whole(const struct ike_daemon *d, const struct ike_sa *sa)
-{
-	uint32_t size = d->frag_size ? d->frag_size :
-			sa->gw->frag_size ? sa->gw->frag_size : FRAG_SIZE_V4;
-
-	return size - IP4_UDP_OVERHEAD - (sa->natt ? 4 : 0);
-}
-
 /* Our own sealed SK message, decrypted again: its inner chain to cut up. */
 static int
 reopen_own(struct ike_sa *sa, const uint8_t *msg, uint32_t len, uint8_t *plain, uint32_t *plen)
@@ -145,12 +134,20 @@ reopen_own(struct ike_sa *sa, const uint8_t *msg, uint32_t len, uint8_t *plain, 
 	return rc;
 }
 
+/*
+ * msg cut into SKF fragments of at most `whole` octets of IKE message each,
+ * at least min_total of them: a message cut again has more fragments than
+ * before, so the peer's reassembly drops the old set's and starts over (RFC
+ * 7383 2.6.2) instead of mixing pieces of two sets of the same count.
+ * *train NULL: sent whole (one piece would do, or too many pieces).
+ */
 int
-ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
-	       uint8_t **train, uint32_t *tlen)
+ike_frag_split_at(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+		  uint32_t whole, uint16_t min_total, uint8_t **train, uint32_t *tlen,
+		  uint16_t *total)
 {
 	unsigned int klen, iv_len, block, aicv, ik, icv;
-	uint32_t whole, room, chunk, plen, n, pos = 0, cap;
+	uint32_t room, chunk, plen, n, pos = 0, cap;
 	struct ike_hdr hdr;
 	struct ike_perr err;
 	uint8_t *plain, *out;
@@ -158,7 +155,7 @@ ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint
 
 	*train = NULL;
 	if (!sa->frag_peer || len < IKE_HDR_LEN || msg[16] != IKE_PL_SK ||
-	    len <= (whole = max_whole(d, sa)))
+	    (len <= whole && min_total < 2))
 		return 0;
 	rc = ike_hdr_parse(msg, len, &hdr, &err);
 	if (rc == 0)
@@ -179,7 +176,10 @@ ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint
 	if (plain == NULL)
 		return -ENOMEM;
 	rc = reopen_own(sa, msg, len, plain, &plen);
-	n = rc == 0 ? (plen + chunk - 1) / chunk : 0;
+	/* chunk * (min_total - 1) < plen: at least min_total pieces */
+	if (rc == 0 && min_total > 1 && chunk > (plen - 1) / (min_total - 1u))
+		chunk = (plen - 1) / (min_total - 1u);
+	n = rc == 0 && chunk > 0 ? (plen + chunk - 1) / chunk : 0;
 	if (rc == 0 && n > IKE_FRAG_MAX) {
 		IKE_SA_LOG(WARNING, sa, "%u octets in %u fragments of %u: above %d, sent whole",
 			   plen, n, chunk, IKE_FRAG_MAX);
@@ -211,5 +211,23 @@ ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint
 		   ike_exch_name(hdr.exch), hdr.msgid, len, n);
 	*train = out;
 	*tlen = pos;
+	*total = (uint16_t)n;
 	return 0;
+}
+
+int
+ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+	       uint8_t **train, uint32_t *tlen)
+{
+	uint16_t total = 1;
+	int rc = 0;
+
+	*train = NULL;
+	if (sa->frag_peer && len >= IKE_HDR_LEN && msg[16] == IKE_PL_SK)
+		rc = ike_frag_split_at(d, sa, msg, len, ike_pmtu_whole(d, sa), 0, train, tlen,
+				       &total);
+	/* kept whole: sent again in smaller fragments if unanswered (ike_frag_pmtu.c) */
+	if (rc == 0)
+		ike_pmtu_keep(d, sa, msg, len, total);
+	return rc;
 }

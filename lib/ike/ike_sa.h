@@ -132,6 +132,7 @@ struct ike_sa {
 	/* NAT-T and fragmentation (ike_natt.c, ike_frag.c) */
 	bool frag_peer;			/* both announced IKEV2_FRAGMENTATION_SUPPORTED */
 	struct ike_reasm *reasm;	/* the peer's fragments being reassembled */
+	struct ike_frag_tx *ftx;	/* ours kept whole, their size (ike_frag_pmtu.c) */
 	struct ctl_timer natt_timer;	/* keepalives; children to move after the peer */
 	uint64_t last_tx_ms;
 	uint32_t follow_spis[IKE_MAX_CHILDREN];	/* children (inbound SPI) to rekey */
@@ -383,7 +384,32 @@ int ike_frag_open(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, u
 /* Our sealed message as SKF fragments when it exceeds the size: *train (malloc) or NULL. */
 int ike_frag_split(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
 		   uint8_t **train, uint32_t *tlen);
+/* ... in fragments of `whole` octets of IKE message, at least min_total (*total) of them. */
+int ike_frag_split_at(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+		      uint32_t whole, uint16_t min_total, uint8_t **train, uint32_t *tlen,
+		      uint16_t *total);
 void ike_frag_free(struct ike_sa *sa);
+
+/* ---- ike_frag_pmtu.c: RFC 7383 2.5.2, our fragments shrink when unanswered ---- */
+struct ike_frag_tx;
+/* The IP packet size of our fragments now: configured, egress / path MTU, shrinks. */
+uint32_t ike_pmtu_size(struct ike_daemon *d, struct ike_sa *sa);
+/* ... less IP, UDP and the non-ESP marker: the largest IKE message sent whole. */
+uint32_t ike_pmtu_whole(struct ike_daemon *d, struct ike_sa *sa);
+/* Our sealed message, sent in `total` pieces (1: whole), kept to be cut smaller later. */
+void ike_pmtu_keep(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *msg, uint32_t len,
+		   uint16_t total);
+/*
+ * Our request went unanswered (request) or the peer asks again for our
+ * response: sa->req / sa->resp cut again one size smaller (counted), if
+ * there is one.
+ */
+void ike_pmtu_shrink(struct ike_daemon *d, struct ike_sa *sa, bool request);
+void ike_pmtu_free(struct ike_sa *sa);
+/* The next smaller fragment size (IP packet octets) after `size`, 0: none. */
+uint32_t ike_pmtu_next(uint32_t size, bool v6);
+/* The kernel's MTU towards `to` (egress interface, or what ICMP taught it), 0: unknown. */
+uint32_t ike_pmtu_path(const struct sockaddr *to);
 
 /* ---- ike_natt.c: NAT keepalives, following the peer, ESP-in-UDP ports ---- */
 void ike_natt_init(struct ike_sa *sa);

@@ -12,7 +12,19 @@ frag_tx, charon logs the reassembly) and reassembles charon's (frag_reassembled,
 logs that it fragmented), tshark sees Encrypted Fragment payloads (type 53) both ways on
 the wire, and h1 pings 10.99.102.1 through the tunnel. Skipped without strongSwan, its pki,
 tcpdump or tshark.
+
+PMTU discovery (RFC 7383 2.5.2, lib/ike/ike_frag_pmtu.c): h2's eth0 stands for a hop of
+small MTU that says nothing (nftables on its ingress drops the IPv4 packets from gdoigw
+longer than 1000 octets, no ICMP goes back) and gdoigw has `fragmentation size 1300`: its
+IKE_AUTH fragments (the request as initiator, the response charon asks for again as
+responder) are lost, sent again smaller (counter frag_pmtu_shrinks) until they pass, and
+the tunnel comes up; before, no SA came up. And with an ICMP fragmentation-needed (MTU
+1000, sent by the test from h2 quoting an IKE datagram of gdoigw's) before charon
+initiates: gdoigw's kernel learns the path MTU through the exception path, and gdoigw's
+IKE_AUTH response goes in fragments of at most 1000 octets at once (none dropped, no
+shrink, and no IP fragment on the wire: before, the kernel cut the 1300-octet ones).
 """
+import re
 import os
 import shutil
 import subprocess
@@ -66,10 +78,20 @@ def certs4096(tmp_path_factory):
 
 
 class FragCharon(CertCharon):
-    """test_netns_ike_cert's charon with `fragmentation = force`."""
+    """test_netns_ike_cert's charon with `fragmentation = force`; quick: its first
+    retransmission after 1 s, not 4 (gdoigw as responder is asked again sooner)."""
+
+    quick = False
 
     def write(self):
         super().write()
+        if self.quick:
+            with open(self.conf) as f:
+                text = f.read()
+            assert "  retransmit_tries = 3\n" in text
+            with open(self.conf, "w") as f:
+                f.write(text.replace("  retransmit_tries = 3\n", "  retransmit_tries = 4\n"
+                                     "  retransmit_timeout = 1\n  retransmit_base = 1.5\n", 1))
         with open(self.swanctl) as f:
             text = f.read()
         assert "    version = 2\n" in text
@@ -78,19 +100,47 @@ class FragCharon(CertCharon):
                                  "    version = 2\n    fragmentation = force\n", 1))
 
 
+HOP_MTU = 1000      # the silent hop's: longer IP packets from gdoigw are dropped
+HOP_TABLE = """table netdev gwt_hop {
+  chain in {
+    type filter hook ingress device "eth0" priority 0; policy accept;
+    ip saddr %s ip length > %d counter drop
+  }
+}
+"""
+
+
+def hop_dropped(ns):
+    """Packets the silent hop dropped (its nftables counter)."""
+    out = sh("nft", "list", "table", "netdev", "gwt_hop", ns=ns).stdout
+    return int(re.search(r"counter packets (\d+)", out).group(1))
+
+
 @pytest.fixture
 def bed(tmp_path, certs4096, request):
-    role = request.param
+    """request.param: the role, or (role, "hop"): through the silent hop, gdoigw with
+    `fragmentation size 1300`."""
+    role, hop = (request.param, None) if isinstance(request.param, str) else request.param
     est = "immediately" if role == "initiator" else "responder-only"
     route = ('routing-options = { static = { route = ( { name = "%s"; next-hop = "%s"; } ); '
              '}; };\n' % (SW_NET, SW))
-    topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_cert_security(
-        certs4096, "rsa", "hostname", est))
+    security = gdoigw_cert_security(certs4096, "rsa", "hostname", est)
+    if hop:
+        assert "dead-peer-detection = {" in security
+        security = security.replace("dead-peer-detection = {", "fragmentation = { size = 1300; };"
+                                    " dead-peer-detection = {", 1)
+    topo = IkeTopo(tmp_path, "rtc", extra_conf=route + security)
     charon = FragCharon(tmp_path, topo.h2, certs4096, "rsa", "hostname")
+    charon.quick = hop is not None
     cap = None
     try:
         topo.create()
         sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
+        if hop:
+            table = os.path.join(str(tmp_path), "hop.nft")
+            with open(table, "w") as f:
+                f.write(HOP_TABLE % (GW_WAN, HOP_MTU))
+            sh("nft", "-f", table, ns=topo.h2)
         pcap = os.path.join(str(tmp_path), "wire.pcap")
         cap = Capture(topo.h2, "eth0", pcap, "udp")
         charon.start()
@@ -114,9 +164,9 @@ def skf_senders(pcap):
     return [row[0] for row in rows]
 
 
-@pytest.mark.parametrize("bed", ["initiator", "responder"], indirect=True)
-def test_ike_fragmentation_strongswan(bed):
-    topo, charon, role, pcap = bed
+def tunnel_up(topo, charon, role):
+    """charon initiates if gdoigw is the responder; the tunnel comes up and pings: the
+    gateway's IKE counters."""
     if role == "responder":
         r = charon.initiate()
         assert r.returncode == 0, "swanctl --initiate: %s%s\n%s" % (r.stdout, r.stderr,
@@ -125,6 +175,13 @@ def test_ike_fragmentation_strongswan(bed):
     got, out = ping(topo.h1, SW_HOST, 5)
     assert got >= 4, "ping through the tunnel: %s\n%s" % (out, logs(topo, charon))
     c = counters(topo)
+    return c
+
+
+@pytest.mark.parametrize("bed", ["initiator", "responder"], indirect=True)
+def test_ike_fragmentation_strongswan(bed):
+    topo, charon, role, pcap = bed
+    c = tunnel_up(topo, charon, role)
     assert c["frag_tx"] >= 2, c
     assert c["frag_rx"] >= 2 and c["frag_reassembled"] >= 1, c
     assert c["frag_drop_icv"] == 0 and c["frag_drop_num"] == 0, c
@@ -134,3 +191,47 @@ def test_ike_fragmentation_strongswan(bed):
     time.sleep(1)	# tcpdump -U: the last packets on disk
     senders = skf_senders(pcap)
     assert GW_WAN in senders and SW in senders, "SKF senders: %r" % senders
+
+
+@pytest.mark.parametrize("bed", [("initiator", "hop"), ("responder", "hop")], indirect=True)
+def test_ike_fragmentation_silent_hop(bed):
+    """RSA 4096 IKE_AUTH through a hop that drops IP packets over 1000 octets without
+    ICMP: gdoigw's fragments of 1300 octets are lost, those sent again smaller pass."""
+    topo, charon, role, pcap = bed
+    c = tunnel_up(topo, charon, role)
+    assert c["frag_pmtu_shrinks"] >= 1, c
+    assert c["frag_drop_icv"] == 0 and c["frag_drop_num"] == 0, c
+    assert hop_dropped(topo.h2) >= 1
+    assert topo.wait_log("fragments of at most 576 octets", 1), topo.logtext()
+
+
+ICMP_FRAG_NEEDED = """
+from scapy.all import ICMP, IP, UDP, Raw, send
+quoted = IP(src="%(gw)s", dst="%(sw)s", flags="DF", len=1300) / UDP(sport=500, dport=500)
+send(IP(src="%(sw)s", dst="%(gw)s") / ICMP(type=3, code=4, nexthopmtu=%(mtu)d) /
+     Raw(bytes(quoted)[:28]), verbose=False)
+"""
+
+
+@pytest.mark.parametrize("bed", [("responder", "hop")], indirect=True)
+def test_ike_fragmentation_icmp_path_mtu(bed):
+    """The hop says so (ICMP fragmentation-needed, MTU 1000) before charon initiates:
+    gdoigw's IKE_AUTH response leaves in fragments that fit, nothing is lost."""
+    topo, charon, role, pcap = bed
+    code = ICMP_FRAG_NEEDED % dict(gw=GW_WAN, sw=SW, mtu=HOP_MTU)
+    deadline = time.monotonic() + 10
+    route = ""
+    while "mtu %d" % HOP_MTU not in route and time.monotonic() < deadline:
+        sh("/usr/bin/python3", "-c", code, ns=topo.h2)
+        time.sleep(0.3)
+        route = sh("ip", "-n", topo.gw, "route", "get", SW).stdout
+    assert "mtu %d" % HOP_MTU in route, "the gateway's kernel did not learn it: " + route
+    c = tunnel_up(topo, charon, role)
+    assert c["frag_tx"] >= 2 and c["frag_pmtu_shrinks"] == 0, c
+    assert hop_dropped(topo.h2) == 0
+    time.sleep(1)	# tcpdump -U: the last packets on disk
+    r = subprocess.run(["tshark", "-r", pcap, "-Y", "ip.src == %s && (ip.flags.mf == 1 || "
+                        "ip.frag_offset > 0)" % GW_WAN, "-T", "fields", "-e", "frame.number"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [], "IP fragments from gdoigw: frames %s" % r.stdout.split()

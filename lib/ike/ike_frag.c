@@ -18,6 +18,8 @@
 
 #define IP4_UDP_OVERHEAD (20 + 8)	/* what the fragmentation size counts besides IKE */
 #define FRAG_SIZE_V4 576		/* RFC 7383 2.5.1 */
+#define IP6_UDP_OVERHEAD (40 + 8)	/* IKE over IPv6 */
+#define FRAG_SIZE_V6 1280		/* 2.5.1: IPv6's minimum MTU (RFC 8200 5) */
 
 static bool
 frag_enabled(const struct ike_sa *sa)
@@ -118,10 +120,11 @@ ike_frag_open(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf, uint3
 static uint32_t
 max_whole(const struct ike_daemon *d, const struct ike_sa *sa)
 {
-	uint32_t size = d->frag_size ? d->frag_size :
-			sa->gw->frag_size ? sa->gw->frag_size : FRAG_SIZE_V4;
+	bool v6 = sa->remote.sa.sa_family == AF_INET6;
+	uint32_t size = d->frag_size ? d->frag_size : sa->gw->frag_size ? sa->gw->frag_size :
+			v6 ? FRAG_SIZE_V6 : FRAG_SIZE_V4;
 
-	return size - IP4_UDP_OVERHEAD - (sa->natt ? 4 : 0);
+	return size - (v6 ? IP6_UDP_OVERHEAD : IP4_UDP_OVERHEAD) - (sa->natt ? 4 : 0);
 }
 
 /* Our own sealed SK message, decrypted again: its inner chain to cut up. */

@@ -218,11 +218,12 @@ conf_ikegw_leave(struct gw_conf_ctx *c)
 			pol = &k->policies[j];
 	if (pol == NULL)
 		return conf_fail_at(c, "ike-policy", "unknown ike policy '%s'", g->ike_policy);
+	/* IKE over IPv4 or IPv6: the IKE SA's two addresses are of one family */
 	if (g->local_address.family != 0 && g->local_address.family != g->address.family)
-		return conf_fail_at(c, "local-address", "not of the family of address");
-	if (g->address.family == AF_INET6)
-		return conf_fail_at(c, "address", "IKE with an IPv6 peer is not supported yet "
-				    "(IPv6 traffic-selectors over an IPv4 peer are)");
+		return conf_fail_at(c, "local-address", "IPv%c, the peer's address is IPv%c: "
+				    "the IKE SA's addresses are of one family",
+				    g->local_address.family == AF_INET6 ? '6' : '4',
+				    g->address.family == AF_INET6 ? '6' : '4');
 	return conf_ikegw_auth(c, pol);
 }
 

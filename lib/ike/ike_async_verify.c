@@ -84,7 +84,7 @@ verify_finish(struct ike_verify_job *j, int result)
 	if (j->rc != 0) {
 		ike_count_cert_err(d, j->st.err);
 		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) refused: %s",
-			   inet_ntoa(sa->remote.sin_addr), sa->peer_id,
+			   ike_addr_str(&sa->remote), sa->peer_id,
 			   j->st.reason[0] != '\0' ? j->st.reason : "not checked");
 	}
 	j->cb(d, sa, j->rc == 0);

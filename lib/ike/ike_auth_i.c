@@ -116,7 +116,7 @@ auth_i_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok)
 	if (!ok) {
 		d->ctr.auth_failed++;
 		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) failed authentication (method %u)",
-			   inet_ntoa(sa->remote.sin_addr), sa->peer_id,
+			   ike_addr_str(&sa->remote), sa->peer_id,
 			   ike_msg_find(&d->msg, IKE_PL_AUTH)->u.auth.method);
 		ike_auth_i_tell_failed(d, sa);
 		ike_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
@@ -126,7 +126,7 @@ auth_i_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok)
 	d->ctr.ike_up++;
 	ike_sa_set_state(d, sa, IKE_ST_ESTABLISHED);
 	IKE_SA_LOG(NOTICE, sa, "IKE SA established with %s (id %s), %s",
-		   inet_ntoa(sa->remote.sin_addr),
+		   ike_addr_str(&sa->remote),
 		   sa->peer_id, sa->natt ? "NAT-T" : "no NAT");
 	child_from_response(d, sa);
 	ike_child_new_i_next(d, sa);	/* the vpn's other traffic-selectors */

@@ -135,9 +135,13 @@ local_id_body(const struct ike_daemon *d, const struct ike_sa *sa, uint8_t *out,
 	} else if (rc == 0) {
 		id = want;
 	} else {
-		id.type = IKE_IDTYPE_IPV4_ADDR;
-		id.len = 4;
-		memcpy(id.data, &sa->local.sin_addr, 4);
+		/* the local address: ID_IPV4_ADDR or ID_IPV6_ADDR (RFC 7296 3.5) */
+		size_t alen;
+		const uint8_t *a = ike_addr_bytes(&sa->local, &alen);
+
+		id.type = alen == 16 ? IKE_IDTYPE_IPV6_ADDR : IKE_IDTYPE_IPV4_ADDR;
+		id.len = (uint32_t)alen;
+		memcpy(id.data, a, alen);
 	}
 	return ike_id_encode(&id, out, cap, len);
 }

@@ -28,7 +28,7 @@ auth_r_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok)
 	if (!ok) {
 		d->ctr.auth_failed++;
 		IKE_SA_LOG(WARNING, sa, "peer %s (id %s) failed authentication (method %u): "
-			   "AUTHENTICATION_FAILED", inet_ntoa(sa->remote.sin_addr), sa->peer_id,
+			   "AUTHENTICATION_FAILED", ike_addr_str(&sa->remote), sa->peer_id,
 			   ike_msg_find(m, IKE_PL_AUTH)->u.auth.method);
 		ike_answer_error(d, sa, IKE_N_AUTHENTICATION_FAILED);
 		ike_sa_destroy(d, sa, "AUTHENTICATION_FAILED");
@@ -39,7 +39,7 @@ auth_r_checked(struct ike_daemon *d, struct ike_sa *sa, bool ok)
 	d->ctr.ike_up++;
 	ike_sa_set_state(d, sa, IKE_ST_ESTABLISHED);
 	IKE_SA_LOG(NOTICE, sa, "IKE SA established with %s (id %s), responder, %s",
-		   inet_ntoa(sa->remote.sin_addr), sa->peer_id, sa->natt ? "NAT-T" : "no NAT");
+		   ike_addr_str(&sa->remote), sa->peer_id, sa->natt ? "NAT-T" : "no NAT");
 	refused = ike_child_respond(d, sa, sa->ni, sa->ni_len, sa->nr, sa->nr_len, 0, &chosen,
 				    &c);
 

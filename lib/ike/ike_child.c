@@ -81,8 +81,9 @@ fill_spec(const struct ike_sa *sa, const struct ike_child *c, bool outbound,
 	p->crypto.cipher_key_len = ek;
 	memcpy(p->crypto.auth_key, akey, ak);
 	p->crypto.auth_key_len = ak;
-	p->tunnel_local = (struct gw_ipaddr){ .family = AF_INET, .v4 = sa->local.sin_addr };
-	p->tunnel_remote = (struct gw_ipaddr){ .family = AF_INET, .v4 = sa->remote.sin_addr };
+	/* the IKE SA's family: 4in4 / 6in4, or 4in6 / 6in6 over IKE over IPv6 */
+	p->tunnel_local = ike_addr_ip(&sa->local);
+	p->tunnel_remote = ike_addr_ip(&sa->remote);
 	p->anti_replay = outbound ? 0 : 1;
 	p->replay_window = 64;
 	/* RFC 3948 ESP in UDP when a NAT was detected, or the vpn's multipath port */
@@ -189,7 +190,7 @@ ike_child_from_answer(struct ike_daemon *d, struct ike_sa *sa, struct ike_child 
 
 	if (sa_pl == NULL || tsi == NULL || sa_pl->u.sa.n != 1 ||
 	    ike_props_select(m, sa_pl, mine, n, &chosen, what,
-			     inet_ntoa(sa->remote.sin_addr)) != 0 ||
+			     ike_addr_str(&sa->remote)) != 0 ||
 	    ike_ts_narrow(m, tsi, local, &c->ts_local) != 0 ||
 	    ike_ts_narrow(m, tsr, remote, &c->ts_remote) != 0) {
 		IKE_SA_LOG(WARNING, sa, "%s outside what we proposed: not installed", what);
@@ -222,7 +223,7 @@ ike_child_respond(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ni, ui
 	/* with the PFS group in CREATE_CHILD_SA (ike_pfs.c) */
 	n = ike_props_child(d, sa->vpn, 0, m->hdr.exch, mine, GW_CONF_MAX_PROPREFS);
 	if (ike_props_select(m, sa_pl, mine, n, chosen, "CHILD_SA",
-			     inet_ntoa(sa->remote.sin_addr)) != 0) {
+			     ike_addr_str(&sa->remote)) != 0) {
 		d->ctr.no_proposal++;
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}

@@ -39,7 +39,7 @@ check_ke(struct ike_daemon *d, struct ike_sa *sa, uint16_t *want, struct ike_dh 
 					 GW_CONF_MAX_PROPREFS);
 
 	if (ike_props_select(m, ike_msg_find(m, IKE_PL_SA), mine, n, &chosen, "CHILD_SA",
-			     inet_ntoa(sa->remote.sin_addr)) != 0) {
+			     ike_addr_str(&sa->remote)) != 0) {
 		d->ctr.no_proposal++;
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}

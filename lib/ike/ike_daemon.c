@@ -86,7 +86,7 @@ ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why)
 		return;
 	IKE_SA_LOG(NOTICE, sa, "IKE SA %016llx/%016llx with %s removed (%s)",
 		   (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r,
-		   inet_ntoa(sa->remote.sin_addr), why);
+		   ike_addr_str(&sa->remote), why);
 	ctl_timer_cancel(d->loop, &sa->retrans_timer);
 	ctl_timer_cancel(d->loop, &sa->life_timer);
 	ike_natt_stop(d, sa);
@@ -111,9 +111,17 @@ ike_sa_destroy(struct ike_daemon *d, struct ike_sa *sa, const char *why)
 		ctl_timer_arm(d->loop, &d->start_timer, IKE_RETRY_MS);
 }
 
+int
+ike_sock_fd(const struct ike_daemon *d, const union ike_sockaddr *to, bool natt)
+{
+	if (to->sa.sa_family == AF_INET6)
+		return natt ? d->fd6_natt : d->fd6;
+	return natt ? d->fd_natt : d->fd;
+}
+
 /* One datagram. */
 static int
-send_one(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+send_one(struct ike_daemon *d, bool natt, const union ike_sockaddr *to, const uint8_t *msg,
 	 uint32_t len)
 {
 	uint8_t buf[IKE_MAX_MSG + 4];
@@ -128,11 +136,15 @@ send_one(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const ui
 		p = buf;
 		len += 4;
 	}
-	n = sendto(natt ? d->fd_natt : d->fd, p, len, 0, (const struct sockaddr *)to,
-		   sizeof(*to));
+	if (ike_sock_fd(d, to, natt) < 0) {
+		GW_LOG(ike, WARNING, "send to %s: no IKE socket of its family (IPv6 off here)",
+		       ike_addr_str(to));
+		return -EAFNOSUPPORT;
+	}
+	n = sendto(ike_sock_fd(d, to, natt), p, len, 0, &to->sa, ike_addr_len(to));
 	if (n < 0) {
-		GW_LOG(ike, WARNING, "send to %s:%u: %s", inet_ntoa(to->sin_addr),
-		       ntohs(to->sin_port), strerror(errno));
+		GW_LOG(ike, WARNING, "send to %s:%u: %s", ike_addr_str(to),
+		       ike_addr_port(to), strerror(errno));
 		return -errno;
 	}
 	d->ctr.tx_msgs++;
@@ -141,7 +153,7 @@ send_one(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const ui
 
 /* msg may be a train of messages (SKF fragments, ike_frag.c): one datagram each. */
 int
-ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+ike_sendto(struct ike_daemon *d, bool natt, const union ike_sockaddr *to, const uint8_t *msg,
 	   uint32_t len)
 {
 	int rc = 0;
@@ -266,7 +278,7 @@ retrans_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 		if (dpd) {
 			d->ctr.dpd_dead++;
 			IKE_SA_LOG(WARNING, sa, "peer %s dead (DPD): no answer to %u probes",
-				   inet_ntoa(sa->remote.sin_addr), sa->retrans + 1);
+				   ike_addr_str(&sa->remote), sa->retrans + 1);
 		}
 		ike_sa_destroy(d, sa, dpd ? "dead peer" : "peer not answering");
 		return;
@@ -323,20 +335,20 @@ find_sa(struct ike_daemon *d, uint64_t spi_i, uint64_t spi_r)
 
 /* A responder SA by the initiator's SPI and address (IKE_SA_INIT retransmissions). */
 struct ike_sa *
-ike_find_half_open(struct ike_daemon *d, uint64_t spi_i, const struct sockaddr_in *from)
+ike_find_half_open(struct ike_daemon *d, uint64_t spi_i, const union ike_sockaddr *from)
 {
 	for (unsigned int i = 0; i < IKE_MAX_SAS; i++) {
 		struct ike_sa *sa = &d->sas[i];
 
 		if (sa->used && !sa->initiator && sa->spi_i == spi_i &&
-		    sa->remote.sin_addr.s_addr == from->sin_addr.s_addr)
+		    ike_addr_same_host(&sa->remote, from))
 			return sa;
 	}
 	return NULL;
 }
 
 static void
-count_perr(struct ike_daemon *d, const struct ike_perr *err, const struct sockaddr_in *from)
+count_perr(struct ike_daemon *d, const struct ike_perr *err, const union ike_sockaddr *from)
 {
 	if (err->code == IKE_PERR_CRITICAL)
 		d->ctr.drop_critical++;
@@ -344,8 +356,8 @@ count_perr(struct ike_daemon *d, const struct ike_perr *err, const struct sockad
 		d->ctr.drop_bad_version++;
 	else
 		d->ctr.drop_parse++;
-	GW_LOG(ike, WARNING, "message from %s:%u refused: %s: %s", inet_ntoa(from->sin_addr),
-	       ntohs(from->sin_port), ike_perr_name(err->code), err->msg);
+	GW_LOG(ike, WARNING, "message from %s:%u refused: %s: %s", ike_addr_str(from),
+	       ike_addr_port(from), ike_perr_name(err->code), err->msg);
 }
 
 /* The decrypted inner chain (d->plain) parsed and checked against the rule table. */
@@ -430,7 +442,7 @@ drop_state(struct ike_daemon *d, struct ike_sa *sa)
 
 static void
 handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
-		  const struct sockaddr_in *from, bool natt)
+		  const union ike_sockaddr *from, bool natt)
 {
 	const struct ike_hdr *h = &d->msg.hdr;
 	bool resp = (h->flags & IKE_FLAG_RESPONSE) != 0;
@@ -514,7 +526,7 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 
 static void
 handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
-		const struct sockaddr_in *from, bool natt)
+		const union ike_sockaddr *from, bool natt)
 {
 	struct ike_msg *m = &d->msg;
 	struct ike_perr err;
@@ -543,7 +555,7 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		if (sa == NULL || !sa->initiator || sa->state != IKE_ST_INIT_SENT) {
 			d->ctr.drop_unknown_spi++;
 			GW_LOG(ike, INFO, "IKE_SA_INIT response from %s for no SA of ours: dropped",
-			       inet_ntoa(from->sin_addr));
+			       ike_addr_str(from));
 			return;
 		}
 		ctl_timer_cancel(d->loop, &sa->retrans_timer);
@@ -555,7 +567,7 @@ handle_datagram(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	if (sa == NULL) {
 		d->ctr.drop_unknown_spi++;
 		GW_LOG(ike, INFO, "%s from %s for unknown SPIs %016llx/%016llx: dropped",
-		       ike_exch_name(m->hdr.exch), inet_ntoa(from->sin_addr),
+		       ike_exch_name(m->hdr.exch), ike_addr_str(from),
 		       (unsigned long long)m->hdr.spi_i, (unsigned long long)m->hdr.spi_r);
 		return;
 	}
@@ -566,15 +578,15 @@ static void
 on_readable(struct ctl_loop *l, int fd, uint32_t events, void *arg)
 {
 	struct ike_daemon *d = arg;
-	bool natt = fd == d->fd_natt;
+	bool natt = fd == d->fd_natt || fd == d->fd6_natt;
 
 	(void)l;
 	(void)events;
 	for (int i = 0; i < 64; i++) {
-		struct sockaddr_in from;
+		union ike_sockaddr from;
 		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(fd, d->rxbuf, sizeof(d->rxbuf), MSG_DONTWAIT,
-				     (struct sockaddr *)&from, &flen);
+		ssize_t n = recvfrom(fd, d->rxbuf, sizeof(d->rxbuf), MSG_DONTWAIT, &from.sa,
+				     &flen);
 		const uint8_t *p = d->rxbuf;
 
 		if (n < 0)
@@ -586,7 +598,7 @@ on_readable(struct ctl_loop *l, int fd, uint32_t events, void *arg)
 				/* ESP in UDP the data plane did not take: per packet, so debug */
 				d->ctr.drop_not_ike++;
 				GW_LOG(ike, DEBUG, "UDP %u from %s without the non-ESP marker: "
-				       "dropped", d->natt_port, inet_ntoa(from.sin_addr));
+				       "dropped", d->natt_port, ike_addr_str(&from));
 				continue;
 			}
 			p += 4;
@@ -597,21 +609,65 @@ on_readable(struct ctl_loop *l, int fd, uint32_t events, void *arg)
 }
 
 static int
-open_socket(uint16_t port)
+open_socket(int family, uint16_t port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	union ike_sockaddr a;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
 
+	ike_addr_set(&a, &(struct gw_ipaddr){ .family = (uint8_t)family }, port);
 	/* no SO_REUSEADDR: a second IKE daemon on the ports must fail, not share them */
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+	/* IPv6 only: IPv4 peers stay on the IPv4 socket, as plain (not mapped) addresses */
+	if ((family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    bind(fd, &a.sa, ike_addr_len(&a)) < 0) {
 		int e = errno;
 
 		close(fd);
 		return -e;
 	}
 	return fd;
+}
+
+/*
+ * IKE over IPv6 (peers whose `address` is IPv6): UDP 500 and 4500 on every
+ * IPv6 address too. Without IPv6 in the namespace (no such family, no
+ * address) IKE stays IPv4 and says so; ports taken fail as on IPv4.
+ */
+static int
+open_inet6(struct ike_daemon *d)
+{
+	d->fd6 = open_socket(AF_INET6, d->port);
+	d->fd6_natt = d->fd6 < 0 ? d->fd6 : open_socket(AF_INET6, d->natt_port);
+	if (d->fd6_natt >= 0)
+		return 0;
+	if (d->fd6_natt == -EADDRINUSE)
+		return d->fd6_natt;
+	GW_LOG(ike, WARNING, "no IKE over IPv6 (UDP %u and %u): %s", d->port, d->natt_port,
+	       strerror(-d->fd6_natt));
+	if (d->fd6 >= 0)
+		close(d->fd6);
+	d->fd6 = d->fd6_natt = -1;
+	return 0;
+}
+
+/* One family's two sockets and their handlers, as far as they were opened. */
+static void
+close_family(struct ike_daemon *d, struct ctl_fd **h, struct ctl_fd **h_natt, int *fd,
+	     int *fd_natt)
+{
+	if (*h != NULL)
+		ctl_fd_del(d->loop, *h);
+	if (*h_natt != NULL)
+		ctl_fd_del(d->loop, *h_natt);
+	if (*fd >= 0)
+		close(*fd);
+	if (*fd_natt >= 0)
+		close(*fd_natt);
+	*h = *h_natt = NULL;
+	*fd = *fd_natt = -1;
 }
 
 /* establish-tunnels immediately: every such vpn without an IKE SA gets one started. */
@@ -651,15 +707,18 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->peer_natt_port = p->peer_natt_port ? p->peer_natt_port : d->natt_port;
 	d->frag_size = p->frag_size;
 	d->helper = p->helper;
+	d->fd6 = d->fd6_natt = -1;
 	if (ike_resist_init(d, p) != 0) {
 		ike_resist_fini(d);
 		free(d);
 		errno = EIO;
 		return NULL;
 	}
-	d->fd = open_socket(d->port);
-	d->fd_natt = d->fd < 0 ? -1 : open_socket(d->natt_port);
+	d->fd = open_socket(AF_INET, d->port);
+	d->fd_natt = d->fd < 0 ? -1 : open_socket(AF_INET, d->natt_port);
 	rc = d->fd < 0 ? d->fd : d->fd_natt;
+	if (rc >= 0)
+		rc = open_inet6(d);
 	if (rc < 0) {
 		GW_LOG(ike, ERR, "IKE sockets on UDP %u and %u: %s", d->port, d->natt_port,
 		       strerror(-rc));
@@ -668,21 +727,23 @@ ike_daemon_create(const struct ike_daemon_params *p)
 	d->h = ctl_fd_add(d->loop, d->fd, EPOLLIN, on_readable, d);
 	d->h_natt = d->h == NULL ? NULL :
 		    ctl_fd_add(d->loop, d->fd_natt, EPOLLIN, on_readable, d);
-	if (d->h_natt == NULL) {
+	if (d->h_natt != NULL && d->fd6 >= 0) {
+		d->h6 = ctl_fd_add(d->loop, d->fd6, EPOLLIN, on_readable, d);
+		d->h6_natt = d->h6 == NULL ? NULL :
+			     ctl_fd_add(d->loop, d->fd6_natt, EPOLLIN, on_readable, d);
+	}
+	if (d->h_natt == NULL || (d->fd6 >= 0 && d->h6_natt == NULL)) {
 		rc = -errno;
 		goto fail;
 	}
 	ctl_timer_init(&d->start_timer, start_fire, d);
-	GW_LOG(ike, NOTICE, "IKEv2 listening on UDP %u and %u", d->port, d->natt_port);
+	GW_LOG(ike, NOTICE, "IKEv2 listening on UDP %u and %u (IPv4%s)", d->port, d->natt_port,
+	       d->fd6 >= 0 ? " and IPv6" : "");
 	return d;
 fail:
 	ike_resist_fini(d);
-	if (d->h != NULL)
-		ctl_fd_del(d->loop, d->h);
-	if (d->fd >= 0)
-		close(d->fd);
-	if (d->fd_natt >= 0)
-		close(d->fd_natt);
+	close_family(d, &d->h, &d->h_natt, &d->fd, &d->fd_natt);
+	close_family(d, &d->h6, &d->h6_natt, &d->fd6, &d->fd6_natt);
 	free(d);
 	errno = -rc;
 	return NULL;
@@ -725,10 +786,8 @@ ike_daemon_free(struct ike_daemon *d)
 		}
 	ike_traps_set(d, false);
 	ctl_timer_cancel(d->loop, &d->start_timer);
-	ctl_fd_del(d->loop, d->h);
-	ctl_fd_del(d->loop, d->h_natt);
-	close(d->fd);
-	close(d->fd_natt);
+	close_family(d, &d->h, &d->h_natt, &d->fd, &d->fd_natt);
+	close_family(d, &d->h6, &d->h6_natt, &d->fd6, &d->fd6_natt);
 	ike_certs_free(d);
 	ike_async_fini(d);
 	ike_resist_fini(d);

@@ -99,7 +99,7 @@ ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn)
 	struct ike_sa *sa;
 	int rc;
 
-	if (gw == NULL || gw->address.family != AF_INET)
+	if (gw == NULL || (gw->address.family != AF_INET && gw->address.family != AF_INET6))
 		return -EINVAL;
 	sa = ike_sa_alloc(d);
 	if (sa == NULL)
@@ -108,10 +108,8 @@ ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn)
 	sa->gw = gw;
 	sa->pol = ike_policy_of(d, gw->ike_policy);
 	sa->vpn = vpn;
-	sa->local = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(d->port),
-					  .sin_addr = gw->local_address.v4 };
-	sa->remote = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(d->peer_port),
-					   .sin_addr = gw->address.v4 };
+	ike_addr_set(&sa->local, &gw->local_address, d->port);
+	ike_addr_set(&sa->remote, &gw->address, d->peer_port);
 	sa->dh_group = first_group(d, sa->pol);
 	sa->ni_len = IKE_NONCE_LEN;
 	rc = ike_random(&sa->spi_i, sizeof(sa->spi_i));
@@ -124,7 +122,7 @@ ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn)
 		ike_sa_destroy(d, sa, "cannot initiate");
 		return rc;
 	}
-	IKE_SA_LOG(NOTICE, sa, "initiating to %s (vpn %s)", inet_ntoa(sa->remote.sin_addr),
+	IKE_SA_LOG(NOTICE, sa, "initiating to %s (vpn %s)", ike_addr_str(&sa->remote),
 		   vpn->name);
 	ike_sa_arm_life(d, sa, IKE_HALF_OPEN_TIMEOUT_MS);
 	return 0;
@@ -228,7 +226,7 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	/* the answer must be one of ours, exactly one proposal */
 	if (sa_pl->u.sa.n != 1 ||
 	    ike_props_select(m, sa_pl, mine, nmine, &chosen, "IKE SA (response)",
-			     inet_ntoa(sa->remote.sin_addr)) != 0 ||
+			     ike_addr_str(&sa->remote)) != 0 ||
 	    ike_suite_from_prop(&chosen, &sa->suite) != 0 || sa->suite.dh != ke->u.ke.group ||
 	    ke->u.ke.group != sa->dh_group || m->hdr.spi_r == 0) {
 		d->ctr.no_proposal++;
@@ -252,7 +250,7 @@ ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 				ike_ct_cmp(h, ndst->u.notify.data.p, 20) != 0;
 		if (sa->nat_local || sa->nat_remote) {
 			sa->natt = true;
-			sa->remote.sin_port = htons(d->peer_natt_port);
+			ike_addr_set_port(&sa->remote, d->peer_natt_port);
 			IKE_SA_LOG(INFO, sa, "NAT detected (%s): IKE and ESP on UDP %u",
 				   sa->nat_local ? "local" : "remote", d->natt_port);
 		}

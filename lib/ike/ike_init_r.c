@@ -19,16 +19,20 @@
 const struct gw_conf_ike_policy *ike_policy_of(const struct ike_daemon *d, const char *name);
 
 void
-ike_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct sockaddr_in *a, uint8_t out[20])
+ike_nat_hash(uint64_t spi_i, uint64_t spi_r, const union ike_sockaddr *a, uint8_t out[20])
 {
-	uint8_t in[8 + 8 + 4 + 2];
+	uint8_t in[8 + 8 + 16 + 2];
 	unsigned int len = 20;
+	size_t alen;
+	const uint8_t *addr = ike_addr_bytes(a, &alen);
+	uint16_t port = ike_addr_port(a);
 
+	/* 2.23: SPIs | IP address (4 or 16 octets) | port, network order */
 	ike_put64(in, spi_i);
 	ike_put64(in + 8, spi_r);
-	memcpy(in + 16, &a->sin_addr, 4);
-	memcpy(in + 20, &a->sin_port, 2);
-	EVP_Digest(in, sizeof(in), out, &len, EVP_sha1(), NULL);
+	memcpy(in + 16, addr, alen);
+	ike_put16(in + 16 + alen, port);
+	EVP_Digest(in, 16 + alen + 2, out, &len, EVP_sha1(), NULL);
 }
 
 int
@@ -63,7 +67,7 @@ ike_sa_derive(struct ike_sa *sa, const uint8_t *peer_ke, uint32_t ke_len)
 }
 
 void
-ike_init_r_refuse(struct ike_daemon *d, const uint8_t *req, const struct sockaddr_in *to,
+ike_init_r_refuse(struct ike_daemon *d, const uint8_t *req, const union ike_sockaddr *to,
 		  bool natt, uint16_t notify, uint8_t pl_type)
 {
 	struct ike_hdr hdr = { .spi_i = ike_get64(req), .exch = IKE_EXCH_SA_INIT,
@@ -81,11 +85,10 @@ ike_init_r_refuse(struct ike_daemon *d, const uint8_t *req, const struct sockadd
 }
 
 static const struct gw_conf_ike_gateway *
-gateway_for(const struct ike_daemon *d, const struct sockaddr_in *from)
+gateway_for(const struct ike_daemon *d, const union ike_sockaddr *from)
 {
 	for (unsigned int i = 0; i < d->conf.nb_gateways; i++)
-		if (d->conf.gateways[i].address.family == AF_INET &&
-		    d->conf.gateways[i].address.v4.s_addr == from->sin_addr.s_addr)
+		if (ike_addr_is_ip(from, &d->conf.gateways[i].address))
 			return &d->conf.gateways[i];
 	return NULL;
 }
@@ -100,7 +103,7 @@ vpn_for(const struct ike_daemon *d, const struct gw_conf_ike_gateway *gw)
 }
 
 void
-ike_init_r_notify(struct ike_daemon *d, const struct sockaddr_in *from, bool natt,
+ike_init_r_notify(struct ike_daemon *d, const union ike_sockaddr *from, bool natt,
 		  uint16_t notify, const void *data, uint32_t dlen)
 {
 	struct ike_hdr hdr = { .spi_i = d->msg.hdr.spi_i, .exch = IKE_EXCH_SA_INIT,
@@ -164,7 +167,7 @@ keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
 		rc = answer(d, sa, &chosen, r->pub, r->pub_len);
 	if (rc != 0) {
 		IKE_SA_LOG(WARNING, sa, "IKE_SA_INIT from %s failed: %s",
-			   inet_ntoa(sa->remote.sin_addr), strerror(-rc));
+			   ike_addr_str(&sa->remote), strerror(-rc));
 		ike_sa_destroy(d, sa, "IKE_SA_INIT failed");
 		return;
 	}
@@ -178,7 +181,7 @@ keys_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
 
 void
 ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
-		   const struct sockaddr_in *from, bool natt)
+		   const union ike_sockaddr *from, bool natt)
 {
 	const struct ike_msg *m = &d->msg;
 	const struct gw_conf_ike_gateway *gw;
@@ -193,7 +196,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	if (m->hdr.spi_r != 0 || m->hdr.msgid != 0) {
 		d->ctr.drop_parse++;
 		GW_LOG(ike, INFO, "IKE_SA_INIT request from %s with responder SPI or message ID "
-		       "set: dropped", inet_ntoa(from->sin_addr));
+		       "set: dropped", ike_addr_str(from));
 		return;
 	}
 	/* a retransmitted request: the same answer (RFC 7296 2.1) */
@@ -209,7 +212,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	if (gw == NULL) {
 		d->ctr.drop_no_gateway++;
 		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s: no ike gateway has that address",
-		       inet_ntoa(from->sin_addr));
+		       ike_addr_str(from));
 		return;
 	}
 	if (!ike_cookie_ok(d, from, natt) || !ike_half_open_admit(d, from))
@@ -219,7 +222,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	ni = ike_msg_find(m, IKE_PL_NONCE);
 	nmine = ike_props_ike(d, ike_policy_of(d, gw->ike_policy), mine, GW_CONF_MAX_PROPREFS);
 	if (ike_props_select(m, sa_pl, mine, nmine, &chosen, "IKE SA",
-			     inet_ntoa(from->sin_addr)) != 0 ||
+			     ike_addr_str(from)) != 0 ||
 	    ike_suite_from_prop(&chosen, &suite) != 0) {
 		d->ctr.no_proposal++;
 		ike_init_r_notify(d, from, natt, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
@@ -232,7 +235,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 		d->ctr.invalid_ke++;
 		ike_put16(g, suite.dh);
 		GW_LOG(ike, INFO, "IKE_SA_INIT from %s: KE of group %u, we chose %u: "
-		       "INVALID_KE_PAYLOAD", inet_ntoa(from->sin_addr), ke->u.ke.group, suite.dh);
+		       "INVALID_KE_PAYLOAD", ike_addr_str(from), ke->u.ke.group, suite.dh);
 		ike_init_r_notify(d, from, natt, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
@@ -240,7 +243,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	if (sa == NULL) {
 		d->ctr.half_open_cap++;
 		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u IKE SAs in use",
-		       inet_ntoa(from->sin_addr), IKE_MAX_SAS);
+		       ike_addr_str(from), IKE_MAX_SAS);
 		return;
 	}
 	sa->initiator = false;
@@ -250,9 +253,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	sa->suite = suite;
 	sa->natt = natt;
 	sa->remote = *from;
-	sa->local = (struct sockaddr_in){ .sin_family = AF_INET,
-					  .sin_port = htons(natt ? d->natt_port : d->port),
-					  .sin_addr = gw->local_address.v4 };
+	ike_addr_set(&sa->local, &gw->local_address, natt ? d->natt_port : d->port);
 	sa->spi_i = m->hdr.spi_i;
 	sa->ni_len = ni->body.len;
 	memcpy(sa->ni, ni->body.p, ni->body.len);
@@ -293,7 +294,7 @@ ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
 	rc = ike_async_dh(d, sa, suite.dh, NULL, ke->u.ke.data.p, ke->u.ke.data.len, &chosen,
 			  sizeof(chosen), keys_done);
 	if (rc != 0) {
-		IKE_SA_LOG(WARNING, sa, "IKE_SA_INIT from %s: %s", inet_ntoa(from->sin_addr),
+		IKE_SA_LOG(WARNING, sa, "IKE_SA_INIT from %s: %s", ike_addr_str(from),
 			   strerror(-rc));
 		ike_sa_destroy(d, sa, "IKE_SA_INIT failed");
 	}

@@ -12,6 +12,7 @@
  * (`udp-encapsulate dest-udp-port`), else NAT-T from 4500 to the peer's port.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -47,10 +48,10 @@ send_keepalive(struct ike_daemon *d, struct ike_sa *sa)
 {
 	static const uint8_t ka = 0xff;
 
-	if (sendto(d->fd_natt, &ka, 1, 0, (const struct sockaddr *)&sa->remote,
-		   sizeof(sa->remote)) != 1) {
-		GW_LOG(ike, DEBUG, "NAT keepalive to %s:%u: %s", inet_ntoa(sa->remote.sin_addr),
-		       ntohs(sa->remote.sin_port), strerror(errno));
+	if (sendto(ike_sock_fd(d, &sa->remote, true), &ka, 1, 0, &sa->remote.sa,
+		   ike_addr_len(&sa->remote)) != 1) {
+		GW_LOG(ike, DEBUG, "NAT keepalive to %s:%u: %s", ike_addr_str(&sa->remote),
+		       ike_addr_port(&sa->remote), strerror(errno));
 		return;
 	}
 	d->ctr.nat_keepalives++;
@@ -101,20 +102,18 @@ natt_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 }
 
 void
-ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const struct sockaddr_in *from,
+ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const union ike_sockaddr *from,
 		bool natt)
 {
-	char was[INET_ADDRSTRLEN];
+	char was[INET6_ADDRSTRLEN];
 	unsigned int n = 0;
 
 	if (natt && !sa->natt)
 		sa->natt = true;	/* the peer floated to 4500 (RFC 7296 2.23) */
-	if (sa->remote.sin_addr.s_addr == from->sin_addr.s_addr &&
-	    sa->remote.sin_port == from->sin_port)
+	if (ike_addr_equal(&sa->remote, from))
 		return;
-	inet_ntop(AF_INET, &sa->remote.sin_addr, was, sizeof(was));
-	sa->remote.sin_addr = from->sin_addr;
-	sa->remote.sin_port = from->sin_port;
+	snprintf(was, sizeof(was), "%s", ike_addr_str(&sa->remote));
+	sa->remote = *from;
 	/* before the SA is up this is the float to 4500, not a NAT mapping that changed */
 	if (sa->state != IKE_ST_ESTABLISHED)
 		return;
@@ -124,8 +123,8 @@ ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const struct sockaddr_i
 		n += sa->children[i].used;
 	}
 	IKE_SA_LOG(NOTICE, sa, "peer moved from %s to %s:%u (its NAT mapping changed): IKE "
-		   "follows, %u CHILD_SA(s) rekeyed onto it", was, inet_ntoa(from->sin_addr),
-		   ntohs(from->sin_port), n);
+		   "follows, %u CHILD_SA(s) rekeyed onto it", was, ike_addr_str(from),
+		   ike_addr_port(from), n);
 	ctl_timer_arm(d->loop, &sa->natt_timer, 10);
 }
 
@@ -142,7 +141,7 @@ ike_natt_encap(const struct ike_sa *sa, struct gw_sa_params *p)
 		 * (its NAT's); inbound arrives on our 4500 (lib/esp checks it)
 		 */
 		p->udp_encap = GW_UDP_ENCAP_NAT_T;
-		p->udp_port = p->direction == GW_SA_OUTBOUND ? ntohs(sa->remote.sin_port) : 0;
+		p->udp_port = p->direction == GW_SA_OUTBOUND ? ike_addr_port(&sa->remote) : 0;
 	} else {
 		p->udp_encap = GW_UDP_ENCAP_NONE;
 		p->udp_port = 0;

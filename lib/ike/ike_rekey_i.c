@@ -383,7 +383,7 @@ our_identity(struct ike_daemon *d, struct ike_sa *sa, struct ike_rekey_id *id)
 	memset(id, 0, sizeof(*id));
 	if (sa_pl == NULL || nr == NULL || ke == NULL || sa_pl->u.sa.n != 1 ||
 	    ike_props_select(m, sa_pl, mine, n, &chosen, "IKE SA rekey (response)",
-			     inet_ntoa(sa->remote.sin_addr)) != 0 ||
+			     ike_addr_str(&sa->remote)) != 0 ||
 	    chosen.spi_size != 8 || ike_suite_from_prop(&chosen, &id->suite) != 0 ||
 	    id->suite.dh != sa->dh_group || ke->u.ke.group != sa->dh_group ||
 	    ike_get64(chosen.spi) == 0 || sa->dh == NULL)

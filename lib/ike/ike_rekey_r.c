@@ -61,7 +61,7 @@ ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	}
 	if (ke == NULL ||
 	    ike_props_select(m, sa_pl, mine, n, &chosen, "IKE SA rekey",
-			     inet_ntoa(sa->remote.sin_addr)) != 0 ||
+			     ike_addr_str(&sa->remote)) != 0 ||
 	    chosen.spi_size != 8 || ike_suite_from_prop(&chosen, &id.suite) != 0) {
 		d->ctr.no_proposal++;
 		refuse(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);

@@ -28,7 +28,7 @@ half_open_sa(const struct ike_sa *sa)
 }
 
 unsigned int
-ike_half_open(const struct ike_daemon *d, const struct sockaddr_in *from, unsigned int *peer)
+ike_half_open(const struct ike_daemon *d, const union ike_sockaddr *from, unsigned int *peer)
 {
 	unsigned int n = 0, p = 0;
 
@@ -38,7 +38,7 @@ ike_half_open(const struct ike_daemon *d, const struct sockaddr_in *from, unsign
 		if (!half_open_sa(sa))
 			continue;
 		n++;
-		p += from != NULL && sa->remote.sin_addr.s_addr == from->sin_addr.s_addr;
+		p += from != NULL && ike_addr_same_host(&sa->remote, from);
 	}
 	if (peer != NULL)
 		*peer = p;
@@ -46,20 +46,20 @@ ike_half_open(const struct ike_daemon *d, const struct sockaddr_in *from, unsign
 }
 
 bool
-ike_half_open_admit(struct ike_daemon *d, const struct sockaddr_in *from)
+ike_half_open_admit(struct ike_daemon *d, const union ike_sockaddr *from)
 {
 	unsigned int peer, total = ike_half_open(d, from, &peer);
 
 	if (total >= d->half_open_max) {
 		d->ctr.half_open_cap++;
 		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u half-open SAs (maximum)",
-		       inet_ntoa(from->sin_addr), total);
+		       ike_addr_str(from), total);
 		return false;
 	}
 	if (peer >= d->half_open_peer_max) {
 		d->ctr.half_open_peer_cap++;
 		GW_LOG(ike, WARNING, "IKE_SA_INIT from %s refused: %u half-open SAs from that "
-		       "address (per-peer maximum)", inet_ntoa(from->sin_addr), peer);
+		       "address (per-peer maximum)", ike_addr_str(from), peer);
 		return false;
 	}
 	return true;
@@ -71,17 +71,19 @@ ike_half_open_admit(struct ike_daemon *d, const struct sockaddr_in *from)
  */
 static void
 make_cookie(const uint8_t secret[32], uint8_t version, const struct ike_pl *ni,
-	    const struct sockaddr_in *from, uint64_t spi_i, uint8_t out[IKE_COOKIE_LEN])
+	    const union ike_sockaddr *from, uint64_t spi_i, uint8_t out[IKE_COOKIE_LEN])
 {
 	uint8_t spi[8];
 	unsigned int len = 32;
+	size_t ip_len;
+	const uint8_t *ip = ike_addr_bytes(from, &ip_len);	/* IPi: the initiator's */
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	ike_put64(spi, spi_i);
 	out[0] = version;
 	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, ni->body.p, ni->body.len) != 1 ||
-	    EVP_DigestUpdate(ctx, &from->sin_addr, 4) != 1 ||
+	    EVP_DigestUpdate(ctx, ip, ip_len) != 1 ||	/* 4 or 16 octets */
 	    EVP_DigestUpdate(ctx, spi, 8) != 1 ||
 	    EVP_DigestUpdate(ctx, secret, 32) != 1 ||
 	    EVP_DigestFinal_ex(ctx, out + 1, &len) != 1)
@@ -92,7 +94,7 @@ make_cookie(const uint8_t secret[32], uint8_t version, const struct ike_pl *ni,
 /* Does the COOKIE notify carry a cookie of the current or the previous secret? */
 static bool
 cookie_valid(const struct ike_daemon *d, const struct ike_pl *c, const struct ike_pl *ni,
-	     const struct sockaddr_in *from, uint64_t spi_i)
+	     const union ike_sockaddr *from, uint64_t spi_i)
 {
 	uint8_t want[IKE_COOKIE_LEN];
 	const uint8_t *secret;
@@ -113,7 +115,7 @@ cookie_valid(const struct ike_daemon *d, const struct ike_pl *c, const struct ik
 }
 
 bool
-ike_cookie_ok(struct ike_daemon *d, const struct sockaddr_in *from, bool natt)
+ike_cookie_ok(struct ike_daemon *d, const union ike_sockaddr *from, bool natt)
 {
 	const struct ike_msg *m = &d->msg;
 	const struct ike_pl *ni = ike_msg_find(m, IKE_PL_NONCE);
@@ -128,7 +130,7 @@ ike_cookie_ok(struct ike_daemon *d, const struct sockaddr_in *from, bool natt)
 	if (c != NULL) {
 		d->ctr.cookie_bad++;
 		GW_LOG(ike, INFO, "IKE_SA_INIT from %s with a wrong or outdated COOKIE",
-		       inet_ntoa(from->sin_addr));
+		       ike_addr_str(from));
 	}
 	d->ctr.cookie_sent++;
 	make_cookie(d->cookie_secret, d->cookie_version, ni, from, m->hdr.spi_i, want);

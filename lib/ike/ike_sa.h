@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "gw_ike.h"
+#include "ike_addr.h"
 #include "ike_cert.h"
 #include "ike_crypto.h"
 #include "ike_frag.h"
@@ -84,7 +85,7 @@ struct ike_sa {
 	const struct gw_conf_ike_gateway *gw;	/* in d->conf */
 	const struct gw_conf_ike_policy *pol;
 	const struct gw_conf_vpn *vpn;
-	struct sockaddr_in local, remote;	/* remote port: where the peer speaks from */
+	union ike_sockaddr local, remote;	/* remote port: where the peer speaks from */
 	bool natt;			/* IKE on 4500 with the marker, ESP in UDP */
 	bool nat_local, nat_remote;	/* which side is behind a NAT */
 	uint64_t spi_i, spi_r;
@@ -196,6 +197,9 @@ struct ike_daemon {
 	struct ctl_helper *helper;	/* NULL: on the loop thread */
 	struct ctl_job_ref *jobs;	/* outstanding (ike_async.c) */
 	uint8_t err_pl_type;		/* the unknown critical payload of the refused SK chain */
+	/* IKE over IPv6: its sockets on port and natt_port (-1: none, IPv4 only) */
+	int fd6, fd6_natt;
+	struct ctl_fd *h6, *h6_natt;
 };
 
 /* ---- ike_daemon.c ---- */
@@ -214,9 +218,11 @@ int ike_send_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *ms
 /* An authenticated error notify answering the current request. */
 void ike_answer_error(struct ike_daemon *d, struct ike_sa *sa, uint16_t notify);
 struct ike_sa *ike_find_half_open(struct ike_daemon *d, uint64_t spi_i,
-				  const struct sockaddr_in *from);
+				  const union ike_sockaddr *from);
+/* The socket that sends to `to`: its family's, IKE's port or NAT-T's. */
+int ike_sock_fd(const struct ike_daemon *d, const union ike_sockaddr *to, bool natt);
 /* Send raw (no state): unauthenticated notifies. */
-int ike_sendto(struct ike_daemon *d, bool natt, const struct sockaddr_in *to, const uint8_t *msg,
+int ike_sendto(struct ike_daemon *d, bool natt, const union ike_sockaddr *to, const uint8_t *msg,
 	       uint32_t len);
 /* Build an encrypted message of the SA from an inner chain; out has IKE_MAX_MSG. */
 int ike_seal(struct ike_sa *sa, uint8_t exch, bool response, uint32_t msgid,
@@ -247,12 +253,12 @@ int ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn);
 void ike_init_i_response(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 			 uint32_t len);
 /* Unauthenticated error answer to an IKE_SA_INIT request (RFC 7296 2.21.1). */
-void ike_init_r_refuse(struct ike_daemon *d, const uint8_t *req, const struct sockaddr_in *to,
+void ike_init_r_refuse(struct ike_daemon *d, const uint8_t *req, const union ike_sockaddr *to,
 		       bool natt, uint16_t notify, uint8_t pl_type);
 void ike_init_r_request(struct ike_daemon *d, const uint8_t *buf, uint32_t len,
-			const struct sockaddr_in *from, bool natt);
+			const union ike_sockaddr *from, bool natt);
 /* NAT_DETECTION_*_IP hash (RFC 7296 2.23): SHA1(SPIi | SPIr | address | port). */
-void ike_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct sockaddr_in *a, uint8_t out[20]);
+void ike_nat_hash(uint64_t spi_i, uint64_t spi_r, const union ike_sockaddr *a, uint8_t out[20]);
 /* The keys from g^ir and the nonces, once IKE_SA_INIT is done. */
 int ike_sa_derive(struct ike_sa *sa, const uint8_t *peer_ke, uint32_t ke_len);
 
@@ -417,7 +423,7 @@ void ike_natt_init(struct ike_sa *sa);
 void ike_natt_established(struct ike_daemon *d, struct ike_sa *sa);
 void ike_natt_stop(struct ike_daemon *d, struct ike_sa *sa);
 /* An authenticated message came from `from`: IKE and the CHILD_SAs follow (RFC 7296 2.23). */
-void ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const struct sockaddr_in *from,
+void ike_natt_follow(struct ike_daemon *d, struct ike_sa *sa, const union ike_sockaddr *from,
 		     bool natt);
 /* The CHILD_SA's ESP-in-UDP: the vpn's multipath port, NAT-T to the peer's port, none. */
 void ike_natt_encap(const struct ike_sa *sa, struct gw_sa_params *p);
@@ -500,12 +506,12 @@ void ike_child_kbytes(const struct ike_sa *sa, const struct ike_child *c, bool o
 /* ---- ike_resist.c: half-open caps, cookies (RFC 7296 2.6) ---- */
 #define IKE_COOKIE_LEN 33		/* version octet | SHA-256 */
 /* Half-open responder SAs in total; *peer (optional): those from `from`. */
-unsigned int ike_half_open(const struct ike_daemon *d, const struct sockaddr_in *from,
+unsigned int ike_half_open(const struct ike_daemon *d, const union ike_sockaddr *from,
 			   unsigned int *peer);
 /* Room for one more half-open SA from `from`? Else counted and logged. */
-bool ike_half_open_admit(struct ike_daemon *d, const struct sockaddr_in *from);
+bool ike_half_open_admit(struct ike_daemon *d, const union ike_sockaddr *from);
 /* Cookies demanded and d->msg has no valid one: a COOKIE sent, false (no state kept). */
-bool ike_cookie_ok(struct ike_daemon *d, const struct sockaddr_in *from, bool natt);
+bool ike_cookie_ok(struct ike_daemon *d, const union ike_sockaddr *from, bool natt);
 /* A new cookie secret; the current one becomes the previous (still accepted). */
 int ike_cookie_rotate(struct ike_daemon *d);
 int ike_resist_init(struct ike_daemon *d, const struct ike_daemon_params *p);
@@ -513,7 +519,7 @@ int ike_resist_init(struct ike_daemon *d, const struct ike_daemon_params *p);
 void ike_resist_configure(struct ike_daemon *d);
 void ike_resist_fini(struct ike_daemon *d);
 /* An unauthenticated notify answering the IKE_SA_INIT request in d->msg (2.21.1). */
-void ike_init_r_notify(struct ike_daemon *d, const struct sockaddr_in *from, bool natt,
+void ike_init_r_notify(struct ike_daemon *d, const union ike_sockaddr *from, bool natt,
 		       uint16_t notify, const void *data, uint32_t dlen);
 /* SKEYSEED and the seven keys (2.14) from g^ir and the SA's nonces and SPIs. */
 int ike_sa_keys(struct ike_sa *sa, const uint8_t *gir, size_t glen);

@@ -69,20 +69,20 @@ ike_show_ike_sas(struct ike_daemon *d, FILE *out, bool detail, uint32_t index)
 			fprintf(out, "%-7u %-9s %016llx  %016llx  %-8s %s\n", sa->index,
 				ike_state_name(sa->state), (unsigned long long)sa->spi_i,
 				(unsigned long long)sa->spi_r, "IKEv2",
-				inet_ntoa(sa->remote.sin_addr));
+				ike_addr_str(&sa->remote));
 			continue;
 		}
 		fprintf(out, "IKE peer %s, Index %u, Gateway Name: %s\n",
-			inet_ntoa(sa->remote.sin_addr), sa->index, sa->gw->name);
+			ike_addr_str(&sa->remote), sa->index, sa->gw->name);
 		fprintf(out, "  Role: %s, State: %s\n", sa->initiator ? "Initiator" : "Responder",
 			ike_state_name(sa->state));
 		fprintf(out, "  Initiator cookie: %016llx, Responder cookie: %016llx\n",
 			(unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
 		fprintf(out, "  Exchange type: IKEv2, Authentication method: Pre-shared-keys\n");
-		fprintf(out, "  Local: %s:%u, ", inet_ntoa(sa->local.sin_addr),
+		fprintf(out, "  Local: %s:%u, ", ike_addr_str(&sa->local),
 			sa->natt ? d->natt_port : d->port);
-		fprintf(out, "Remote: %s:%u\n", inet_ntoa(sa->remote.sin_addr),
-			ntohs(sa->remote.sin_port));
+		fprintf(out, "Remote: %s:%u\n", ike_addr_str(&sa->remote),
+			ike_addr_port(&sa->remote));
 		fprintf(out, "  Established: %llu seconds ago\n", sa->established_ms ?
 			(unsigned long long)((now - sa->established_ms) / 1000) : 0ULL);
 		fprintf(out, "  Peer ike-id: %s\n", sa->peer_id[0] ? sa->peer_id : "-");
@@ -161,7 +161,7 @@ ike_show_ipsec_sas(struct ike_daemon *d, FILE *out)
 					"(%llu packets)\n", dir == 0 ? '<' : '>', sa->index, alg,
 					dir == 0 ? ch->spi_in : ch->spi_out,
 					life, sa->natt ? 4500 : 0,
-					inet_ntoa(sa->remote.sin_addr),
+					ike_addr_str(&sa->remote),
 					(unsigned long long)st.packets);
 			}
 		}

@@ -91,9 +91,11 @@ class Charon:
     (an address of it is put on lo) <-> `remote_ts`."""
 
     def __init__(self, workdir, ns, addr, peer, local_ts, remote_ts, suite, rekey=None,
-                 esp_dh=None):
+                 esp_dh=None, children=()):
         """rekey: (IKE seconds, CHILD seconds) for charon's rekey_time, None = defaults;
-        esp_dh: a DH group for the ESP proposal (PFS), e.g. "ecp256"."""
+        esp_dh: a DH group for the ESP proposal (PFS), e.g. "ecp256"; children: further
+        (name, local_ts, remote_ts) children beside "net" (test_netns_ike_v6.py).
+        `addr` and `peer` may be IPv6 (IKE over IPv6)."""
         self.dir = os.path.join(str(workdir), "charon")
         os.makedirs(self.dir, exist_ok=True)
         self.ns, self.addr, self.peer = ns, addr, peer
@@ -105,6 +107,7 @@ class Charon:
         self.proc = None
         self.rekey = rekey
         self.esp_dh = esp_dh
+        self.children = children
 
     def write(self):
         with open(self.conf, "w") as f:
@@ -168,7 +171,7 @@ swanctl {
         dpd_action = clear
 %(child_rekey)s
       }
-    }
+%(more)s    }
   }
 }
 secrets {
@@ -181,7 +184,15 @@ secrets {
 """ % dict(addr=self.addr, peer=self.peer, ike=ike_p, lts=self.local_ts,
                  rts=self.remote_ts, esp=esp_p, psk=PSK,
                  ike_rekey="    rekey_time = %ds\n" % self.rekey[0] if self.rekey else "",
-                 child_rekey="        rekey_time = %ds\n" % self.rekey[1] if self.rekey else ""))
+                 child_rekey="        rekey_time = %ds\n" % self.rekey[1] if self.rekey else "",
+                 more="".join("""      %s {
+        local_ts = %s
+        remote_ts = %s
+        esp_proposals = %s
+        mode = tunnel
+        start_action = none
+      }
+""" % (name, lts, rts, esp_p) for name, lts, rts in self.children)))
 
     def env(self):
         return dict(os.environ, STRONGSWAN_CONF=self.conf)
@@ -213,8 +224,8 @@ secrets {
                 " ".join(args), r.returncode, r.stdout, r.stderr, self.logtext()))
         return r
 
-    def initiate(self):
-        return self.swanctl_cmd("--initiate", "--child", "net", "--timeout", "20",
+    def initiate(self, child="net"):
+        return self.swanctl_cmd("--initiate", "--child", child, "--timeout", "20",
                                 check=False, timeout=40)
 
     def list_sas(self):
@@ -241,6 +252,23 @@ secrets {
                 return f.read()[-tail:]
         except OSError:
             return ""
+
+
+def reload_gdoigw(topo, extra_conf):
+    """gdoigw's configuration with `extra_conf` written to gw.conf, then SIGHUP, until the
+    IKE daemon took it (a changed IKE configuration deletes the SAs, lib/ike/ike_daemon.c)."""
+    def count():
+        with open(topo.log_path, errors="replace") as f:
+            return f.read().count("IKE configuration:")
+    before = count()
+    topo.extra_conf = extra_conf
+    with open(os.path.join(topo.workdir, "gw.conf"), "w") as f:
+        f.write(topo.config())
+    os.kill(topo.proc.pid, signal.SIGHUP)
+    deadline = time.monotonic() + 15
+    while count() <= before:
+        assert time.monotonic() < deadline, "reload not applied\n" + topo.logtext()
+        time.sleep(0.2)
 
 
 # ---- tshark: the IKE messages decrypted with the keys gdoigw logs at debug level ----

@@ -87,9 +87,10 @@ TSHARK_ENC = {"aes-128-gcm": "AES-GCM with 16 octet ICV [RFC4106]",
 TSHARK_AUTH = {"none": "NULL", "hmac-sha-256-128": "HMAC-SHA-256-128 [RFC4868]"}
 
 
-def tshark_decrypts(pcap, log):
-    """tshark decrypts the tunnel's ESP (both directions) with the keys gdoigw logged at
-    debug level; returns the decrypted ICMP echo requests and replies."""
+def tshark_decrypts(pcap, log, outer="IPv4"):
+    """tshark decrypts the tunnel's ESP (both directions, `outer` IPv4 or IPv6) with the
+    keys gdoigw logged at debug level; returns the decrypted ICMP echo requests and
+    replies."""
     args = ["-o", "esp.enable_encryption_decode:TRUE",
             "-o", "esp.enable_authentication_check:TRUE"]
     for line in log.splitlines():
@@ -97,8 +98,8 @@ def tshark_decrypts(pcap, log):
             continue
         w = line.split("ESP key: ")[1].split()
         spi, cipher, ekey, auth, akey = w[1], w[4], w[6], w[8], w[10]
-        args += ["-o", 'uat:esp_sa:"IPv4","*","*","%s","%s","%s","%s","%s"' % (
-            spi, TSHARK_ENC[cipher], ekey, TSHARK_AUTH[auth], "" if akey == "0x-" else akey)]
+        args += ["-o", 'uat:esp_sa:"%s","*","*","%s","%s","%s","%s","%s"' % (
+            outer, spi, TSHARK_ENC[cipher], ekey, TSHARK_AUTH[auth], "" if akey == "0x-" else akey)]
     assert len(args) > 4, "no ESP keys in the log"
     r = subprocess.run(["tshark", "-r", pcap, *args, "-Y", "esp && icmp", "-T", "fields",
                         "-e", "icmp.type", "-e", "esp.icv_good"],

@@ -21,13 +21,12 @@ algorithms, one ping from h1 crosses the tunnel, and the SA is deleted (gdoigw's
 security ike security-associations`, or the reload back to responder-only) -- charon
 hears of it and holds no SA -- before the next. About 35 s. Skipped without strongSwan.
 """
-import os
-import signal
 import time
 
 import pytest
 
 import clilib
+import ikelib
 from ikelib import Charon, have_strongswan, gdoigw_security
 from nslib import sh
 from test_netns_ike import GW_WAN, SW, SW_NET, SW_HOST, H1_NET, IkeTopo, ping
@@ -76,18 +75,8 @@ def full_log(path):
 
 
 def reload_gdoigw(topo, suite, establish="responder-only"):
-    """The suite's configuration written to gw.conf, then SIGHUP: the IKE daemon takes it
-    (a changed IKE configuration deletes the SAs, lib/ike/ike_daemon.c)."""
-    before = full_log(topo.log_path).count("IKE configuration:")
-    topo.extra_conf = gw_conf(suite, establish)
-    with open(os.path.join(topo.workdir, "gw.conf"), "w") as f:
-        f.write(topo.config())
-    os.kill(topo.proc.pid, signal.SIGHUP)
-    deadline = time.monotonic() + 15
-    while full_log(topo.log_path).count("IKE configuration:") <= before:
-        assert time.monotonic() < deadline, "reload to %s not applied\n%s" % (
-            suite, topo.logtext())
-        time.sleep(0.2)
+    """The suite's configuration, by SIGHUP (ikelib.reload_gdoigw)."""
+    ikelib.reload_gdoigw(topo, gw_conf(suite, establish))
 
 
 def reload_charon(charon, suite):

@@ -627,9 +627,9 @@ static const struct {
 	{ "security = { ike = { proposal = ( { name = \"p\"; } );\n"
 	  "policy = ( { name = \"pol\"; proposals = [ \"p\" ]; pre-shared-key = { ascii-text = "
 	  "\"k\"; }; } );\ngateway = ( { name = \"g\"; ike-policy = \"pol\";\n"
-	  "address = \"2001:db8::7\"; local-address = \"2001:db8::1\"; } ); }; };\n",
-	  "address = \"2001",
-	  "security ike gateway g address", "IPv6 peer" },
+	  "address = \"2001:db8::7\"; local-address = \"192.0.2.1\"; } ); }; };\n",
+	  "local-address = ",
+	  "security ike gateway g local-address", "of one family" },
 };
 
 static void

@@ -34,6 +34,7 @@
 
 static char conf_a[4096], conf_b[4096];
 static uint32_t pair_frag_size;	/* both daemons fragment above this (0: the gateways') */
+static const char *pair_addr = "127.0.0.1";	/* both gateways' address: IKE over it */
 
 static void
 make_conf(char *buf, size_t len, const char *enc, const char *psk, const char *est,
@@ -45,15 +46,15 @@ make_conf(char *buf, size_t len, const char *enc, const char *psk, const char *e
 		 "dh-group = \"group19\"; } );\n"
 		 " policy = ( { name = \"pol\"; proposals = [ \"p\" ]; "
 		 "pre-shared-key = { ascii-text = \"%s\"; }; } );\n"
-		 " gateway = ( { name = \"g\"; ike-policy = \"pol\"; address = \"127.0.0.1\"; "
-		 "local-address = \"127.0.0.1\"; local-identity = { hostname = \"%s\"; }; "
+		 " gateway = ( { name = \"g\"; ike-policy = \"pol\"; address = \"%s\"; "
+		 "local-address = \"%s\"; local-identity = { hostname = \"%s\"; }; "
 		 "remote-identity = { hostname = \"%s\"; }; } ); };\n"
 		 " ipsec = { proposal = ( { name = \"e\"; encryption-algorithm = \"%s\";%s } );\n"
 		 " ipsec-policy = ( { name = \"ep\"; proposals = [ \"e\" ]; } );\n"
 		 " vpn = ( { name = \"v\"; ike = { gateway = \"g\"; ipsec-policy = \"ep\"; }; "
 		 "bind-interface = \"ge-0/0/0\"; establish-tunnels = \"%s\"; "
 		 "traffic-selector = ( { name = \"t\"; local-ip = \"%s\"; remote-ip = \"%s\"; } ); "
-		 "} ); }; };\n", enc, psk, lid, rid, enc,
+		 "} ); }; };\n", enc, psk, pair_addr, pair_addr, lid, rid, enc,
 		 strstr(enc, "cbc") ? " authentication-algorithm = \"hmac-sha-256-128\";" : "",
 		 est, lnet, rnet);
 }
@@ -776,6 +777,126 @@ test_multipath_port(void)
 	frag_case(false, true);
 }
 
+/* ---- IKE over IPv6 (lib/ike/ike_addr.c): the IKE SA's own addresses are ::1 ---- */
+
+/* Remove the first `text` from a configuration. */
+static void
+conf_drop(char *buf, const char *text)
+{
+	char *at = strstr(buf, text);
+
+	CHECK(at != NULL);
+	if (at != NULL)
+		memmove(at, at + strlen(text), strlen(at + strlen(text)) + 1);
+}
+
+static bool
+is_loopback6(const struct gw_ipaddr *a)
+{
+	return a->family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&a->v6);
+}
+
+/* B's `show security ike security-associations [detail]` */
+static void
+show_b(struct pair *p, bool detail, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len - 1, "w");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	ike_show_ike_sas(p->b, f, detail, 0);
+	fclose(f);
+}
+
+/* Phase 0: both up (two children each) -> checked, clear on A; phase 1: both down. */
+static bool
+v6_up_cleared(struct pair *p)
+{
+	if (p->phase == 0 && four_each(p)) {
+		const struct gw_sa_spec *ao = find_bind(&p->ma, GW_SA_OUTBOUND, "v");
+		const struct gw_sa_spec *ao2 = find_bind(&p->ma, GW_SA_OUTBOUND, "v#1");
+		const struct gw_sa_spec *bi2 = find_bind(&p->mb, GW_SA_INBOUND, "v#1");
+		char buf[8192], want[96];
+
+		CHECK(ao != NULL && ao2 != NULL && bi2 != NULL);
+		if (ao == NULL || ao2 == NULL || bi2 == NULL)
+			return true;
+		/* 4in6 and 6in6: the tunnel endpoints are the IKE SA's IPv6 addresses */
+		CHECK(is_loopback6(&ao->params.tunnel_local));
+		CHECK(is_loopback6(&ao->params.tunnel_remote));
+		CHECK_EQ(ao->params.sel_src.family, AF_INET);
+		CHECK(is_loopback6(&ao2->params.tunnel_remote));
+		CHECK(is_loopback6(&bi2->params.tunnel_local));
+		CHECK_EQ(ao2->params.sel_src.family, AF_INET6);
+		CHECK(same_keys(ao2, bi2));
+		/* NAT detection over IPv6 (2.23) found no NAT: ESP is not in UDP */
+		CHECK_EQ(ao2->params.udp_encap, GW_UDP_ENCAP_NONE);
+		show_b(p, false, buf, sizeof(buf));
+		CHECK(strstr(buf, "IKEv2    ::1") != NULL);
+		show_b(p, true, buf, sizeof(buf));
+		snprintf(want, sizeof(want), "Remote: ::1:%u\n", a_port());
+		CHECK(strstr(buf, "IKE peer ::1, Index") != NULL);
+		CHECK(strstr(buf, want) != NULL);
+		/* A has no local-identity: its address, ID_IPV6_ADDR (RFC 7296 3.5) */
+		CHECK(strstr(buf, "Peer ike-id: ::1\n") != NULL);
+		if (strstr(buf, want) == NULL || strstr(buf, "Peer ike-id: ::1\n") == NULL)
+			fprintf(stderr, "%s", buf);
+		CHECK_EQ(ike_clear_sas(p->a, 0), 1);
+		p->phase = 1;
+		return false;
+	}
+	return p->phase == 1 && both_down(p);
+}
+
+/*
+ * IKE over IPv6: both gateways' address is ::1. With cookies demanded (the
+ * cookie hashes A's IPv6 address, 2.6) A retries with it; the IKE SA comes
+ * up with one IPv4 (4in6) and one IPv6 (6in6) child whose tunnel endpoints
+ * are ::1, no NAT detected; A sends its IPv6 address as its identity; show
+ * prints the IPv6 peer; clear on A deletes B's SAs (INFORMATIONAL over IPv6).
+ * Before lib/ike/ike_addr.c the daemon had no IPv6 socket and A never
+ * initiated (an IPv6 gateway address was refused).
+ */
+static void
+test_ipv6_outer(void)
+{
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	struct sockaddr_in6 lo = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct ike_counters c;
+	struct pair p;
+	bool have6 = fd >= 0 && bind(fd, (struct sockaddr *)&lo, sizeof(lo)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (!have6) {
+		fprintf(stderr, "test_ipv6_outer: no IPv6 loopback here, skipped\n");
+		return;
+	}
+	pair_addr = "::1";
+	make_conf(conf_a, sizeof(conf_a), "aes-128-gcm", "k-v6", "immediately", "10.1.0.0/16",
+		  "10.2.0.0/16", "a.test", "b.test");
+	add_ts(conf_a, sizeof(conf_a), "2001:db8:1::/48", "2001:db8:2::/48");
+	conf_drop(conf_a, "local-identity = { hostname = \"a.test\"; }; ");
+	make_conf(conf_b, sizeof(conf_b), "aes-128-gcm", "k-v6", "responder-only",
+		  "10.2.3.0/24", "10.1.0.0/16", "b.test", "a.test");
+	add_ts(conf_b, sizeof(conf_b), "2001:db8:2::/48", "2001:db8:1::/48");
+	conf_drop(conf_b, "remote-identity = { hostname = \"a.test\"; }; ");
+	pair_addr = "127.0.0.1";
+	CHECK_EQ(pair_start(&p, true), 0);
+	if (p.a == NULL || p.b == NULL)
+		return;
+	run_until(&p, v6_up_cleared, 15000);
+	CHECK_EQ(p.phase, 1);
+	CHECK_EQ(ike_sas(&p.ma), 0);
+	CHECK_EQ(ike_sas(&p.mb), 0);
+	ike_daemon_counters(p.b, &c);
+	CHECK_EQ(c.cookie_sent, 1);
+	CHECK_EQ(c.cookie_bad + c.drop_no_gateway + c.auth_failed, 0);
+	CHECK_EQ(c.ike_deleted, 1);
+	pair_stop(&p);
+}
+
 int
 main(void)
 {
@@ -787,5 +908,6 @@ main(void)
 	GW_RUN(test_fragmentation);
 	GW_RUN(test_multipath_port);
 	GW_RUN(test_unauthenticated_source_ignored);
+	GW_RUN(test_ipv6_outer);
 	return gw_test_result();
 }

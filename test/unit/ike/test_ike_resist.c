@@ -49,7 +49,9 @@ static const char conf_text[] =
 	"  { name = \"g2\"; ike-policy = \"pol\"; address = \"127.0.0.2\"; "
 	"local-address = \"127.0.0.1\"; },\n"
 	"  { name = \"g3\"; ike-policy = \"pol\"; address = \"127.0.0.3\"; "
-	"local-address = \"127.0.0.1\"; } ); }; };\n";
+	"local-address = \"127.0.0.1\"; },\n"
+	"  { name = \"g6\"; ike-policy = \"pol\"; address = \"::1\"; "
+	"local-address = \"::1\"; } ); }; };\n";
 
 struct bed {
 	struct ctl_loop *loop;
@@ -168,14 +170,19 @@ counters(struct bed *b)
 	return c;
 }
 
+/* A UDP socket on addr (127.0.0.x or ::1), or -1. */
 static int
 client(const char *addr)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	bool v6 = strchr(addr, ':') != NULL;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
 
 	inet_pton(AF_INET, addr, &a.sin_addr);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+	inet_pton(AF_INET6, addr, &a6.sin6_addr);
+	if (fd >= 0 && bind(fd, v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a,
+			    v6 ? sizeof(a6) : sizeof(a)) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -235,8 +242,15 @@ send_to(struct bed *b, int fd, const uint8_t *msg, uint32_t len)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(b->port),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6, .sin6_port = htons(b->port),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_storage me;
+	socklen_t mlen = sizeof(me);
+	bool v6 = getsockname(fd, (struct sockaddr *)&me, &mlen) == 0 && me.ss_family == AF_INET6;
 
-	CHECK(sendto(fd, msg, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len);
+	/* to the daemon on the client's loopback: 127.0.0.1 or ::1 */
+	CHECK(sendto(fd, msg, len, 0, v6 ? (struct sockaddr *)&to6 : (struct sockaddr *)&to,
+		     v6 ? sizeof(to6) : sizeof(to)) == (ssize_t)len);
 }
 
 /* One datagram within ms, or -1. */
@@ -554,6 +568,54 @@ test_daemon_freed_first(void)
 	close(fd);
 }
 
+/*
+ * IKE over IPv6 (lib/ike/ike_addr.c): the per-peer cap counts by the IPv6
+ * address (::1 has its own four beside 127.0.0.1's), and the cookie covers
+ * the initiator's IPv6 address (RFC 7296 2.6): ::1's cookie is no good from
+ * 127.0.0.1, and good from ::1.
+ */
+static void
+test_ipv6_peer(void)
+{
+	struct bed b;
+	uint8_t req[IKE_MAX_MSG], resp[IKE_MAX_MSG], c[64];
+	int fd4 = client("127.0.0.1"), fd6 = client("::1");
+	struct req r;
+	uint32_t len, clen;
+	int answered = 0;
+
+	CHECK(fd4 >= 0);
+	if (fd6 < 0) {
+		fprintf(stderr, "test_ipv6_peer: no IPv6 loopback here, skipped\n");
+		close(fd4);
+		return;
+	}
+	CHECK_EQ(bed_start(&b, true, &(struct ike_daemon_params){ .cookie_threshold = 100,
+		 .half_open_max = 20, .half_open_peer_max = 4 }), 0);
+	for (int i = 0; i < 9; i++) {
+		new_req(&r);
+		len = build_init(&r, req, sizeof(req));
+		answered += exchange(&b, i < 4 ? fd4 : fd6, req, len, resp,
+				     i < 8 ? 2000 : 300) > 0;
+	}
+	CHECK_EQ(answered, 8);
+	CHECK_EQ(counters(&b).half_open_peer_cap, 1);
+	CHECK_EQ(counters(&b).half_open_cap + counters(&b).drop_no_gateway, 0);
+	bed_stop(&b);
+	CHECK_EQ(bed_start(&b, true, &(struct ike_daemon_params){ .cookies_always = true,
+		 .half_open_peer_max = 50 }), 0);
+	new_req(&r);
+	get_cookie(&b, fd6, &r, c, &clen);
+	CHECK_EQ(clen, 33);
+	CHECK(!accepted(&b, fd4, &r));		/* another address: a new COOKIE */
+	CHECK(ike_msg_notify(&msg, IKE_N_COOKIE) != NULL);
+	CHECK(accepted(&b, fd6, &r));
+	CHECK_EQ(counters(&b).cookie_bad, 1);
+	bed_stop(&b);
+	close(fd4);
+	close(fd6);
+}
+
 int
 main(void)
 {
@@ -563,5 +625,6 @@ main(void)
 	GW_RUN(test_burst_does_not_stall);
 	GW_RUN(test_deleted_meanwhile);
 	GW_RUN(test_daemon_freed_first);
+	GW_RUN(test_ipv6_peer);
 	return gw_test_result();
 }

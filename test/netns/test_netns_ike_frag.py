@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from ikelib import Capture, have_strongswan
+from ikelib import charon_bed, have_strongswan
 from nslib import sh
 from test_netns_ike import IkeTopo, ping
 from test_netns_ike_cert import CertCharon, counters, gdoigw_cert_security, logs, pki
@@ -87,20 +87,9 @@ def bed(tmp_path, certs4096, request):
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_cert_security(
         certs4096, "rsa", "hostname", est))
     charon = FragCharon(tmp_path, topo.h2, certs4096, "rsa", "hostname")
-    cap = None
-    try:
-        topo.create()
-        sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
-        pcap = os.path.join(str(tmp_path), "wire.pcap")
-        cap = Capture(topo.h2, "eth0", pcap, "udp")
-        charon.start()
-        topo.start()
+    pcap = os.path.join(str(tmp_path), "wire.pcap")
+    with charon_bed(topo, charon, SW_HOST, pcap) as topo.capture:
         yield topo, charon, role, pcap
-    finally:
-        if cap is not None:
-            cap.stop()
-        charon.stop()
-        topo.destroy()
 
 
 def skf_senders(pcap):
@@ -131,6 +120,6 @@ def test_ike_fragmentation_strongswan(bed):
     clog = charon.logtext(1000000)
     assert "reassembled fragmented IKE message" in clog, clog
     assert "splitting IKE message" in clog, clog
-    time.sleep(1)	# tcpdump -U: the last packets on disk
+    topo.capture.finish()
     senders = skf_senders(pcap)
     assert GW_WAN in senders and SW in senders, "SKF senders: %r" % senders

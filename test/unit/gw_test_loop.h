@@ -63,10 +63,13 @@ gw_test_loop_init(struct gw_test_loop *tl, struct ctl_loop *loop, uint32_t every
 	ctl_timer_init(&tl->ticker, gw_test_loop_ticker, tl);
 }
 
-/* Run the loop until done(arg) or `ms` milliseconds have passed. */
+/* Run the loop until done(arg) or `ms` milliseconds have passed (not at all after a
+ * set-up that failed before gw_test_loop_init(): the test has its CHECK failure). */
 static inline void
 gw_test_loop_run(struct gw_test_loop *tl, bool (*done)(void *), void *arg, uint64_t ms)
 {
+	if (tl->loop == NULL)
+		return;
 	tl->done = done;
 	tl->arg = arg;
 	tl->deadline = ctl_now_ms() + ms;

@@ -7,9 +7,10 @@
  * sanitizer report fails the test by itself).
  *
  * GW_FUZZ_REPLAY_STRIDE=N (the sanitizer build sets it for its slowest
- * harnesses, test/unit/gm/meson.build): past the first HEAD_ALL octets only
- * every Nth prefix length and octet offset, the whole file still; libFuzzer
- * runs the same harness with ASan in scripts/fuzz.sh.
+ * harnesses: test/unit/gm/meson.build, test/unit/ike_cert/meson.build): past
+ * the first HEAD_ALL octets only every Nth prefix length and octet offset,
+ * the whole file still; libFuzzer runs the same harnesses with ASan in
+ * scripts/fuzz.sh.
  */
 
 #include <dirent.h>

@@ -106,9 +106,10 @@ PYEOF
 run_pytest() {
 	local name=$1 bin=$2 junit=$3; shift 3
 	rm -f "$junit"
+	# --durations: the slowest tests in the log, where the suite's time goes (test/README.md)
 	# shellcheck disable=SC2086
 	GDOIGW_BIN="$bin" timeout -k 20 3600 "$PY" -m pytest -p no:cacheprovider -rfEs \
-		--junitxml="$junit" "$@" ${PYTEST_ARGS:-}
+		--durations=25 --junitxml="$junit" "$@" ${PYTEST_ARGS:-}
 	local rc=$? counts
 	counts=$(junit_counts "$junit")
 	set -- $counts

@@ -3,11 +3,10 @@ the `security group-vpn server` configuration of a gdoigw key server, a KEK
 signing key, and a gdoid group member (the Cisco GDOI reference, built by
 test/peers.py) in a host namespace."""
 import os
-import signal
 import subprocess
 import time
 
-from nslib import sh
+from nslib import sh, stop_capture, terminate
 import gdoilib
 
 PSK = "mekmitasdigoat-gdoigw-ks"      # gdoid keeps pre-shared keys to 64 octets or fewer
@@ -217,13 +216,7 @@ class GdoigwKs:
             return ""
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        terminate(self.proc, 20)
         if self.log:
             self.log.close()
             self.log = None
@@ -322,9 +315,7 @@ class WanGroup:
     def stop_capture(self):
         """End the capture (the pcap is complete once this returns)."""
         if self.dump is not None:
-            time.sleep(1)
-            self.dump.terminate()
-            self.dump.wait(timeout=10)
+            stop_capture(self.dump, self.pcap)
             self.dump = None
 
     def __exit__(self, *exc):

@@ -8,7 +8,6 @@ every debug line in its log, which the tests read. Its configuration rules
 ../shared/peers/gdoid/README.md's run_pair.sh templates.
 """
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import peers  # noqa: E402
-from nslib import sh  # noqa: E402
+from nslib import sh, terminate  # noqa: E402
 import gwtest  # noqa: E402  (nslib put test/pkt on the path)
 import clilib  # noqa: E402
 
@@ -147,13 +146,7 @@ class GdoidKS:
 
     def stop(self):
         """SIGTERM: gdoid sends its last PUSH (DELETE of the TEKs) before it exits."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        terminate(self.proc, 10)
         if self.proc:
             self.log.close()
             self.proc = None
@@ -298,13 +291,7 @@ class MemberPair:
 
     def stop(self, i):
         p = self.procs[i]
-        if p and p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=10)
+        terminate(p, 20)
         if self.logs[i]:
             self.logs[i].close()
             self.logs[i] = None

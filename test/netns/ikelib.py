@@ -8,11 +8,14 @@ once. kernel-libipsec makes charon do ESP itself on a TUN device (ipsec0) and fo
 UDP encapsulation: charon reports a NAT, IKE floats to 4500 and ESP travels in UDP
 4500 (RFC 3948), which gdoigw must follow.
 """
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import time
+
+from nslib import sh, stop_capture, terminate
 
 CHARON = "/usr/lib/ipsec/charon"
 PSK = "gdoigw-ike-test-0123456789"
@@ -238,13 +241,7 @@ secrets {
             self.proc.wait(timeout=10)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        terminate(self.proc, 10)
 
     def logtext(self, tail=6000):
         try:
@@ -339,3 +336,44 @@ class Capture:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+
+    def finish(self):
+        """Stop once the last packets are on disk (nslib.stop_capture); the path."""
+        stop_capture(self.proc, self.path)
+        return self.path
+
+
+# ---- the bed of the strongSwan tests: namespaces, capture, charon, gdoigw ----
+
+@contextlib.contextmanager
+def charon_bed(topo, charon, host, pcap=None, filt="udp", setup=None):
+    """topo's namespaces made, `host` (charon's protected address) on h2's lo, `setup()`
+    called when given (e.g. a firewall in the namespaces), tcpdump on h2's eth0 into
+    `pcap` (filter `filt`) when given, charon then gdoigw started; yields the Capture
+    (None without pcap); afterwards all stopped and removed."""
+    cap = None
+    try:
+        topo.create()
+        sh("ip", "-n", topo.h2, "addr", "add", host + "/32", "dev", "lo")
+        if setup:
+            setup()
+        if pcap:
+            cap = Capture(topo.h2, "eth0", pcap, filt)
+        charon.start()
+        topo.start()
+        yield cap
+    finally:
+        if cap is not None:
+            cap.stop()
+        stop_bed(topo, charon)
+
+
+def stop_bed(topo, charon):
+    """gdoigw first: charon answers its INFORMATIONAL delete at once (with charon gone,
+    gdoigw's exit waited out the delete's retransmissions, 6-8 s a test); then charon and
+    the namespaces."""
+    try:
+        topo.stop()
+    finally:
+        charon.stop()
+        topo.destroy()

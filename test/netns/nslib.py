@@ -150,13 +150,7 @@ class NetnsTopo:
 
     # -- tear-down ----------------------------------------------------------------
     def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        terminate(self.proc, 20, sig)
         if self.proc:
             self.rc = self.proc.returncode
         if self.log:
@@ -175,3 +169,32 @@ class NetnsTopo:
             for ns in (self.h1, self.h2, self.gw):
                 subprocess.run(["ip", "netns", "del", ns], capture_output=True)
             gwtest.cleanup_prefix(self.prefix)
+
+
+def terminate(proc, timeout=20, sig=signal.SIGTERM):
+    """Signal `proc` (SIGTERM: a clean exit) and wait `timeout` s; SIGKILL if it is still
+    running. Nothing when it is None or has exited."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def stop_capture(proc, pcap, quiet=0.5, timeout=3):
+    """End a `tcpdump -U -w pcap` once its last packets are on disk: -U writes each
+    packet as tcpdump reads it, so the file stops growing `quiet` s after the traffic
+    (waited for at most `timeout` s), then SIGTERM. The pcap is complete on return."""
+    deadline = time.monotonic() + timeout
+    size, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = os.path.getsize(pcap) if os.path.exists(pcap) else 0
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+        time.sleep(0.1)
+    terminate(proc, 10)

@@ -1,13 +1,13 @@
 """Real hosts through the gateway: ARP/ND learned dynamically, the kernel TAP answers
 for the gateway's own addresses, TCP end to end."""
-import hashlib
 import re
-import subprocess
 import time
 
 import pytest
 
 from nslib import sh, GW_MAC, H1, H2
+# CLIENT, SERVER: imported from here by other files
+from tcpcheck import CLIENT, SERVER, TCP_BYTES, tcp_transfer  # noqa: F401
 
 pytestmark = pytest.mark.netns
 
@@ -43,46 +43,8 @@ def test_ping_h1_h2(net):
     assert GW_MAC[1] in neigh, "h2 neighbour entry for the gateway: %r" % neigh
 
 
-TCP_BYTES = 10 * 1024 * 1024
-
-SERVER = r"""
-import hashlib, socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(90)
-print("listening", flush=True)
-c, _ = s.accept(); c.settimeout(90); h = hashlib.sha256(); n = 0
-while True:
-    d = c.recv(1 << 16)
-    if not d:
-        break
-    h.update(d); n += len(d)
-print(n, h.hexdigest(), flush=True)
-"""
-
-CLIENT = r"""
-import random, socket, sys
-d = random.Random(7).randbytes(int(sys.argv[2]))
-s = socket.create_connection((sys.argv[1], 5001), timeout=90); s.sendall(d); s.close()
-"""
-
-
 def test_tcp_10mb(net):
-    dst = H2["addr"].split("/")[0]
-    srv = subprocess.Popen(["ip", "netns", "exec", net.h2, "/usr/bin/python3", "-c", SERVER, dst],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert srv.stdout.readline().strip() == "listening", srv.stderr.read()
-        cl = sh("/usr/bin/python3", "-c", CLIENT, dst, str(TCP_BYTES), ns=net.h1,
-                check=False, timeout=120)
-        assert cl.returncode == 0, "client: %s\n%s" % (cl.stderr, net.logtext())
-        out, err = srv.communicate(timeout=90)
-    finally:
-        if srv.poll() is None:
-            srv.kill()
-            srv.wait()
-    import random
-    want = hashlib.sha256(random.Random(7).randbytes(TCP_BYTES)).hexdigest()
-    assert out.split() == [str(TCP_BYTES), want], "server got %r (%s)" % (out, err)
+    tcp_transfer(net.h1, net.h2, H2["addr"].split("/")[0], TCP_BYTES, net.logtext)
 
 
 def test_ipv6_ping_gateway(net):

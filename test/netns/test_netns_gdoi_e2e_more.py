@@ -19,7 +19,7 @@ import pytest
 import clilib
 import gdoilib
 from gdoi_ks_lib import GdoigwKs, make_kek_key, pair_server_conf
-from nslib import sh
+from nslib import sh, stop_capture
 from test_netns import ping
 from test_netns_gdoi_pair import tek_spis
 from test_netns_gks_e2e import RfcPair, start_members
@@ -100,9 +100,7 @@ def test_esp_on_wan_decrypts_with_tek_and_carries_delay_detection(tmp_path):
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         t1 = time.time()
         assert got == 5, out + pair.logtext(0)[-3000:]
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
+        stop_capture(dump, pcap)
         dump = None
         keys = tek_keys(g.ks.text())
         assert set(spis.values()) <= set(keys), (spis, keys)
@@ -222,9 +220,7 @@ def test_key_server_lost_forwards_to_hard_expiry_then_fail_closed_or_open(tmp_pa
         outs = [p.communicate(timeout=life + 60)[0] for p in pingers]
         pingers = []
         d, show = drops(pair.cli_ports[0], pair.g[0], "ge-0/0/0")
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
+        stop_capture(dump, pcap)
         dump = None
         log0 = pair.logtext(0)
     finally:

@@ -12,8 +12,6 @@ key server stops, its DELETE leaves gw1 fail-closed (pings dropped, nothing in c
 gdoid installs no data plane, hence two gdoigw members.
 Skips when the gdoid sources are not beside the checkout (test/peers.py).
 """
-import hashlib
-import random
 import signal
 import subprocess
 import time
@@ -22,8 +20,9 @@ import pytest
 
 import clilib
 import gdoilib
-from nslib import sh
-from test_netns import CLIENT, SERVER, TCP_BYTES, ping
+from nslib import stop_capture
+from tcpcheck import tcp_transfer
+from test_netns import ping
 
 pytestmark = pytest.mark.netns
 
@@ -72,21 +71,7 @@ def test_ping_and_tcp_through_group_sa(tmp_path):
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         assert got == 5, out + pair.logtext(0)[-3000:] + pair.logtext(1)[-3000:]
 
-        srv = subprocess.Popen(["ip", "netns", "exec", pair.h[1], "/usr/bin/python3", "-c",
-                                SERVER, "10.99.2.2"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-        try:
-            assert srv.stdout.readline().strip() == "listening", srv.stderr.read()
-            cl = sh("/usr/bin/python3", "-c", CLIENT, "10.99.2.2", str(TCP_BYTES),
-                    ns=pair.h[0], check=False, timeout=180)
-            assert cl.returncode == 0, cl.stderr
-            out, err = srv.communicate(timeout=120)
-        finally:
-            if srv.poll() is None:
-                srv.kill()
-                srv.wait()
-        want = hashlib.sha256(random.Random(7).randbytes(TCP_BYTES)).hexdigest()
-        assert out.split() == [str(TCP_BYTES), want], "server got %r (%s)" % (out, err)
+        tcp_transfer(pair.h[0], pair.h[1], "10.99.2.2")
 
         # a reload (SIGHUP) with the group's configuration unchanged keeps the group
         # running: no new registration, the SAs stay, pings pass at once
@@ -117,9 +102,7 @@ def test_ping_and_tcp_through_group_sa(tmp_path):
         assert got == 0, out
         assert "group-vpn member gv: TEK" in pair.logtext(1)   # gw2 got no DELETE
 
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
+        stop_capture(dump, pcap)
         dump = None
         pkts = [p for p in rdpcap(pcap) if IP in p]
         esp = [p for p in pkts if ESP in p]

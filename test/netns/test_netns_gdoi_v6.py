@@ -12,7 +12,6 @@ members' IPv6 addresses is accepted and acknowledged (RFC 8263); on the wan GDOI
 IPv6 only and the hosts' traffic is ESP with the hosts' own IPv6 addresses outside.
 """
 import os
-import time
 
 import pytest
 
@@ -20,7 +19,7 @@ import clilib
 import gdoilib
 import gwtest
 from gdoi_ks_lib import GROUP_ID, GdoigwKs, make_kek_key, start_group, wait_all_acked
-from nslib import sh
+from nslib import sh, stop_capture
 from test_netns import ping
 from test_netns_gdoi_pair import tek_spis
 
@@ -142,9 +141,7 @@ def test_gdoi_over_ipv6_two_members(tmp_path):
         got, out = ping(pair.h[0], H6[1], 5, v6=True)
         assert got == 5, out
 
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
+        stop_capture(dump, pcap)
         dump = None
         pkts = rdpcap(pcap)
         gdoi4 = [p for p in pkts if IP in p and UDP in p and 848 in (p[UDP].sport,

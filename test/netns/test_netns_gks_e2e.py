@@ -12,9 +12,7 @@ move to the new SPIs and acknowledge it (RFC 8263: the server shows both holding
 current policy). A removed member gets deletes and its traffic stops; the other keeps
 the group.
 """
-import hashlib
 import os
-import random
 import subprocess
 import time
 
@@ -23,8 +21,9 @@ import pytest
 import clilib
 import gdoilib
 from gdoi_ks_lib import GdoigwKs, make_kek_key, pair_server_conf, start_group, wait_all_acked
-from nslib import sh
-from test_netns import CLIENT, SERVER, TCP_BYTES, ping
+from nslib import stop_capture
+from tcpcheck import tcp_transfer
+from test_netns import ping
 from test_netns_gdoi_pair import tek_spis
 
 pytestmark = pytest.mark.netns
@@ -51,24 +50,6 @@ def start_members(pair, ks):
     return spis[0]
 
 
-def tcp_10mb(pair):
-    srv = subprocess.Popen(["ip", "netns", "exec", pair.h[1], "/usr/bin/python3", "-c",
-                            SERVER, "10.99.2.2"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-    try:
-        assert srv.stdout.readline().strip() == "listening", srv.stderr.read()
-        cl = sh("/usr/bin/python3", "-c", CLIENT, "10.99.2.2", str(TCP_BYTES), ns=pair.h[0],
-                check=False, timeout=180)
-        assert cl.returncode == 0, cl.stderr
-        out, err = srv.communicate(timeout=120)
-    finally:
-        if srv.poll() is None:
-            srv.kill()
-            srv.wait()
-    want = hashlib.sha256(random.Random(7).randbytes(TCP_BYTES)).hexdigest()
-    assert out.split() == [str(TCP_BYTES), want], "server got %r (%s)" % (out, err)
-
-
 def test_gdoigw_key_server_two_members(tmp_path):
     if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
         pytest.skip("netns tests need root and /dev/net/tun")
@@ -90,7 +71,7 @@ def test_gdoigw_key_server_two_members(tmp_path):
         got, out = ping(pair.h[0], "10.99.2.2", 10)
         got, out = ping(pair.h[0], "10.99.2.2", 5)
         assert got == 5, out + pair.logtext(0)[-3000:]
-        tcp_10mb(pair)
+        tcp_transfer(pair.h[0], pair.h[1], "10.99.2.2")
 
         # a rekey under traffic: 100 pings 50 ms apart, the PUSH in the middle
         pinger = subprocess.Popen(["ip", "netns", "exec", pair.h[0], "ping", "-c", "100",
@@ -126,9 +107,7 @@ def test_gdoigw_key_server_two_members(tmp_path):
         got, out = ping(pair.h[0], "10.99.2.2", 3)
         assert got == 0, "a removed member still exchanges traffic: " + out
 
-        time.sleep(1)
-        dump.terminate()
-        dump.wait(timeout=10)
+        stop_capture(dump, pcap)
         dump = None
         pkts = [p for p in rdpcap(pcap) if IP in p]
         clear = [p for p in pkts if (TCP in p or ICMP in p) and

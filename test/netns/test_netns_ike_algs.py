@@ -27,8 +27,7 @@ import pytest
 
 import clilib
 import ikelib
-from ikelib import Charon, have_strongswan, gdoigw_security
-from nslib import sh
+from ikelib import Charon, charon_bed, have_strongswan, gdoigw_security
 from test_netns_ike import GW_WAN, SW, SW_NET, SW_HOST, H1_NET, IkeTopo, ping
 
 pytestmark = [pytest.mark.netns,
@@ -97,15 +96,8 @@ def algbed(tmp_path):
     first = next(iter(EXPECT))
     topo = IkeTopo(tmp_path, "rtc", extra_conf=gw_conf(first))
     charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, first)
-    try:
-        topo.create()
-        sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
-        charon.start()
-        topo.start()
+    with charon_bed(topo, charon, SW_HOST):
         yield topo, charon
-    finally:
-        charon.stop()
-        topo.destroy()
 
 
 def check_suite(topo, charon, suite, role):

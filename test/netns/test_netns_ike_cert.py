@@ -32,7 +32,7 @@ import time
 import pytest
 
 import clilib
-from ikelib import PSK, SUITES, Capture, Charon, have_strongswan, gdoigw_security, \
+from ikelib import PSK, SUITES, Charon, charon_bed, have_strongswan, gdoigw_security, \
     tshark_ike_check
 from nslib import sh
 from test_netns_ike import IkeTopo, ping, tshark_decrypts
@@ -204,21 +204,10 @@ def bed(tmp_path, certs, request):
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + gdoigw_cert_security(
         certs, kind, idkind, est, remote_id))
     charon = CertCharon(tmp_path, topo.h2, certs, kind, idkind, rogue=bad == "unknown-ca")
-    topo.capture = None
-    try:
-        topo.create()
-        sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
-        if shutil.which("tcpdump") and shutil.which("tshark"):
-            topo.capture = Capture(topo.h2, "eth0", os.path.join(str(tmp_path), "wire.pcap"),
-                                   "udp or icmp or tcp")
-        charon.start()
-        topo.start()
+    pcap = os.path.join(str(tmp_path), "wire.pcap") \
+        if shutil.which("tcpdump") and shutil.which("tshark") else None
+    with charon_bed(topo, charon, SW_HOST, pcap, "udp or icmp or tcp") as topo.capture:
         yield topo, charon, role, kind, idkind
-    finally:
-        if topo.capture is not None:
-            topo.capture.stop()
-        charon.stop()
-        topo.destroy()
 
 
 def logs(topo, charon):
@@ -253,8 +242,7 @@ def test_ike_cert_strongswan(bed):
         # tshark: every IKE message well-formed, IKE_AUTH decrypted with the IKE keys
         # gdoigw logged: both CERT payloads (X.509 signature, encoding 4) and AUTHs;
         # the ESP decrypted with the ESP keys it logged
-        time.sleep(1)
-        topo.capture.stop()
+        topo.capture.finish()
         with open(topo.log_path, errors="replace") as f:
             log = f.read()
         ike = tshark_ike_check(topo.capture.path, log)

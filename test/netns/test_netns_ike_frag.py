@@ -32,7 +32,7 @@ import time
 
 import pytest
 
-from ikelib import Capture, have_strongswan
+from ikelib import charon_bed, have_strongswan
 from nslib import sh
 from test_netns_ike import IkeTopo, ping
 from test_netns_ike_cert import CertCharon, counters, gdoigw_cert_security, logs, pki
@@ -132,25 +132,17 @@ def bed(tmp_path, certs4096, request):
     topo = IkeTopo(tmp_path, "rtc", extra_conf=route + security)
     charon = FragCharon(tmp_path, topo.h2, certs4096, "rsa", "hostname")
     charon.quick = hop is not None
-    cap = None
-    try:
-        topo.create()
-        sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
-        if hop:
-            table = os.path.join(str(tmp_path), "hop.nft")
-            with open(table, "w") as f:
-                f.write(HOP_TABLE % (GW_WAN, HOP_MTU))
-            sh("nft", "-f", table, ns=topo.h2)
-        pcap = os.path.join(str(tmp_path), "wire.pcap")
-        cap = Capture(topo.h2, "eth0", pcap, "udp")
-        charon.start()
-        topo.start()
+
+    def silent_hop():
+        table = os.path.join(str(tmp_path), "hop.nft")
+        with open(table, "w") as f:
+            f.write(HOP_TABLE % (GW_WAN, HOP_MTU))
+        sh("nft", "-f", table, ns=topo.h2)
+
+    pcap = os.path.join(str(tmp_path), "wire.pcap")
+    with charon_bed(topo, charon, SW_HOST, pcap, setup=silent_hop if hop else None) \
+            as topo.capture:
         yield topo, charon, role, pcap
-    finally:
-        if cap is not None:
-            cap.stop()
-        charon.stop()
-        topo.destroy()
 
 
 def skf_senders(pcap):
@@ -188,7 +180,7 @@ def test_ike_fragmentation_strongswan(bed):
     clog = charon.logtext(1000000)
     assert "reassembled fragmented IKE message" in clog, clog
     assert "splitting IKE message" in clog, clog
-    time.sleep(1)	# tcpdump -U: the last packets on disk
+    topo.capture.finish()
     senders = skf_senders(pcap)
     assert GW_WAN in senders and SW in senders, "SKF senders: %r" % senders
 
@@ -229,7 +221,7 @@ def test_ike_fragmentation_icmp_path_mtu(bed):
     c = tunnel_up(topo, charon, role)
     assert c["frag_tx"] >= 2 and c["frag_pmtu_shrinks"] == 0, c
     assert hop_dropped(topo.h2) == 0
-    time.sleep(1)	# tcpdump -U: the last packets on disk
+    topo.capture.finish()
     r = subprocess.run(["tshark", "-r", pcap, "-Y", "ip.src == %s && (ip.flags.mf == 1 || "
                         "ip.frag_offset > 0)" % GW_WAN, "-T", "fields", "-e", "frame.number"],
                        capture_output=True, text=True, timeout=60)

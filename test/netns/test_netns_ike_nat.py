@@ -30,7 +30,7 @@ import time
 
 import pytest
 
-from ikelib import Capture, Charon, have_strongswan, gdoigw_security
+from ikelib import Capture, Charon, have_strongswan, gdoigw_security, stop_bed
 from nslib import sh
 from test_netns_ike import IkeTopo, ping
 from test_netns_ike_cert import counters
@@ -104,8 +104,7 @@ def bed(tmp_path, request):
     finally:
         if cap is not None:
             cap.stop()
-        charon.stop()
-        topo.destroy()
+        stop_bed(topo, charon)
         if made:
             sh("ip", "netns", "del", h3, check=False)
 
@@ -129,7 +128,11 @@ def test_ike_nat_keepalives(bed):
     assert "NAT detected (local)" in topo.logtext(), topo.logtext()
     got, out = ping(topo.h1, SW_HOST, 5)
     assert got >= 4, "ping through the tunnel: %s\n%s" % (out, logs(topo, charon))
-    time.sleep(7)
+    # every 2 s: two counted and on the capture, within 7 s
+    deadline = time.monotonic() + 7
+    while time.monotonic() < deadline and (counters(topo)["nat_keepalives"] < 2 or
+                                           len(keepalives(pcap, NAT_IN)) < 2):
+        time.sleep(0.5)
     c = counters(topo)
     assert c["nat_keepalives"] >= 2, c
     seen = keepalives(pcap, NAT_IN)

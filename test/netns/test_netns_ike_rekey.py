@@ -23,7 +23,7 @@ import time
 import pytest
 
 import clilib
-from ikelib import Charon, have_strongswan, gdoigw_security
+from ikelib import Charon, charon_bed, have_strongswan, gdoigw_security
 from nslib import sh
 from test_netns_ike import GW_WAN, SW, SW_NET, SW_HOST, H1_NET, IkeTopo
 
@@ -45,20 +45,13 @@ def rbed(tmp_path, request):
         "gcm", GW_WAN, SW, H1_NET, SW_NET, "ge-0/0/0", est, **p["gdoigw"]))
     charon = Charon(tmp_path, topo.h2, SW, GW_WAN, SW_NET, H1_NET, "gcm", p.get("rekey"),
                     p["esp_dh"])
-    try:
-        topo.create()
-        sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
-        charon.start()
-        topo.start()
+    with charon_bed(topo, charon, SW_HOST):
         if p["role"] == "responder":
             r = charon.initiate()
             assert r.returncode == 0, r.stdout + r.stderr + charon.logtext()
         assert topo.wait_log("CHILD_SA to-sw up", 40), \
             "no CHILD_SA\n--- gdoigw\n%s\n--- charon\n%s" % (topo.logtext(), charon.logtext())
         yield topo, charon
-    finally:
-        charon.stop()
-        topo.destroy()
 
 
 def full_log(topo):

@@ -27,7 +27,7 @@ import time
 import pytest
 
 import clilib
-from ikelib import Capture, Charon, have_strongswan, gdoigw_security, reload_gdoigw, \
+from ikelib import Charon, charon_bed, have_strongswan, gdoigw_security, reload_gdoigw, \
     tshark_ike_check
 from nslib import sh
 from test_netns_ike import IkeTopo, ping, tcp_10mb, tshark_decrypts
@@ -64,26 +64,18 @@ def bed(tmp_path_factory):
     topo = IkeTopo(tmp, "rtc", extra_conf=security("responder-only"))
     charon = Charon(tmp, topo.h2, SW6, GW6, SW_NET, H1_NET, "gcm",
                     children=[("net6", SW_NET6, H1_NET6)])
-    cap = None
-    try:
-        topo.create()
-        sh("ip", "-n", topo.h2, "addr", "add", SW_HOST + "/32", "dev", "lo")
+    pcap = os.path.join(str(tmp), "wire.pcap")
+
+    def host6():
         sh("ip", "-n", topo.h2, "-6", "addr", "add", SW_HOST6 + "/128", "dev", "lo")
-        pcap = os.path.join(str(tmp), "wire.pcap")
-        cap = Capture(topo.h2, "eth0", pcap, "udp or icmp or icmp6 or tcp")
-        charon.start()
-        topo.start()
+
+    with charon_bed(topo, charon, SW_HOST, pcap, "udp or icmp or icmp6 or tcp", host6):
         # the gateway's IPv6 address on its exception TAP, past duplicate address detection
         wait_for(lambda: "%s/" % GW6 in (a := sh("ip", "-n", topo.gw, "-6", "addr", "show",
                                                   check=False).stdout)
                  and "tentative" not in a.split(GW6)[1].split("\n")[0], 20,
                  lambda: "no %s on the TAP\n%s" % (GW6, topo.logtext()))
         yield topo, charon, pcap
-    finally:
-        if cap is not None:
-            cap.stop()
-        charon.stop()
-        topo.destroy()
 
 
 def ups(topo):

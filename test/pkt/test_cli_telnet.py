@@ -223,7 +223,10 @@ def test_commit_confirmed_expires(tmp_path):
         s.cmd("set routing-options static route 203.0.113.0/24 next-hop 198.51.100.2")
         assert "rolled back in 2 minutes" in s.cmd("commit confirmed 2")
         assert "203.0.113.0/24" in s.cmd("run show route")
-        time.sleep(3)
+        # rolled back 2 s (2 scaled minutes) after the commit: wait for it, 6 s at most
+        deadline = time.monotonic() + 6
+        while "203.0.113.0/24" in s.cmd("run show route") and time.monotonic() < deadline:
+            time.sleep(0.25)
         assert "203.0.113.0/24" not in s.cmd("run show route")
         with open(g.conf) as f:
             assert "203.0.113.0/24" not in f.read()

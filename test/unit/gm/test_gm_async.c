@@ -20,6 +20,7 @@
 #include <openssl/pem.h>
 
 #include "gw_test.h"
+#include "gw_test_loop.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gks.h"
@@ -117,31 +118,24 @@ struct bed {
 	struct gks_server *s;
 	struct gm_member *m;
 	struct gw_config *conf;
-	struct ctl_timer tick;
+	struct gw_test_loop run;
 	bool (*done)(struct bed *b);
-	uint64_t deadline;
 	int phase;
 };
 
-static void
-tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+static bool
+bed_done(void *arg)
 {
 	struct bed *b = arg;
 
-	if (b->done(b) || ctl_now_ms() > b->deadline) {
-		ctl_loop_stop(l);
-		return;
-	}
-	ctl_timer_arm(l, t, 1);
+	return b->done(b);
 }
 
 static void
 run_until(struct bed *b, bool (*done)(struct bed *), uint64_t ms)
 {
 	b->done = done;
-	b->deadline = ctl_now_ms() + ms;
-	ctl_timer_arm(b->loop, &b->tick, 1);
-	ctl_loop_run(b->loop);
+	gw_test_loop_run(&b->run, bed_done, b, ms);
 }
 
 static int
@@ -174,7 +168,7 @@ bed_start(struct bed *b, bool held)
 		.install = b->mi.in, .port = port, .helper = b->hm });
 	if (b->m == NULL)
 		return -errno;
-	ctl_timer_init(&b->tick, tick, b);
+	gw_test_loop_init(&b->run, b->loop, 1, false);
 	return gm_member_apply(b->m, b->conf);
 }
 
@@ -182,7 +176,7 @@ static void
 bed_stop(struct bed *b)
 {
 	atomic_store(&release, 1);
-	ctl_timer_cancel(b->loop, &b->tick);
+	gw_test_loop_cancel(&b->run);
 	gm_member_free(b->m);
 	gks_server_free(b->s);
 	ctl_helper_free(b->hm);

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 
 #include "gw_test.h"
+#include "gw_test_loop.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_ike.h"
@@ -64,25 +65,20 @@ struct pair {
 	struct mock_install ma, mb;
 	struct ike_daemon *a, *b;
 	struct gw_config *ca, *cb;
-	struct ctl_timer tick;
+	struct gw_test_loop run;
 	bool (*done)(struct pair *p);
-	uint64_t deadline;
 	int phase;
 	enum gw_cipher cipher;
 	uint32_t old_out;		/* A's outbound SPI before the rekey */
 	bool cookies;			/* B asks every IKE_SA_INIT for a cookie */
 };
 
-static void
-tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+static bool
+pair_done(void *arg)
 {
 	struct pair *p = arg;
 
-	if (p->done(p) || ctl_now_ms() > p->deadline) {
-		ctl_loop_stop(l);
-		return;
-	}
-	ctl_timer_arm(l, t, 20);
+	return p->done(p);
 }
 
 /* The loop runs once (ctl_loop_stop is final): done() moves the test along. */
@@ -90,9 +86,7 @@ static void
 run_until(struct pair *p, bool (*done)(struct pair *), uint64_t ms)
 {
 	p->done = done;
-	p->deadline = ctl_now_ms() + ms;
-	ctl_timer_arm(p->loop, &p->tick, 20);
-	ctl_loop_run(p->loop);
+	gw_test_loop_run(&p->run, pair_done, p, ms);
 }
 
 static int
@@ -122,7 +116,7 @@ pair_start(struct pair *p, bool cookies)
 		.frag_size = pair_frag_size });
 	if (p->a == NULL || p->b == NULL)
 		return -errno;
-	ctl_timer_init(&p->tick, tick, p);
+	gw_test_loop_init(&p->run, p->loop, 20, false);
 	ike_daemon_configure(p->b, p->cb);
 	ike_daemon_configure(p->a, p->ca);
 	return 0;
@@ -131,7 +125,7 @@ pair_start(struct pair *p, bool cookies)
 static void
 pair_stop(struct pair *p)
 {
-	ctl_timer_cancel(p->loop, &p->tick);
+	gw_test_loop_cancel(&p->run);
 	ike_daemon_free(p->a);
 	ike_daemon_free(p->b);
 	ctl_loop_free(p->loop);
@@ -532,7 +526,7 @@ on_traffic_step(struct pair *p)
 	struct ike_counters a, b;
 	char slot[64];
 
-	if (p->phase == 0 && ctl_now_ms() + 9600 >= p->deadline) {
+	if (p->phase == 0 && ctl_now_ms() + 9600 >= p->run.deadline) {
 		ike_daemon_counters(p->a, &a);
 		ike_daemon_counters(p->b, &b);
 		CHECK_EQ(a.tx_msgs + b.tx_msgs, 0);	/* nobody initiates without traffic */

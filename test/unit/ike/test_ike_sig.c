@@ -29,6 +29,7 @@
 #include <openssl/x509v3.h>
 
 #include "gw_test.h"
+#include "gw_test_loop.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_ike.h"
@@ -212,45 +213,26 @@ struct pair {
 	struct mock_install ma, mb;
 	struct ike_daemon *a, *b;
 	struct gw_config *ca, *cb;
-	struct ctl_timer tick, ticker;
+	struct gw_test_loop run;
 	bool (*done)(struct pair *p);
-	uint64_t deadline, last_tick, max_gap;
 	int phase;
 	struct blocker bl1, bl2, bl3;
 };
 
-static void
-ticker(struct ctl_loop *l, struct ctl_timer *t, void *arg)
-{
-	struct pair *p = arg;
-	uint64_t now = ctl_now_ms();
-
-	if (p->last_tick != 0 && now - p->last_tick > p->max_gap)
-		p->max_gap = now - p->last_tick;
-	p->last_tick = now;
-	ctl_timer_arm(l, t, 2);
-}
-
-static void
-tick(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+static bool
+pair_done(void *arg)
 {
 	struct pair *p = arg;
 
-	if (p->done(p) || ctl_now_ms() > p->deadline) {
-		ctl_loop_stop(l);
-		return;
-	}
-	ctl_timer_arm(l, t, 1);
+	return p->done(p);
 }
 
+/* done() asked every millisecond; the 2 ms ticker records the loop's longest pause */
 static void
 run_until(struct pair *p, bool (*done)(struct pair *), uint64_t ms)
 {
 	p->done = done;
-	p->deadline = ctl_now_ms() + ms;
-	ctl_timer_arm(p->loop, &p->tick, 1);
-	ctl_timer_arm(p->loop, &p->ticker, 2);
-	ctl_loop_run(p->loop);
+	gw_test_loop_run(&p->run, pair_done, p, ms);
 }
 
 /*
@@ -295,8 +277,7 @@ pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 		.peer_port = base, .peer_natt_port = base + 1, .helper = p->hb });
 	if (p->a == NULL || p->b == NULL)
 		return -errno;
-	ctl_timer_init(&p->tick, tick, p);
-	ctl_timer_init(&p->ticker, ticker, p);
+	gw_test_loop_init(&p->run, p->loop, 1, true);
 	ike_daemon_configure(p->b, p->cb);
 	ike_daemon_configure(p->a, p->ca);
 	return 0;
@@ -308,8 +289,7 @@ pair_stop(struct pair *p)
 	atomic_store(&p->bl1.release, 1);
 	atomic_store(&p->bl2.release, 1);
 	atomic_store(&p->bl3.release, 1);
-	ctl_timer_cancel(p->loop, &p->tick);
-	ctl_timer_cancel(p->loop, &p->ticker);
+	gw_test_loop_cancel(&p->run);
 	ike_daemon_free(p->a);
 	ike_daemon_free(p->b);
 	ctl_helper_free(p->ha);
@@ -408,7 +388,7 @@ establish(bool helpers, uint64_t *gap)
 	CHECK_EQ(ca.async_inline + cb.async_inline + ca.async_stale + cb.async_stale, 0);
 	CHECK_EQ(ca.async_sign_late + cb.async_sign_late, 0);
 	CHECK_EQ(ca.auth_failed + cb.auth_failed, 0);
-	*gap = p.max_gap;
+	*gap = p.run.max_gap;
 	pair_stop(&p);
 	return t0;
 }

@@ -217,6 +217,7 @@ struct pair {
 	uint64_t deadline, last_tick, max_gap;
 	int phase;
 	struct blocker bl1, bl2, bl3;
+	struct blocker blx;		/* the initiator held: between its key pair and g^ir */
 };
 
 static void
@@ -275,7 +276,9 @@ pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 			.max_jobs = b_max_jobs });
 	}
 	if (held != 0) {
-		p->bl1.then = &p->bl2;
+		/* the initiator's first job is its key pair, g^ir comes behind blx */
+		p->bl1.then = held == 'a' ? &p->blx : &p->bl2;
+		p->blx.then = &p->bl2;
 		block(held == 'a' ? p->ha : p->hb, &p->bl1);
 	}
 	mock_install_init(&p->ma);
@@ -308,6 +311,7 @@ pair_stop(struct pair *p)
 	atomic_store(&p->bl1.release, 1);
 	atomic_store(&p->bl2.release, 1);
 	atomic_store(&p->bl3.release, 1);
+	atomic_store(&p->blx.release, 1);
 	ctl_timer_cancel(p->loop, &p->tick);
 	ctl_timer_cancel(p->loop, &p->ticker);
 	ike_daemon_free(p->a);
@@ -437,6 +441,9 @@ test_sign_does_not_stall(void)
  * The daemon's helper is held by blocker 1 from the start, so its DH waits
  * behind it. Once the DH is queued blocker 1 is released: blocker 2 goes
  * behind the DH, and the signature made with the keys queues behind blocker 2.
+ * The initiator's first job is its key pair (IKE_SA_INIT not sent yet): then
+ * blocker x goes behind the pair, g^ir queues behind it, and once g^ir is
+ * queued blocker x is released, blocker 2 following as above.
  */
 static void
 hold_signature(struct pair *p, struct ike_daemon *d)
@@ -444,7 +451,12 @@ hold_signature(struct pair *p, struct ike_daemon *d)
 	struct ike_sa *sa = the_sa(d);
 
 	if (p->phase == 0 && sa != NULL && sa->computing) {
+		CHECK(!sa->initiator || sa->state != IKE_ST_INIT_SENT);
 		atomic_store(&p->bl1.release, 1);
+		p->phase = sa->initiator ? 5 : 1;
+	} else if (p->phase == 5 && sa != NULL && sa->computing &&
+		   sa->state == IKE_ST_INIT_SENT) {
+		atomic_store(&p->blx.release, 1);
 		p->phase = 1;
 	}
 }

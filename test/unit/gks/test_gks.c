@@ -592,13 +592,13 @@ stop_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 	ctl_loop_stop(l);
 }
 
-/* Run the loop until the group's PUSH count reaches n (or 10 s). */
+/* Run the loop until the group's PUSH count reaches n (or 30 s: the helper is niced). */
 static void
 spin_until_pushes(struct ctl_loop *loop, struct gks_server *s, uint64_t n)
 {
 	struct ctl_timer t;
 	struct gks_group_info gi;
-	uint64_t end = ctl_now_ms() + 10000;
+	uint64_t end = ctl_now_ms() + 30000;
 
 	ctl_timer_init(&t, stop_fire, NULL);
 	while (ctl_now_ms() < end && gks_group_info(s, 0, &gi) == 0 && gi.pushes < n) {

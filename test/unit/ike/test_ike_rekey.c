@@ -595,6 +595,8 @@ advance_helper(struct bed *t)
 		/* A initiated: its key pair and g^ir (at least) on its helper */
 		CHECK(CTR(t->a, async_jobs) >= 2);
 		CHECK_EQ(CTR(t->a, async_inline) + CTR(t->b, async_inline), 0);
+		/* the first PFS pair is made ahead once the IKE SA is up */
+		CHECK(live_sa(t->a)->pfs_spare != NULL || live_sa(t->a)->pfs_spare_out);
 		mark(t);
 		t->jobs_a = CTR(t->a, async_jobs);
 		t->jobs_b = CTR(t->b, async_jobs);

@@ -161,7 +161,7 @@ struct gm_group {
 	unsigned int tries;		/* sends of the current message */
 	struct ike1_sa p1;
 	uint64_t p1_started_ms;
-	bool computing;			/* our pair or g^xy on the helper (gm_async.c): 3 / 5 wait */
+	bool computing;			/* pair or g^xy on the helper (gm_async.c): 3 / 5 wait */
 	struct ctl_job_ref *jobs;	/* outstanding (gm_async.c) */
 	uint32_t mid;
 	uint8_t ni[GM_NONCE_LEN];

@@ -161,8 +161,8 @@ struct ike_sa {
 	struct ike_sig_choice auth_sig_ch;
 	bool sig_pending;		/* its job is out (ike_async_sig.c) */
 	bool natd_asked;		/* responder: the request had NAT detection (2.23) */
-	struct ike_ke_pre *ke_pre;	/* the message's KE computed on the helper (ike_async_ke.c) */
-	struct ike_dh *pfs_spare;	/* our next PFS pair, made ahead on the helper (ike_pfs.c) */
+	struct ike_ke_pre *ke_pre;	/* the message's KE from the helper (ike_async_ke.c) */
+	struct ike_dh *pfs_spare;	/* our next PFS pair, made ahead (ike_pfs.c) */
 	bool pfs_spare_out;		/* its job is out */
 };
 

@@ -635,7 +635,8 @@ advance_helper(struct bed *t)
 		CHECK(CTR(t->b, async_jobs) >= t->jobs_b + 1);
 		/* A's helper held: the KE of B's next rekey waits there */
 		atomic_store(&release, 0);
-		CHECK_EQ(ctl_helper_submit(helper_a, gw_test_hold_work, gw_test_hold_done, &release), 0);
+		CHECK_EQ(ctl_helper_submit(helper_a, gw_test_hold_work, gw_test_hold_done,
+					   &release), 0);
 		t->stale_a = CTR(t->a, async_stale);
 		CHECK_EQ(ike_rekey_i_start(t->b, live_sa(t->b)), 0);
 		t->step = H_STALE_R;

@@ -269,6 +269,16 @@ pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 	memset(p, 0, sizeof(*p));
 	make_conf(conf_a, sizeof(conf_a), "a", "b", "immediately", "10.1.0.0/16", "10.2.0.0/16");
 	make_conf(conf_b, sizeof(conf_b), "b", "a", "on-traffic", "10.2.0.0/16", "10.1.0.0/16");
+	/*
+	 * the configuration is parsed in a forked child (lib/conf): before any
+	 * helper thread exists (under ASan a fork beside them made the parse fail)
+	 */
+	p->ca = gw_conf_load_string(conf_a, &err);
+	p->cb = gw_conf_load_string(conf_b, &err);
+	if (p->ca == NULL || p->cb == NULL) {
+		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
+		return -EINVAL;
+	}
 	p->loop = ctl_loop_create(NULL);
 	if (helpers) {
 		p->ha = ctl_helper_create(p->loop, NULL);
@@ -284,12 +294,6 @@ pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 	mock_install_init(&p->ma);
 	mock_install_init(&p->mb);
 	p->mb.next_spi = 0x50000;
-	p->ca = gw_conf_load_string(conf_a, &err);
-	p->cb = gw_conf_load_string(conf_b, &err);
-	if (p->ca == NULL || p->cb == NULL) {
-		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
-		return -EINVAL;
-	}
 	p->a = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->ma.in, .port = base, .natt_port = base + 1,
 		.peer_port = base + 2, .peer_natt_port = base + 3, .helper = p->ha });

@@ -584,28 +584,36 @@ test_hundred_at_once(void)
 	gks_server_free(s);
 }
 
+struct spin {
+	struct gks_server *s;
+	uint64_t pushes, end;
+	struct ctl_timer t;
+};
+
 static void
-stop_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+spin_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 {
-	(void)t;
-	(void)arg;
-	ctl_loop_stop(l);
+	struct spin *sp = arg;
+	struct gks_group_info gi;
+
+	if ((gks_group_info(sp->s, 0, &gi) == 0 && gi.pushes >= sp->pushes) ||
+	    ctl_now_ms() > sp->end) {
+		ctl_loop_stop(l);	/* for good: a stopped loop does not run again */
+		return;
+	}
+	ctl_timer_arm(l, t, 5);
 }
 
 /* Run the loop until the group's PUSH count reaches n (or 30 s: the helper is niced). */
 static void
 spin_until_pushes(struct ctl_loop *loop, struct gks_server *s, uint64_t n)
 {
-	struct ctl_timer t;
-	struct gks_group_info gi;
-	uint64_t end = ctl_now_ms() + 30000;
+	struct spin sp = { .s = s, .pushes = n, .end = ctl_now_ms() + 30000 };
 
-	ctl_timer_init(&t, stop_fire, NULL);
-	while (ctl_now_ms() < end && gks_group_info(s, 0, &gi) == 0 && gi.pushes < n) {
-		ctl_timer_arm(loop, &t, 5);
-		ctl_loop_run(loop);
-	}
-	ctl_timer_cancel(loop, &t);
+	ctl_timer_init(&sp.t, spin_fire, &sp);
+	ctl_timer_arm(loop, &sp.t, 5);
+	ctl_loop_run(loop);
+	ctl_timer_cancel(loop, &sp.t);
 }
 
 /*

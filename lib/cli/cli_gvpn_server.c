@@ -137,6 +137,8 @@ show_stats(struct cli_server *s, const char *arg __attribute__((unused)), FILE *
 		st.acks, st.acks_bad);
 	fprintf(out, "Main Mode DH on the helper thread %" PRIu64 ", results dropped %" PRIu64
 		"\n", st.dh_async, st.dh_stale);
+	fprintf(out, "PUSH signatures on the helper thread %" PRIu64 ", results dropped %" PRIu64
+		"\n", st.push_signs, st.push_stale);
 	fprintf(out, "Refused: malformed %" PRIu64 ", authentication %" PRIu64
 		", unknown group %" PRIu64 ", no proposal %" PRIu64 "\n", st.bad_msg,
 		st.auth_fail, st.no_group, st.no_proposal);

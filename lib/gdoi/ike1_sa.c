@@ -169,8 +169,9 @@ ike1_sa_make_ke_nonce(struct ike1_sa *sa)
 	size_t *nlen = sa->initiator ? &sa->ni_len : &sa->nr_len;
 	int ret;
 
-	gdoi_dh_free(sa->dh);
-	sa->dh = gdoi_dh_new(sa->xf.group);
+	/* a pair made ahead for this exchange (lib/gm: on the helper thread) is kept */
+	if (sa->dh == NULL)
+		sa->dh = gdoi_dh_new(sa->xf.group);
 	if (sa->dh == NULL)
 		return -errno;
 	sa->g_x_len = gdoi_dh_pub_len(sa->xf.group);

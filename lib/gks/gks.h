@@ -203,6 +203,7 @@ struct gks_stats {
 	uint64_t bad_msg, auth_fail, no_group, no_proposal;
 	uint64_t acks, acks_bad, pushes;
 	uint64_t dh_async, dh_stale;	/* DH handed to the helper; results for a gone exchange */
+	uint64_t push_signs, push_stale;	/* PUSH signatures made there; for a gone group */
 };
 
 unsigned int gks_group_count(const struct gks_server *s);

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "gks_priv.h"
 
 /* An address or subnet selector as an ID (RFC 2407 4.6.2). */
@@ -168,15 +170,14 @@ gks_put_kd(struct gdoi_bld *b, const struct gks_group *g, const struct gks_kek *
 }
 
 int
-gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek *teks,
+gks_push_draft(const struct gks_group *g, uint32_t seq, const struct gks_tek *teks,
 	       const struct gks_kek *new_kek, bool del_all, uint8_t *buf, size_t cap,
-	       size_t *len)
+	       struct gks_push_draft *dr)
 {
 	struct gdoi_hdr h = { .exchange = GDOI_EXCH_PUSH, .flags = GDOI_FLAG_ENC };
 	static const uint8_t zeros[1024];
-	uint8_t digest[GDOI_HASH_MAX], spis[GKS_MAX_TEKS * 4], iv[GDOI_CIPHER_BLOCK_MAX];
-	const uint8_t *kiv, *kkey;
-	size_t sig_len = gdoi_sig_len(g->sig_key), plain_len, sig_off, out_len;
+	uint8_t spis[GKS_MAX_TEKS * 4];
+	size_t sig_len = gdoi_sig_len(g->sig_key), plain_len, sig_off;
 	enum gdoi_hash hh;
 	struct gdoi_bld b;
 	int rc;
@@ -217,22 +218,54 @@ gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek *te
 	rc = gdoi_bld_finish(&b, &plain_len);
 	if (rc != 0)
 		return rc;
-	rc = gdoi_push_digest(hh, buf, sig_off, plain_len, digest);
-	if (rc == 0)
-		rc = gdoi_sig_sign(g->sig_key, hh, g->p.kek.sig_fmt, digest, buf + sig_off + 4,
-				   sig_len, &sig_len);
+	rc = gdoi_push_digest(hh, buf, sig_off, plain_len, dr->digest);
 	if (rc != 0)
 		return rc;
-	rc = gdoi_kek_key_split(g->kek.cipher, g->kek.keymat, g->kek.keymat_len, &kiv, &kkey);
+	dr->hash = hh;
+	dr->fmt = g->p.kek.sig_fmt;
+	dr->sig_off = sig_off;
+	dr->sig_len = sig_len;
+	dr->plain_len = plain_len;
+	dr->cap = cap;
+	/* sealed under the KEK the members hold now, whenever the signature is made */
+	dr->cipher = g->kek.cipher;
+	memcpy(dr->keymat, g->kek.keymat, g->kek.keymat_len);
+	dr->keymat_len = g->kek.keymat_len;
+	return 0;
+}
+
+int
+gks_push_seal(EVP_PKEY *key, const struct gks_push_draft *dr, uint8_t *buf, size_t *len)
+{
+	uint8_t iv[GDOI_CIPHER_BLOCK_MAX];
+	const uint8_t *kiv, *kkey;
+	size_t sig_len = dr->sig_len;
+	int rc;
+
+	rc = gdoi_sig_sign(key, dr->hash, dr->fmt, dr->digest, buf + dr->sig_off + 4, sig_len,
+			   &sig_len);
+	if (rc != 0)
+		return rc;
+	rc = gdoi_kek_key_split(dr->cipher, dr->keymat, dr->keymat_len, &kiv, &kkey);
 	if (rc != 0)
 		return rc;
 	/* the static IV of KEK_ALGORITHM_KEY for every PUSH (lib/gdoi/README.md) */
-	memcpy(iv, kiv, gdoi_cipher_block_len(g->kek.cipher));
-	rc = gdoi_msg_encrypt(g->kek.cipher, kkey, iv, buf, plain_len, cap, &out_len);
-	if (rc != 0)
-		return rc;
-	*len = out_len;
-	return 0;
+	memcpy(iv, kiv, gdoi_cipher_block_len(dr->cipher));
+	return gdoi_msg_encrypt(dr->cipher, kkey, iv, buf, dr->plain_len, dr->cap, len);
+}
+
+int
+gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek *teks,
+	       const struct gks_kek *new_kek, bool del_all, uint8_t *buf, size_t cap,
+	       size_t *len)
+{
+	struct gks_push_draft dr;
+	int rc = gks_push_draft(g, seq, teks, new_kek, del_all, buf, cap, &dr);
+
+	if (rc == 0)
+		rc = gks_push_seal(g->sig_key, &dr, buf, len);
+	OPENSSL_cleanse(&dr, sizeof(dr));
+	return rc;
 }
 
 int

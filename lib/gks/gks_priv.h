@@ -185,6 +185,22 @@ void gks_put_kd(struct gdoi_bld *b, const struct gks_group *g, const struct gks_
 int gks_build_push(const struct gks_group *g, uint32_t seq, const struct gks_tek *teks,
 		   const struct gks_kek *new_kek, bool del_all, uint8_t *buf, size_t cap,
 		   size_t *len);
+/* A PUSH built and digested, its SIG not yet made nor the message encrypted. */
+struct gks_push_draft {
+	enum gdoi_hash hash;
+	enum gdoi_sig_fmt fmt;
+	uint8_t digest[GDOI_HASH_MAX];
+	size_t sig_off, sig_len, plain_len, cap;
+	enum gdoi_cipher cipher;		/* the KEK it goes under (copied) */
+	uint8_t keymat[GKS_KEK_KEYMAT_MAX];
+	uint8_t keymat_len;
+};
+/* gks_build_push() in two halves: the message and its digest (loop thread)... */
+int gks_push_draft(const struct gks_group *g, uint32_t seq, const struct gks_tek *teks,
+		   const struct gks_kek *new_kek, bool del_all, uint8_t *buf, size_t cap,
+		   struct gks_push_draft *dr);
+/* ...then the signature and the encryption: only buf, dr and key (the helper thread). */
+int gks_push_seal(EVP_PKEY *key, const struct gks_push_draft *dr, uint8_t *buf, size_t *len);
 /* Patch the HASH of a built message (HASH first: data at 32) and encrypt it. */
 int gks_pull_seal(struct gks_p1 *p1, struct gks_pull *pl, uint8_t *buf, size_t len,
 		  size_t cap, const uint8_t *ni_b, size_t ni_len, const uint8_t *nr_b,
@@ -202,8 +218,19 @@ void gks_pull_input(struct gks_server *s, struct gks_p1 *p1, uint8_t *buf, size_
 void gks_ack_input(struct gks_server *s, const struct sockaddr *from, uint8_t *buf,
 		   size_t len, const struct gdoi_hdr *h);
 
+/* gks_async_push.c: the PUSH's signature on the helper thread */
+/*
+ * Sign and encrypt the PUSH buf (dr->plain_len octets, copied) of SEQ seq on
+ * s->p.helper; when back, gks_push_signed() if the group is still there (else
+ * push_stale). Without a helper (or with a full one) before this returns. 0 or -errno.
+ */
+int gks_async_push(struct gks_group *g, uint32_t seq, const uint8_t *buf,
+		   const struct gks_push_draft *dr);
+
 /* gks_push.c */
 void gks_push_start(struct gks_group *g);
+/* The rekey's PUSH is signed (gks_async_push.c): kept for retransmissions and sent. */
+void gks_push_signed(struct gks_group *g, const uint8_t *buf, size_t len);
 void gks_group_timers_init(struct gks_group *g);
 void gks_rekey_arm(struct gks_group *g);
 int gks_group_rekey_now(struct gks_group *g, bool kek);

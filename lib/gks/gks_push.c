@@ -168,13 +168,23 @@ push_keep(struct gks_group *g, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+void
+gks_push_signed(struct gks_group *g, const uint8_t *buf, size_t len)
+{
+	if (push_keep(g, buf, len) != 0) {
+		GW_LOG(ike, ERR, "gks: group %s: PUSH not kept: out of memory", g->p.name);
+		return;
+	}
+	gks_push_start(g);
+}
+
 int
 gks_group_rekey_now(struct gks_group *g, bool kek)
 {
 	struct gks_tek teks[GKS_MAX_TEKS];
+	struct gks_push_draft dr;
 	struct gks_kek nk;
 	uint64_t now = ctl_now_ms();
-	size_t len;
 	int rc = 0;
 
 	for (unsigned int i = 0; i < g->p.nteks && rc == 0; i++)
@@ -185,10 +195,8 @@ gks_group_rekey_now(struct gks_group *g, bool kek)
 		goto out;
 	if (g->p.has_kek) {
 		/* sent under the KEK the members hold; it announces the new one */
-		rc = gks_build_push(g, g->seq + 1, teks, kek ? &nk : NULL, false, g->srv->txbuf,
-				    sizeof(g->srv->txbuf), &len);
-		if (rc == 0)
-			rc = push_keep(g, g->srv->txbuf, len);
+		rc = gks_push_draft(g, g->seq + 1, teks, kek ? &nk : NULL, false, g->srv->txbuf,
+				    sizeof(g->srv->txbuf), &dr);
 		if (rc != 0)
 			goto out;
 		g->seq++;
@@ -202,11 +210,13 @@ gks_group_rekey_now(struct gks_group *g, bool kek)
 		gks_tek_log_keys(g->p.name, &g->teks[i]);
 	GW_LOG(ike, NOTICE, "gks: group %s: rekey, SEQ %u, TEKs%s, %u members", g->p.name,
 	       g->seq, kek ? " and KEK" : "", g->nmembers);
+	/* signed on the helper thread, sent when back (at once without a helper) */
 	if (g->p.has_kek)
-		gks_push_start(g);
+		rc = gks_async_push(g, g->seq, g->srv->txbuf, &dr);
 out:
 	OPENSSL_cleanse(teks, sizeof(teks));
 	OPENSSL_cleanse(&nk, sizeof(nk));
+	OPENSSL_cleanse(&dr, sizeof(dr));
 	if (rc != 0)
 		GW_LOG(ike, ERR, "gks: group %s: rekey failed: %s", g->p.name, strerror(-rc));
 	gks_rekey_arm(g);

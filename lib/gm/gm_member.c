@@ -736,6 +736,19 @@ mm4_keyed(struct gm_group *g, int rc, const uint8_t *g_xy, size_t len)
 	mm_send(g, rc, out);
 }
 
+/* Our key pair is made (gm_async.c): message 3. */
+static void
+mm2_paired(struct gm_group *g, int rc, const uint8_t *g_xy, size_t len)
+{
+	size_t out = 0;
+
+	(void)g_xy;
+	(void)len;
+	if (rc == 0)
+		rc = ike1_mm_i3(&g->p1, g->tx, sizeof(g->tx), &out);
+	mm_send(g, rc, out);
+}
+
 static void
 mm_step(struct gm_group *g, uint8_t *buf, size_t len)
 {
@@ -744,9 +757,13 @@ mm_step(struct gm_group *g, uint8_t *buf, size_t len)
 
 	switch (g->p1.state) {
 	case IKE1_ST_MM1:
+		if (g->computing)	/* a retransmitted 2 while our pair is made */
+			return;
 		ret = ike1_mm_i2(&g->p1, g->xf, g->nxf, buf, len);
 		if (ret == 0)
-			ret = ike1_mm_i3(&g->p1, g->tx, sizeof(g->tx), &out);
+			ret = gm_async_pair(g, mm2_paired);
+		if (ret == 0)
+			return;		/* mm2_paired goes on */
 		break;
 	case IKE1_ST_MM3:
 		if (buf[GDOI_HDR_LEN - 11] & GDOI_FLAG_ENC)	/* a retransmitted 4 is clear */

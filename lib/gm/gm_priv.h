@@ -161,7 +161,7 @@ struct gm_group {
 	unsigned int tries;		/* sends of the current message */
 	struct ike1_sa p1;
 	uint64_t p1_started_ms;
-	bool computing;			/* g^xy on the helper (gm_async.c): 4 waits */
+	bool computing;			/* pair or g^xy on the helper (gm_async.c): 3 / 5 wait */
 	struct ctl_job_ref *jobs;	/* outstanding (gm_async.c) */
 	uint32_t mid;
 	uint8_t ni[GM_NONCE_LEN];
@@ -214,6 +214,8 @@ typedef void (*gm_dh_cb)(struct gm_group *g, int rc, const uint8_t *g_xy, size_t
  * helper or with a full one. 0 or -errno (cb not called).
  */
 int gm_async_dh(struct gm_group *g, gm_dh_cb cb);
+/* Our key pair for message 3 (into g->p1.dh), the same way; cb gets no g^xy. */
+int gm_async_pair(struct gm_group *g, gm_dh_cb cb);
 
 /* gm_exch.c: one group's messages (the caller sends g->tx and arms the retransmit). */
 int gm_pull1(struct gm_group *g);		/* a fresh M-ID and nonce, then: */

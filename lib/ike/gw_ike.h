@@ -91,9 +91,9 @@ struct ike_daemon_params {
 	X(child_rekeys, "CHILD_SAs rekeyed (by us or by the peer)") \
 	X(half_open_peer_cap, "IKE_SA_INIT refused: half-open SAs from that address at the cap") \
 	X(cookie_rotations, "cookie secrets replaced (the previous one still accepted)") \
-	X(async_jobs, "DH computations handed to the helper thread") \
-	X(async_inline, "DH computations or signatures run on the control thread (helper full)") \
-	X(async_stale, "DH or signature results for an SA deleted meanwhile (wiped)") \
+	X(async_jobs, "DH key pairs and g^ir handed to the helper thread (any exchange)") \
+	X(async_inline, "DH or signatures on the control thread (helper full, no PFS pair ready)") \
+	X(async_stale, "DH or signature results for an SA or exchange gone meanwhile (wiped)") \
 	X(async_signs, "IKE_AUTH signatures handed to the helper thread") \
 	X(async_verifies, "peers' certificates and AUTH signatures handed to the helper thread") \
 	X(async_sign_late, "IKE_AUTH request before our signature was back: signed inline") \

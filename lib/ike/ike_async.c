@@ -22,6 +22,7 @@ struct ike_job {
 	uint8_t peer[IKE_MAX_DH_PUB];
 	size_t peer_len;		/* 0: key pair only */
 	ike_dh_cb cb;
+	bool ahead;			/* made ahead of need: the exchange does not wait */
 	struct ike_dh_result r;
 };
 
@@ -80,7 +81,8 @@ finish(struct ike_job *j, int result)
 		job_free(j);
 		return;
 	}
-	sa->computing = false;
+	if (!j->ahead)
+		sa->computing = false;
 	if (result != 0 && j->r.rc == 0)
 		j->r.rc = result;
 	j->cb(d, sa, &j->r);
@@ -94,9 +96,10 @@ dh_done(struct ctl_loop *l, void *arg, int result)
 	finish(arg, result);
 }
 
-int
-ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike_dh *dh,
-	     const uint8_t *peer, size_t peer_len, const void *ctx, size_t ctx_len, ike_dh_cb cb)
+static int
+submit(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike_dh *dh,
+       const uint8_t *peer, size_t peer_len, const void *ctx, size_t ctx_len, ike_dh_cb cb,
+       bool ahead)
 {
 	struct ike_job *j;
 	int rc = -ENOBUFS;
@@ -110,12 +113,15 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 	j->group = group;
 	j->r.dh = dh;
 	j->cb = cb;
-	memcpy(j->peer, peer, peer_len);
+	j->ahead = ahead;
+	if (peer_len != 0)	/* peer may be NULL: a key pair only */
+		memcpy(j->peer, peer, peer_len);
 	j->peer_len = peer_len;
 	if (ctx_len != 0)	/* ctx may be NULL (C11 7.24.1: even for 0 octets) */
 		memcpy(j->r.ctx, ctx, ctx_len);
 	ctl_job_link(&d->jobs, &j->ref, d);
-	sa->computing = true;
+	if (!ahead)
+		sa->computing = true;
 	d->ctr.async_jobs++;
 	if (d->helper != NULL)
 		rc = ctl_helper_submit(d->helper, dh_work, dh_done, j);
@@ -126,6 +132,19 @@ ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike
 		finish(j, dh_work(j, NULL));
 	}
 	return 0;
+}
+
+int
+ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike_dh *dh,
+	     const uint8_t *peer, size_t peer_len, const void *ctx, size_t ctx_len, ike_dh_cb cb)
+{
+	return submit(d, sa, group, dh, peer, peer_len, ctx, ctx_len, cb, false);
+}
+
+int
+ike_async_pair_ahead(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, ike_dh_cb cb)
+{
+	return submit(d, sa, group, NULL, NULL, 0, NULL, 0, cb, true);
 }
 
 void

@@ -440,6 +440,17 @@ drop_state(struct ike_daemon *d, struct ike_sa *sa)
 		   d->msg.hdr.msgid, ike_state_name(sa->state));
 }
 
+void
+ike_create_child_msg(struct ike_daemon *d, struct ike_sa *sa)
+{
+	if (!(d->msg.hdr.flags & IKE_FLAG_RESPONSE))
+		ike_create_r_request(d, sa);
+	else if (sa->creating_ts != 0)
+		ike_child_new_i_response(d, sa);
+	else
+		ike_create_i_response(d, sa);
+}
+
 static void
 handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 		  const union ike_sockaddr *from, bool natt)
@@ -473,6 +484,11 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 		   !ctl_timer_armed(&sa->retrans_timer)) {
 		d->ctr.drop_msgid++;
 		IKE_SA_LOG(INFO, sa, "response message %u matches no request: dropped", h->msgid);
+		return;
+	}
+	if (sa->computing && sa->state == IKE_ST_ESTABLISHED) {
+		/* a CREATE_CHILD_SA's KE is computed (ike_async_ke.c): the peer sends again */
+		drop_state(d, sa);
 		return;
 	}
 	if (open_sk(d, sa, buf, &notify) != 0) {
@@ -512,12 +528,8 @@ handle_sa_message(struct ike_daemon *d, struct ike_sa *sa, const uint8_t *buf,
 	case IKE_EXCH_CREATE_CHILD_SA:
 		if (sa->state != IKE_ST_ESTABLISHED)
 			drop_state(d, sa);
-		else if (!resp)
-			ike_create_r_request(d, sa);
-		else if (sa->creating_ts != 0)
-			ike_child_new_i_response(d, sa);
-		else
-			ike_create_i_response(d, sa);
+		else if (!ike_async_ke_first(d, sa))	/* else handled when its KE is done */
+			ike_create_child_msg(d, sa);
 		break;
 	default:
 		drop_state(d, sa);

@@ -13,7 +13,32 @@
 #include "gw_log.h"
 #include "ike_sa.h"
 
-/* Build and send the request with the SA's current group, nonce and cookie. */
+static int send_init(struct ike_daemon *d, struct ike_sa *sa);
+
+/* Our key pair is made (ike_async.c, on the helper thread): the request goes. */
+static void
+pair_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
+{
+	int rc = r->rc;
+
+	if (rc == 0) {
+		ike_dh_free(sa->dh);
+		sa->dh = r->dh;		/* taken: the job frees it no more */
+		r->dh = NULL;
+		rc = send_init(d, sa);
+	}
+	if (rc != 0) {
+		IKE_SA_LOG(ERR, sa, "IKE_SA_INIT not sent: %s", strerror(-rc));
+		ike_sa_destroy(d, sa, "cannot initiate");
+	}
+}
+
+/*
+ * Build and send the request with the SA's current group, nonce and cookie.
+ * Without a key pair of that group one is made on the helper thread first
+ * and the request goes when it is back (pair_done); the SA may be gone when
+ * this returns 0, so the caller touches it no more.
+ */
 static int
 send_init(struct ike_daemon *d, struct ike_sa *sa)
 {
@@ -29,9 +54,8 @@ send_init(struct ike_daemon *d, struct ike_sa *sa)
 
 	if (sa->dh == NULL || ike_dh_group(sa->dh) != sa->dh_group) {
 		ike_dh_free(sa->dh);
-		sa->dh = ike_dh_new(sa->dh_group);
-		if (sa->dh == NULL)
-			return -errno;
+		sa->dh = NULL;
+		return ike_async_dh(d, sa, sa->dh_group, NULL, NULL, 0, NULL, 0, pair_done);
 	}
 	rc = ike_dh_pub(sa->dh, pub, sizeof(pub), &plen);
 	if (rc != 0)
@@ -115,8 +139,6 @@ ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn)
 	rc = ike_random(&sa->spi_i, sizeof(sa->spi_i));
 	if (rc == 0)
 		rc = ike_random(sa->ni, sa->ni_len);
-	if (rc == 0)
-		rc = send_init(d, sa);
 	if (rc != 0) {
 		IKE_SA_LOG(ERR, sa, "IKE_SA_INIT not sent: %s", strerror(-rc));
 		ike_sa_destroy(d, sa, "cannot initiate");
@@ -124,8 +146,14 @@ ike_init_start(struct ike_daemon *d, const struct gw_conf_vpn *vpn)
 	}
 	IKE_SA_LOG(NOTICE, sa, "initiating to %s (vpn %s)", ike_addr_str(&sa->remote),
 		   vpn->name);
+	/* the half-open time counts from here: the key pair is made on the helper first */
 	ike_sa_arm_life(d, sa, IKE_HALF_OPEN_TIMEOUT_MS);
-	return 0;
+	rc = send_init(d, sa);
+	if (rc != 0) {	/* else the SA may be gone already (pair_done): not touched */
+		IKE_SA_LOG(ERR, sa, "IKE_SA_INIT not sent: %s", strerror(-rc));
+		ike_sa_destroy(d, sa, "cannot initiate");
+	}
+	return rc;
 }
 
 /* The response's error notifies we act on (RFC 7296 1.2, 2.6). true: handled. */

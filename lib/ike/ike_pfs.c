@@ -62,15 +62,51 @@ put_ke(struct ike_bld *b, const struct ike_dh *dh)
 	return rc;
 }
 
+/* Our next PFS pair is back from the helper: kept for our next CREATE_CHILD_SA. */
+static void
+spare_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
+{
+	(void)d;
+	sa->pfs_spare_out = false;
+	if (r->rc != 0)
+		return;
+	ike_dh_free(sa->pfs_spare);
+	sa->pfs_spare = r->dh;		/* taken: the job frees it no more */
+	r->dh = NULL;
+}
+
+void
+ike_pfs_spare(struct ike_daemon *d, struct ike_sa *sa)
+{
+	uint16_t g = ike_pfs_group(d, sa->vpn);
+
+	/* without a helper the pair is made when the request is (unit tests) */
+	if (g == 0 || d->helper == NULL || sa->pfs_spare_out ||
+	    (sa->pfs_spare != NULL && ike_dh_group(sa->pfs_spare) == g))
+		return;
+	sa->pfs_spare_out = true;
+	if (ike_async_pair_ahead(d, sa, g, spare_done) != 0)
+		sa->pfs_spare_out = false;
+}
+
 int
 ike_pfs_add_ke(struct ike_sa *sa, struct ike_bld *b)
 {
 	ike_pfs_done(sa);
 	if (sa->child_group == 0)
 		return 0;
-	sa->child_dh = ike_dh_new(sa->child_group);
-	if (sa->child_dh == NULL)
-		return -errno;
+	if (sa->pfs_spare != NULL && ike_dh_group(sa->pfs_spare) == sa->child_group) {
+		sa->child_dh = sa->pfs_spare;	/* made ahead on the helper thread */
+		sa->pfs_spare = NULL;
+	} else {
+		/* none ready (another group asked for, or no helper): here */
+		if (sa->d->helper != NULL)
+			sa->d->ctr.async_inline++;
+		sa->child_dh = ike_dh_new(sa->child_group);
+		if (sa->child_dh == NULL)
+			return -errno;
+	}
+	ike_pfs_spare(sa->d, sa);	/* the next one */
 	return put_ke(b, sa->child_dh);
 }
 
@@ -80,12 +116,12 @@ ike_pfs_put_ke(struct ike_bld *b, const struct ike_dh *dh)
 	return dh == NULL ? 0 : put_ke(b, dh);
 }
 
+/* g^ir with our pair: computed on the helper thread before (ike_async_ke.c) or here. */
 static int
 derive(struct ike_sa *sa, const struct ike_dh *dh, const struct ike_pl *ke)
 {
 	size_t glen = 0;
-	int rc = ike_dh_derive(dh, ke->u.ke.data.p, ke->u.ke.data.len, sa->child_gir,
-			       sizeof(sa->child_gir), &glen);
+	int rc = ike_ke_answer(sa, dh, ke, sa->child_gir, sizeof(sa->child_gir), &glen);
 
 	sa->child_gir_len = rc == 0 ? (uint32_t)glen : 0;
 	return rc;
@@ -117,6 +153,8 @@ ike_pfs_respond(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_o
 {
 	const struct ike_pl *ke = ike_msg_find(&d->msg, IKE_PL_KE);
 	int g = ike_prop_xf(ch, IKE_XF_DH, NULL);
+	size_t glen = 0;
+	int rc;
 
 	*mine = NULL;
 	if (g <= 0)	/* no PFS (or NONE chosen): a KE would be out of place */
@@ -129,14 +167,16 @@ ike_pfs_respond(struct ike_daemon *d, struct ike_sa *sa, const struct ike_prop_o
 			   "INVALID_KE_PAYLOAD", ke != NULL ? ke->u.ke.group : 0, g);
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
-	*mine = ike_dh_new((uint16_t)g);
-	if (*mine == NULL)
+	/*
+	 * our pair stays for the answer's KE (ike_pfs_put_ke); g^ir until the
+	 * install; both made on the helper thread before (ike_async_ke.c) or here
+	 */
+	rc = ike_ke_respond(sa, ke, mine, sa->child_gir, sizeof(sa->child_gir), &glen);
+	sa->child_gir_len = rc == 0 ? (uint32_t)glen : 0;
+	if (rc == -EIO)
 		return IKE_N_NO_PROPOSAL_CHOSEN;
-	/* our pair stays for the answer's KE (ike_pfs_put_ke); g^ir until the install */
-	if (derive(sa, *mine, ke) != 0) {
+	if (rc != 0) {
 		IKE_SA_LOG(WARNING, sa, "CREATE_CHILD_SA: the peer's KE is invalid");
-		ike_dh_free(*mine);
-		*mine = NULL;
 		return IKE_N_INVALID_SYNTAX;
 	}
 	return 0;

@@ -60,6 +60,8 @@ ike_rekey_cleanup(struct ike_daemon *d, struct ike_sa *sa)
 {
 	ctl_timer_cancel(d->loop, &sa->rekey_timer);
 	ike_pfs_done(sa);
+	ike_dh_free(sa->pfs_spare);
+	sa->pfs_spare = NULL;
 	free_peer(sa);
 	explicit_bzero(sa->rk_ni, sizeof(sa->rk_ni));
 }
@@ -88,6 +90,7 @@ ike_rekey_arm(struct ike_daemon *d, struct ike_sa *sa)
 	uint64_t soft_ms;
 
 	sa->rekeyed_ms = ctl_now_ms();
+	ike_pfs_spare(d, sa);	/* the first CHILD_SA rekey's pair, ahead (ike_pfs.c) */
 	if (life == 0)
 		return;
 	if (ike_random(&jitter, sizeof(jitter)) == 0)
@@ -139,7 +142,50 @@ rekey_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
 		ctl_timer_arm(l, t, next);
 }
 
-/* Build and send the rekey request with sa->dh_group. */
+/* An exchange of ours is out or about to be (window 1), or the peer's rekey was answered. */
+static bool
+busy(const struct ike_sa *sa)
+{
+	return ctl_timer_armed(&sa->retrans_timer) || sa->rekeying_spi_in != 0 ||
+	       sa->deleting_spi_in != 0 || sa->ike_rekeying || sa->rk_peer != NULL ||
+	       sa->computing;
+}
+
+static int send_rekey(struct ike_daemon *d, struct ike_sa *sa);
+
+/*
+ * Our key pair for the rekey is made (ike_async.c, on the helper thread): the
+ * request goes, unless another exchange went out meanwhile: then the rekey
+ * comes again a little later with this pair.
+ */
+static void
+rekey_pair_done(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh_result *r)
+{
+	uint64_t later = IKE_REKEY_BUSY_MS;
+	int rc = r->rc;
+
+	if (sa->state != IKE_ST_ESTABLISHED)
+		return;
+	if (rc == 0) {
+		ike_dh_free(sa->dh);
+		sa->dh = r->dh;		/* taken: the job frees it no more */
+		r->dh = NULL;
+		rc = busy(sa) ? -EBUSY : send_rekey(d, sa);
+	}
+	if (rc == 0)
+		return;
+	if (rc != -EBUSY) {
+		IKE_SA_LOG(WARNING, sa, "IKE SA rekey not sent: %s", strerror(-rc));
+		later = IKE_REKEY_REFUSED_MS;
+	}
+	sa->rekey_at_ms = ctl_now_ms() + later;
+	ike_rekey_retry(d, sa, later);
+}
+
+/*
+ * Build and send the rekey request with sa->dh_group; without a pair of that
+ * group one is made on the helper thread first (rekey_pair_done sends).
+ */
 static int
 send_rekey(struct ike_daemon *d, struct ike_sa *sa)
 {
@@ -154,10 +200,11 @@ send_rekey(struct ike_daemon *d, struct ike_sa *sa)
 		props[i].spi_size = 8;
 		ike_put64(props[i].spi, sa->rk_spi);
 	}
-	ike_dh_free(sa->dh);
-	sa->dh = ike_dh_new(sa->dh_group);
-	if (sa->dh == NULL)
-		return -errno;
+	if (sa->dh == NULL || ike_dh_group(sa->dh) != sa->dh_group) {
+		ike_dh_free(sa->dh);
+		sa->dh = NULL;
+		return ike_async_dh(d, sa, sa->dh_group, NULL, NULL, 0, NULL, 0, rekey_pair_done);
+	}
 	ike_bld_init_inner(&b, inner, sizeof(inner));
 	ike_bld_sa(&b, props, n);
 	ike_bld_payload(&b, IKE_PL_NONCE, sa->rk_ni, sizeof(sa->rk_ni));
@@ -180,8 +227,7 @@ ike_rekey_i_start(struct ike_daemon *d, struct ike_sa *sa)
 
 	if (sa->state != IKE_ST_ESTABLISHED || sa->pol == NULL)
 		return -EINVAL;
-	if (ctl_timer_armed(&sa->retrans_timer) || sa->rekeying_spi_in != 0 ||
-	    sa->deleting_spi_in != 0 || sa->ike_rekeying || sa->rk_peer != NULL)
+	if (busy(sa))
 		return -EBUSY;
 	do {
 		rc = ike_random(&sa->rk_spi, sizeof(sa->rk_spi));
@@ -391,7 +437,8 @@ our_identity(struct ike_daemon *d, struct ike_sa *sa, struct ike_rekey_id *id)
 	id->initiator = true;
 	id->spi_i = sa->rk_spi;
 	id->spi_r = ike_get64(chosen.spi);
-	rc = ike_dh_derive(sa->dh, ke->u.ke.data.p, ke->u.ke.data.len, gir, sizeof(gir), &glen);
+	/* g^ir: computed on the helper thread before (ike_async_ke.c) or here */
+	rc = ike_ke_answer(sa, sa->dh, ke, gir, sizeof(gir), &glen);
 	/* RFC 7296 2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), the old PRF */
 	if (rc == 0)
 		rc = ike_skeyseed_rekey(sa->suite.prf, sa->keys.sk_d, sa->keys.d_len, gir, glen,

@@ -79,9 +79,9 @@ ike_rekey_r_request(struct ike_daemon *d, struct ike_sa *sa)
 	rc = ike_random(&id.spi_r, sizeof(id.spi_r));
 	if (rc == 0)
 		rc = ike_random(nr, sizeof(nr));
-	dh = rc == 0 ? ike_dh_new(id.suite.dh) : NULL;
-	rc = dh == NULL ? -EIO : ike_dh_derive(dh, ke->u.ke.data.p, ke->u.ke.data.len, gir,
-					       sizeof(gir), &glen);
+	/* our pair and g^ir: made on the helper thread before (ike_async_ke.c) or here */
+	if (rc == 0)
+		rc = ike_ke_respond(sa, ke, &dh, gir, sizeof(gir), &glen);
 	if (rc == 0)
 		rc = ike_dh_pub(dh, pub, sizeof(pub), &plen);
 	/* RFC 7296 2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), old PRF */

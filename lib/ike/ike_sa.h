@@ -163,6 +163,9 @@ struct ike_sa {
 	struct ike_sig_choice auth_sig_ch;
 	bool sig_pending;		/* its job is out (ike_async_sig.c) */
 	bool natd_asked;		/* responder: the request had NAT detection (2.23) */
+	struct ike_ke_pre *ke_pre;	/* the message's KE from the helper (ike_async_ke.c) */
+	struct ike_dh *pfs_spare;	/* our next PFS pair, made ahead (ike_pfs.c) */
+	bool pfs_spare_out;		/* its job is out */
 };
 
 struct ike_daemon {
@@ -485,6 +488,8 @@ unsigned int ike_props_child(const struct ike_daemon *d, const struct gw_conf_vp
 			     unsigned int max);
 /* Initiator: a fresh key pair of sa->child_group and its KE payload (none if 0). */
 int ike_pfs_add_ke(struct ike_sa *sa, struct ike_bld *b);
+/* Our next PFS pair of the vpn's group, made ahead on the helper (sa->pfs_spare). */
+void ike_pfs_spare(struct ike_daemon *d, struct ike_sa *sa);
 /* Initiator: the answer's KE -> sa->child_gir. 0, -EINVAL (missing, wrong group). */
 int ike_pfs_answer(struct ike_daemon *d, struct ike_sa *sa);
 /*
@@ -548,6 +553,12 @@ typedef void (*ike_dh_cb)(struct ike_daemon *d, struct ike_sa *sa, struct ike_dh
 int ike_async_dh(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, struct ike_dh *dh,
 		 const uint8_t *peer, size_t peer_len, const void *ctx, size_t ctx_len,
 		 ike_dh_cb cb);
+/*
+ * A key pair of `group` made ahead of need on the helper thread: as
+ * ike_async_dh() without a peer value, but the exchange does not wait (no
+ * sa->computing); cb takes r->dh.
+ */
+int ike_async_pair_ahead(struct ike_daemon *d, struct ike_sa *sa, uint16_t group, ike_dh_cb cb);
 /* The daemon goes: outstanding jobs are freed when they come back. */
 void ike_async_fini(struct ike_daemon *d);
 /* The SA with that index (indexes are never reused), or NULL: it is gone. */
@@ -580,6 +591,31 @@ int ike_async_verify(struct ike_daemon *d, struct ike_sa *sa, struct ike_trust *
 int ike_async_sign(struct ike_daemon *d, struct ike_sa *sa, EVP_PKEY *key,
 		   const struct ike_sig_choice *ch, uint8_t *octets, size_t octets_len,
 		   ike_sig_cb cb);
+
+/* ---- ike_async_ke.c: a CREATE_CHILD_SA's KE on the helper, then the message again ---- */
+struct ike_ke_pre {
+	bool response;			/* g^ir with our pair (else a new pair of ours too) */
+	uint16_t group;
+	int rc;				/* 0, or why the peer's KE was refused */
+	struct ike_dh *dh;		/* request: our new pair (ike_ke_respond takes it) */
+	uint8_t gir[IKE_MAX_DH_PUB];
+	size_t gir_len;
+};
+/*
+ * The CREATE_CHILD_SA in d->msg carries a KE: compute it on the helper thread
+ * and handle the message again when it is back (ike_create_child_msg, with
+ * sa->ke_pre). true: the job is out (sa->computing), the caller returns;
+ * false: handle it now (no helper, a full one, no usable KE).
+ */
+bool ike_async_ke_first(struct ike_daemon *d, struct ike_sa *sa);
+/* Our new pair of the KE's group and g^ir: sa->ke_pre's, else computed here. 0, -EIO, -errno. */
+int ike_ke_respond(struct ike_sa *sa, const struct ike_pl *ke, struct ike_dh **dh, uint8_t *gir,
+		   size_t cap, size_t *glen);
+/* g^ir of our pair `mine` and the peer's KE: sa->ke_pre's, else computed here. */
+int ike_ke_answer(struct ike_sa *sa, const struct ike_dh *mine, const struct ike_pl *ke,
+		  uint8_t *gir, size_t cap, size_t *glen);
+/* ike_daemon.c: a CREATE_CHILD_SA message on an established SA, to its handler. */
+void ike_create_child_msg(struct ike_daemon *d, struct ike_sa *sa);
 
 /* ---- ike_keylog.c: the IKE SA's keys at debug level (tshark decryption) ---- */
 void ike_log_ike_keys(const struct ike_sa *sa);

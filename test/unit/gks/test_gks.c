@@ -584,6 +584,98 @@ test_hundred_at_once(void)
 	gks_server_free(s);
 }
 
+struct spin {
+	struct gks_server *s;
+	uint64_t pushes, end;
+	struct ctl_timer t;
+};
+
+static void
+spin_fire(struct ctl_loop *l, struct ctl_timer *t, void *arg)
+{
+	struct spin *sp = arg;
+	struct gks_group_info gi;
+
+	if ((gks_group_info(sp->s, 0, &gi) == 0 && gi.pushes >= sp->pushes) ||
+	    ctl_now_ms() > sp->end) {
+		ctl_loop_stop(l);	/* for good: a stopped loop does not run again */
+		return;
+	}
+	ctl_timer_arm(l, t, 5);
+}
+
+/* Run the loop until the group's PUSH count reaches n (or 30 s: the helper is niced). */
+static void
+spin_until_pushes(struct ctl_loop *loop, struct gks_server *s, uint64_t n)
+{
+	struct spin sp = { .s = s, .pushes = n, .end = ctl_now_ms() + 30000 };
+
+	ctl_timer_init(&sp.t, spin_fire, &sp);
+	ctl_timer_arm(loop, &sp.t, 5);
+	ctl_loop_run(loop);
+	ctl_timer_cancel(loop, &sp.t);
+}
+
+/*
+ * The PUSH's signature on the helper thread (gks_async_push.c): the rekey
+ * commits the new SEQ and keys at once, the PUSH goes when the signature is
+ * back (pushes still 0 right after the rekey, 1 once the loop ran); it
+ * decrypts with the group's KEK and its SIG verifies with the signing key.
+ * Then a rekey whose server is freed before the signature is back: the job
+ * comes back to nobody and is freed (ASan: no leak, no use after free).
+ */
+static void
+test_push_signed_on_helper(void)
+{
+	struct ctl_loop *loop = ctl_loop_create(NULL);
+	struct ctl_helper *h = ctl_helper_create(loop, NULL);
+	struct gks_group_info gi;
+	struct gks_server *s;
+	struct gks_params p;
+	struct gks_stats st;
+	struct kd_keys k;
+	char why[256] = "";
+	const struct gks_group *g;
+	uint8_t buf[8192];
+
+	CHECK(loop != NULL && h != NULL);
+	params(&p);
+	p.helper = h;
+	s = gks_server_create(loop, &p, false, why, sizeof(why));
+	CHECK(s != NULL);
+	if (s == NULL)
+		goto out;
+	gks_server_set_send(s, capture, NULL);
+	g = &s->groups[0];
+	CHECK(gks_group_rekey(s, "g1", false) == 0);
+	gks_stats_get(s, &st);
+	CHECK(gks_group_info(s, 0, &gi) == 0 && gi.seq == 1);
+	CHECK_EQ(st.push_signs, 1);
+	CHECK_EQ(gi.pushes, 0);		/* on the helper: not sent yet */
+	spin_until_pushes(loop, s, 1);
+	CHECK(gks_group_info(s, 0, &gi) == 0 && gi.pushes == 1);
+	CHECK(g->push != NULL && g->push_len <= sizeof(buf));
+	if (g->push != NULL && g->push_len <= sizeof(buf)) {
+		/* the KEK did not change (TEKs only): the PUSH is under g->kek */
+		memset(&k, 0, sizeof(k));
+		memcpy(k.kek, g->kek.keymat, g->kek.keymat_len);
+		k.kek_len = g->kek.keymat_len;
+		memcpy(k.kek_spi, g->kek.spi, 16);
+		k.pub = g->sig_key;
+		memcpy(buf, g->push, g->push_len);
+		CHECK(open_push(buf, g->push_len, &k));
+	}
+	/* the server goes while the next signature is made */
+	CHECK(gks_group_rekey(s, "g1", true) == 0);
+	gks_stats_get(s, &st);
+	CHECK_EQ(st.push_signs, 2);
+	CHECK_EQ(st.push_stale, 0);
+	gks_server_free(s);
+out:
+	ctl_helper_free(h);	/* delivers the orphaned job: freed */
+	ctl_loop_free(loop);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -607,6 +699,7 @@ main(int argc, char **argv)
 	GW_RUN(test_gdoid_compat);
 	if (pcap == NULL)
 		GW_RUN(test_hundred_at_once);
+	GW_RUN(test_push_signed_on_helper);
 	unlink(key_path);
 	if (pcap != NULL)
 		fclose(pcap);

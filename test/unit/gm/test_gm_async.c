@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The member's Main Mode g^xy on the helper thread (lib/gm/gm_async.c): a
- * lib/gm member registers with a lib/gks key server on one control loop over
- * 127.0.0.1 / 127.0.0.2 (DH group 14), each with a helper thread.
- * - the registration goes through with g^xy made on the member's helper
- *   (dh-jobs 1, no dh-stale);
- * - the member's helper held when message 4 comes: its g^xy queues; the
- *   registration restarted meanwhile (re-register): the late result is wiped
- *   (dh-stale 1), the new Main Mode registers.
+ * The member's Main Mode key pair (message 3) and g^xy (message 4) on the
+ * helper thread (lib/gm/gm_async.c): a lib/gm member registers with a lib/gks
+ * key server on one control loop over 127.0.0.1 / 127.0.0.2 (DH group 14),
+ * each with a helper thread.
+ * - the registration goes through with both made on the member's helper
+ *   (dh-jobs 2, no dh-stale);
+ * - the member's helper held from the start: message 2's key pair queues
+ *   (message 3 not sent, state still MM1); the registration restarted
+ *   meanwhile (re-register): the late pair is wiped (dh-stale 1), the new
+ *   Main Mode registers;
+ * - the member's helper held once message 3 is out: message 4's g^xy
+ *   queues; restarted meanwhile: the late g^xy is wiped (dh-stale 1).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -21,6 +25,7 @@
 
 #include "gw_test.h"
 #include "gw_test_loop.h"
+#include "gw_test_hold.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gks.h"
@@ -91,25 +96,8 @@ load_conf(void)
 	return c;
 }
 
-/* A job that holds a helper thread until released (or the helper stops). */
-static atomic_int release;
-
-static int
-block_work(void *arg, const struct ctl_helper *h)
-{
-	(void)arg;
-	while (!atomic_load(&release) && !ctl_helper_stopping(h))
-		usleep(500);
-	return 0;
-}
-
-static void
-block_done(struct ctl_loop *l, void *arg, int result)
-{
-	(void)l;
-	(void)arg;
-	(void)result;
-}
+/* The flags of the jobs that hold the member's helper (gw_test_hold.h). */
+static atomic_int release, release2;
 
 struct bed {
 	struct ctl_loop *loop;
@@ -150,8 +138,9 @@ bed_start(struct bed *b, bool held)
 	b->hs = ctl_helper_create(b->loop, NULL);
 	b->hm = ctl_helper_create(b->loop, NULL);
 	atomic_store(&release, 0);
+	atomic_store(&release2, 0);
 	if (held)
-		ctl_helper_submit(b->hm, block_work, block_done, NULL);
+		ctl_helper_submit(b->hm, gw_test_hold_work, gw_test_hold_done, &release);
 	mock_install_init(&b->mi);
 	b->conf = load_conf();
 	if (b->conf == NULL)
@@ -176,6 +165,7 @@ static void
 bed_stop(struct bed *b)
 {
 	atomic_store(&release, 1);
+	atomic_store(&release2, 1);
 	gw_test_loop_cancel(&b->run);
 	gm_member_free(b->m);
 	gks_server_free(b->s);
@@ -197,31 +187,46 @@ registered(struct bed *b)
 	return group(b) != NULL && group(b)->ctr[GM_C_REGISTRATIONS] >= 1;
 }
 
+/*
+ * Run the bed (the member's helper held from the start or not) until `step`
+ * reaches `phases` and the group registered; then the counters.
+ */
 static void
-test_registers_with_helper(void)
+run_bed(bool held, bool (*step)(struct bed *), int phases, const char *what,
+	uint64_t jobs, uint64_t stale)
 {
 	struct bed b;
 
-	CHECK_EQ(bed_start(&b, false), 0);
-	run_until(&b, registered, 20000);
+	CHECK_EQ(bed_start(&b, held), 0);
+	run_until(&b, step, 30000);
+	CHECK_EQ(b.phase, phases);
 	CHECK(registered(&b));
 	if (group(&b) != NULL) {
-		printf("registered: dh-jobs %llu, dh-stale %llu\n",
+		printf("%s: dh-jobs %llu, dh-stale %llu\n", what,
 		       (unsigned long long)group(&b)->ctr[GM_C_DH_JOBS],
 		       (unsigned long long)group(&b)->ctr[GM_C_DH_STALE]);
-		CHECK_EQ(group(&b)->ctr[GM_C_DH_JOBS], 1);
-		CHECK_EQ(group(&b)->ctr[GM_C_DH_STALE], 0);
+		CHECK_EQ(group(&b)->ctr[GM_C_DH_JOBS], jobs);
+		CHECK_EQ(group(&b)->ctr[GM_C_DH_STALE], stale);
 	}
 	bed_stop(&b);
 }
 
-/* The helper held: message 4's g^xy queues; then a re-registration, then released. */
+static void
+test_registers_with_helper(void)
+{
+	/* message 3's key pair and message 4's g^xy */
+	run_bed(false, registered, 0, "registered", 2, 0);
+}
+
+/* The helper held: message 2's key pair queues; then a re-registration, then released. */
 static bool
 restarted_while_computing(struct bed *b)
 {
 	struct gm_group *g = group(b);
 
 	if (b->phase == 0 && g != NULL && g->computing) {
+		/* message 3 waits for its pair: the helper makes it, not the loop */
+		CHECK_EQ(g->p1.state, IKE1_ST_MM1);
 		CHECK_EQ(gm_member_reregister(b->m, NULL), 0);
 		CHECK(!g->computing);
 		atomic_store(&release, 1);
@@ -233,20 +238,41 @@ restarted_while_computing(struct bed *b)
 static void
 test_restarted_while_computing(void)
 {
-	struct bed b;
+	/* the stale pair, then the new Main Mode's pair and g^xy */
+	run_bed(true, restarted_while_computing, 1, "restarted during the key pair", 3, 1);
+}
 
-	CHECK_EQ(bed_start(&b, true), 0);
-	run_until(&b, restarted_while_computing, 30000);
-	CHECK_EQ(b.phase, 1);
-	CHECK(registered(&b));
-	if (group(&b) != NULL) {
-		printf("restarted during g^xy: dh-jobs %llu, dh-stale %llu\n",
-		       (unsigned long long)group(&b)->ctr[GM_C_DH_JOBS],
-		       (unsigned long long)group(&b)->ctr[GM_C_DH_STALE]);
-		CHECK_EQ(group(&b)->ctr[GM_C_DH_JOBS], 2);
-		CHECK_EQ(group(&b)->ctr[GM_C_DH_STALE], 1);
+/*
+ * The helper held from the start, message 2's pair queued behind: a second
+ * hold queued behind the pair, the first released; the pair comes back,
+ * message 3 goes, message 4's g^xy queues behind the second hold; then a
+ * re-registration, then released.
+ */
+static bool
+restarted_during_gxy(struct bed *b)
+{
+	struct gm_group *g = group(b);
+
+	if (b->phase == 0 && g != NULL && g->computing) {
+		CHECK_EQ(g->p1.state, IKE1_ST_MM1);
+		ctl_helper_submit(b->hm, gw_test_hold_work, gw_test_hold_done, &release2);
+		atomic_store(&release, 1);
+		b->phase = 1;
+	} else if (b->phase == 1 && g != NULL && g->computing &&
+		   g->p1.state == IKE1_ST_MM3) {
+		CHECK_EQ(gm_member_reregister(b->m, NULL), 0);
+		CHECK(!g->computing);
+		atomic_store(&release2, 1);
+		b->phase = 2;
 	}
-	bed_stop(&b);
+	return b->phase == 2 && registered(b);
+}
+
+static void
+test_restarted_during_gxy(void)
+{
+	/* pair and stale g^xy, then the new Main Mode's pair and g^xy */
+	run_bed(true, restarted_during_gxy, 2, "restarted during g^xy", 4, 1);
 }
 
 int
@@ -255,6 +281,7 @@ main(void)
 	make_key();
 	GW_RUN(test_registers_with_helper);
 	GW_RUN(test_restarted_while_computing);
+	GW_RUN(test_restarted_during_gxy);
 	unlink(key_path);
 	return gw_test_result();
 }

@@ -21,6 +21,12 @@
  * both through later); the peer's IKE SA rekey while our DPD probe is out
  * (accepted: the probe's answer comes to the old identity); the replaced identities all gone; a rekey of a
  * child the peer does not know (CHILD_SA_NOT_FOUND: removed here too).
+ * Then (test_rekeys_on_helper) both daemons with a helper thread: the
+ * public-key work of every step goes there (lib/ike/ike_async.c,
+ * ike_async_ke.c): our IKE_SA_INIT key pair, the IKE SA rekey's pair and g^ir
+ * on both sides, the PFS pair made ahead and the PFS g^ir of a CHILD_SA
+ * rekey; the peer's rekey whose SA is cleared while its KE is computed, and
+ * an initiation whose SA is cleared while its key pair is made (async_stale).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -30,6 +36,7 @@
 #include <unistd.h>
 
 #include "gw_test.h"
+#include "gw_test_hold.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_ike.h"
@@ -71,7 +78,12 @@ struct bed {
 	uint64_t a_spi_i;		/* A's IKE SPIs before the step */
 	unsigned int calls_a, calls_b;	/* install calls before the step */
 	uint64_t temp_a;		/* A's temp_failure before the step */
+	uint64_t jobs_a, jobs_b, stale_a;	/* async counters before the step */
 };
+
+static bool bed_helpers;	/* run_bed: each daemon with a helper thread */
+static struct ctl_helper *helper_a, *helper_b;
+static atomic_int release;	/* of the job that holds A's helper (gw_test_hold.h) */
 
 /* The established IKE SA of a daemon (not a replaced identity). */
 static struct ike_sa *
@@ -490,12 +502,14 @@ run_bed(const char *ike_enc, const char *props_a, const char *props_b,
 		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
 		return;
 	}
+	helper_a = bed_helpers ? ctl_helper_create(t.loop, NULL) : NULL;
+	helper_b = bed_helpers ? ctl_helper_create(t.loop, NULL) : NULL;
 	t.a = ike_daemon_create(&(struct ike_daemon_params){ .loop = t.loop,
 		.install = &t.ma.in, .port = base, .natt_port = base + 1,
-		.peer_port = base + 2, .peer_natt_port = base + 3 });
+		.peer_port = base + 2, .peer_natt_port = base + 3, .helper = helper_a });
 	t.b = ike_daemon_create(&(struct ike_daemon_params){ .loop = t.loop,
 		.install = &t.mb.in, .port = base + 2, .natt_port = base + 3,
-		.peer_port = base, .peer_natt_port = base + 1 });
+		.peer_port = base, .peer_natt_port = base + 1, .helper = helper_b });
 	CHECK(t.a != NULL && t.b != NULL);
 	if (t.a == NULL || t.b == NULL)
 		return;
@@ -511,6 +525,9 @@ run_bed(const char *ike_enc, const char *props_a, const char *props_b,
 	ctl_timer_cancel(t.loop, &t.tick);
 	ike_daemon_free(t.a);
 	ike_daemon_free(t.b);
+	atomic_store(&release, 1);
+	ctl_helper_free(helper_a);	/* after the daemons: late jobs come back to nobody */
+	ctl_helper_free(helper_b);
 	ctl_loop_free(t.loop);
 	gw_conf_free(t.ca);
 	gw_conf_free(t.cb);
@@ -553,6 +570,122 @@ test_ike_rekey_invalid_ke(void)
 	run_bed("aes-128-gcm", "\"q\", \"p\"", "\"p\", \"q\"", advance_invalid_ke);
 }
 
+/* The steps of test_rekeys_on_helper. */
+enum { H_UP, H_IKE, H_CHILD, H_STALE_R, H_STALE_R_BACK, H_STALE_I };
+
+/* A's SA that computes (a key pair or a KE on the helper), NULL if none. */
+static struct ike_sa *
+computing_sa(struct ike_daemon *d)
+{
+	for (unsigned int i = 0; i < IKE_MAX_SAS; i++)
+		if (d->sas[i].used && d->sas[i].computing)
+			return &d->sas[i];
+	return NULL;
+}
+
+static void
+advance_helper(struct bed *t)
+{
+	struct ike_sa *sa, *sb;
+
+	switch (t->step) {
+	case H_UP:
+		if (!settled(t))
+			return;
+		/* A initiated: its key pair and g^ir (at least) on its helper */
+		CHECK(CTR(t->a, async_jobs) >= 2);
+		CHECK_EQ(CTR(t->a, async_inline) + CTR(t->b, async_inline), 0);
+		/* the first PFS pair is made ahead once the IKE SA is up */
+		CHECK(live_sa(t->a)->pfs_spare != NULL || live_sa(t->a)->pfs_spare_out);
+		mark(t);
+		t->jobs_a = CTR(t->a, async_jobs);
+		t->jobs_b = CTR(t->b, async_jobs);
+		sb = live_sa(t->b);
+		CHECK_EQ(ike_rekey_i_start(t->b, sb), 0);
+		/* B's new key pair is made on its helper: the request is not out yet */
+		CHECK(sb->computing);
+		CHECK(!sb->ike_rekeying);
+		CHECK(!ctl_timer_armed(&sb->retrans_timer));
+		t->step = H_IKE;
+		return;
+	case H_IKE:
+		if (!ike_rekeyed(t))
+			return;
+		check_settled(t, "IKE SA rekey, DH on the helper threads");
+		/* A (responder): its pair and g^ir; B: its pair, then g^ir of the answer */
+		CHECK(CTR(t->a, async_jobs) >= t->jobs_a + 1);
+		CHECK(CTR(t->b, async_jobs) >= t->jobs_b + 2);
+		CHECK(live_sa(t->b)->initiator);
+		/* the PFS pair of A's next CHILD_SA rekey is ready, made ahead */
+		CHECK(live_sa(t->a)->pfs_spare != NULL);
+		mark(t);
+		t->jobs_a = CTR(t->a, async_jobs);
+		t->jobs_b = CTR(t->b, async_jobs);
+		soft(&t->ma);
+		t->step = H_CHILD;
+		return;
+	case H_CHILD:
+		if (!a_rekeyed(t))
+			return;
+		check_settled(t, "CHILD_SA rekey with PFS, DH on the helper threads");
+		CHECK_EQ(live_sa(t->a)->child_group, IKE_DH_ECP256);
+		/* A took the spare pair (none made inline), g^ir of the answer, a new spare */
+		CHECK_EQ(CTR(t->a, async_inline), 0);
+		CHECK(CTR(t->a, async_jobs) >= t->jobs_a + 2);
+		CHECK(CTR(t->b, async_jobs) >= t->jobs_b + 1);
+		/* A's helper held: the KE of B's next rekey waits there */
+		atomic_store(&release, 0);
+		CHECK_EQ(ctl_helper_submit(helper_a, gw_test_hold_work, gw_test_hold_done,
+					   &release), 0);
+		t->stale_a = CTR(t->a, async_stale);
+		CHECK_EQ(ike_rekey_i_start(t->b, live_sa(t->b)), 0);
+		t->step = H_STALE_R;
+		return;
+	case H_STALE_R:
+		sa = computing_sa(t->a);
+		if (sa == NULL)
+			return;
+		/* B's request is in, its KE on A's (held) helper: the SA cleared meanwhile */
+		CHECK_EQ(sa->state, IKE_ST_ESTABLISHED);
+		ike_sa_destroy(t->a, sa, "cleared by the test while its KE is computed");
+		atomic_store(&release, 1);
+		t->step = H_STALE_R_BACK;
+		return;
+	case H_STALE_R_BACK:
+		if (CTR(t->a, async_stale) <= t->stale_a)
+			return;
+		/* an initiation whose SA is cleared while its key pair is made */
+		t->stale_a = CTR(t->a, async_stale);
+		CHECK_EQ(ike_init_start(t->a, &t->a->conf.vpns[0]), 0);
+		sa = computing_sa(t->a);
+		CHECK(sa != NULL);
+		if (sa != NULL) {
+			/* the pair is on the helper: IKE_SA_INIT not sent yet */
+			CHECK(sa->initiator);
+			CHECK(sa->state != IKE_ST_INIT_SENT);
+			CHECK(sa->init_req == NULL);
+			ike_sa_destroy(t->a, sa, "cleared by the test while its key pair is made");
+		}
+		t->step = H_STALE_I;
+		return;
+	case H_STALE_I:
+		if (CTR(t->a, async_stale) <= t->stale_a)
+			return;
+		printf("  stale results wiped: %llu\n",
+		       (unsigned long long)CTR(t->a, async_stale));
+		t->step = S_DONE;
+		return;
+	}
+}
+
+static void
+test_rekeys_on_helper(void)
+{
+	bed_helpers = true;
+	run_bed("aes-128-gcm", "\"p\"", "\"p\"", advance_helper);
+	bed_helpers = false;
+}
+
 /* The lowest-nonce rule's comparison (RFC 7296 2.8.1): octet by octet, a prefix is lower. */
 static void
 test_nonce_order(void)
@@ -581,5 +714,6 @@ main(void)
 	GW_RUN(test_nonce_order);
 	GW_RUN(test_rekeys_and_collisions);
 	GW_RUN(test_ike_rekey_invalid_ke);
+	GW_RUN(test_rekeys_on_helper);
 	return gw_test_result();
 }

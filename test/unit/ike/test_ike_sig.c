@@ -217,6 +217,7 @@ struct pair {
 	bool (*done)(struct pair *p);
 	int phase;
 	struct blocker bl1, bl2, bl3;
+	struct blocker blx;		/* the initiator held: between its key pair and g^ir */
 };
 
 static bool
@@ -250,6 +251,16 @@ pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 	memset(p, 0, sizeof(*p));
 	make_conf(conf_a, sizeof(conf_a), "a", "b", "immediately", "10.1.0.0/16", "10.2.0.0/16");
 	make_conf(conf_b, sizeof(conf_b), "b", "a", "on-traffic", "10.2.0.0/16", "10.1.0.0/16");
+	/*
+	 * the configuration is parsed in a forked child (lib/conf): before any
+	 * helper thread exists (under ASan a fork beside them made the parse fail)
+	 */
+	p->ca = gw_conf_load_string(conf_a, &err);
+	p->cb = gw_conf_load_string(conf_b, &err);
+	if (p->ca == NULL || p->cb == NULL) {
+		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
+		return -EINVAL;
+	}
 	p->loop = ctl_loop_create(NULL);
 	if (helpers) {
 		p->ha = ctl_helper_create(p->loop, NULL);
@@ -257,18 +268,14 @@ pair_start(struct pair *p, bool helpers, char held, unsigned int b_max_jobs)
 			.max_jobs = b_max_jobs });
 	}
 	if (held != 0) {
-		p->bl1.then = &p->bl2;
+		/* the initiator's first job is its key pair, g^ir comes behind blx */
+		p->bl1.then = held == 'a' ? &p->blx : &p->bl2;
+		p->blx.then = &p->bl2;
 		block(held == 'a' ? p->ha : p->hb, &p->bl1);
 	}
 	mock_install_init(&p->ma);
 	mock_install_init(&p->mb);
 	p->mb.next_spi = 0x50000;
-	p->ca = gw_conf_load_string(conf_a, &err);
-	p->cb = gw_conf_load_string(conf_b, &err);
-	if (p->ca == NULL || p->cb == NULL) {
-		fprintf(stderr, "config: %s: %s\n", err.statement, err.reason);
-		return -EINVAL;
-	}
 	p->a = ike_daemon_create(&(struct ike_daemon_params){ .loop = p->loop,
 		.install = &p->ma.in, .port = base, .natt_port = base + 1,
 		.peer_port = base + 2, .peer_natt_port = base + 3, .helper = p->ha });
@@ -289,6 +296,7 @@ pair_stop(struct pair *p)
 	atomic_store(&p->bl1.release, 1);
 	atomic_store(&p->bl2.release, 1);
 	atomic_store(&p->bl3.release, 1);
+	atomic_store(&p->blx.release, 1);
 	gw_test_loop_cancel(&p->run);
 	ike_daemon_free(p->a);
 	ike_daemon_free(p->b);
@@ -417,6 +425,9 @@ test_sign_does_not_stall(void)
  * The daemon's helper is held by blocker 1 from the start, so its DH waits
  * behind it. Once the DH is queued blocker 1 is released: blocker 2 goes
  * behind the DH, and the signature made with the keys queues behind blocker 2.
+ * The initiator's first job is its key pair (IKE_SA_INIT not sent yet): then
+ * blocker x goes behind the pair, g^ir queues behind it, and once g^ir is
+ * queued blocker x is released, blocker 2 following as above.
  */
 static void
 hold_signature(struct pair *p, struct ike_daemon *d)
@@ -424,7 +435,12 @@ hold_signature(struct pair *p, struct ike_daemon *d)
 	struct ike_sa *sa = the_sa(d);
 
 	if (p->phase == 0 && sa != NULL && sa->computing) {
+		CHECK(!sa->initiator || sa->state != IKE_ST_INIT_SENT);
 		atomic_store(&p->bl1.release, 1);
+		p->phase = sa->initiator ? 5 : 1;
+	} else if (p->phase == 5 && sa != NULL && sa->computing &&
+		   sa->state == IKE_ST_INIT_SENT) {
+		atomic_store(&p->blx.release, 1);
 		p->phase = 1;
 	}
 }

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "gw_test.h"
+#include "ike_cert_conf.h"
 #include "gw_conf.h"
 #include "gw_ctl.h"
 #include "gw_ike.h"
@@ -96,26 +97,7 @@ make_conf(char *buf, size_t len, const char *me, const char *peer, const char *e
 
 	if (frag_size != 0)
 		snprintf(frag, sizeof(frag), " fragmentation = { size = %u; };", frag_size);
-	snprintf(buf, len,
-		 "interfaces = ( { name = \"ge-0/0/0\"; device = \"net_null0\"; unit = ( { "
-		 "name = \"0\"; family = { inet = { address = [ \"10.1.0.1/16\" ]; }; }; } ); "
-		 "} );\n"
-		 "security = { ike = {\n"
-		 " proposal = ( { name = \"p\"; authentication-method = \"rsa-signatures\"; "
-		 "encryption-algorithm = \"aes-128-gcm\"; dh-group = \"group19\"; } );\n"
-		 " policy = ( { name = \"pol\"; proposals = [ \"p\" ]; certificate = { "
-		 "local-certificate = \"%s/%s.pem\"; private-key = \"%s/%s.key\"; "
-		 "trusted-ca = \"%s/ca.pem\"; }; } );\n"
-		 " gateway = ( { name = \"g\"; ike-policy = \"pol\"; address = \"127.0.0.1\"; "
-		 "local-address = \"127.0.0.1\"; local-identity = { hostname = \"%s.test\"; }; "
-		 "remote-identity = { hostname = \"%s.test\"; };%s } ); };\n"
-		 " ipsec = { proposal = ( { name = \"e\"; encryption-algorithm = \"aes-128-gcm\"; "
-		 "} );\n"
-		 " ipsec-policy = ( { name = \"ep\"; proposals = [ \"e\" ]; } );\n"
-		 " vpn = ( { name = \"v\"; ike = { gateway = \"g\"; ipsec-policy = \"ep\"; }; "
-		 "bind-interface = \"ge-0/0/0\"; establish-tunnels = \"%s\"; "
-		 "traffic-selector = ( { name = \"t\"; local-ip = \"%s\"; remote-ip = \"%s\"; } ); "
-		 "} ); }; };\n", dir, me, dir, me, dir, me, peer, frag, est, lnet, rnet);
+	ike_cert_conf(buf, len, dir, me, peer, est, lnet, rnet, frag);
 }
 
 /* Which way the relay drops what exceeds HOP_MTU. */

@@ -28,31 +28,20 @@
 #include "gw_frag.h"
 
 /*
- * Look the inbound ESP packets up in the SAD, by SPI + destination, then SPI
- * only. first: classify's own lookup, whose action says whether the ESP
- * packet was routed (the pipeline's second lookup has overwritten it).
+ * The inbound ESP packets' SAs, by their SAD keys (SPI + destination; a miss
+ * is retried by SPI only). first: classify's own lookup, whose action says
+ * whether the ESP packet was routed (the pipeline's second lookup has
+ * overwritten it).
  */
 static void
-classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, uint16_t n,
-	     bool first)
+esp_decide(struct gw_dp *dp, struct rte_mbuf **pkts, const struct gw_sad_key *kb, uint16_t n,
+	   bool first)
 {
-	struct gw_sad_key kb[GW_MAX_BURST];
 	const struct gw_sad_key *keys[GW_MAX_BURST];
 	struct gw_sa *sas[GW_MAX_BURST];
 
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (gw_meta(m)->l3 == GW_L3_IPV4)
-			gw_sad_key_unicast(&kb[i], spis[i], AF_INET,
-				&rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-							 m->l2_len)->dst_addr);
-		else
-			gw_sad_key_unicast(&kb[i], spis[i], AF_INET6,
-				rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
-							m->l2_len)->dst_addr);
+	for (uint16_t i = 0; i < n; i++)
 		keys[i] = &kb[i];
-	}
 	gw_sad_lookup_inbound_bulk(dp->sad, keys, n, sas);
 	/*
 	 * With many SAs each packet's SA is a cache miss of its own (lib/sa/README.md,
@@ -78,38 +67,62 @@ classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, u
 	}
 }
 
-/* Outbound policy of the ingress interface, and the inbound check. */
+/* esp_decide() with the keys built from each packet's destination. */
 static void
-classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
+classify_esp(struct gw_dp *dp, struct rte_mbuf **pkts, const rte_be32_t *spis, uint16_t n,
+	     bool first)
 {
-	struct gw_spd_result res[GW_MAX_BURST];
-	uint16_t port = gw_meta(pkts[0])->in_port;
-	struct gw_spd *spd;
+	struct gw_sad_key kb[GW_MAX_BURST];
 
-	spd = dp->spd_check[port];
-	if (spd != NULL) {
-		gw_spd_classify_bulk(spd, pkts, n, res);
-		for (uint16_t i = 0; i < n; i++) {
-			/*
-			 * A protect term matched. Inbound SAs live in the SAD and are
-			 * never bound to an SPD slot, so here such a term decides as
-			 * fail-closed (POLICY_NO_SA, or SA_DISABLED): what matters is
-			 * that the traffic should have arrived encrypted.
-			 */
-			if (res[i].action == GW_SPD_PROTECT ||
-			    (res[i].action == GW_SPD_DROP &&
-			     (res[i].drop == GW_DROP_POLICY_NO_SA ||
-			      res[i].drop == GW_DROP_ACQUIRE_NO_SA ||
-			      res[i].drop == GW_DROP_SA_DISABLED)))
-				gw_meta(pkts[i])->drop = GW_DROP_POLICY_CLEARTEXT_PROTECTED;
-			else if (res[i].action == GW_SPD_DROP)
-				gw_meta(pkts[i])->drop = res[i].drop;
-		}
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (gw_meta(m)->l3 == GW_L3_IPV4)
+			gw_sad_key_unicast(&kb[i], spis[i], AF_INET,
+				&rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							 m->l2_len)->dst_addr);
+		else
+			gw_sad_key_unicast(&kb[i], spis[i], AF_INET6,
+				rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+							m->l2_len)->dst_addr);
 	}
-	spd = dp->spd_out[port];
-	if (spd == NULL)
-		return;
-	gw_spd_classify_bulk(spd, pkts, n, res);
+	esp_decide(dp, pkts, kb, n, first);
+}
+
+void
+dp_ipsec_esp_keys(struct gw_dp *dp, struct rte_mbuf **pkts, const struct gw_sad_key *kb,
+		  uint16_t n)
+{
+	esp_decide(dp, pkts, kb, n, true);
+}
+
+/*
+ * The inbound check's verdicts (the ingress interface's match-direction
+ * output policy). A protect term matched: inbound SAs live in the SAD and are
+ * never bound to an SPD slot, so here such a term decides as fail-closed
+ * (POLICY_NO_SA, or SA_DISABLED): what matters is that the traffic should
+ * have arrived encrypted.
+ */
+static void
+cleartext_check_apply(struct rte_mbuf **pkts, uint16_t n, const struct gw_spd_result *res)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (res[i].action == GW_SPD_PROTECT ||
+		    (res[i].action == GW_SPD_DROP &&
+		     (res[i].drop == GW_DROP_POLICY_NO_SA ||
+		      res[i].drop == GW_DROP_ACQUIRE_NO_SA ||
+		      res[i].drop == GW_DROP_SA_DISABLED)))
+			gw_meta(pkts[i])->drop = GW_DROP_POLICY_CLEARTEXT_PROTECTED;
+		else if (res[i].action == GW_SPD_DROP)
+			gw_meta(pkts[i])->drop = res[i].drop;
+	}
+}
+
+/* The input policy's verdicts: protect -> ENCRYPT, discard and no SA -> drop. */
+static void
+cleartext_out_apply(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n,
+		    const struct gw_spd_result *res)
+{
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct gw_meta *meta = gw_meta(m);
@@ -136,6 +149,48 @@ classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			meta->sa_slot = res[i].slot;
 		}
 	}
+}
+
+/* The SPD's answers for n packets, or for their tuples when t4 is not NULL. */
+static inline void
+spd_classify(struct gw_spd *spd, struct rte_mbuf **pkts, const struct gw_spd_tuple4 *t4,
+	     uint16_t n, struct gw_spd_result *res)
+{
+	if (t4 != NULL)
+		gw_spd_classify4_bulk(spd, t4, n, res);
+	else
+		gw_spd_classify_bulk(spd, pkts, n, res);
+}
+
+/*
+ * Outbound policy of the ingress interface, and the inbound check; the
+ * tuples from the packets, or t4 (the fused IPv4 pass's) when not NULL.
+ */
+static void
+classify_cleartext(struct gw_dp *dp, struct rte_mbuf **pkts, const struct gw_spd_tuple4 *t4,
+		   uint16_t n)
+{
+	struct gw_spd_result res[GW_MAX_BURST];
+	uint16_t port = gw_meta(pkts[0])->in_port;
+	struct gw_spd *spd;
+
+	spd = dp->spd_check[port];
+	if (spd != NULL) {
+		spd_classify(spd, pkts, t4, n, res);
+		cleartext_check_apply(pkts, n, res);
+	}
+	spd = dp->spd_out[port];
+	if (spd == NULL)
+		return;
+	spd_classify(spd, pkts, t4, n, res);
+	cleartext_out_apply(dp, pkts, n, res);
+}
+
+void
+dp_ipsec_cleartext4(struct gw_dp *dp, struct rte_mbuf **pkts, const struct gw_spd_tuple4 *t4,
+		    uint16_t n)
+{
+	classify_cleartext(dp, pkts, t4, n);
 }
 
 /* The IP header's protocol (IPv6: the first next header) of a parsed packet. */
@@ -253,7 +308,7 @@ dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 			if (meta->action != GW_ACT_LOCAL) {
 				/* consecutive packets of one port are classified together */
 				if (nb_clear != 0 && gw_meta(clear[0])->in_port != meta->in_port) {
-					classify_cleartext(dp, clear, nb_clear);
+					classify_cleartext(dp, clear, NULL, nb_clear);
 					nb_clear = 0;
 				}
 				clear[nb_clear++] = m;
@@ -266,7 +321,7 @@ dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n)
 	if (nb_esp != 0)
 		classify_esp(dp, esp, spis, nb_esp, true);
 	if (nb_clear != 0)
-		classify_cleartext(dp, clear, nb_clear);
+		classify_cleartext(dp, clear, NULL, nb_clear);
 }
 
 /*

@@ -3,6 +3,8 @@
 #define GW_DP_IPSEC_H
 
 #include "gw_dp.h"
+#include "gw_sad.h"
+#include "gw_spd.h"
 
 /*
  * IPsec decisions in classify (after the route lookup): inbound ESP to an SA
@@ -10,6 +12,16 @@
  * discard rules drop. Packets already marked bad or LOCAL are left alone.
  */
 void dp_ipsec_classify(struct gw_dp *dp, struct rte_mbuf **pkts, uint16_t n);
+/*
+ * The same two decisions for packets whose headers the fused IPv4 pass
+ * (dp_classify4.c) already read, none dropped: inbound ESP by its SAD keys
+ * (SPI + destination); cleartext (not LOCAL, all of one ingress port) by its
+ * SPD tuples.
+ */
+void dp_ipsec_esp_keys(struct gw_dp *dp, struct rte_mbuf **pkts, const struct gw_sad_key *kb,
+		       uint16_t n);
+void dp_ipsec_cleartext4(struct gw_dp *dp, struct rte_mbuf **pkts,
+			 const struct gw_spd_tuple4 *t4, uint16_t n);
 /*
  * The crypto stage: ESP on runs of packets of the same SA; others pass.
  * Inner packets too large for their SA's tunnel MTU leave the burst (their

@@ -23,12 +23,12 @@ RTE_ACL_RULE_DEF(spd_rule6, F6_NB);
 	.input_index = (ii), .offset = (off) }
 
 static const struct rte_acl_field_def fdef4[F4_NB] = {
-	FDEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, 0, offsetof(struct spd_tuple4, proto)),
-	FDEF(RTE_ACL_FIELD_TYPE_MASK, 4, 1, 1, offsetof(struct spd_tuple4, src)),
-	FDEF(RTE_ACL_FIELD_TYPE_MASK, 4, 2, 2, offsetof(struct spd_tuple4, dst)),
-	FDEF(RTE_ACL_FIELD_TYPE_RANGE, 2, 3, 3, offsetof(struct spd_tuple4, sport)),
-	FDEF(RTE_ACL_FIELD_TYPE_RANGE, 2, 4, 3, offsetof(struct spd_tuple4, dport)),
-	FDEF(RTE_ACL_FIELD_TYPE_BITMASK, 4, 5, 4, offsetof(struct spd_tuple4, l4)),
+	FDEF(RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, 0, offsetof(struct gw_spd_tuple4, proto)),
+	FDEF(RTE_ACL_FIELD_TYPE_MASK, 4, 1, 1, offsetof(struct gw_spd_tuple4, src)),
+	FDEF(RTE_ACL_FIELD_TYPE_MASK, 4, 2, 2, offsetof(struct gw_spd_tuple4, dst)),
+	FDEF(RTE_ACL_FIELD_TYPE_RANGE, 2, 3, 3, offsetof(struct gw_spd_tuple4, sport)),
+	FDEF(RTE_ACL_FIELD_TYPE_RANGE, 2, 4, 3, offsetof(struct gw_spd_tuple4, dport)),
+	FDEF(RTE_ACL_FIELD_TYPE_BITMASK, 4, 5, 4, offsetof(struct gw_spd_tuple4, l4)),
 };
 
 #define V6W(fi, arr, w) FDEF(RTE_ACL_FIELD_TYPE_MASK, 4, fi, fi, \

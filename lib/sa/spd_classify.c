@@ -11,45 +11,17 @@
 
 #define SPD_CHUNK GW_MAX_BURST
 
-static inline bool
-proto_has_ports(uint8_t proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
-}
-
 static inline uint32_t
 l3_room(const struct rte_mbuf *m)
 {
 	return rte_pktmbuf_data_len(m) > m->l2_len ? rte_pktmbuf_data_len(m) - m->l2_len : 0;
 }
 
-/*
- * IPv4: options skipped by IHL. Ports only for TCP/UDP/SCTP when the
- * fragment offset is 0 and the first 4 bytes of the L4 header are in the
- * first segment. A header too short leaves the tuple zero (classify has
- * validated it before; this is only defensive).
- */
+/* IPv4: gw_spd_tuple4_fill() on the packet's IP header (gw_spd.h). */
 static inline void
-tuple4(const struct rte_mbuf *m, struct spd_tuple4 *t)
+tuple4(const struct rte_mbuf *m, struct gw_spd_tuple4 *t)
 {
-	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
-	uint32_t room = l3_room(m), ihl;
-	uint16_t frag;
-
-	memset(t, 0, sizeof(*t));
-	if (room < sizeof(struct rte_ipv4_hdr))
-		return;
-	ihl = (uint32_t)(p[0] & 0x0f) * 4;
-	t->proto = p[9];
-	memcpy(&t->src, p + 12, 4);
-	memcpy(&t->dst, p + 16, 4);
-	memcpy(&frag, p + 6, 2);
-	if ((rte_be_to_cpu_16(frag) & RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
-	    !proto_has_ports(t->proto) || ihl < sizeof(struct rte_ipv4_hdr) || room < ihl + 4)
-		return;
-	memcpy(&t->sport, p + ihl, 2);
-	memcpy(&t->dport, p + ihl + 2, 2);
-	t->l4 = RTE_BE32(1);
+	gw_spd_tuple4_fill(t, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len), l3_room(m));
 }
 
 /* IPv6: protocol = the first Next Header (extension headers are not walked). */
@@ -65,7 +37,7 @@ tuple6(const struct rte_mbuf *m, struct spd_tuple6 *t)
 	t->proto = p[6];
 	memcpy(t->src, p + 8, 16);
 	memcpy(t->dst, p + 24, 16);
-	if (!proto_has_ports(t->proto) || room < sizeof(struct rte_ipv6_hdr) + 4)
+	if (!gw_spd_proto_has_ports(t->proto) || room < sizeof(struct rte_ipv6_hdr) + 4)
 		return;
 	memcpy(&t->sport, p + 40, 2);
 	memcpy(&t->dport, p + 42, 2);
@@ -150,7 +122,7 @@ decide(const struct spd_rules *r, const uint32_t *cres, struct gw_spd_result *re
 
 struct spd_cache_entry {
 	uint64_t gen;		/* 0 = empty (generations start at 1) */
-	struct spd_tuple4 key;
+	struct gw_spd_tuple4 key;
 	uint32_t match;		/* category 0's result: term number, 0 = none */
 };
 
@@ -159,7 +131,7 @@ _Static_assert(sizeof(struct spd_cache_entry) == 32, "two entries a cache line")
 static struct spd_cache_entry spd_cache[RTE_MAX_LCORE][SPD_CACHE_SIZE] __rte_cache_aligned;
 
 static inline uint32_t
-spd_cache_slot(const struct spd_tuple4 *t)
+spd_cache_slot(const struct gw_spd_tuple4 *t)
 {
 	uint64_t a, b;
 
@@ -171,7 +143,7 @@ spd_cache_slot(const struct spd_tuple4 *t)
 }
 
 static inline bool
-spd_tuple4_equal(const struct spd_tuple4 *a, const struct spd_tuple4 *b)
+tuple4_equal(const struct gw_spd_tuple4 *a, const struct gw_spd_tuple4 *b)
 {
 	uint64_t a0, a1, b0, b1;
 	uint32_t a2, b2;
@@ -191,7 +163,7 @@ spd_tuple4_equal(const struct spd_tuple4 *a, const struct spd_tuple4 *b)
  */
 static void
 classify4_cached(const struct spd_rules *r, struct spd_cache_entry *cache,
-		 const struct spd_tuple4 *t4, uint32_t n4, uint32_t *r4)
+		 const struct gw_spd_tuple4 *t4, uint32_t n4, uint32_t *r4)
 {
 	const uint8_t *miss_data[SPD_CHUNK];
 	uint32_t miss_res[SPD_CHUNK], slot[SPD_CHUNK];
@@ -203,7 +175,7 @@ classify4_cached(const struct spd_rules *r, struct spd_cache_entry *cache,
 
 		slot[i] = spd_cache_slot(&t4[i]);
 		e = &cache[slot[i]];
-		if (e->gen == r->gen && spd_tuple4_equal(&e->key, &t4[i])) {
+		if (e->gen == r->gen && tuple4_equal(&e->key, &t4[i])) {
 			r4[i] = e->match;
 			continue;
 		}
@@ -223,53 +195,41 @@ classify4_cached(const struct spd_rules *r, struct spd_cache_entry *cache,
 	}
 }
 
-static uint16_t
-classify_chunk(const struct spd_rules *r, struct rte_mbuf **pkts, uint16_t n,
-	       struct gw_spd_result *res, uint64_t *hits)
+/*
+ * IPv4 tuples through the cache (one category) or the ACL, decided into
+ * res[idx[i]] (idx NULL: res[i]). r->ctx[SPD_V4] is not NULL.
+ */
+static void
+classify4_decide(const struct spd_rules *r, const struct gw_spd_tuple4 *t4, uint32_t n4,
+		 const uint16_t *idx, struct gw_spd_result *res)
 {
-	struct spd_tuple4 t4[SPD_CHUNK];
-	struct spd_tuple6 t6[SPD_CHUNK];
-	const uint8_t *d4[SPD_CHUNK], *d6[SPD_CHUNK];
+	const uint8_t *d4[SPD_CHUNK];
 	uint32_t r4[SPD_CHUNK * RTE_ACL_MAX_CATEGORIES];
-	uint32_t r6[SPD_CHUNK * RTE_ACL_MAX_CATEGORIES];
-	static const uint32_t none[RTE_ACL_MAX_CATEGORIES];
-	uint16_t idx4[SPD_CHUNK], idx6[SPD_CHUNK];
-	uint32_t n4 = 0, n6 = 0, i, j;
-	uint16_t good = 0;
+	unsigned int lcore = rte_lcore_id();
+	uint32_t i;
 
-	for (i = 0; i < n; i++) {
-		uint8_t l3 = gw_meta(pkts[i])->l3;
-
-		if (l3 == GW_L3_IPV4 && r->ctx[SPD_V4] != NULL) {
-			tuple4(pkts[i], &t4[n4]);
-			d4[n4] = (const uint8_t *)&t4[n4];
-			idx4[n4++] = (uint16_t)i;
-		} else if (l3 == GW_L3_IPV6 && r->ctx[SPD_V6] != NULL) {
-			tuple6(pkts[i], &t6[n6]);
-			d6[n6] = (const uint8_t *)&t6[n6];
-			idx6[n6++] = (uint16_t)i;
-		} else {
-			decide(r, none, &res[i]);	/* no rule for it: bypass */
-		}
+	if (r->ncat == 1 && lcore < RTE_MAX_LCORE) {
+		classify4_cached(r, spd_cache[lcore], t4, n4, r4);
+	} else {
+		for (i = 0; i < n4; i++)
+			d4[i] = (const uint8_t *)&t4[i];
+		rte_acl_classify(r->ctx[SPD_V4], d4, r4, n4, r->ncat);
 	}
-	if (n4 != 0) {
-		unsigned int lcore = rte_lcore_id();
-
-		if (r->ncat == 1 && lcore < RTE_MAX_LCORE)
-			classify4_cached(r, spd_cache[lcore], t4, n4, r4);
-		else
-			rte_acl_classify(r->ctx[SPD_V4], d4, r4, n4, r->ncat);
-	}
-	if (n6 != 0)
-		rte_acl_classify(r->ctx[SPD_V6], d6, r6, n6, r->ncat);
 	for (i = 0; i < n4; i++)
-		decide(r, &r4[i * r->ncat], &res[idx4[i]]);
-	for (i = 0; i < n6; i++)
-		decide(r, &r6[i * r->ncat], &res[idx6[i]]);
-	/*
-	 * Hits per run of one term: a burst mostly hits one term, and an
-	 * increment per packet chains every load on the previous store.
-	 */
+		decide(r, &r4[i * r->ncat], &res[idx != NULL ? idx[i] : i]);
+}
+
+/*
+ * Hits per run of one term: a burst mostly hits one term, and an increment
+ * per packet chains every load on the previous store. Returns how many of
+ * the n results are not drops.
+ */
+static uint16_t
+count_hits(const struct gw_spd_result *res, uint16_t n, uint64_t *hits)
+{
+	uint16_t good = 0;
+	uint32_t i, j;
+
 	for (i = 0; i < n; i = j) {
 		uint16_t term = res[i].term;
 
@@ -281,25 +241,105 @@ classify_chunk(const struct spd_rules *r, struct rte_mbuf **pkts, uint16_t n,
 	return good;
 }
 
+static uint16_t
+classify_chunk(const struct spd_rules *r, struct rte_mbuf **pkts, uint16_t n,
+	       struct gw_spd_result *res, uint64_t *hits)
+{
+	struct gw_spd_tuple4 t4[SPD_CHUNK];
+	struct spd_tuple6 t6[SPD_CHUNK];
+	const uint8_t *d6[SPD_CHUNK];
+	uint32_t r6[SPD_CHUNK * RTE_ACL_MAX_CATEGORIES];
+	static const uint32_t none[RTE_ACL_MAX_CATEGORIES];
+	uint16_t idx4[SPD_CHUNK], idx6[SPD_CHUNK];
+	uint32_t n4 = 0, n6 = 0, i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t l3 = gw_meta(pkts[i])->l3;
+
+		if (l3 == GW_L3_IPV4 && r->ctx[SPD_V4] != NULL) {
+			tuple4(pkts[i], &t4[n4]);
+			idx4[n4++] = (uint16_t)i;
+		} else if (l3 == GW_L3_IPV6 && r->ctx[SPD_V6] != NULL) {
+			tuple6(pkts[i], &t6[n6]);
+			d6[n6] = (const uint8_t *)&t6[n6];
+			idx6[n6++] = (uint16_t)i;
+		} else {
+			decide(r, none, &res[i]);	/* no rule for it: bypass */
+		}
+	}
+	if (n4 != 0)
+		classify4_decide(r, t4, n4, idx4, res);
+	if (n6 != 0)
+		rte_acl_classify(r->ctx[SPD_V6], d6, r6, n6, r->ncat);
+	for (i = 0; i < n6; i++)
+		decide(r, &r6[i * r->ncat], &res[idx6[i]]);
+	return count_hits(res, n, hits);
+}
+
+/* The calling lcore's row of hit counters (non-EAL threads share the last row, best effort). */
+static inline uint64_t *
+hits_row(const struct spd_rules *r)
+{
+	unsigned int lcore = rte_lcore_id();
+
+	return &r->hits[(size_t)(lcore < RTE_MAX_LCORE ? lcore : RTE_MAX_LCORE) * r->hits_stride];
+}
+
+/* No rule set published yet: everything bypasses. */
+static uint16_t
+bypass_all(struct gw_spd_result *res, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++)
+		res[i] = (struct gw_spd_result){ .slot = GW_SPD_SLOT_NONE };
+	return n;
+}
+
+/* Tuples gathered by the caller (gw_spd_classify4_bulk): classify_chunk's IPv4 half. */
+static uint16_t
+classify4_chunk(const struct spd_rules *r, const struct gw_spd_tuple4 *t4, uint16_t n,
+		struct gw_spd_result *res, uint64_t *hits)
+{
+	static const uint32_t none[RTE_ACL_MAX_CATEGORIES];
+
+	if (r->ctx[SPD_V4] != NULL) {
+		classify4_decide(r, t4, n, NULL, res);
+	} else {
+		for (uint16_t i = 0; i < n; i++)
+			decide(r, none, &res[i]);	/* no IPv4 rule: bypass */
+	}
+	return count_hits(res, n, hits);
+}
+
+/* n packets, or n tuples when t4 is not NULL, in chunks of one ACL call. */
+static uint16_t
+classify_bulk(struct gw_spd *spd, struct rte_mbuf **pkts, const struct gw_spd_tuple4 *t4,
+	      uint16_t n, struct gw_spd_result *res)
+{
+	const struct spd_rules *r = __atomic_load_n(&spd->rules, __ATOMIC_ACQUIRE);
+	uint16_t done, cnt, good = 0;
+	uint64_t *hits;
+
+	if (r == NULL)
+		return bypass_all(res, n);
+	hits = hits_row(r);
+	for (done = 0; done < n; done += cnt) {
+		cnt = RTE_MIN((uint16_t)(n - done), (uint16_t)SPD_CHUNK);
+		good += t4 != NULL ? classify4_chunk(r, t4 + done, cnt, res + done, hits) :
+			classify_chunk(r, pkts + done, cnt, res + done, hits);
+	}
+	return good;
+}
+
 uint16_t
 gw_spd_classify_bulk(struct gw_spd *spd, struct rte_mbuf **pkts, uint16_t n,
 		     struct gw_spd_result *res)
 {
-	const struct spd_rules *r = __atomic_load_n(&spd->rules, __ATOMIC_ACQUIRE);
-	unsigned int lcore = rte_lcore_id();
-	uint16_t done, cnt, good = 0;
-	uint64_t *hits;
+	return classify_bulk(spd, pkts, NULL, n, res);
+}
 
-	if (r == NULL) {
-		for (done = 0; done < n; done++)
-			res[done] = (struct gw_spd_result){ .slot = GW_SPD_SLOT_NONE };
-		return n;
-	}
-	/* Non-EAL threads share the last row (best effort). */
-	hits = &r->hits[(size_t)(lcore < RTE_MAX_LCORE ? lcore : RTE_MAX_LCORE) * r->hits_stride];
-	for (done = 0; done < n; done += cnt) {
-		cnt = RTE_MIN((uint16_t)(n - done), (uint16_t)SPD_CHUNK);
-		good += classify_chunk(r, pkts + done, cnt, res + done, hits);
-	}
-	return good;
+uint16_t
+gw_spd_classify4_bulk(struct gw_spd *spd, const struct gw_spd_tuple4 *t, uint16_t n,
+		      struct gw_spd_result *res)
+{
+	return classify_bulk(spd, NULL, t, n, res);
 }

@@ -10,20 +10,11 @@
 #include "sa_gc.h"
 
 /*
- * ACL input tuples, addresses and ports in network order as in the packet.
- * `l4` is 1 (big endian) when the ports are real; terms with a port range
- * require it, any-port terms do not look at it.
+ * ACL input tuples, addresses and ports in network order as in the packet
+ * (IPv4: struct gw_spd_tuple4, gw_spd.h). `l4` is 1 (big endian) when the
+ * ports are real; terms with a port range require it, any-port terms do not
+ * look at it.
  */
-struct spd_tuple4 {
-	uint8_t proto;
-	uint8_t pad[3];
-	uint32_t src;
-	uint32_t dst;
-	uint16_t sport;
-	uint16_t dport;
-	uint32_t l4;
-};
-
 struct spd_tuple6 {
 	uint8_t proto;
 	uint8_t pad[3];

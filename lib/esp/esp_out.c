@@ -85,83 +85,23 @@ esp_out_iv(const struct gw_sa *sa, uint8_t *iv, uint64_t seq, unsigned int slot,
 	}
 }
 
-/*
- * esp_out stores the template's words (struct esp_tmpl4) with the changing
- * fields ORed in at their byte offsets: little-endian layout.
- */
-#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
-#error "esp_out.c builds the outer IPv4 header as little-endian words"
-#endif
-
-/* A field at byte off of a little-endian 64-bit word. */
-#define ESP_AT(v, off) ((uint64_t)(v) << (8 * (off)))
-
-/* Two 32-bit halves: the same one's-complement sum as the four 16-bit words. */
-static __rte_always_inline uint64_t
-esp_sum64(uint64_t x)
-{
-	return (x & UINT32_MAX) + (x >> 32);
-}
-
-/* Folded and complemented: the IPv4 header checksum (RFC 1071), as rte_ipv4_cksum(). */
-static __rte_always_inline uint16_t
-esp_sum_fold(uint64_t s)
-{
-	s = (s & UINT32_MAX) + (s >> 32);
-	s = (s & UINT32_MAX) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* The padding bytes 1, 2, 3, ... (RFC 4303 2.4), written 8 at a time. */
-static const uint8_t esp_pad_bytes[16] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
-};
-
-/* The multipath UDP source port: 49152 + the inner flow hash's low bits. */
+/* The IPv4 header checksum as rte_ipv4_cksum() computes it (20-byte header). */
 static __rte_always_inline rte_be16_t
-esp_mp_sport(struct rte_mbuf *m)
+esp_ip4_cksum(uint8_t vhl, uint8_t tos, rte_be16_t len, rte_be16_t id, rte_be16_t frag,
+	      uint8_t ttl, uint8_t proto, rte_be32_t src, rte_be32_t dst)
 {
-	return rte_cpu_to_be_16(ESP_MULTIPATH_SPORT_BASE +
-				(gw_meta(m)->flow_hash & ESP_MULTIPATH_SPORT_MASK));
-}
+	uint8_t b[4] = { vhl, tos, ttl, proto };
+	uint16_t w0, w4;
+	uint32_t sum;
 
-/*
- * The outer IPv4 header, and the UDP header and SPI after it, at p from the
- * SA's template: three or four stores. in: the inner packet (a group SA's
- * addresses). The checksum is computed from the values, never read back.
- */
-static __rte_always_inline void
-esp_out_hdr4(const struct gw_sa *sa, struct esp_lcore *lc, struct rte_mbuf *m, uint8_t *p,
-	     const uint8_t *in, uint8_t tos, uint32_t total, bool df, const enum esp_outer outer,
-	     const bool udp)
-{
-	const struct esp_tmpl4 *t4 = &sa->outer.t4;
-	uint64_t var, sum, sd = 0, w1, w2, w3;
-
-	/* TOS, total length, ID, flags: the words of bytes 0-7 that change */
-	var = ESP_AT(tos, 1) | ESP_AT(rte_cpu_to_be_16((uint16_t)total), 2) |
-		ESP_AT(rte_cpu_to_be_16(lc->ip_id++), 4) |
-		(df ? ESP_AT(RTE_BE16(RTE_IPV4_HDR_DF_FLAG), 6) : 0);
-	sum = t4->sum + esp_sum64(var);
-	if (outer == ESP_OUT_GROUP) {
-		memcpy(&sd, in + 12, 8);	/* the inner source and destination */
-		sum += esp_sum64(sd);
-	}
-	w1 = t4->w[1] | ESP_AT(esp_sum_fold(sum), 2) | (sd << 32);
-	w2 = t4->w[2] | (sd >> 32);
-	if (udp) {
-		if (sa->udp_sport_be == 0)
-			w2 |= ESP_AT(esp_mp_sport(m), 4);
-		/* UDP length, checksum 0 (RFC 3948 2.1), SPI */
-		w3 = t4->w[3] | rte_cpu_to_be_16((uint16_t)(total - sizeof(struct rte_ipv4_hdr)));
-		memcpy(p + 24, &w3, 8);
-	}
-	var |= t4->w[0];
-	memcpy(p, &var, 8);
-	memcpy(p + 8, &w1, 8);
-	memcpy(p + 16, &w2, 8);
+	/* 16-bit words as rte_raw_cksum() loads them: memory order, host loads */
+	memcpy(&w0, b, 2);
+	memcpy(&w4, b + 2, 2);
+	sum = (uint32_t)w0 + len + id + frag + w4 + (src & 0xffff) + (src >> 16) +
+		(dst & 0xffff) + (dst >> 16);
+	sum = (sum >> 16) + (sum & 0xffff);
+	sum = (sum >> 16) + (sum & 0xffff);
+	return (rte_be16_t)~sum;
 }
 
 static __rte_always_inline uint16_t
@@ -192,8 +132,7 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *in = rte_pktmbuf_mtod(m, const uint8_t *);
 		uint32_t in_len = rte_pktmbuf_data_len(m);
-		uint32_t ip_len, plain, padded, pad, hdr, tail, total;
-		uint16_t trailer;
+		uint32_t ip_len, plain, padded, pad, hdr, tail, total, k;
 		uint8_t nh, tos, ver, *p, *esp, *t;
 		bool v6, df_in;
 		struct gw_crypto_op *op;
@@ -229,20 +168,54 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 			drop[i] = GW_DROP_NO_MBUF;
 			continue;
 		}
-		/* rte_pktmbuf_prepend() and _append() on one segment, checked above */
-		p = (uint8_t *)m->buf_addr + m->data_off - hdr;
-		m->data_off -= (uint16_t)hdr;
-		m->data_len += (uint16_t)(hdr + tail);
-		m->pkt_len += hdr + tail;
+		p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
+		rte_pktmbuf_append(m, (uint16_t)tail);
+		in = p + hdr;
 
 		if (!v6) {
-			bool df = sa->df_mode == GW_DF_SET || (sa->df_mode == GW_DF_COPY && df_in);
+			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+			rte_be16_t len_be = rte_cpu_to_be_16((uint16_t)total);
+			rte_be16_t id_be = rte_cpu_to_be_16(lc->ip_id++);
+			rte_be16_t frag_be;
+			rte_be32_t src, dst;
+			uint8_t vhl, ttl, proto;
+			bool df;
 
-			esp_out_hdr4(sa, lc, m, p, p + hdr, tos, total, df, outer, udp);
+			if (outer == ESP_OUT_GROUP) {
+				vhl = RTE_IPV4_VHL_DEF;
+				ttl = 64;
+				proto = udp ? IPPROTO_UDP : IPPROTO_ESP;
+				memcpy(&src, in + 12, 4);
+				memcpy(&dst, in + 16, 4);
+				memset(ip, 0, sizeof(*ip));
+				ip->version_ihl = vhl;
+				ip->time_to_live = ttl;
+				ip->next_proto_id = proto;
+				ip->src_addr = src;
+				ip->dst_addr = dst;
+			} else {
+				vhl = sa->outer.v4.version_ihl;
+				ttl = sa->outer.v4.time_to_live;
+				proto = sa->outer.v4.next_proto_id;
+				src = sa->outer.v4.src_addr;
+				dst = sa->outer.v4.dst_addr;
+				*ip = sa->outer.v4;
+			}
+			df = sa->df_mode == GW_DF_SET || (sa->df_mode == GW_DF_COPY && df_in);
+			frag_be = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
+			ip->type_of_service = tos;
+			ip->total_length = len_be;
+			ip->packet_id = id_be;
+			ip->fragment_offset = frag_be;
+			/*
+			 * rte_ipv4_cksum() from the values, not the header: reading
+			 * back the just-written narrow stores stalls on forwarding.
+			 */
+			ip->hdr_checksum = esp_ip4_cksum(vhl, tos, len_be, id_be, frag_be, ttl,
+							 proto, src, dst);
 		} else {
 			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)p;
 
-			in = p + hdr;
 			if (outer == ESP_OUT_GROUP) {
 				ip6->proto = udp ? IPPROTO_UDP : IPPROTO_ESP;
 				ip6->hop_limits = 64;
@@ -254,18 +227,19 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 			ip6->vtc_flow = rte_cpu_to_be_32((6u << 28) | ((uint32_t)tos << 20) |
 							 (gw_meta(m)->flow_hash & 0xfffff));
 			ip6->payload_len = rte_cpu_to_be_16((uint16_t)(total - ip_len));
-			if (udp) {
-				struct rte_udp_hdr *uh = (struct rte_udp_hdr *)(p + ip_len);
+		}
+		if (udp) {
+			struct rte_udp_hdr *uh = (struct rte_udp_hdr *)(p + ip_len);
 
-				uh->src_port = sa->udp_sport_be ? sa->udp_sport_be :
-							  esp_mp_sport(m);
-				uh->dst_port = sa->udp_dport_be;
-				uh->dgram_len = ip6->payload_len;
-				uh->dgram_cksum = 0;	/* set after the crypto (RFC 8200 8.1) */
-			}
-			memcpy(p + ip_len + udp_len, &sa->spi_be, 4);
+			uh->src_port = sa->udp_sport_be ? sa->udp_sport_be :
+				rte_cpu_to_be_16(ESP_MULTIPATH_SPORT_BASE +
+						 (gw_meta(m)->flow_hash & ESP_MULTIPATH_SPORT_MASK));
+			uh->dst_port = sa->udp_dport_be;
+			uh->dgram_len = rte_cpu_to_be_16((uint16_t)(total - ip_len));
+			uh->dgram_cksum = 0;	/* RFC 3948 2.1 (IPv4); IPv6 after crypto */
 		}
 		esp = p + ip_len + udp_len;
+		memcpy(esp, &sa->spi_be, 4);
 		{
 			uint32_t seq_be = rte_cpu_to_be_32((uint32_t)seq[i]);
 
@@ -275,14 +249,10 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 		if (tbar)
 			gw_tbar_write(esp + 8 + sa->iv_len, nh, (uint32_t)now->sec, now->usec);
 		t = esp + 8 + sa->iv_len + plain;
-		if (pad != 0) {
-			/* within the tail: pad + 2 + an ICV of at least 8 bytes (gw_sa_create) */
-			memcpy(t, esp_pad_bytes, 8);
-			if (pad > 8)
-				memcpy(t + 8, esp_pad_bytes + 8, 8);
-		}
-		trailer = (uint16_t)(pad | (tbar ? sa->d3p_proto : nh) << 8);
-		memcpy(t + pad, &trailer, 2);	/* pad length, next header */
+		for (k = 0; k < pad; k++)
+			t[k] = (uint8_t)(k + 1);
+		t[pad] = (uint8_t)pad;
+		t[pad + 1] = tbar ? sa->d3p_proto : nh;
 
 		op = &ops[nb_ops];
 		op->buf = esp;
@@ -297,8 +267,7 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 		idx[nb_ops++] = i;
 		bytes += in_len;
 
-		/* one store of the word: l2_len 0 (no L2 header), l3_len */
-		m->tx_offload = rte_mbuf_tx_offload(0, ip_len, 0, 0, 0, 0, 0);
+		m->l3_len = (uint16_t)ip_len;
 		gw_meta(m)->l3 = v6 ? GW_L3_IPV6 : GW_L3_IPV4;
 	}
 

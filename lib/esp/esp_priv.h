@@ -33,20 +33,6 @@ enum esp_iv_kind {
 #define ESP_GROUP_SLOT_SHIFT 40
 #define ESP_GROUP_TAG_SHIFT 48
 
-/*
- * The outbound IPv4 outer header and what follows it up to the SPI (the UDP
- * header first when there is one), built at create (gw_sa.c): bytes 0-31 of
- * the ESP packet as four words that esp_out.c stores one each per packet,
- * after ORing in what changes (TOS, total length, ID, DF, checksum; a group
- * SA's addresses; UDP length and multipath port), and the one's-complement
- * sum of the constant IPv4 header words, to which it adds the changing ones
- * (RFC 1624's incremental update, from a template checksum of zero fields).
- */
-struct esp_tmpl4 {
-	uint64_t w[4];
-	uint64_t sum;
-};
-
 /* Per-lcore block: only that lcore writes it. */
 struct esp_lcore {
 	struct gw_sa_stats stats;
@@ -81,9 +67,9 @@ struct gw_sa {
 	_Atomic uint8_t dead;	/* hard lifetime: drop everything */
 	struct gw_prefix sel_src, sel_dst;
 	uint8_t sel_proto;
-	union {			/* outer header template */
-		struct esp_tmpl4 t4;	/* IPv4: unicast with IPv4 endpoints, group SAs */
-		struct rte_ipv6_hdr v6;	/* unicast with IPv6 endpoints */
+	union {			/* unicast outer header template */
+		struct rte_ipv4_hdr v4;
+		struct rte_ipv6_hdr v6;
 	} outer;
 
 	/* ---- unicast outbound sequence: its own cache line ---- */

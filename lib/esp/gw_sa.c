@@ -96,44 +96,19 @@ sa_check_conf(const struct gw_sa_params *c)
 	return 0;
 }
 
-/* The IPv4 outer header template (esp_priv.h, struct esp_tmpl4). */
-static void
-sa_build_tmpl4(struct gw_sa *sa, const struct gw_sa_params *c, uint8_t proto)
-{
-	struct esp_tmpl4 *t = &sa->outer.t4;
-	uint8_t b[sizeof(t->w)] = { 0 };
-	unsigned int i, spi_off = sizeof(struct rte_ipv4_hdr);
-	uint16_t w;
-
-	b[0] = RTE_IPV4_VHL_DEF;
-	b[8] = ESP_OUTER_TTL;
-	b[9] = proto;
-	if (!c->group) {
-		memcpy(b + 12, &c->tunnel_local.v4, 4);
-		memcpy(b + 16, &c->tunnel_remote.v4, 4);
-	}
-	if (sa->udp_dport_be != 0) {
-		memcpy(b + 20, &sa->udp_sport_be, 2);	/* 0 = by flow hash, per packet */
-		memcpy(b + 22, &sa->udp_dport_be, 2);
-		spi_off += sizeof(struct rte_udp_hdr);
-	}
-	memcpy(b + spi_off, &sa->spi_be, 4);
-	memcpy(t->w, b, sizeof(t->w));
-	t->sum = 0;
-	for (i = 0; i < sizeof(struct rte_ipv4_hdr); i += 2) {
-		memcpy(&w, b + i, 2);	/* host-order words, as rte_raw_cksum() */
-		t->sum += w;
-	}
-}
-
 static void
 sa_build_template(struct gw_sa *sa, const struct gw_sa_params *c)
 {
 	uint8_t proto = sa->udp_dport_be ? IPPROTO_UDP : IPPROTO_ESP;
 
-	if (c->group || c->tunnel_local.family == AF_INET) {
-		/* a group SA's addresses are the inner packet's: zero here */
-		sa_build_tmpl4(sa, c, proto);
+	if (c->group)
+		return;		/* built per packet from the inner header */
+	if (c->tunnel_local.family == AF_INET) {
+		sa->outer.v4.version_ihl = RTE_IPV4_VHL_DEF;
+		sa->outer.v4.time_to_live = ESP_OUTER_TTL;
+		sa->outer.v4.next_proto_id = proto;
+		sa->outer.v4.src_addr = c->tunnel_local.v4.s_addr;
+		sa->outer.v4.dst_addr = c->tunnel_remote.v4.s_addr;
 	} else {
 		sa->outer_v6 = true;
 		sa->outer.v6.vtc_flow = rte_cpu_to_be_32(6u << 28);
@@ -171,12 +146,8 @@ gw_sa_create(const struct gw_sa_params *conf, const struct gw_crypto_engine *eng
 	iv_len = gw_cipher_iv_len(conf->crypto.cipher);
 	icv_len = gw_icv_len(conf->crypto.cipher, conf->crypto.auth);
 	block = gw_cipher_block_len(conf->crypto.cipher);
-	/*
-	 * block a power of two: the receive path checks alignment with a mask;
-	 * an ICV of at least 8 bytes (every algorithm offered has 12 or more):
-	 * esp_out.c writes the padding 8 bytes at a time into the trailer
-	 */
-	if (iv_len > GW_CRYPTO_MAX_IV || icv_len < 8 || icv_len > GW_CRYPTO_MAX_ICV || block < 4 ||
+	/* a power of two: the receive path checks alignment with a mask */
+	if (iv_len > GW_CRYPTO_MAX_IV || icv_len > GW_CRYPTO_MAX_ICV || block < 4 ||
 	    block > 16 || !rte_is_power_of_2(block)) {
 		errno = EINVAL;
 		return NULL;

@@ -7,12 +7,15 @@
  * header (NAT-T, multipath port), SPI, sequence number, counter IV, and with
  * the NULL cipher the padding, pad length and next header (RFC 4303 2.4, 2.6),
  * for every outbound instance of lib/esp/esp_out.c. Bursts mix inner lengths
- * over the whole padding cycle, inner families, TOS values and DF bits.
+ * over the whole padding cycle, inner families, TOS values and DF bits. A CBC
+ * IV must be the SA's key applied to the packet's unique nonce (esp_out_iv):
+ * decrypted here with AES-ECB (OpenSSL), it gives the nonce block back.
  */
 
 #include <stdlib.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <openssl/evp.h>
 #include <rte_eal.h>
 
 #include "gw_test.h"
@@ -196,6 +199,27 @@ sizes_of(const char *cipher, unsigned int *iv, unsigned int *icv)
 	return 4;
 }
 
+/* A CBC IV: AES-128-ECB decryption under the SA's key gives nonce || 0^64. */
+static bool
+cbc_iv_ok(const struct gw_sa_params *c, const uint8_t *iv, uint64_t nonce)
+{
+	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+	uint8_t want[16] = { 0 }, got[32];
+	int n = 0, n2 = 0;
+	bool ok;
+
+	nonce = rte_cpu_to_be_64(nonce);
+	memcpy(want, &nonce, 8);
+	ok = x != NULL &&
+	     EVP_DecryptInit_ex(x, EVP_aes_128_ecb(), NULL, c->crypto.cipher_key, NULL) == 1 &&
+	     EVP_CIPHER_CTX_set_padding(x, 0) == 1 &&
+	     EVP_DecryptUpdate(x, got, &n, iv, 16) == 1 &&
+	     EVP_DecryptFinal_ex(x, got + n, &n2) == 1 && n + n2 == 16 &&
+	     memcmp(got, want, 16) == 0;
+	EVP_CIPHER_CTX_free(x);
+	return ok;
+}
+
 /* Checks one output packet against the reference; returns the failures. */
 static unsigned int
 check_pkt(const struct ocase *k, struct gw_sa *sa, struct rte_mbuf *m, const uint8_t *in,
@@ -275,6 +299,12 @@ check_pkt(const struct ocase *k, struct gw_sa *sa, struct rte_mbuf *m, const uin
 				bad++;
 			}
 		}
+	}
+	if (ivl == 16 && !cbc_iv_ok(c, esp + 8, k->group ? sa->group_tag |
+			((uint64_t)esp_slot(sa) << ESP_GROUP_SLOT_SHIFT) |
+			(ctr & ((UINT64_C(1) << ESP_GROUP_CTR_BITS) - 1)) : seq)) {
+		fprintf(stderr, "%s: CBC IV is not E_K(nonce)\n", k->name);
+		bad++;
 	}
 	if (ivl != 0)
 		return bad;	/* the rest is ciphertext: the round trips check it */

@@ -8,7 +8,6 @@
 
 #include <string.h>
 #include <netinet/in.h>
-#include <rte_random.h>
 
 #include "esp_priv.h"
 
@@ -56,34 +55,38 @@ esp_out_seq(struct gw_sa *sa, struct esp_lcore *lc, uint16_t n, uint64_t *seq, u
 	}
 }
 
+/*
+ * The IV field. Counter IVs (GCM, ChaCha20-Poly1305: RFC 4106 3.1, RFC 7634
+ * 2) are the unique per-key value itself. CBC IVs must be unpredictable (RFC
+ * 3602 2.3): the field gets the same unique value as a nonce block, which the
+ * engine encrypts under the SA's key as the first block of the CBC chain from
+ * a zero IV (esp_out_burst), so the wire carries E_K(nonce) — the "forward
+ * cipher applied to a nonce" IV of NIST SP 800-38A appendix C — and the rest
+ * of the chain is CBC under that IV. One block more per packet instead of
+ * two rte_rand() calls.
+ */
 static __rte_always_inline void
 esp_out_iv(const struct gw_sa *sa, uint8_t *iv, uint64_t seq, unsigned int slot,
 	   const enum esp_outer outer)
 {
 	uint64_t v;
-	unsigned int j;
 
-	switch (sa->iv_kind) {
-	case ESP_IV_COUNTER:
-		/* RFC 4106 3.1 / RFC 7634 2: unique per key; the sequence number */
-		if (outer == ESP_OUT_GROUP)
-			v = sa->group_tag | ((uint64_t)slot << ESP_GROUP_SLOT_SHIFT) |
-				(seq & ((UINT64_C(1) << ESP_GROUP_CTR_BITS) - 1));
-		else
-			v = seq;
-		v = rte_cpu_to_be_64(v);
-		memcpy(iv, &v, sizeof(v));
-		break;
-	case ESP_IV_RANDOM:
-		for (j = 0; j < sa->iv_len; j += sizeof(v)) {
-			v = rte_rand();
-			memcpy(iv + j, &v, sizeof(v));
-		}
-		break;
-	default:
-		break;
-	}
+	if (sa->iv_kind == ESP_IV_NONE)
+		return;
+	/* unique per key: the sequence number, or a group SA's tag | slot | counter */
+	if (outer == ESP_OUT_GROUP)
+		v = sa->group_tag | ((uint64_t)slot << ESP_GROUP_SLOT_SHIFT) |
+			(seq & ((UINT64_C(1) << ESP_GROUP_CTR_BITS) - 1));
+	else
+		v = seq;
+	v = rte_cpu_to_be_64(v);
+	memcpy(iv, &v, sizeof(v));
+	if (sa->iv_kind == ESP_IV_CBC && sa->iv_len > sizeof(v))
+		memset(iv + sizeof(v), 0, sa->iv_len - sizeof(v));
 }
+
+/* The CBC chain's IV when the nonce block in the IV field is its first block. */
+static const uint8_t esp_zero_iv[GW_CRYPTO_MAX_IV];
 
 /* The IPv4 header checksum as rte_ipv4_cksum() computes it (20-byte header). */
 static __rte_always_inline rte_be16_t
@@ -256,11 +259,18 @@ esp_out_burst(struct gw_sa *sa, struct rte_mbuf **pkts, uint16_t n,
 
 		op = &ops[nb_ops];
 		op->buf = esp;
-		op->cipher_start = 8 + sa->iv_len;
-		op->cipher_len = padded;
+		if (sa->iv_kind == ESP_IV_CBC) {
+			/* from the nonce block in the IV field (esp_out_iv) */
+			op->cipher_start = 8;
+			op->cipher_len = sa->iv_len + padded;
+			op->iv = esp_zero_iv;
+		} else {
+			op->cipher_start = 8 + sa->iv_len;
+			op->cipher_len = padded;
+			op->iv = esp + 8;
+		}
 		op->auth_start = 0;
 		op->auth_len = 8 + sa->iv_len + padded;
-		op->iv = esp + 8;
 		esp_op_seq(op, esp, aad[nb_ops], seq[i], sa->esn);
 		op->icv = esp + op->auth_len;
 		op->status = 0;

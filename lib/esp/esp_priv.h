@@ -25,7 +25,7 @@ typedef uint16_t (*esp_burst_fn)(struct gw_sa *sa, struct rte_mbuf **pkts, uint1
 enum esp_iv_kind {
 	ESP_IV_NONE = 0,	/* NULL cipher */
 	ESP_IV_COUNTER,		/* GCM, ChaCha20-Poly1305: IV = sequence/counter (RFC 4106 3.1) */
-	ESP_IV_RANDOM,		/* CBC: unpredictable (RFC 3602 2.3) */
+	ESP_IV_CBC,		/* CBC: unpredictable, E_K(nonce) (RFC 3602 2.3; esp_out.c) */
 };
 
 /* Group SA IV: sender tag (16) | lcore slot (8) | per-lcore counter (40). */

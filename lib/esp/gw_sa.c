@@ -194,7 +194,7 @@ gw_sa_create(const struct gw_sa_params *conf, const struct gw_crypto_engine *eng
 	else if (gw_cipher_is_aead(conf->crypto.cipher))
 		sa->iv_kind = ESP_IV_COUNTER;
 	else
-		sa->iv_kind = ESP_IV_RANDOM;
+		sa->iv_kind = ESP_IV_CBC;
 	sa->esn = conf->esn;
 	sa->group = conf->group;
 	sa->tbar = conf->group && conf->tbar_window_ms != 0;

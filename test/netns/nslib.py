@@ -184,10 +184,13 @@ def terminate(proc, timeout=20, sig=signal.SIGTERM):
         proc.wait(timeout=10)
 
 
-def stop_capture(proc, pcap, quiet=0.5, timeout=3):
+def stop_capture(proc, pcap, quiet=1.2, timeout=4):
     """End a `tcpdump -U -w pcap` once its last packets are on disk: -U writes each
     packet as tcpdump reads it, so the file stops growing `quiet` s after the traffic
-    (waited for at most `timeout` s), then SIGTERM. The pcap is complete on return."""
+    (waited for at most `timeout` s), then SIGTERM. tcpdump reads the kernel's capture
+    ring in blocks handed over at the latest after its 1 s timeout (libpcap's
+    TPACKET_V3), and a SIGTERM loses a block not yet handed over: `quiet` is longer than
+    that. The pcap is complete on return."""
     deadline = time.monotonic() + timeout
     size, since = -1, time.monotonic()
     while time.monotonic() < deadline:

@@ -13,6 +13,7 @@
 #include <rte_ring_elem.h>
 
 #include "gw_test.h"
+#include "esp_test_eal.h"
 #include "esp_priv.h"
 
 static struct rte_mempool *mp;
@@ -794,15 +795,8 @@ test_parse_spi(void)
 int
 main(int argc, char **argv)
 {
-	char prefix[64];
-	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci", "-l", "0-1",
-		"--file-prefix", prefix, "--log-level", "lib.eal:error" };
-
 	RTE_SET_USED(argc);
-	snprintf(prefix, sizeof(prefix), "ut-esp-core-%d", getpid());
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0)
-		return 1;
-	mp = rte_pktmbuf_pool_create("esp-ut", 2047, 0, GW_META_PRIV_SIZE, 4096, SOCKET_ID_ANY);
+	mp = esp_test_eal_init(argv[0], "esp-ut", 2047);
 	if (mp == NULL)
 		return 1;
 	GW_RUN(test_create_errors);

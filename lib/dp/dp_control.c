@@ -49,6 +49,13 @@
 #define NEIGH_MS 10		/* misses reported by workers become requests within 10 ms */
 #define HOUSEKEEPING_MS 100
 #define EXC_IDLE_US 100		/* the exception thread shares a core: do not spin */
+/*
+ * At exit the thread keeps passing frames until the kernel has been quiet this
+ * long: the control thread's last words (the key server's delete PUSH, IKE
+ * deletes) are sent just before it is stopped and would be lost between polls.
+ */
+#define EXC_DRAIN_QUIET_US 20000
+#define EXC_DRAIN_MAX_US 500000
 
 struct dp_control {
 	struct gw_dp *dp;
@@ -299,6 +306,21 @@ poll_from_kernel(struct gw_dp *dp)
 	return total;
 }
 
+static void
+exception_drain(struct dp_control *c)
+{
+	unsigned int quiet_us = 0, spent_us = 0;
+
+	while (quiet_us < EXC_DRAIN_QUIET_US && spent_us < EXC_DRAIN_MAX_US) {
+		if (poll_to_kernel(c) + poll_from_kernel(c->dp) != 0)
+			quiet_us = 0;
+		else
+			quiet_us += EXC_IDLE_US;
+		spent_us += EXC_IDLE_US;
+		usleep(EXC_IDLE_US);
+	}
+}
+
 static void *
 exception_main(void *arg)
 {
@@ -319,6 +341,7 @@ exception_main(void *arg)
 		if (work == 0)
 			usleep(EXC_IDLE_US);
 	}
+	exception_drain(c);
 	if (registered)
 		rte_thread_unregister();
 	return NULL;
